@@ -1,0 +1,158 @@
+"""Read the inputs into a store: RDF files in any standard syntax and the source texts they cite.
+
+Relative IRIs in a file resolve against the file's own location, so a source record in
+``data/report.trig`` can say ``kg:text <sources/report.txt>``. Files of triples (Turtle,
+N-Triples, RDF/XML) land in the default graph, which is where the ontology belongs; source
+data comes as TriG or N-Quads with one named graph per source document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pyoxigraph as ox
+
+from kg import queries
+from kg.errors import DataError
+from kg.namespaces import ONTOLOGY, compact
+
+__all__ = ["FORMATS", "SHAPES_SUFFIX", "LoadReport", "display_path", "find_files", "load", "split_shapes"]
+
+log = logging.getLogger(__name__)
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+SHAPES_SUFFIX = "shapes.ttl"
+"""Files named like this hold SHACL shapes: they are checked against, never loaded as data."""
+
+_CONTENT = ox.NamedNode(ONTOLOGY + "content")
+_PARSER_PREFIX = re.compile(r"^Parser error (?:at line \d+ )?(?:between|at) [^:]*: ")
+
+
+@dataclass
+class LoadReport:
+    """What a load read: the files, which file first wrote each named graph, the texts attached."""
+
+    files: list[Path] = field(default_factory=list)
+    graph_files: dict[str, Path] = field(default_factory=dict)
+    texts: int = 0
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """The RDF files under ``paths`` (recursively, in name order), skipping hidden files."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise DataError(f"{display_path(path)}: no such file or directory")
+        if path.is_dir():
+            candidates = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix in FORMATS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.suffix in FORMATS:
+            candidates = [path]
+        else:
+            raise DataError(f"{display_path(path)}: not an RDF file; known extensions: {' '.join(FORMATS)}")
+        found.extend(candidates)
+    if not found:
+        raise DataError(f"no RDF files in {', '.join(display_path(p) for p in paths)}")
+    return found
+
+
+def split_shapes(files: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Separate data files from SHACL shapes files (named ``*shapes.ttl``)."""
+    files = list(files)
+    shapes = [f for f in files if f.name.endswith(SHAPES_SUFFIX)]
+    return [f for f in files if f not in shapes], shapes
+
+
+def _syntax_message(path: Path, exc: SyntaxError) -> str:
+    message = _PARSER_PREFIX.sub("", str(exc).splitlines()[0]) if str(exc) else "syntax error"
+    where = display_path(path)
+    if exc.lineno:
+        where += f":{exc.lineno}"
+        if exc.offset:
+            where += f":{exc.offset}"
+    return f"{where}: {message}"
+
+
+def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
+    """Parse every file into ``store``, then attach the verbatim source texts.
+
+    Uses bulk loading: a failure leaves ``store`` partly written, so load into a store you
+    can throw away (the build writes a fresh one and swaps it in only on success).
+    """
+    report = LoadReport(files=list(files))
+    for path in files:
+        before = set(store.named_graphs())
+        try:
+            store.bulk_load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+        except SyntaxError as exc:
+            raise DataError(_syntax_message(path, exc)) from None
+        except (OSError, ValueError) as exc:
+            raise DataError(f"{display_path(path)}: {exc}") from None
+        for graph in set(store.named_graphs()) - before:
+            if isinstance(graph, ox.NamedNode):
+                report.graph_files.setdefault(graph.value, path)
+        log.debug("loaded %s", path)
+    report.texts = _attach_texts(store)
+    return report
+
+
+def _read_text(source: str, iri: str, sha256: str | None) -> str:
+    """The verbatim text behind ``kg:text``, checked against the recorded hash."""
+    parsed = urlparse(iri)
+    if parsed.scheme != "file":
+        raise DataError(f"{compact(source)}: kg:text must be a path relative to its data file, got <{iri}>")
+    path = Path(unquote(parsed.path))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(
+            f"{compact(source)}: cannot read its text {display_path(path)}: {exc.strerror or exc}"
+        ) from None
+    if sha256 is not None and hashlib.sha256(raw).hexdigest() != sha256.lower():
+        raise DataError(
+            f"{compact(source)}: {display_path(path)} has changed since it was annotated (SHA-256 differs); "
+            "restore the original text or re-check every quote and update kg:sha256"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{display_path(path)}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _attach_texts(store: ox.Store) -> int:
+    """Add each source's text as ``kg:content`` in the source's graph, so quotes can be checked in SPARQL."""
+    quads = []
+    for row in store.query(queries.internal("internal/source-texts")):
+        sha = row["sha256"].value if row["sha256"] is not None else None
+        text = _read_text(row["source"].value, row["text"].value, sha)
+        quads.append(ox.Quad(row["source"], _CONTENT, ox.Literal(text), row["graph"]))
+    store.extend(quads)
+    return len(quads)

@@ -1,0 +1,51 @@
+"""Errors a user can act on.
+
+Every failure the library expects is a :class:`KGError`; the CLI turns it into one line on
+stderr and a non-zero exit, and nothing else reaches the user as a traceback::
+
+    KGError                  base class; str(error) is the whole message
+    ├── DataError            an input file is malformed or inconsistent (names file and line)
+    ├── ValidationError      SHACL or evidence checks failed; .problems lists each one
+    ├── QueryError           a SPARQL query or saved query name is wrong
+    │   └── ParameterError   a query parameter is missing, malformed or names no entity
+    └── StoreError           the store is missing, busy or unreadable
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.validation import Problem
+
+__all__ = ["DataError", "KGError", "ParameterError", "QueryError", "StoreError", "ValidationError"]
+
+
+class KGError(Exception):
+    """Base class of every error kg raises on purpose."""
+
+
+class DataError(KGError):
+    """An input file cannot be read as RDF, or refers to a source text that is missing or changed."""
+
+
+class ValidationError(KGError):
+    """The data parsed, but breaks the shapes or the evidence rules."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        super().__init__(f"validation found {len(self.problems)} {noun}")
+
+
+class QueryError(KGError):
+    """A query is malformed, or a saved query does not exist."""
+
+
+class ParameterError(QueryError):
+    """A query parameter is missing, malformed, or names no single entity."""
+
+
+class StoreError(KGError):
+    """The store is missing, locked by another writer, or cannot be opened."""

@@ -1,0 +1,138 @@
+"""Turn what a user types into RDF terms bound to a query's variables.
+
+An ``entity`` parameter accepts a label or alias ("Hezbollah", "HTS", "Assad"), a CURIE
+(``kge:hts``), a full IRI, or a Wikidata id (``Q41053``); it is looked up in the store and
+must name exactly one entity. Other types are checked and typed (``xsd:date``,
+``xsd:integer`` ...). The result is a ``substitutions`` mapping for pyoxigraph, so values
+never become query text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from kg import queries
+from kg.errors import ParameterError
+from kg.namespaces import WD, XSD, compact, expand
+from kg.queries import Param, SavedQuery
+from kg.terms import Term
+
+__all__ = ["bind", "resolve_entity", "typed_value"]
+
+_GRADE = re.compile(r"^[A-F][1-6]$")
+_QID = re.compile(r"^(?:wd:)?(Q[1-9]\d*)$")
+_IRI = re.compile(r"^<?([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+)>?$")
+
+
+def _one(store: ox.Store, query: str, **bindings: Term) -> list[ox.QuerySolution]:
+    subs = {ox.Variable(name): term for name, term in bindings.items()}
+    return list(store.query(query, substitutions=subs, use_default_graph_as_union=True))
+
+
+def _suggestions(store: ox.Store, reference: str) -> str:
+    names: dict[str, set[str]] = {}
+    for row in store.query(queries.internal("internal/entity-names"), use_default_graph_as_union=True):
+        label = row["label"].value if row["label"] is not None else row["name"].value
+        names.setdefault(row["name"].value.lower(), set()).add(f"{label} ({compact(row['entity'].value)})")
+    close = difflib.get_close_matches(reference.lower(), list(names), n=5, cutoff=0.6)
+    found = sorted({entry for name in close for entry in names[name]})
+    return f"; did you mean: {', '.join(found)}?" if found else ""
+
+
+def _known_iri(store: ox.Store, iri: str, reference: str) -> ox.NamedNode:
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as exc:
+        raise ParameterError(f"{reference!r} is not a valid IRI: {exc}") from None
+    subs = {ox.Variable("iri"): node}
+    if not store.query(queries.internal("internal/term-exists"), substitutions=subs, use_default_graph_as_union=True):
+        raise ParameterError(f"{reference!r} is not in the store")
+    return node
+
+
+def resolve_entity(store: ox.Store, reference: str) -> ox.NamedNode:
+    """The one entity that ``reference`` names; a clear error when none or several match."""
+    reference = reference.strip()
+    if not reference:
+        raise ParameterError("an empty name names no entity")
+    if match := _QID.match(reference):
+        rows = _one(store, queries.internal("internal/resolve-wikidata"), item=ox.NamedNode(WD + match[1]))
+        exact = [r["entity"] for r in rows if r["exact"].value == "true"] or [r["entity"] for r in rows]
+        if len(exact) == 1:
+            return exact[0]
+        if not exact:
+            raise ParameterError(f"no entity is linked to Wikidata item {match[1]}")
+        raise ParameterError(
+            f"{match[1]} is linked to {len(exact)} entities: {', '.join(compact(e.value) for e in exact)}"
+        )
+    if (iri := expand(reference)) is not None:
+        return _known_iri(store, iri, reference)
+    rows = _one(store, queries.internal("internal/resolve-entity"), name=ox.Literal(reference))
+    entities = [row["entity"] for row in rows]
+    if len(entities) == 1:
+        return entities[0]
+    if len(entities) > 1:
+        listed = ", ".join(compact(e.value) for e in entities)
+        raise ParameterError(f"{reference!r} names {len(entities)} entities: {listed}; pass one of these ids instead")
+    if (match := _IRI.match(reference)) and ("://" in reference or reference.startswith(("urn:", "<"))):
+        return _known_iri(store, match[1], reference)
+    raise ParameterError(f"no entity is called {reference!r}{_suggestions(store, reference)}")
+
+
+def typed_value(store: ox.Store, param: Param, value: str | Term) -> Term:
+    """``value`` as the RDF term ``param`` expects; RDF terms pass through unchanged."""
+    if not isinstance(value, str):
+        return value
+    try:
+        match param.type:
+            case "entity":
+                return resolve_entity(store, value)
+            case "iri":
+                return ox.NamedNode(expand(value) or value.strip("<>"))
+            case "date":
+                return ox.Literal(dt.date.fromisoformat(value).isoformat(), datatype=ox.NamedNode(XSD + "date"))
+            case "integer":
+                return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+            case "grade":
+                grade = value.strip().upper()
+                if not _GRADE.match(grade):
+                    raise ValueError("an Admiralty grade is a letter A-F and a digit 1-6, such as B2")
+                return ox.Literal(grade)
+            case _:
+                return ox.Literal(value)
+    except ParameterError as exc:
+        raise ParameterError(f"parameter {param.name}: {exc}") from None
+    except ValueError as exc:
+        hint = {"date": "use YYYY-MM-DD", "integer": "use a whole number"}.get(param.type, str(exc))
+        raise ParameterError(f"parameter {param.name}: {value!r} is not a valid {param.type}; {hint}") from None
+
+
+def bind(store: ox.Store, query: SavedQuery, values: Mapping[str, str | Term]) -> dict[ox.Variable, Term]:
+    """Substitutions for ``query`` from ``values``, with defaults applied and required ones checked.
+
+    A query without declared parameters (ad-hoc SPARQL) binds each value as given, reading a
+    string as an entity reference.
+    """
+    declared = {p.name: p for p in query.params}
+    if not declared:
+        params = {name: Param(name, "entity", True, None, "") for name in values}
+    else:
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            known = ", ".join(str(p) for p in query.params)
+            raise ParameterError(f"{query.name} has no parameter {', '.join(unknown)}; its parameters: {known}")
+        params = declared
+    bound: dict[ox.Variable, Term] = {}
+    for name, param in params.items():
+        value = values.get(name, param.default)
+        if value is None:
+            if param.required:
+                raise ParameterError(f"{query.name} needs --param {name}=... ({param.type}: {param.description})")
+            continue
+        bound[ox.Variable(name)] = typed_value(store, param, value)
+    return bound

@@ -1,0 +1,173 @@
+"""The saved query library: one SPARQL query per ``.rq`` file, described by its header.
+
+A header is the block of ``#`` comment lines at the top of the file::
+
+    # title: Allies of an actor
+    # description: Everyone allied with the actor, asserted or inferred, with evidence.
+    # param actor (entity, required): the actor whose allies to list
+    # param since (date, optional): only claims dated on or after this day
+
+Parameter types: ``entity`` (a label, alias, CURIE, IRI or Wikidata id, resolved against the
+store), ``iri``, ``string``, ``integer``, ``date`` (YYYY-MM-DD) and ``grade`` (Admiralty code
+such as B2). A parameter is bound as an RDF term through pyoxigraph's ``substitutions``,
+never pasted into the query text; for a SELECT query that means the parameter's variable
+must be in the projection. Queries in sub-folders (``checks/``, ``inference/``,
+``internal/``, ``stats/``) are used by kg itself and are not listed to users.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from kg.errors import QueryError
+
+__all__ = [
+    "PARAM_TYPES",
+    "Param",
+    "SavedQuery",
+    "catalog",
+    "get",
+    "internal",
+    "internal_group",
+    "parse",
+    "resolve_text",
+]
+
+PARAM_TYPES = frozenset({"entity", "iri", "string", "integer", "date", "grade"})
+
+_HEADER_KEY = re.compile(r"^#\s*(title|description|message):\s*(.+?)\s*$")
+_HEADER_PARAM = re.compile(
+    r"^#\s*param\s+(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)(?:,\s*(?P<req>required|optional|default=(?P<default>[^)]*)))?\)"
+    r"\s*:\s*(?P<doc>.+?)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter of a saved query."""
+
+    name: str
+    type: str
+    required: bool
+    default: str | None
+    description: str
+
+    def __str__(self) -> str:
+        if self.required:
+            return f"{self.name} ({self.type})"
+        if self.default is not None:
+            return f"[{self.name} ({self.type}) = {self.default}]"
+        return f"[{self.name} ({self.type})]"
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A query file with its parsed header."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path | None = None
+    message: str = ""
+    """For kg's own checks: how to word one result row, with ``{variable}`` placeholders."""
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def parse(text: str, *, name: str, path: Path | None = None) -> SavedQuery:
+    """Read a query and its header; a malformed ``# param`` line is an error, not ignored.
+
+    >>> q = parse("# title: T\\n# param actor (entity, required): who\\nSELECT ?actor {}", name="t")
+    >>> q.title, [str(p) for p in q.params]
+    ('T', ['actor (entity)'])
+    """
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        if match := _HEADER_KEY.match(line):
+            fields[match[1]] = match[2]
+        elif line.lstrip("# ").startswith("param"):
+            match = _HEADER_PARAM.match(line)
+            where = f"{path or name}:{lineno}"
+            if not match:
+                raise QueryError(
+                    f"{where}: malformed parameter line; expected "
+                    "'# param NAME (TYPE[, required|optional|default=VALUE]): description'"
+                )
+            if match["type"] not in PARAM_TYPES:
+                raise QueryError(
+                    f"{where}: unknown parameter type {match['type']!r}; use one of {', '.join(sorted(PARAM_TYPES))}"
+                )
+            params.append(
+                Param(match["name"], match["type"], match["req"] == "required", match["default"], match["doc"])
+            )
+    return SavedQuery(
+        name,
+        fields.get("title", name),
+        fields.get("description", ""),
+        tuple(params),
+        text,
+        path,
+        fields.get("message", ""),
+    )
+
+
+def _folder() -> Path:
+    return Path(str(resources.files(__package__)))
+
+
+@cache
+def catalog() -> dict[str, SavedQuery]:
+    """The user-facing saved queries by name (file stem), sorted by name."""
+    files = sorted(_folder().glob("*.rq"))
+    return {f.stem: parse(f.read_text(encoding="utf-8"), name=f.stem, path=f) for f in files}
+
+
+def get(name: str) -> SavedQuery:
+    """A saved query by name; an unknown name lists the known ones."""
+    try:
+        return catalog()[name]
+    except KeyError:
+        known = ", ".join(catalog())
+        raise QueryError(f"no saved query named {name!r}; known queries: {known}") from None
+
+
+@cache
+def internal(name: str) -> str:
+    """The text of one of kg's own queries, such as ``"checks/quote-offsets"``."""
+    return (_folder() / f"{name}.rq").read_text(encoding="utf-8")
+
+
+@cache
+def internal_group(folder: str) -> dict[str, SavedQuery]:
+    """All of kg's own queries in one sub-folder, by name, in name order."""
+    files = sorted((_folder() / folder).glob("*.rq"))
+    return {f.stem: parse(f.read_text(encoding="utf-8"), name=f.stem, path=f) for f in files}
+
+
+def resolve_text(name_or_text: str) -> SavedQuery:
+    """A saved query name, a path to a ``.rq`` file, or SPARQL text, as a SavedQuery.
+
+    >>> resolve_text("SELECT * WHERE { ?s ?p ?o }").name
+    '<query>'
+    """
+    candidate = name_or_text.strip()
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", candidate):
+        return get(candidate)
+    if candidate.endswith(".rq") and "\n" not in candidate:
+        path = Path(candidate)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"cannot read query file {path}: {exc.strerror or exc}") from None
+        return parse(text, name=path.stem, path=path)
+    return parse(name_or_text, name="<query>")

@@ -1,0 +1,196 @@
+"""The store: an embedded Oxigraph database on disk, written whole and swapped in atomically.
+
+Layout of a store directory (``.kg/`` by default)::
+
+    live               name of the generation readers open (replaced atomically)
+    generations/NAME/  one complete Oxigraph database per build
+    lock               held by the one process writing (build)
+
+A build writes a new generation and only then points ``live`` at it, so a failed or killed
+build leaves the previous store answering queries. The previous generation is kept until the
+next build, so a reader that opened it just before a swap can finish. Readers open the live
+generation read-only; queries see the union of all graphs unless they use ``GRAPH``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import config, params, queries
+from kg.errors import QueryError, StoreError
+from kg.namespaces import PREFIXES
+from kg.results import GraphResult, SelectResult
+from kg.terms import Term
+
+__all__ = ["Store", "new_generation", "open_store", "publish", "writer_lock"]
+
+LIVE = "live"
+GENERATIONS = "generations"
+LOCK = "lock"
+_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+_NOT_PROJECTED = re.compile(r"does not contains? variable (\?\w+) in its SELECT projection")
+
+
+class Store:
+    """A knowledge graph opened for querying.
+
+    ``query`` takes a saved query name ("allies"), a path to a ``.rq`` file, or SPARQL text,
+    with parameters as keyword arguments::
+
+        store = kg.open_store()
+        store.query("allies", actor="Assad").to_dataframe()
+    """
+
+    def __init__(self, inner: ox.Store, *, path: Path | None = None) -> None:
+        self.inner = inner
+        """The underlying pyoxigraph store, for what this class does not wrap."""
+        self.path = path
+
+    @classmethod
+    def from_turtle(cls, text: str) -> Store:
+        """An in-memory store holding ``text`` (Turtle or TriG): for examples and experiments.
+
+        >>> len(Store.from_turtle('<http://e/a> <http://e/p> "x" .'))
+        1
+        """
+        inner = ox.Store()
+        inner.load(text.encode("utf-8"), format=ox.RdfFormat.TRIG)
+        return cls(inner)
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    def __repr__(self) -> str:
+        return f"<kg.Store {self.path or 'in memory'}: {len(self)} quads>"
+
+    def query(self, query: str, /, **values: str | Term) -> SelectResult | GraphResult | bool:
+        """Run a saved query, a ``.rq`` file or SPARQL text, binding ``values`` to its parameters.
+
+        SELECT gives a :class:`~kg.results.SelectResult`, CONSTRUCT and DESCRIBE a
+        :class:`~kg.results.GraphResult`, ASK a bool.
+
+        >>> store = Store.from_turtle('<http://e/a> <http://e/p> "x" .')
+        >>> store.query("ASK { ?s ?p 'x' }")
+        True
+        """
+        saved = queries.resolve_text(query)
+        substitutions = params.bind(self.inner, saved, values)
+        return self.run(saved, substitutions)
+
+    def run(self, saved: queries.SavedQuery, substitutions: dict[ox.Variable, Term] | None = None):
+        """Execute an already-bound query; errors become :class:`QueryError` naming the query and position."""
+        try:
+            result = self.inner.query(
+                saved.text, substitutions=substitutions or None, prefixes=PREFIXES, use_default_graph_as_union=True
+            )
+            if isinstance(result, ox.QuerySolutions):
+                return SelectResult(result)
+            if isinstance(result, ox.QueryBoolean):
+                return bool(result)
+            return GraphResult(list(result))
+        except SyntaxError as exc:
+            raise QueryError(_syntax_message(saved, exc)) from None
+        except RuntimeError as exc:
+            if match := _NOT_PROJECTED.search(str(exc)):
+                raise QueryError(
+                    f"{saved.name}: parameter {match[1]} must be a variable of the SELECT clause to be bound"
+                ) from None
+            raise QueryError(f"{saved.name}: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"reading the store failed: {exc}") from None
+
+
+def _syntax_message(saved: queries.SavedQuery, exc: SyntaxError) -> str:
+    message = str(exc)
+    where = str(saved.path) if saved.path else saved.name
+    if match := _POSITION.match(message):
+        return f"{where}:{match[1]}:{match[2]}: SPARQL syntax error: {message[match.end() :]}"
+    return f"{where}: SPARQL syntax error: {message}"
+
+
+def _live_generation(root: Path) -> Path | None:
+    try:
+        name = (root / LIVE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {root / LIVE}: {exc.strerror or exc}") from None
+    return root / GENERATIONS / name if name else None
+
+
+def open_store(path: Path | str | None = None) -> Store:
+    """Open the store at ``path`` (default: ``$KG_STORE`` or the project's ``.kg/``) read-only."""
+    root = Path(path) if path is not None else config.default_store()
+    generation = _live_generation(root)
+    if generation is None or not generation.is_dir():
+        raise StoreError(f"no store at {root}; run `kg build` first")
+    try:
+        inner = ox.Store.read_only(str(generation))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {generation}: {exc}") from None
+    return Store(inner, path=root)
+
+
+@contextlib.contextmanager
+def writer_lock(root: Path) -> Iterator[None]:
+    """Hold the store's writer lock, or fail at once with "store is busy" if another process has it."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            raise StoreError(
+                f"the store at {root} is busy: another kg process (pid {holder}) is writing it; "
+                "try again when it has finished"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def new_generation(root: Path) -> Path:
+    """A fresh, empty directory for the next generation, named so names sort by time."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = root / GENERATIONS / f"{stamp}-{os.getpid()}"
+    path.mkdir(parents=True)
+    return path
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(root: Path, generation: Path) -> None:
+    """Make ``generation`` the live one (an atomic rename), then drop all but it and its predecessor."""
+    previous = _live_generation(root)
+    pointer = root / f"{LIVE}.{os.getpid()}.tmp"
+    with open(pointer, "w", encoding="utf-8") as handle:
+        handle.write(generation.name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(pointer, root / LIVE)
+    _fsync_dir(root)
+    keep = {generation.name} | ({previous.name} if previous else set())
+    for old in (root / GENERATIONS).iterdir():
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,126 @@
+"""The kg ontology's terms as an rdflib DefinedNamespace: a misspelled term fails at once.
+
+Kept in step with ``ontology/kg.ttl`` by a test; import it only where rdflib is loaded anyway
+(building, validating), since importing rdflib costs a quarter of a second.
+"""
+
+from __future__ import annotations
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+from kg.namespaces import ONTOLOGY
+
+__all__ = ["KG"]
+
+
+class KG(DefinedNamespace):
+    """Classes, individuals and properties of https://w3id.org/conflict-kg/ontology#."""
+
+    _NS = Namespace(ONTOLOGY)
+    _fail = True
+
+    # Classes and individuals
+    About: URIRef
+    Actor: URIRef
+    Affirmed: URIRef
+    Ambiguous: URIRef
+    ArmedGroup: URIRef
+    Attribute: URIRef
+    City: URIRef
+    Claim: URIRef
+    Contradiction: URIRef
+    Country: URIRef
+    DatePrecision: URIRef
+    Day: URIRef
+    Denied: URIRef
+    Event: URIRef
+    EventRecord: URIRef
+    Exactly: URIRef
+    Facility: URIRef
+    FactualError: URIRef
+    Garbled: URIRef
+    Government: URIRef
+    GovernmentBody: URIRef
+    Interview: URIRef
+    IssueKind: URIRef
+    LessThan: URIRef
+    MediaOutlet: URIRef
+    MilitaryUnit: URIRef
+    MonitoringGroup: URIRef
+    Month: URIRef
+    MoreThan: URIRef
+    NewsArticle: URIRef
+    Offensive: URIRef
+    OfficialStatement: URIRef
+    Organisation: URIRef
+    Person: URIRef
+    Place: URIRef
+    Polarity: URIRef
+    PopulationGroup: URIRef
+    Prison: URIRef
+    QuantityQualifier: URIRef
+    Region: URIRef
+    Relation: URIRef
+    Reporter: URIRef
+    SourceDocument: URIRef
+    SourceIssue: URIRef
+    SourceKind: URIRef
+    State: URIRef
+    Truncated: URIRef
+    Unverifiable: URIRef
+    WaterBody: URIRef
+    Weapon: URIRef
+    Week: URIRef
+    Year: URIRef
+
+    # Properties
+    advancedOn: URIRef
+    alliedWith: URIRef
+    asserted: URIRef
+    basedIn: URIRef
+    capitalOf: URIRef
+    captured: URIRef
+    cites: URIRef
+    content: URIRef
+    controls: URIRef
+    datePrecision: URIRef
+    distanceKm: URIRef
+    encircled: URIRef
+    estimatedDate: URIRef
+    eventDate: URIRef
+    eventEnd: URIRef
+    eventStart: URIRef
+    fledFrom: URIRef
+    fledTo: URIRef
+    gradeReason: URIRef
+    hasCapital: URIRef
+    hasIssue: URIRef
+    hasPart: URIRef
+    headOf: URIRef
+    headedBy: URIRef
+    heldIn: URIRef
+    issueKind: URIRef
+    launched: URIRef
+    linkedTo: URIRef
+    locatedIn: URIRef
+    northOf: URIRef
+    notBefore: URIRef
+    operatesIn: URIRef
+    opposes: URIRef
+    partOf: URIRef
+    polarity: URIRef
+    populationRank: URIRef
+    quantityQualifier: URIRef
+    releasedFrom: URIRef
+    reliability: URIRef
+    renounced: URIRef
+    reportedCount: URIRef
+    sha256: URIRef
+    sheltered: URIRef
+    shelteredBy: URIRef
+    sourceKind: URIRef
+    southOf: URIRef
+    text: URIRef
+    withdrewFrom: URIRef
+    withdrewTo: URIRef

@@ -1,0 +1,76 @@
+"""The Python API that notebooks use: open a store, query by name with parameters, get a DataFrame."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyoxigraph as ox
+import pytest
+
+import kg
+
+
+def test_public_api_is_declared() -> None:
+    assert sorted(kg.__all__) == kg.__all__
+    assert all(hasattr(kg, name) for name in kg.__all__)
+
+
+def test_query_to_dataframe(store: kg.Store) -> None:
+    frame = store.query("who-captured", place="Homs").to_dataframe()
+    assert list(frame.columns[:4]) == ["place", "placeLabel", "actor", "actorLabel"]
+    assert set(frame["actorLabel"]) == {"Hayat Tahrir al-Sham", "Syrian rebels"}
+    assert set(frame["date"]) == {dt.date(2024, 12, 7)}
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "HTS",
+        "hts",
+        "Hayat Tahrir al-Sham",
+        "kge:hts",
+        "https://w3id.org/conflict-kg/id/hts",
+        "<https://w3id.org/conflict-kg/id/hts>",
+    ],
+)
+def test_an_entity_by_any_of_its_names(store: kg.Store, reference: str) -> None:
+    result = store.query("SELECT ?actor ?place WHERE { ?actor kg:captured ?place }", actor=reference)
+    assert result.records() == [{"actor": "kge:hts", "place": "kge:homs"}]
+
+
+def test_a_wikidata_id_names_an_entity(store: kg.Store) -> None:
+    result = store.query("withdrew-to", actor="Q41053")
+    assert {r["placeLabel"] for r in result} == {"Latakia", "Hermel region"}
+
+
+def test_rdf_terms_pass_through(store: kg.Store) -> None:
+    result = store.query(
+        "SELECT ?actor ?place WHERE { ?actor kg:captured ?place }",
+        place=ox.NamedNode("https://w3id.org/conflict-kg/id/homs"),
+    )
+    assert {r["actor"] for r in result} == {"kge:hts", "kge:syrian-rebels"}
+
+
+def test_parameter_values_cannot_change_the_query(store: kg.Store) -> None:
+    hostile = 'Homs" } UNION { ?s ?p ?o } #'
+    with pytest.raises(kg.ParameterError, match="no entity is called"):
+        store.query("who-captured", place=hostile)
+    result = store.query(
+        "SELECT ?label ?name WHERE { ?e rdfs:label ?label FILTER(STR(?label) = ?name) }", name=ox.Literal(hostile)
+    )
+    assert len(result) == 0
+
+
+def test_results_can_be_read_twice(store: kg.Store) -> None:
+    result = store.query("allies", actor="Russia")
+    assert result.records() == result.records() and len(result) == 2
+
+
+def test_an_unknown_iri_is_refused(store: kg.Store) -> None:
+    with pytest.raises(kg.ParameterError, match="is not in the store"):
+        store.query("allies", actor="kge:nobody")
+
+
+def test_a_parameter_outside_the_select_clause_is_explained(store: kg.Store) -> None:
+    with pytest.raises(kg.QueryError, match=r"parameter \?actor must be a variable of the SELECT clause"):
+        store.query("SELECT ?place WHERE { ?actor kg:captured ?place }", actor="HTS")

@@ -1,0 +1,129 @@
+"""Building: a failed build names the problem and leaves the previous store answering queries."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg import store as store_module
+from tests.helpers import input_paths, shapes_of
+
+
+def allies_of_assad(path: Path) -> set[object]:
+    result = kg.open_store(path).query("allies", actor="Assad")
+    assert isinstance(result, kg.SelectResult)
+    return {row["allyLabel"] for row in result.records()}
+
+
+@pytest.fixture
+def live_store(inputs: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "store"
+    kg.build(input_paths(inputs), store_path=path, shapes=shapes_of(inputs))
+    return path
+
+
+def test_build_reports_what_it_wrote(inputs: Path, tmp_path: Path) -> None:
+    report = kg.build(input_paths(inputs), store_path=tmp_path / "s", shapes=shapes_of(inputs))
+    assert report.claims == 62 and report.sources == 1 and len(report.files) == 3
+    assert report.inferred > 0 and report.quads == len(kg.open_store(tmp_path / "s"))
+
+
+def test_malformed_turtle_names_file_and_line_and_keeps_the_old_store(inputs: Path, live_store: Path) -> None:
+    bad = inputs / "data" / "broken.trig"
+    bad.write_text(
+        '@prefix kge: <https://w3id.org/conflict-kg/id/> .\n\nkge:a kge:b "unterminated .\n', encoding="utf-8"
+    )
+    with pytest.raises(kg.DataError) as caught:
+        kg.build(input_paths(inputs), store_path=live_store, shapes=shapes_of(inputs))
+    assert "broken.trig:3:" in str(caught.value)
+    assert allies_of_assad(live_store) == {"Russia", "Iran"}
+    assert len(list((live_store / "generations").iterdir())) == 1  # the failed generation is gone
+
+
+def test_failed_validation_keeps_the_old_store(inputs: Path, live_store: Path) -> None:
+    trig = inputs / "data" / "syrian-rebels-advance.trig"
+    trig.write_text(
+        trig.read_text(encoding="utf-8").replace('kg:reliability "B2"', 'kg:reliability "Z9"'), encoding="utf-8"
+    )
+    with pytest.raises(kg.ValidationError) as caught:
+        kg.build(input_paths(inputs), store_path=live_store, shapes=shapes_of(inputs))
+    assert all("kg:reliability" in p.message for p in caught.value.problems)
+    assert allies_of_assad(live_store) == {"Russia", "Iran"}
+
+
+def test_a_changed_source_text_is_refused(inputs: Path, tmp_path: Path) -> None:
+    text = inputs / "data" / "sources" / "syrian-rebels-advance-on-damascus.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("Homs", "Hama", 1), encoding="utf-8")
+    with pytest.raises(kg.DataError, match="has changed since it was annotated"):
+        kg.build(input_paths(inputs), store_path=tmp_path / "s", shapes=shapes_of(inputs))
+
+
+def test_a_missing_source_text_is_named(inputs: Path, tmp_path: Path) -> None:
+    (inputs / "data" / "sources" / "syrian-rebels-advance-on-damascus.txt").unlink()
+    with pytest.raises(
+        kg.DataError, match=r"kgs:syrian-rebels-advance: cannot read its text .*syrian-rebels-advance-on-damascus\.txt"
+    ):
+        kg.build(input_paths(inputs), store_path=tmp_path / "s", shapes=shapes_of(inputs))
+
+
+def test_rebuild_swaps_generations_and_keeps_one_previous(inputs: Path, live_store: Path) -> None:
+    first = (live_store / "live").read_text().strip()
+    kg.build(input_paths(inputs), store_path=live_store, shapes=shapes_of(inputs))
+    second = (live_store / "live").read_text().strip()
+    kg.build(input_paths(inputs), store_path=live_store, shapes=shapes_of(inputs))
+    third = (live_store / "live").read_text().strip()
+    assert len({first, second, third}) == 3
+    assert sorted(p.name for p in (live_store / "generations").iterdir()) == sorted([second, third])
+
+
+def test_a_reader_keeps_working_across_a_rebuild(inputs: Path, live_store: Path) -> None:
+    reader = kg.open_store(live_store)
+    kg.build(input_paths(inputs), store_path=live_store, shapes=shapes_of(inputs))
+    assert reader.query("ASK { kge:russia kg:alliedWith kge:bashar-al-assad }") is True
+
+
+def test_a_second_writer_is_told_the_store_is_busy(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from kg.store import writer_lock\n"
+            "with writer_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(30)",
+            str(root),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(kg.StoreError, match=rf"busy: another kg process \(pid {holder.pid}\)"):
+            kg.build(store_path=root)
+    finally:
+        holder.kill()
+        holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
+
+
+def test_no_store_yet_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(kg.StoreError, match="run `kg build` first"):
+        kg.open_store(tmp_path / "nothing")
+
+
+def test_asserted_and_inferred_are_separate_graphs(store: kg.Store) -> None:
+    inferred_only = store.query("""
+        SELECT (COUNT(*) AS ?n) WHERE {
+          GRAPH kgg:inferred { ?s ?p ?o }
+          FILTER EXISTS { GRAPH ?g { ?s ?p ?o } FILTER(?g != kgg:inferred) } }""")
+    assert isinstance(inferred_only, kg.SelectResult) and inferred_only.records() == [{"n": 0}]
+
+
+def test_store_files_are_private_to_the_store_dir(live_store: Path) -> None:
+    assert sorted(p.name for p in live_store.iterdir()) == ["generations", "live", "lock"]
+    assert os.path.isdir(store_module.Path(live_store / "generations" / (live_store / "live").read_text().strip()))
