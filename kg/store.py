@@ -32,7 +32,7 @@ from kg.namespaces import PREFIXES
 from kg.results import GraphResult, SelectResult
 from kg.terms import Term
 
-__all__ = ["Store", "new_generation", "open_store", "publish", "writer_lock"]
+__all__ = ["Store", "new_generation", "open_store", "publish", "revise", "writer_lock"]
 
 LIVE = "live"
 GENERATIONS = "generations"
@@ -164,12 +164,41 @@ def writer_lock(root: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def new_generation(root: Path) -> Path:
-    """A fresh, empty directory for the next generation, named so names sort by time."""
+def new_generation(root: Path, *, create: bool = True) -> Path:
+    """The path of the next generation, named so names sort by time; created empty unless ``create`` is false."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = root / GENERATIONS / f"{stamp}-{os.getpid()}"
-    path.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir()
     return path
+
+
+@contextlib.contextmanager
+def revise(path: Path | str | None = None) -> Iterator[ox.Store]:
+    """A writable copy of the live store; it goes live when the block succeeds and is dropped if it fails.
+
+    The copy is an Oxigraph checkpoint (hard links to the immutable files), so revising a
+    large store costs what the change costs, not a rebuild; readers keep the old generation.
+    """
+    root = Path(path) if path is not None else config.default_store()
+    with writer_lock(root):
+        live = _live_generation(root)
+        if live is None or not live.is_dir():
+            raise StoreError(f"no store at {root}; run `kg build` first")
+        target = new_generation(root, create=False)
+        inner: ox.Store | None = None
+        try:
+            ox.Store.read_only(str(live)).backup(str(target))
+            inner = ox.Store(str(target))
+            yield inner
+            inner.flush()
+            inner = None  # close the database before it goes live
+            publish(root, target)
+        except BaseException:
+            inner = None
+            shutil.rmtree(target, ignore_errors=True)
+            raise
 
 
 def _fsync_dir(path: Path) -> None:
