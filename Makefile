@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test lint docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ demo: setup
 	$(BIN)/kg query allies --param actor=Assad
 	@echo
 	$(BIN)/kg stats
+
+# Refresh the README's generated query table from the .rq headers.
+docs: setup
+	$(BIN)/python -c "import re, subprocess, pathlib; p = pathlib.Path('README.md'); \
+	table = subprocess.run(['$(BIN)/kg', 'queries', '--format', 'md'], capture_output=True, text=True, check=True).stdout; \
+	p.write_text(re.sub(r'(<!-- queries:start[^\n]*-->\n).*?(<!-- queries:end -->)', lambda m: m[1] + table + m[2], p.read_text(), flags=re.S))"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import config, dataset, inference, queries, store, validation
+from kg import config, dataset, inference, queries, remote, store, validation
 from kg.errors import DataError, ValidationError
 from kg.namespaces import ONTOLOGY
 from kg.validation import Problem
@@ -43,7 +43,7 @@ class CheckReport:
 class BuildReport:
     """What a build wrote."""
 
-    store: Path
+    store: Path | str
     files: list[Path]
     quads: int
     inferred: int
@@ -83,13 +83,20 @@ def check(paths: Sequence[Path] | None = None, *, shapes: Path | None = None) ->
 def build(
     paths: Sequence[Path] | None = None,
     *,
-    store_path: Path | None = None,
+    store_path: Path | str | None = None,
     shapes: Path | None = None,
     validate: bool = True,
 ) -> BuildReport:
-    """Build a new store generation from ``paths`` and make it live; on any error the old one stays."""
+    """Build a new store generation from ``paths`` and make it live; on any error the old one stays.
+
+    For a remote store (``sparql+http://...``) the graph is built and checked in memory, then
+    replaces the endpoint's dataset in one update request.
+    """
     started = time.perf_counter()
-    root = store_path or config.default_store()
+    location = store_path if store_path is not None else config.default_store_location()
+    if remote.is_endpoint(location):
+        return _build_remote(str(location), paths, shapes, validate=validate, started=started)
+    root = Path(location)
     with store.writer_lock(root):
         generation = store.new_generation(root)
         inner: ox.Store | None = None
@@ -111,3 +118,17 @@ def build(
     seconds = time.perf_counter() - started
     log.info("built %s in %.2fs", generation, seconds)
     return BuildReport(root, checked.files, quads, inferred, checked.claims, checked.sources, seconds)
+
+
+def _build_remote(
+    location: str, paths: Sequence[Path] | None, shapes: Path | None, *, validate: bool, started: float
+) -> BuildReport:
+    inner = ox.Store()
+    checked = _load_and_check(inner, paths or config.default_inputs(), shapes, validate=validate)
+    if checked.problems:
+        raise ValidationError(checked.problems)
+    inferred = inference.materialise(inner)
+    quads = list(inner)
+    remote.Endpoint.parse(location).replace_all(quads)
+    seconds = time.perf_counter() - started
+    return BuildReport(location, checked.files, len(quads), inferred, checked.claims, checked.sources, seconds)

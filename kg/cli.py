@@ -24,6 +24,8 @@ __all__ = ["cli", "main"]
 
 SELECT_FORMATS = ("table", "md", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld", "trig")
+TABLE_ROW_CAP = 100
+"""Rows a terminal table shows unless --limit says otherwise; the other formats are not capped."""
 CLAIM_TABLE_COLUMNS = (
     "claim",
     "subjectLabel",
@@ -61,7 +63,7 @@ class KGGroup(click.Group):
             ) from None
 
 
-def _store_option_path(ctx: click.Context) -> Path | None:
+def _store_option_path(ctx: click.Context) -> str | None:
     return ctx.obj.get("store") if ctx.obj else None
 
 
@@ -119,9 +121,21 @@ def _readable_columns(variables: Sequence[str]) -> list[str]:
     return [v for v in variables if f"{v}Label" not in variables]
 
 
-def _print_select(result: SelectResult, fmt: str, *, columns: Sequence[str] | None = None) -> None:
+def _print_select(
+    result: SelectResult,
+    fmt: str,
+    *,
+    columns: Sequence[str] | None = None,
+    hidden: Sequence[str] = (),
+    limit: int | None = None,
+) -> None:
+    """Print a SELECT result; the table and Markdown views hide ``hidden`` columns, tables cap the rows."""
     from kg.results import ResultFormat
 
+    total = len(result)
+    cap = limit if limit is not None else (TABLE_ROW_CAP if fmt == "table" else None)
+    if cap is not None and total > cap:
+        result = result.head(cap)
     machine = {"csv": ResultFormat.CSV, "tsv": ResultFormat.TSV, "json": ResultFormat.JSON, "xml": ResultFormat.XML}
     if fmt in machine:
         _emit_bytes(result.serialize(machine[fmt]))
@@ -130,12 +144,15 @@ def _print_select(result: SelectResult, fmt: str, *, columns: Sequence[str] | No
         raise click.UsageError(
             f"--format {fmt} is for CONSTRUCT and DESCRIBE results; use one of {', '.join(SELECT_FORMATS)}"
         )
-    headers = list(columns or _readable_columns(result.variables))
+    headers = [h for h in columns or _readable_columns(result.variables) if h not in hidden]
     index = [result.variables.index(h) for h in headers]
     rows = [[row[i] for i in index] for row in result.display_rows()]
     _print_rows(headers, rows, fmt)
     if fmt == "table":
-        click.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
+        note = f"{total} row{'s' if total != 1 else ''}"
+        if len(rows) < total:
+            note += f", {len(rows)} shown; use --limit N or --format csv for more"
+        click.echo(note, err=True)
 
 
 def _print_graph(result: GraphResult, fmt: str) -> None:
@@ -155,7 +172,9 @@ def _print_graph(result: GraphResult, fmt: str) -> None:
     _emit_bytes(result.serialize(formats[fmt]))
 
 
-def _print_result(result: SelectResult | GraphResult | bool, fmt: str) -> None:
+def _print_result(
+    result: SelectResult | GraphResult | bool, fmt: str, *, hidden: Sequence[str] = (), limit: int | None = None
+) -> None:
     from kg.results import SelectResult
 
     if isinstance(result, bool):
@@ -164,7 +183,7 @@ def _print_result(result: SelectResult | GraphResult | bool, fmt: str) -> None:
         else:
             click.echo("true" if result else "false")
     elif isinstance(result, SelectResult):
-        _print_select(result, fmt)
+        _print_select(result, fmt, hidden=hidden, limit=limit)
     else:
         _print_graph(result, fmt)
 
@@ -180,14 +199,15 @@ def format_option(choices: Sequence[str], default: str = "table") -> Callable:
 @click.option(
     "--store",
     "store",
-    type=click.Path(file_okay=False, path_type=Path),
     envvar="KG_STORE",
-    help="Store directory (default: $KG_STORE, else .kg/ in the project).",
+    metavar="DIR|URL",
+    help="Store directory, or a remote endpoint as sparql+http://host:port/query "
+    "(default: $KG_STORE, else .kg/ in the project).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.version_option(package_name="kg")
 @click.pass_context
-def cli(ctx: click.Context, store: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
     """Conflict reporting as a knowledge graph you can defend: every relation carries its quote,
     source, claimant, date and reliability grade.
 
@@ -269,6 +289,26 @@ def validate(paths: tuple[Path, ...], shapes: Path | None) -> None:
     )
 
 
+def as_of_option(function: Callable) -> Callable:
+    """The shared ``--as-of`` option: only what was claimed and in effect on a day."""
+    return click.option(
+        "--as-of",
+        "as_of",
+        metavar="YYYY-MM-DD",
+        help="Only claims in effect on this day (for queries with an as_of parameter).",
+    )(function)
+
+
+def limit_option(function: Callable) -> Callable:
+    """The shared ``--limit`` option."""
+    return click.option(
+        "--limit",
+        type=click.IntRange(min=0),
+        metavar="N",
+        help=f"Show at most N rows (tables show {TABLE_ROW_CAP} unless told).",
+    )(function)
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("--sparql", help="SPARQL text to run (instead of QUERY).")
@@ -280,26 +320,58 @@ def validate(paths: tuple[Path, ...], shapes: Path | None) -> None:
     metavar="NAME=VALUE",
     help="A parameter of a saved query; entities by label, alias, CURIE, IRI or Wikidata id. Repeatable.",
 )
+@as_of_option
+@limit_option
 @format_option(SELECT_FORMATS + GRAPH_FORMATS)
 @click.pass_context
-def query(ctx: click.Context, query: str | None, sparql: str | None, params: tuple[str, ...], fmt: str) -> None:
+def query(
+    ctx: click.Context,
+    query: str | None,
+    sparql: str | None,
+    params: tuple[str, ...],
+    as_of: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
     """Run a saved query by NAME, a .rq FILE, or SPARQL from stdin (-) or --sparql.
 
     Queries see the union of all graphs (every source, the gazetteer, inferred triples);
     use GRAPH to reach one source. Common prefixes (kg:, kge:, rdfs:, prov:, oa: ...) need no
-    PREFIX lines. `kg queries` lists the saved queries and their parameters.
+    PREFIX lines. `kg queries` lists the saved queries and their parameters. Table and
+    Markdown views leave out the parameter columns; csv, tsv, json and xml keep every column.
 
     \b
     Example:
         kg query allies --param actor=Assad
+        kg query holdings --param place=Homs --as-of 2024-12-01
         kg query --sparql 'SELECT ?who WHERE { ?who kg:captured kge:homs }' --format csv
     """
+    from kg import queries as catalog
+
     if (query is None) == (sparql is None):
         raise click.UsageError("give a saved query NAME, a .rq FILE, - for stdin, or --sparql TEXT (exactly one)")
     text = sparql if sparql is not None else (sys.stdin.read() if query == "-" else query)
     assert text is not None
-    result = _open(ctx).query(text, **_parse_params(params))
-    _print_result(result, fmt)
+    saved = catalog.resolve_text(text)
+    values: dict[str, str] = _parse_params(params)
+    store = _open(ctx)
+    if as_of is None:
+        result = store.query(text, **values)
+    elif saved.param("as_of") is not None:
+        result = store.query(text, **values, as_of=as_of)
+    elif saved.params or saved.name in catalog.catalog():
+        raise click.UsageError(f"{saved.name} has no as_of parameter; --as-of works with the queries over claims")
+    else:
+        result = _ad_hoc_as_of(store, text, values, as_of)
+    _print_result(result, fmt, hidden=[p.name for p in saved.params], limit=limit)
+
+
+def _ad_hoc_as_of(store: Store, text: str, values: dict[str, str], as_of: str):
+    """Ad-hoc SPARQL with --as-of: the day is bound to ?as_of as an xsd:date, the rest as entities."""
+    from kg.params import typed_value
+    from kg.queries import Param
+
+    return store.query(text, **values, as_of=typed_value(store, Param("as_of", "date", False, None, ""), as_of))
 
 
 @cli.command("queries")
@@ -344,9 +416,11 @@ def list_queries(fmt: str) -> None:
 
 
 @cli.command()
+@as_of_option
+@limit_option
 @format_option(SELECT_FORMATS)
 @click.pass_context
-def claims(ctx: click.Context, fmt: str) -> None:
+def claims(ctx: click.Context, as_of: str | None, limit: int | None, fmt: str) -> None:
     """The evidence table: one row per claim, with quote, offsets, source, claimant, date and grade.
 
     The table view shows the main columns; csv, tsv, json and xml carry every column
@@ -355,13 +429,13 @@ def claims(ctx: click.Context, fmt: str) -> None:
     \b
     Example:
         kg claims
-        kg claims --format csv > claims.csv
+        kg claims --as-of 2024-12-07 --format csv > claims.csv
     """
     from kg.results import SelectResult
 
-    result = _open(ctx).query("claims")
+    result = _open(ctx).query("claims", **({"as_of": as_of} if as_of else {}))
     assert isinstance(result, SelectResult)
-    _print_select(result, fmt, columns=CLAIM_TABLE_COLUMNS if fmt in ("table", "md") else None)
+    _print_select(result, fmt, columns=CLAIM_TABLE_COLUMNS if fmt in ("table", "md") else None, limit=limit)
 
 
 @cli.command()
@@ -388,6 +462,59 @@ def stats(ctx: click.Context, fmt: str) -> None:
     )
     for name, table in tables.items():
         _print_rows(table.variables, table.display_rows(), fmt, title=name)
+
+
+@cli.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Interface to listen on; keep loopback unless you mean it."
+)
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run before it is stopped (503).",
+)
+@click.option(
+    "--max-result-mb",
+    default=50.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="Largest result sent, in MB; bigger ones are refused with a hint to add LIMIT.",
+)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Query worker processes.")
+@click.option("--cors", is_flag=True, help="Allow cross-origin GET and POST from any origin.")
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, port: int, timeout_s: float, max_result_mb: float, workers: int, cors: bool
+) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    Updates, SERVICE and dataset parameters are refused; each query runs in a worker process
+    that is stopped at the time limit. After `kg build` the workers switch to the new store.
+
+    \b
+    Example:
+        kg serve --port 7878
+        curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/sparql?query=SELECT+*+WHERE+{?s+kg:captured+?o}'
+    """
+    from kg import remote
+    from kg.server import ServerSettings
+    from kg.server import serve as run_server
+    from kg.store import open_store
+
+    location = _store_option_path(ctx)
+    if remote.is_endpoint(location):
+        raise click.UsageError("kg serve needs an embedded store; the store given is already a SPARQL endpoint")
+    store = open_store(location)  # fail now, in one line, if there is no store
+    assert store.path is not None
+    settings = ServerSettings(
+        store.path, timeout_s=timeout_s, max_result_bytes=int(max_result_mb * 1_000_000), workers=workers, cors=cors
+    )
+    click.echo(f"Serving {store.path} read-only at http://{host}:{port}/sparql (Ctrl-C to stop)", err=True)
+    run_server(settings, host=host, port=port)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

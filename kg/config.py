@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["default_inputs", "default_shapes", "default_store", "project_root"]
+__all__ = ["default_inputs", "default_shapes", "default_store", "default_store_location", "project_root"]
 
 STORE_ENV = "KG_STORE"
 
@@ -27,6 +27,12 @@ def default_store() -> Path:
     """``$KG_STORE`` when set, else ``.kg/`` in the project checkout."""
     env = os.environ.get(STORE_ENV)
     return Path(env).expanduser() if env else project_root() / ".kg"
+
+
+def default_store_location() -> str | Path:
+    """Like :func:`default_store`, but ``$KG_STORE`` may also name a remote endpoint (``sparql+http://...``)."""
+    env = os.environ.get(STORE_ENV, "")
+    return env if env.startswith(("sparql+http://", "sparql+https://")) else default_store()
 
 
 def default_inputs() -> list[Path]:

@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -20,7 +21,11 @@ from kg import queries
 from kg.errors import ParameterError
 from kg.namespaces import WD, XSD, compact, expand
 from kg.queries import Param, SavedQuery
+from kg.results import SelectResult
 from kg.terms import Term
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 __all__ = ["bind", "resolve_entity", "typed_value"]
 
@@ -29,40 +34,45 @@ _QID = re.compile(r"^(?:wd:)?(Q[1-9]\d*)$")
 _IRI = re.compile(r"^<?([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+)>?$")
 
 
-def _one(store: ox.Store, query: str, **bindings: Term) -> list[ox.QuerySolution]:
-    subs = {ox.Variable(name): term for name, term in bindings.items()}
-    return list(store.query(query, substitutions=subs, use_default_graph_as_union=True))
+def _rows(store: Store, query: str, **bindings: Term) -> list[dict[str, Term | None]]:
+    """A kg-internal SELECT query's solutions as dicts of terms."""
+    result = store.run(queries.internal_query(query), bindings)
+    assert isinstance(result, SelectResult)
+    return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
 
 
-def _suggestions(store: ox.Store, reference: str) -> str:
+def _suggestions(store: Store, reference: str) -> str:
     names: dict[str, set[str]] = {}
-    for row in store.query(queries.internal("internal/entity-names"), use_default_graph_as_union=True):
-        label = row["label"].value if row["label"] is not None else row["name"].value
-        names.setdefault(row["name"].value.lower(), set()).add(f"{label} ({compact(row['entity'].value)})")
+    for row in _rows(store, "internal/entity-names"):
+        label = (row["label"] or row["name"]).value  # type: ignore[union-attr]
+        names.setdefault(row["name"].value.lower(), set()).add(f"{label} ({compact(row['entity'].value)})")  # type: ignore[union-attr]
     close = difflib.get_close_matches(reference.lower(), list(names), n=5, cutoff=0.6)
     found = sorted({entry for name in close for entry in names[name]})
     return f"; did you mean: {', '.join(found)}?" if found else ""
 
 
-def _known_iri(store: ox.Store, iri: str, reference: str) -> ox.NamedNode:
+def _known_iri(store: Store, iri: str, reference: str) -> ox.NamedNode:
     try:
         node = ox.NamedNode(iri)
     except ValueError as exc:
         raise ParameterError(f"{reference!r} is not a valid IRI: {exc}") from None
-    subs = {ox.Variable("iri"): node}
-    if not store.query(queries.internal("internal/term-exists"), substitutions=subs, use_default_graph_as_union=True):
+    if not store.run(queries.internal_query("internal/term-exists"), {"iri": node}):
         raise ParameterError(f"{reference!r} is not in the store")
     return node
 
 
-def resolve_entity(store: ox.Store, reference: str) -> ox.NamedNode:
+def resolve_entity(store: Store | ox.Store, reference: str) -> ox.NamedNode:
     """The one entity that ``reference`` names; a clear error when none or several match."""
+    if isinstance(store, ox.Store):
+        from kg.store import Store
+
+        store = Store(store)
     reference = reference.strip()
     if not reference:
         raise ParameterError("an empty name names no entity")
     if match := _QID.match(reference):
-        rows = _one(store, queries.internal("internal/resolve-wikidata"), item=ox.NamedNode(WD + match[1]))
-        exact = [r["entity"] for r in rows if r["exact"].value == "true"] or [r["entity"] for r in rows]
+        rows = _rows(store, "internal/resolve-wikidata", item=ox.NamedNode(WD + match[1]))
+        exact = [r["entity"] for r in rows if r["exact"].value == "true"] or [r["entity"] for r in rows]  # type: ignore[union-attr]
         if len(exact) == 1:
             return exact[0]
         if not exact:
@@ -72,8 +82,7 @@ def resolve_entity(store: ox.Store, reference: str) -> ox.NamedNode:
         )
     if (iri := expand(reference)) is not None:
         return _known_iri(store, iri, reference)
-    rows = _one(store, queries.internal("internal/resolve-entity"), name=ox.Literal(reference))
-    entities = [row["entity"] for row in rows]
+    entities = [row["entity"] for row in _rows(store, "internal/resolve-entity", name=ox.Literal(reference))]
     if len(entities) == 1:
         return entities[0]
     if len(entities) > 1:
@@ -84,7 +93,7 @@ def resolve_entity(store: ox.Store, reference: str) -> ox.NamedNode:
     raise ParameterError(f"no entity is called {reference!r}{_suggestions(store, reference)}")
 
 
-def typed_value(store: ox.Store, param: Param, value: str | Term) -> Term:
+def typed_value(store: Store, param: Param, value: str | Term) -> Term:
     """``value`` as the RDF term ``param`` expects; RDF terms pass through unchanged."""
     if not isinstance(value, str):
         return value
@@ -112,8 +121,8 @@ def typed_value(store: ox.Store, param: Param, value: str | Term) -> Term:
         raise ParameterError(f"parameter {param.name}: {value!r} is not a valid {param.type}; {hint}") from None
 
 
-def bind(store: ox.Store, query: SavedQuery, values: Mapping[str, str | Term]) -> dict[ox.Variable, Term]:
-    """Substitutions for ``query`` from ``values``, with defaults applied and required ones checked.
+def bind(store: Store, query: SavedQuery, values: Mapping[str, str | Term]) -> dict[str, Term]:
+    """Bindings (variable name to term) for ``query`` from ``values``, with defaults applied and required ones checked.
 
     A query without declared parameters (ad-hoc SPARQL) binds each value as given, reading a
     string as an entity reference.
@@ -127,12 +136,12 @@ def bind(store: ox.Store, query: SavedQuery, values: Mapping[str, str | Term]) -
             known = ", ".join(str(p) for p in query.params)
             raise ParameterError(f"{query.name} has no parameter {', '.join(unknown)}; its parameters: {known}")
         params = declared
-    bound: dict[ox.Variable, Term] = {}
+    bound: dict[str, Term] = {}
     for name, param in params.items():
         value = values.get(name, param.default)
         if value is None:
             if param.required:
                 raise ParameterError(f"{query.name} needs --param {name}=... ({param.type}: {param.description})")
             continue
-        bound[ox.Variable(name)] = typed_value(store, param, value)
+        bound[name] = typed_value(store, param, value)
     return bound

@@ -57,8 +57,7 @@ def _frame(store: Store, name: str) -> pd.DataFrame:
     """A kg-internal SELECT query as a DataFrame of strings, through Oxigraph's CSV writer."""
     import pandas as pd
 
-    solutions = store.inner.query(queries.internal(f"internal/{name}"), use_default_graph_as_union=True)
-    data = solutions.serialize(format=ox.QueryResultsFormat.CSV)
+    data = store.serialize(queries.internal_query(f"internal/{name}"), {}, ox.QueryResultsFormat.CSV)
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 

@@ -7,6 +7,7 @@ turned into a DataFrame as often as needed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,8 +36,12 @@ class SelectResult:
     (['s', 'o'], 1, [{'s': '<http://e/a>', 'o': 'x'}])
     """
 
-    def __init__(self, solutions: ox.QuerySolutions) -> None:
-        self._json = solutions.serialize(format=ox.QueryResultsFormat.JSON)
+    def __init__(self, data: bytes) -> None:
+        self._json = data
+
+    @classmethod
+    def from_solutions(cls, solutions: ox.QuerySolutions) -> SelectResult:
+        return cls(solutions.serialize(format=ox.QueryResultsFormat.JSON))
 
     @cached_property
     def _solutions(self) -> tuple[list[str], list[tuple[Term | None, ...]]]:
@@ -55,6 +60,12 @@ class SelectResult:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def head(self, n: int) -> SelectResult:
+        """The first ``n`` solutions, as a result of their own."""
+        data = json.loads(self._json)
+        data["results"]["bindings"] = data["results"]["bindings"][:n]
+        return SelectResult(json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
     def __iter__(self) -> Iterator[dict[str, object]]:
         return iter(self.records())

@@ -21,14 +21,15 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import config, params, queries
+from kg import config, params, queries, remote
 from kg.errors import QueryError, StoreError
 from kg.namespaces import PREFIXES
+from kg.remote import Endpoint
 from kg.results import GraphResult, SelectResult
 from kg.terms import Term
 
@@ -42,7 +43,7 @@ _NOT_PROJECTED = re.compile(r"does not contains? variable (\?\w+) in its SELECT 
 
 
 class Store:
-    """A knowledge graph opened for querying.
+    """A knowledge graph opened for querying: an embedded Oxigraph database or a remote endpoint.
 
     ``query`` takes a saved query name ("allies"), a path to a ``.rq`` file, or SPARQL text,
     with parameters as keyword arguments::
@@ -51,9 +52,11 @@ class Store:
         store.query("allies", actor="Assad").to_dataframe()
     """
 
-    def __init__(self, inner: ox.Store, *, path: Path | None = None) -> None:
-        self.inner = inner
-        """The underlying pyoxigraph store, for what this class does not wrap."""
+    def __init__(self, inner: ox.Store | None = None, *, path: Path | None = None, endpoint: Endpoint | None = None):
+        if (inner is None) == (endpoint is None):
+            raise ValueError("a Store wraps either a pyoxigraph store or a remote endpoint")
+        self._inner = inner
+        self.endpoint = endpoint
         self.path = path
 
     @classmethod
@@ -67,11 +70,19 @@ class Store:
         inner.load(text.encode("utf-8"), format=ox.RdfFormat.TRIG)
         return cls(inner)
 
+    @property
+    def inner(self) -> ox.Store:
+        """The embedded pyoxigraph store, for what this class does not wrap (not for remote stores)."""
+        if self._inner is None:
+            raise StoreError("this operation needs the embedded store; the store is a remote endpoint")
+        return self._inner
+
     def __len__(self) -> int:
-        return len(self.inner)
+        return len(self._inner) if self._inner is not None else self.endpoint.count_quads()  # type: ignore[union-attr]
 
     def __repr__(self) -> str:
-        return f"<kg.Store {self.path or 'in memory'}: {len(self)} quads>"
+        where = self.endpoint.query_url if self.endpoint else self.path or "in memory"
+        return f"<kg.Store {where}>"
 
     def query(self, query: str, /, **values: str | Term) -> SelectResult | GraphResult | bool:
         """Run a saved query, a ``.rq`` file or SPARQL text, binding ``values`` to its parameters.
@@ -84,30 +95,58 @@ class Store:
         True
         """
         saved = queries.resolve_text(query)
-        substitutions = params.bind(self.inner, saved, values)
-        return self.run(saved, substitutions)
+        return self.run(saved, params.bind(self, saved, values))
 
-    def run(self, saved: queries.SavedQuery, substitutions: dict[ox.Variable, Term] | None = None):
+    def results(self, query: str, /, *, format: ox.QueryResultsFormat, **values: str | Term) -> bytes:
+        """A SELECT or ASK query's results serialised in a W3C format (JSON, XML, CSV, TSV)."""
+        saved = queries.resolve_text(query)
+        return self.serialize(saved, params.bind(self, saved, values), format)
+
+    def run(self, saved: queries.SavedQuery, substitutions: Mapping[str, Term] | None = None):
         """Execute an already-bound query; errors become :class:`QueryError` naming the query and position."""
-        try:
-            result = self.inner.query(
-                saved.text, substitutions=substitutions or None, prefixes=PREFIXES, use_default_graph_as_union=True
-            )
+        bindings = dict(substitutions or {})
+        if self.endpoint is not None:
+            return self.endpoint.run(saved.text, bindings)
+        with _query_errors(saved):
+            result = self._execute(saved.text, bindings)
             if isinstance(result, ox.QuerySolutions):
-                return SelectResult(result)
+                return SelectResult.from_solutions(result)
             if isinstance(result, ox.QueryBoolean):
                 return bool(result)
             return GraphResult(list(result))
-        except SyntaxError as exc:
-            raise QueryError(_syntax_message(saved, exc)) from None
-        except RuntimeError as exc:
-            if match := _NOT_PROJECTED.search(str(exc)):
-                raise QueryError(
-                    f"{saved.name}: parameter {match[1]} must be a variable of the SELECT clause to be bound"
-                ) from None
-            raise QueryError(f"{saved.name}: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"reading the store failed: {exc}") from None
+
+    def serialize(self, saved: queries.SavedQuery, substitutions: Mapping[str, Term], format: ox.QueryResultsFormat):
+        """Execute a SELECT or ASK query straight into a W3C results format."""
+        if self.endpoint is not None:
+            return self.endpoint.results(saved.text, dict(substitutions), format)
+        with _query_errors(saved):
+            result = self._execute(saved.text, dict(substitutions))
+            if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+                raise QueryError(f"{saved.name}: {format.name} is for SELECT and ASK results, not graphs")
+            return result.serialize(format=format)
+
+    def _execute(self, text: str, bindings: Mapping[str, Term]):
+        substitutions = {ox.Variable(name): term for name, term in bindings.items()}
+        return self.inner.query(
+            text, substitutions=substitutions or None, prefixes=PREFIXES, use_default_graph_as_union=True
+        )
+
+
+@contextlib.contextmanager
+def _query_errors(saved: queries.SavedQuery) -> Iterator[None]:
+    """Turn pyoxigraph's errors into ones that name the query and say what to do."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise QueryError(_syntax_message(saved, exc)) from None
+    except RuntimeError as exc:
+        if match := _NOT_PROJECTED.search(str(exc)):
+            raise QueryError(
+                f"{saved.name}: parameter {match[1]} must be a variable of the SELECT clause to be bound"
+            ) from None
+        raise QueryError(f"{saved.name}: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"reading the store failed: {exc}") from None
 
 
 def _syntax_message(saved: queries.SavedQuery, exc: SyntaxError) -> str:
@@ -129,8 +168,14 @@ def _live_generation(root: Path) -> Path | None:
 
 
 def open_store(path: Path | str | None = None) -> Store:
-    """Open the store at ``path`` (default: ``$KG_STORE`` or the project's ``.kg/``) read-only."""
-    root = Path(path) if path is not None else config.default_store()
+    """Open the store at ``path`` (default: ``$KG_STORE`` or the project's ``.kg/``) read-only.
+
+    A location ``sparql+http://host:port/...`` opens a remote SPARQL endpoint instead.
+    """
+    location = path if path is not None else config.default_store_location()
+    if remote.is_endpoint(location):
+        return Store(endpoint=remote.Endpoint.parse(str(location)))
+    root = Path(location)
     generation = _live_generation(root)
     if generation is None or not generation.is_dir():
         raise StoreError(f"no store at {root}; run `kg build` first")

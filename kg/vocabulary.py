@@ -88,6 +88,7 @@ class KG(DefinedNamespace):
     distanceKm: URIRef
     encircled: URIRef
     estimatedDate: URIRef
+    effectiveDate: URIRef
     eventDate: URIRef
     eventEnd: URIRef
     eventStart: URIRef

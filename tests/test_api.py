@@ -17,9 +17,9 @@ def test_public_api_is_declared() -> None:
 
 def test_query_to_dataframe(store: kg.Store) -> None:
     frame = store.query("who-captured", place="Homs").to_dataframe()
-    assert list(frame.columns[:4]) == ["place", "placeLabel", "actor", "actorLabel"]
+    assert list(frame.columns[:4]) == ["actor", "actorLabel", "place", "placeLabel"]
     assert set(frame["actorLabel"]) == {"Hayat Tahrir al-Sham", "Syrian rebels"}
-    assert set(frame["date"]) == {dt.date(2024, 12, 7)}
+    assert set(frame["when"]) == {dt.date(2024, 12, 7)}
 
 
 @pytest.mark.parametrize(

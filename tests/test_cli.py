@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg import queries
 from kg.cli import cli
 
 
@@ -141,11 +142,13 @@ def test_queries_lists_saved_queries_with_parameters(run) -> None:
             "did you mean: Bashar al-Assad (kge:bashar-al-assad)?\n",
         ),
         (["query", "allies"], "Error: allies needs --param actor=... (entity: the actor whose allies to list)\n"),
-        (["query", "allies", "-p", "side=x"], "Error: allies has no parameter side; its parameters: actor (entity)\n"),
+        (
+            ["query", "allies", "-p", "side=x"],
+            "Error: allies has no parameter side; its parameters: actor (entity), [as_of (date)]\n",
+        ),
         (
             ["query", "no-such-query"],
-            "Error: no saved query named 'no-such-query'; known queries: "
-            "allies, claims, sheltered, who-captured, withdrew-to\n",
+            "Error: no saved query named 'no-such-query'; known queries: " + ", ".join(queries.catalog()) + "\n",
         ),
         (
             ["query", "--sparql", "SELECT * WHERE { ?s ?p }"],

@@ -27,7 +27,7 @@ def test_who_captured_homs(store: kg.Store) -> None:
     # four claims back it: two by the report, one photo caption, one by SOHR's head
     assert len(result) == 4
     assert column(result, "claimant") == {"author of the seed article", "Rami Abdel-Rahman"}
-    assert {str(d) for d in column(result, "date")} == {"2024-12-07"}
+    assert {str(d) for d in column(result, "when")} == {"2024-12-07"}
 
 
 def test_where_hezbollah_withdrew(store: kg.Store) -> None:

@@ -11,7 +11,16 @@ Parameter types: ``entity`` (a label, alias, CURIE, IRI or Wikidata id, resolved
 store), ``iri``, ``string``, ``integer``, ``date`` (YYYY-MM-DD) and ``grade`` (Admiralty code
 such as B2). A parameter is bound as an RDF term through pyoxigraph's ``substitutions``,
 never pasted into the query text; for a SELECT query that means the parameter's variable
-must be in the projection. Queries in sub-folders (``checks/``, ``inference/``,
+must be in the projection. An optional parameter may stay unbound, so test it inside
+``COALESCE(test, true)``; Oxigraph evaluates ``BOUND()`` and ``BIND`` of a substituted
+variable as if it were unbound, so never use those on a parameter. The ``as_of`` idiom::
+
+    OPTIONAL { ?claim kg:effectiveDate ?when }
+    OPTIONAL { ?claim kg:eventEnd ?ended }
+    FILTER(COALESCE(COALESCE(?when, "9999-12-31"^^xsd:date) <= ?as_of
+                    && COALESCE(?ended >= ?as_of, true), true))
+
+Queries in sub-folders (``checks/``, ``inference/``,
 ``internal/``, ``stats/``) are used by kg itself and are not listed to users.
 """
 
@@ -142,9 +151,15 @@ def get(name: str) -> SavedQuery:
 
 
 @cache
+def internal_query(name: str) -> SavedQuery:
+    """One of kg's own queries, such as ``"internal/resolve-entity"``."""
+    path = _folder() / f"{name}.rq"
+    return parse(path.read_text(encoding="utf-8"), name=name, path=path)
+
+
 def internal(name: str) -> str:
-    """The text of one of kg's own queries, such as ``"checks/quote-offsets"``."""
-    return (_folder() / f"{name}.rq").read_text(encoding="utf-8")
+    """The text of one of kg's own queries."""
+    return internal_query(name).text
 
 
 @cache

@@ -1,0 +1,92 @@
+"""A remote store: the Oxigraph server, built and queried through `--store sparql+http://...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kg
+from kg import queries
+from kg.cli import cli
+from kg.project import to_networkx
+from tests.servers import oxigraph_server
+
+EXAMPLES = {
+    "actor": "Hezbollah",
+    "place": "Homs",
+    "host": "Iraq",
+    "entity": "Homs",
+    "claimant": "SOHR",
+    "source": "kgs:syrian-rebels-advance",
+    "grade": "B2",
+    "type": "kg:Actor",
+    "since": "2024-11-01",
+    "until": "2024-12-31",
+    "as_of": "2024-12-08",
+}
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory: pytest.TempPathFactory) -> str:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph") / "db") as url:
+        result = CliRunner().invoke(cli, ["--store", url, "build"])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith(f"Built {url}: ")
+        yield url
+
+
+def normalised(result: kg.SelectResult) -> list[tuple]:
+    """Rows as sorted tuples; GROUP_CONCAT'd cells have no defined order, so their parts are sorted."""
+
+    def cell(value: object) -> object:
+        if isinstance(value, str):
+            for separator in ("; ", ", "):
+                if separator in value:
+                    return separator.join(sorted(value.split(separator)))
+        return value
+
+    return sorted(tuple(str(cell(v)) for v in row.values()) for row in result.records())
+
+
+@pytest.mark.parametrize("name", sorted(queries.catalog()))
+def test_every_saved_query_answers_the_same_remotely(name: str, remote: str, store: kg.Store) -> None:
+    saved = queries.get(name)
+    examples = EXAMPLES | ({"place": "Syria"} if name == "places-in" else {})
+    for values in ({}, {p.name: examples[p.name] for p in saved.params}):
+        if any(p.required and p.name not in values for p in saved.params):
+            continue
+        here = store.query(name, **values)
+        there = kg.open_store(remote).query(name, **values)
+        assert isinstance(here, kg.SelectResult) and isinstance(there, kg.SelectResult)
+        assert there.variables == here.variables
+        assert normalised(there) == normalised(here), (name, values)
+        assert len(here) > 0 or name == "contested", (name, values)
+
+
+def test_the_cli_against_the_remote_store(remote: str) -> None:
+    result = CliRunner().invoke(cli, ["--store", remote, "query", "allies", "-p", "actor=Assad", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert {line.split(",")[2] for line in result.stdout.splitlines()[1:]} == {"Russia", "Iran"}
+    ask = CliRunner().invoke(cli, ["--store", remote, "query", "--sparql", "ASK { kge:hts kg:captured kge:homs }"])
+    assert ask.stdout == "true\n"
+
+
+def test_the_projection_is_the_same_remotely(remote: str, store: kg.Store) -> None:
+    here, there = to_networkx(store, inferred=True), to_networkx(kg.open_store(remote), inferred=True)
+    assert sorted(there.edges(keys=True)) == sorted(here.edges(keys=True))
+    assert dict(there.nodes(data=True)) == dict(here.nodes(data=True))
+
+
+def test_counts_match(remote: str, store: kg.Store) -> None:
+    assert len(kg.open_store(remote)) == len(store)
+
+
+def test_errors_from_the_remote_store_are_one_line(remote: str, tmp_path: Path) -> None:
+    bad = CliRunner().invoke(cli, ["--store", remote, "query", "--sparql", "SELECT * WHERE { ?s ?p }"])
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: the endpoint refused the query: ")
+    gone = CliRunner().invoke(cli, ["--store", "sparql+http://127.0.0.1:9/query", "query", "sources"])
+    assert gone.exit_code == 1 and gone.stderr.startswith(
+        "Error: cannot reach the SPARQL endpoint http://127.0.0.1:9/query"
+    )

@@ -1,0 +1,186 @@
+"""`kg serve` with a real SPARQL client on loopback: answers, refusals, limits, and a rebuild underneath."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from SPARQLWrapper import CSV, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+
+import kg
+from tests.helpers import ROOT
+from tests.servers import kg_serve
+
+CAPTURES = "SELECT ?who WHERE { ?who kg:captured kge:homs } ORDER BY ?who"
+
+
+def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict, str]:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read().decode()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, built_store: Path):
+    store = tmp_path_factory.mktemp("served") / "store"
+    shutil.copytree(built_store, store)
+    with kg_serve(store, "--timeout", "2") as url:
+        yield url, store
+
+
+def test_select_json_by_get(served) -> None:
+    url, _ = served
+    client = SPARQLWrapper(url)
+    client.setQuery(CAPTURES)
+    client.setReturnFormat(JSON)
+    bindings = client.queryAndConvert()["results"]["bindings"]
+    assert [b["who"]["value"] for b in bindings] == [
+        "https://w3id.org/conflict-kg/id/hts",
+        "https://w3id.org/conflict-kg/id/syrian-rebels",
+    ]
+
+
+def test_select_csv_by_post(served) -> None:
+    url, _ = served
+    client = SPARQLWrapper(url)
+    client.setMethod(POST)
+    client.setRequestMethod(URLENCODED)
+    client.setQuery("SELECT ?ally WHERE { kge:russia kg:alliedWith ?ally } ORDER BY ?ally")
+    client.setReturnFormat(CSV)
+    rows = list(csv.reader(io.StringIO(client.queryAndConvert().decode())))
+    assert rows == [
+        ["ally"],
+        ["https://w3id.org/conflict-kg/id/bashar-al-assad"],
+        ["https://w3id.org/conflict-kg/id/syrian-government"],
+    ]
+
+
+def test_construct_as_turtle(served) -> None:
+    url, _ = served
+    client = SPARQLWrapper(url)
+    client.setQuery("CONSTRUCT WHERE { kge:hts kg:captured ?place }")
+    client.setReturnFormat(TURTLE)
+    turtle = client.queryAndConvert().decode()
+    assert "kge:hts kg:captured kge:homs ." in turtle
+
+
+def test_sparql_query_body_and_tsv(served) -> None:
+    url, _ = served
+    status, headers, body = http(
+        url,
+        data=CAPTURES.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/tab-separated-values"},
+    )
+    assert status == 200 and headers["content-type"].startswith("text/tab-separated-values")
+    assert body.splitlines()[0] == "?who"
+    assert headers["x-content-type-options"] == "nosniff" and "access-control-allow-origin" not in headers
+
+
+def count(url: str) -> str:
+    return http(
+        url + "?" + urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}),
+        headers={"Accept": "text/csv"},
+    )[2]
+
+
+def test_every_update_form_is_refused_and_nothing_changes(served) -> None:
+    url, _ = served
+    before = count(url)
+    update = "INSERT DATA { <http://e/x> <http://e/p> <http://e/o> }"
+    attempts = [
+        http(url, data=update.encode(), headers={"Content-Type": "application/sparql-update"}),
+        http(
+            url,
+            data=urllib.parse.urlencode({"update": update}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        http(url + "?" + urllib.parse.urlencode({"update": "DROP ALL"})),
+        http(url + "?" + urllib.parse.urlencode({"query": update})),
+    ]
+    assert [status for status, _, _ in attempts] == [403, 403, 403, 400]
+    assert "read-only" in attempts[0][2]
+    assert count(url) == before
+
+
+def test_service_is_refused(served) -> None:
+    url, _ = served
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    status, _, body = http(url + "?" + urllib.parse.urlencode({"query": query}))
+    assert (status, body) == (403, "SERVICE is disabled: this endpoint makes no outgoing requests\n")
+
+
+def test_malformed_query_gets_the_parser_message(served) -> None:
+    url, _ = served
+    status, _, body = http(url + "?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p }"}))
+    assert status == 400 and body.startswith("malformed query: error at 1:25")
+
+
+def test_a_slow_query_is_cut_at_the_limit(served) -> None:
+    url, _ = served
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    started = time.monotonic()
+    status, _, body = http(url + "?" + urllib.parse.urlencode({"query": slow}))
+    elapsed = time.monotonic() - started
+    assert status == 503 and "2 s limit" in body
+    assert elapsed < 10
+    assert http(url + "?" + urllib.parse.urlencode({"query": "ASK {}"}))[0] == 200  # the pool recovered
+
+
+def test_unacceptable_format_and_oversized_body(served) -> None:
+    url, _ = served
+    status, _, _ = http(url + "?" + urllib.parse.urlencode({"query": "ASK {}"}), headers={"Accept": "image/png"})
+    assert status == 406
+    port = urllib.parse.urlsplit(url).port
+    with socket.create_connection(("127.0.0.1", port)) as sock:  # announce 2 MB, send none: refused at once
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 2000000\r\n\r\n"
+        )
+        assert sock.recv(100).startswith(b"HTTP/1.1 413 ")
+
+
+def test_a_client_that_disconnects_does_not_hurt(served) -> None:
+    url, _ = served
+    port = int(urllib.parse.urlsplit(url).port or 0)
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 1000\r\n\r\nSELECT"
+            )
+    assert (
+        http(
+            url + "?" + urllib.parse.urlencode({"query": "ASK { kge:hts kg:captured kge:homs }"}),
+            headers={"Accept": "application/sparql-results+json"},
+        )[2]
+        == '{"head":{},"boolean":true}'
+    )
+
+
+def test_workers_follow_a_rebuild(served, tmp_path: Path) -> None:
+    url, store = served
+    ask = url + "?" + urllib.parse.urlencode({"query": "ASK { GRAPH kgg:second-report { ?s ?p ?o } }"})
+    assert http(ask)[2] == '{"head":{},"boolean":false}'
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    for name in ("second-report.trig", "second-report.txt"):
+        shutil.copy(ROOT / "tests" / "data" / name, data)
+    kg.build([ROOT / "ontology", data], store_path=store)
+    assert http(ask)[2] == '{"head":{},"boolean":true}'
+
+
+def test_cors_is_opt_in(built_store: Path) -> None:
+    with kg_serve(built_store, "--cors") as url:
+        _, headers, _ = http(url + "?query=ASK%7B%7D", headers={"Origin": "http://example.org"})
+    assert headers["access-control-allow-origin"] == "*"
