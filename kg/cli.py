@@ -465,6 +465,80 @@ def stats(ctx: click.Context, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("annotation", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data folder to save the source into (default: the project's data/).",
+)
+@click.pass_context
+def ingest(ctx: click.Context, text: Path, annotation: Path, data_dir: Path | None) -> None:
+    """Add or replace one source: its verbatim TEXT and its ANNOTATION (YAML) of claims.
+
+    Everything is checked first (entities, predicates, quotes against the text, shapes);
+    then the annotation and text are saved into the data folder and the source's graph
+    replaces any previous version in the store, in one step. Nothing is written on error.
+    The format is described in kg/ingest/annotation.py and by `kg annotation-schema`.
+
+    \b
+    Example:
+        kg ingest report.txt report.yaml
+    """
+    from kg.dataset import display_path
+    from kg.ingest.apply import ingest as run_ingest
+
+    report = run_ingest(text, annotation, store_path=_store_option_path(ctx), data_dir=data_dir)
+    verb = "Replaced" if report.replaced else "Added"
+    saved = ", ".join(display_path(p) for p in report.files)
+    click.echo(
+        f"{verb} kgs:{report.source}: {report.claims} claims, {report.quads:,} quads; saved {saved} "
+        f"({report.seconds:.1f}s)"
+    )
+
+
+@cli.command()
+@click.argument("source")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data folder holding the source's files (default: the project's data/).",
+)
+@click.pass_context
+def drop(ctx: click.Context, source: str, data_dir: Path | None) -> None:
+    """Remove one SOURCE (its id, kgs: CURIE or graph) from the store and move its files aside.
+
+    The files go to data/.dropped/, where builds do not look, so a drop can be undone by
+    moving them back and running `kg build`.
+
+    \b
+    Example:
+        kg drop second-report
+    """
+    from kg.dataset import display_path
+    from kg.ingest.apply import drop as run_drop
+
+    report = run_drop(source, store_path=_store_option_path(ctx), data_dir=data_dir)
+    moved = f"; moved {', '.join(display_path(p) for p in report.moved)}" if report.moved else ""
+    click.echo(f"Dropped kgs:{report.source}: {report.quads:,} quads{moved}")
+
+
+@cli.command("annotation-schema")
+def annotation_schema() -> None:
+    """Print the JSON Schema of the annotation format that `kg ingest` reads.
+
+    \b
+    Example:
+        kg annotation-schema > annotation.schema.json
+    """
+    from kg.ingest.annotation import Annotation
+
+    click.echo(json.dumps(Annotation.model_json_schema(), indent=2))
+
+
+@cli.command()
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Interface to listen on; keep loopback unless you mean it."
 )

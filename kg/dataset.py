@@ -22,7 +22,17 @@ from kg import queries
 from kg.errors import DataError
 from kg.namespaces import ONTOLOGY, compact
 
-__all__ = ["FORMATS", "SHAPES_SUFFIX", "LoadReport", "display_path", "find_files", "load", "split_shapes"]
+__all__ = [
+    "ANNOTATION_SUFFIXES",
+    "FORMATS",
+    "SHAPES_SUFFIX",
+    "LoadReport",
+    "attach_texts",
+    "display_path",
+    "find_files",
+    "load",
+    "split_shapes",
+]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +45,9 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".rdf": ox.RdfFormat.RDF_XML,
     ".owl": ox.RdfFormat.RDF_XML,
 }
+
+ANNOTATION_SUFFIXES = (".yaml", ".yml")
+"""Annotation files (see :mod:`kg.ingest.annotation`): read after the RDF, so they can name its entities."""
 
 SHAPES_SUFFIX = "shapes.ttl"
 """Files named like this hold SHACL shapes: they are checked against, never loaded as data."""
@@ -61,23 +74,24 @@ def display_path(path: Path) -> str:
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
-    """The RDF files under ``paths`` (recursively, in name order), skipping hidden files."""
+    """The RDF and annotation files under ``paths`` (recursively, in name order), skipping hidden files."""
     found: list[Path] = []
     for path in paths:
         if not path.exists():
             raise DataError(f"{display_path(path)}: no such file or directory")
+        known = (*FORMATS, *ANNOTATION_SUFFIXES)
         if path.is_dir():
             candidates = sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix in FORMATS
+                and p.suffix in known
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-        elif path.suffix in FORMATS:
+        elif path.suffix in known:
             candidates = [path]
         else:
-            raise DataError(f"{display_path(path)}: not an RDF file; known extensions: {' '.join(FORMATS)}")
+            raise DataError(f"{display_path(path)}: not an RDF or annotation file; known extensions: {' '.join(known)}")
         found.extend(candidates)
     if not found:
         raise DataError(f"no RDF files in {', '.join(display_path(p) for p in paths)}")
@@ -108,7 +122,8 @@ def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
     can throw away (the build writes a fresh one and swaps it in only on success).
     """
     report = LoadReport(files=list(files))
-    for path in files:
+    annotations = [f for f in files if f.suffix in ANNOTATION_SUFFIXES]
+    for path in (f for f in files if f.suffix in FORMATS):
         before = set(store.named_graphs())
         try:
             store.bulk_load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
@@ -120,8 +135,26 @@ def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
             if isinstance(graph, ox.NamedNode):
                 report.graph_files.setdefault(graph.value, path)
         log.debug("loaded %s", path)
-    report.texts = _attach_texts(store)
+    for path in annotations:
+        _load_annotation(store, path, report)
+    report.texts = attach_texts(store)
     return report
+
+
+def _load_annotation(store: ox.Store, path: Path, report: LoadReport) -> None:
+    from kg.ingest.annotation import convert
+    from kg.namespaces import GRAPH
+    from kg.store import Store
+
+    annotation, quads = convert(Store(store), path)
+    graph = GRAPH + annotation.source.id
+    if graph in report.graph_files:
+        raise DataError(
+            f"{display_path(path)}: source {annotation.source.id!r} is already described in "
+            f"{display_path(report.graph_files[graph])}; each source has one file"
+        )
+    store.extend(quads)
+    report.graph_files[graph] = path
 
 
 def _read_text(source: str, iri: str, sha256: str | None) -> str:
@@ -147,10 +180,12 @@ def _read_text(source: str, iri: str, sha256: str | None) -> str:
         raise DataError(f"{display_path(path)}: not UTF-8 text (byte {exc.start})") from None
 
 
-def _attach_texts(store: ox.Store) -> int:
-    """Add each source's text as ``kg:content`` in the source's graph, so quotes can be checked in SPARQL."""
+def attach_texts(store: ox.Store, *, only: ox.NamedNode | None = None) -> int:
+    """Add each source's text as ``kg:content`` in the source's graph (or just graph ``only``), so quotes
+    can be checked in SPARQL."""
     quads = []
-    for row in store.query(queries.internal("internal/source-texts")):
+    bindings = {ox.Variable("graph"): only} if only is not None else None
+    for row in store.query(queries.internal("internal/source-texts"), substitutions=bindings):
         sha = row["sha256"].value if row["sha256"] is not None else None
         text = _read_text(row["source"].value, row["text"].value, sha)
         quads.append(ox.Quad(row["source"], _CONTENT, ox.Literal(text), row["graph"]))

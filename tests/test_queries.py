@@ -10,7 +10,7 @@ import kg
 from kg import queries
 from tests.helpers import ROOT
 
-SECOND = ROOT / "tests" / "data" / "second-report.trig"
+SECOND = ROOT / "tests" / "data" / "second-report.yaml"
 
 
 def rows(store: kg.Store, name: str, **params: str) -> list[dict]:

@@ -174,7 +174,7 @@ def test_workers_follow_a_rebuild(served, tmp_path: Path) -> None:
     assert http(ask)[2] == '{"head":{},"boolean":false}'
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    for name in ("second-report.trig", "second-report.txt"):
+    for name in ("second-report.yaml", "second-report.txt"):
         shutil.copy(ROOT / "tests" / "data" / name, data)
     kg.build([ROOT / "ontology", data], store_path=store)
     assert http(ask)[2] == '{"head":{},"boolean":true}'

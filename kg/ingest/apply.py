@@ -1,0 +1,226 @@
+"""Add, replace and drop one source at a time, keeping the data folder and the store in step.
+
+The data folder is the record and the store is built from it, so ``kg ingest`` saves the
+annotation and its text into the data folder as well as into the store, and ``kg drop`` moves
+a source's files aside (into ``data/.dropped/``, hidden from builds) as well as removing its
+graph. The order makes a failure harmless: everything is checked first; the files are
+written to temporary names; the store is revised (a copy-on-write generation, swapped in
+atomically); only then are the files renamed into place. Re-ingesting a source replaces its
+graph, so ingesting the same files twice leaves the same store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import pyoxigraph as ox
+
+from kg import config, inference, queries, remote, validation
+from kg.dataset import FORMATS, display_path
+from kg.errors import DataError, StoreError, ValidationError
+from kg.ingest import annotation as annotations
+from kg.namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY, SOURCE
+from kg.results import SelectResult
+from kg.store import Store, open_store, revise
+
+__all__ = ["DropReport", "IngestReport", "drop", "ingest", "replace_graph"]
+
+log = logging.getLogger(__name__)
+
+DROPPED = ".dropped"
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest wrote."""
+
+    source: str
+    claims: int
+    quads: int
+    replaced: bool
+    files: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class DropReport:
+    """What a drop removed."""
+
+    source: str
+    quads: int
+    moved: list[Path] = field(default_factory=list)
+
+
+def _local_root(store_path: Path | str | None) -> Path:
+    location = store_path if store_path is not None else config.default_store_location()
+    if remote.is_endpoint(location):
+        raise StoreError("this needs the embedded store; for a remote store change the data and run `kg build`")
+    return Path(location)
+
+
+def _context(store: Store, graph: str, quads: list[ox.Quad]) -> ox.Store:
+    """A small store to validate a new source in: the ontology, the new graph, and what it refers to."""
+    check = ox.Store()
+    ontology = store.run(queries.internal_query("internal/default-graph"))
+    assert isinstance(ontology, SelectResult)
+    check.extend(ox.Quad(s, p, o) for s, p, o in ontology.rows)  # type: ignore[arg-type]
+    check.extend(quads)
+    mentioned = {q.object for q in quads if isinstance(q.object, ox.NamedNode)} | {
+        q.subject for q in quads if isinstance(q.subject, ox.NamedNode)
+    }
+    describe = queries.internal_query("internal/describe-entity")
+    for entity in mentioned:
+        result = store.run(describe, {"entity": entity})
+        assert isinstance(result, SelectResult)
+        check.extend(ox.Quad(entity, p, o, g) for _, p, o, g in result.rows if g.value != graph)  # type: ignore[arg-type]
+    return check
+
+
+def replace_graph(root: Path, graph: str, quads: Iterable[ox.Quad]) -> int:
+    """Replace one named graph in the store at ``root`` and redo inference; returns the quads written.
+
+    A new generation is written and swapped in, so readers never see half a change.
+    """
+    node = ox.NamedNode(graph)
+    with revise(root) as writable:
+        if writable.contains_named_graph(node):
+            writable.remove_graph(node)
+        batch = list(quads)
+        writable.extend(batch)
+        inferred = ox.NamedNode(INFERRED_GRAPH)
+        if writable.contains_named_graph(inferred):
+            writable.remove_graph(inferred)
+        inference.materialise(writable)
+    return len(batch)
+
+
+def _staged(target: Path, content: bytes) -> Path:
+    """``content`` written beside ``target`` under a temporary name, to be renamed into place later."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    staged.write_bytes(content)
+    return staged
+
+
+def _inside(data: Path, relative: str) -> Path:
+    target = (data / relative).resolve()
+    if data.resolve() not in target.parents:
+        raise DataError(f"source.text {relative!r} points outside the data folder {display_path(data)}")
+    return target
+
+
+def ingest(
+    text_path: Path,
+    annotation_path: Path,
+    *,
+    store_path: Path | str | None = None,
+    data_dir: Path | None = None,
+) -> IngestReport:
+    """Check an annotated source against the store, then save it into the data folder and the store."""
+    started = time.perf_counter()
+    root = _local_root(store_path)
+    data = data_dir or config.project_root() / "data"
+    store = open_store(root)
+    annotation, quads = annotations.convert(store, annotation_path, text_path=text_path)
+    source_id = annotation.source.id
+    graph = GRAPH + source_id
+    content = text_path.read_text(encoding="utf-8")
+    quads.append(
+        ox.Quad(
+            ox.NamedNode(SOURCE + source_id),
+            ox.NamedNode(ONTOLOGY + "content"),
+            ox.Literal(content),
+            ox.NamedNode(graph),
+        )
+    )
+    check = _context(store, graph, quads)
+    problems = validation.validate(check, shapes=config.default_shapes(), graph_files={graph: annotation_path})
+    if problems:
+        raise ValidationError(problems)
+    replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(graph)))
+    text_target = _inside(data, annotation.source.text or f"sources/{source_id}.txt")
+    yaml_target = data / f"{source_id}{annotation_path.suffix}"
+    staged = [
+        (_staged(text_target, text_path.read_bytes()), text_target),
+        (_staged(yaml_target, annotation_path.read_bytes()), yaml_target),
+    ]
+    try:
+        saved_quads = _retarget_text(quads, text_target)
+        count = replace_graph(root, graph, saved_quads)
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, target in staged:
+        os.replace(temporary, target)
+    claims = sum(1 for q in quads if q.object == ox.NamedNode(ONTOLOGY + "Claim"))
+    return IngestReport(source_id, claims, count, replaced, [yaml_target, text_target], time.perf_counter() - started)
+
+
+def _retarget_text(quads: list[ox.Quad], text: Path) -> list[ox.Quad]:
+    """The quads with ``kg:text`` pointing at the copy in the data folder, where builds will find it."""
+    prop = ox.NamedNode(ONTOLOGY + "text")
+    target = ox.NamedNode(text.resolve().as_uri())
+    return [ox.Quad(q.subject, q.predicate, target, q.graph_name) if q.predicate == prop else q for q in quads]
+
+
+def _files_of(store: Store, data: Path, source_id: str) -> list[Path]:
+    """The data files that describe the source (its annotation or RDF file) and its verbatim text."""
+    graph = ox.NamedNode(GRAPH + source_id)
+    texts = store.query("SELECT ?text ?g WHERE { GRAPH ?g { ?source kg:text ?text } }", g=graph)
+    assert isinstance(texts, SelectResult)
+    files: list[Path] = [Path(url2pathname(urlparse(row[0].value).path)) for row in texts.rows]  # type: ignore[union-attr]
+    for path in sorted(p for p in data.rglob("*") if p.is_file() and DROPPED not in p.parts):
+        if path.suffix in (".yaml", ".yml"):
+            try:
+                annotation, _ = annotations.load(path)
+            except DataError:
+                continue
+            if annotation.source.id == source_id:
+                files.append(path)
+        elif path.suffix in FORMATS and FORMATS[path.suffix].supports_datasets:
+            graphs = {
+                q.graph_name
+                for q in ox.parse(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+            }
+            if graph in graphs:
+                if graphs - {graph, ox.DefaultGraph()}:
+                    raise DataError(
+                        f"{display_path(path)} also holds other sources; remove {source_id!r} from it by hand"
+                    )
+                files.append(path)
+    inside = data.resolve()
+    return [f for f in dict.fromkeys(files) if f.exists() and inside in f.resolve().parents]
+
+
+def drop(source: str, *, store_path: Path | str | None = None, data_dir: Path | None = None) -> DropReport:
+    """Remove a source's graph from the store and move its files into ``data/.dropped/``."""
+    root = _local_root(store_path)
+    data = data_dir or config.project_root() / "data"
+    source_id = source.removeprefix("kgs:").removeprefix("kgg:").rsplit("/", 1)[-1]
+    graph = GRAPH + source_id
+    store = open_store(root)
+    size = store.query("SELECT (COUNT(*) AS ?n) ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", g=ox.NamedNode(graph))
+    assert isinstance(size, SelectResult)
+    if not size.records():
+        raise DataError(f"no source {source_id!r} in the store; `kg query sources` lists them")
+    files = _files_of(store, data, source_id)
+    removed = size.records()[0]["n"]
+    replace_graph(root, graph, [])
+    shelf = data / DROPPED / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{source_id}"
+    moved = []
+    for path in files:
+        target = shelf / path.resolve().relative_to(data.resolve())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+        moved.append(target)
+    return DropReport(source_id, int(removed), moved)

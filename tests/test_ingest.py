@@ -1,0 +1,191 @@
+"""Adding a report: annotation -> checks -> data folder and store in one step; re-ingest; drop; bad input."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import kg
+from kg.cli import cli
+from kg.ingest import annotation as annotations
+from kg.ingest.apply import drop, ingest
+from kg.project import to_networkx
+from tests.helpers import ROOT
+
+FIXTURES = ROOT / "tests" / "data"
+TEXT = FIXTURES / "second-report.txt"
+ANNOTATION = FIXTURES / "second-report.yaml"
+
+
+def make_project(root: Path) -> tuple[Path, Path]:
+    data = root / "data"
+    shutil.copytree(ROOT / "data", data)
+    store = root / "store"
+    kg.build([ROOT / "ontology", data], store_path=store)
+    return data, store
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, Path]:
+    """A data folder and a store built from it, for a test that changes them."""
+    return make_project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def untouched(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A data folder and store shared by tests whose ingest must fail without changing anything."""
+    return make_project(tmp_path_factory.mktemp("untouched"))
+
+
+def sources(store: Path) -> list[str]:
+    result = kg.open_store(store).query("sources")
+    assert isinstance(result, kg.SelectResult)
+    return [r["source"] for r in result.records()]
+
+
+def test_ingest_end_to_end(project: tuple[Path, Path]) -> None:
+    data, store = project
+    report = ingest(TEXT, ANNOTATION, store_path=store, data_dir=data)
+    assert (report.source, report.claims, report.replaced) == ("second-report", 4, False)
+    assert sources(store) == ["kgs:syrian-rebels-advance", "kgs:second-report"]
+    opened = kg.open_store(store)
+    claims = opened.query("claims-by-source", source="kgs:second-report")
+    assert isinstance(claims, kg.SelectResult)
+    assert [r["quote"] for r in claims.records()][0] == "Bashar al-Assad has fled Damascus for Moscow"
+    graph = to_networkx(opened)  # the new source reaches the graph a viz draws
+    edge = graph.get_edge_data("https://w3id.org/conflict-kg/id/homs", "https://w3id.org/conflict-kg/id/damascus")
+    assert edge["kg:northOf"]["claims"] == "kgc:second-report-04"
+    assert opened.query("ASK { kge:local-monitor a kg:MonitoringGroup }") is True
+    assert (data / "second-report.yaml").read_bytes() == ANNOTATION.read_bytes()
+    assert (data / "second-report.txt").read_bytes() == TEXT.read_bytes()
+
+
+def test_reingest_is_idempotent_and_a_rebuild_agrees(project: tuple[Path, Path]) -> None:
+    data, store = project
+    ingest(TEXT, ANNOTATION, store_path=store, data_dir=data)
+    first = len(kg.open_store(store))
+    again = ingest(TEXT, ANNOTATION, store_path=store, data_dir=data)
+    assert again.replaced and len(kg.open_store(store)) == first
+    rebuilt = kg.build([ROOT / "ontology", data], store_path=store)
+    assert rebuilt.quads == first and rebuilt.claims == 66
+
+
+def test_drop_removes_the_graph_and_shelves_the_files(project: tuple[Path, Path]) -> None:
+    data, store = project
+    before = len(kg.open_store(store))
+    ingest(TEXT, ANNOTATION, store_path=store, data_dir=data)
+    report = drop("second-report", store_path=store, data_dir=data)
+    assert report.quads > 0 and len(kg.open_store(store)) == before
+    assert sorted(p.name for p in report.moved) == ["second-report.txt", "second-report.yaml"]
+    assert all(".dropped" in p.parts for p in report.moved)
+    assert kg.build([ROOT / "ontology", data], store_path=store).quads == before  # dropped stays dropped
+    with pytest.raises(kg.DataError, match="no source 'second-report' in the store"):
+        drop("second-report", store_path=store, data_dir=data)
+
+
+def broken(tmp_path: Path, old: str, new: str) -> Path:
+    text = ANNOTATION.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "bad.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "subject: Hezbollah",
+            "subject: Hezbolah",
+            r"bad\.yaml:\d+: claims\[2\]\.subject: no entity is called 'Hezbolah'; did you mean: Hezbollah",
+        ),
+        (
+            "predicate: captured",
+            "predicate: capturd",
+            r"bad\.yaml:26: claims\[1\]\.predicate: unknown predicate 'capturd'; did you mean captured",
+        ),
+        (
+            "quote: rebels entered Homs on Friday night",
+            "quote: rebels entered Homs on Friday evening",
+            r"bad\.yaml:28: claims\[1\]\.quote: the quote is not in the text; "
+            r"the closest passage is 'rebels entered Homs on Friday night",
+        ),
+        ("date: 2024-12-06", "date: 2024-12-36", r"bad\.yaml:30: claims\[1\]\.date: Input should be a valid date"),
+        ("reliability: E5", "reliability: G5", r"bad\.yaml:\d+: claims\[2\]\.reliability: String should match pattern"),
+        (
+            "type: MediaOutlet",
+            "type: MediaOutlt",
+            r"bad\.yaml:13: entities\[0\]\.type: unknown entity type 'MediaOutlt'; did you mean MediaOutlet",
+        ),
+        ("kind: [news-article]", "kind: [blog]", r"bad\.yaml:9: source\.kind\[0\]: Input should be"),
+    ],
+)
+def test_bad_annotations_name_file_line_and_field_and_change_nothing(
+    untouched: tuple[Path, Path], tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    data, store = untouched
+    live = (store / "live").read_text()
+    files = sorted(data.rglob("*"))
+    with pytest.raises(kg.DataError, match=message):
+        ingest(TEXT, broken(tmp_path, old, new), store_path=store, data_dir=data)
+    assert (store / "live").read_text() == live
+    assert sorted(data.rglob("*")) == files
+
+
+def test_a_validation_problem_is_reported_and_nothing_changes(untouched: tuple[Path, Path], tmp_path: Path) -> None:
+    data, store = untouched
+    live = (store / "live").read_text()
+    bad = broken(
+        tmp_path,
+        "    predicate: opposes\n    object: Syrian government",
+        "    predicate: captured\n    object: Syrian government",
+    )
+    with pytest.raises(kg.ValidationError) as caught:
+        ingest(TEXT, bad, store_path=store, data_dir=data)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{bad}: kge:syrian-government: kge:syrian-government is the object of kg:captured, which expects a kg:Place, "
+        "but it is not one"
+    ]
+    assert (store / "live").read_text() == live
+
+
+def test_the_cli_ingests_in_one_line(project: tuple[Path, Path]) -> None:
+    data, store = project
+    result = CliRunner().invoke(cli, ["--store", str(store), "ingest", str(TEXT), str(ANNOTATION), "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Added kgs:second-report: 4 claims, ")
+    bad = CliRunner().invoke(cli, ["--store", str(store), "ingest", str(TEXT), str(ROOT / "README.md")])
+    assert bad.exit_code == 1 and bad.stderr.count("\n") == 1
+
+
+def test_the_seed_is_expressible_in_the_annotation_format(store: kg.Store, tmp_path: Path) -> None:
+    data = annotations.from_graph(store, "syrian-rebels-advance")
+    path = tmp_path / "seed.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    _, quads = annotations.convert(
+        store, path, text_path=ROOT / "data" / "sources" / "syrian-rebels-advance-on-damascus.txt"
+    )
+    graph = ox.NamedNode("https://w3id.org/conflict-kg/graph/syrian-rebels-advance")
+    content = ox.NamedNode("https://w3id.org/conflict-kg/ontology#content")
+    original = [q for q in store.inner.quads_for_pattern(None, None, None, graph) if q.predicate != content]
+    converted = ox.Store()
+    converted.extend(quads)  # stored, so literals are normalised the same way
+
+    def canonical(quads: list[ox.Quad]) -> set[ox.Quad]:
+        dataset = ox.Dataset(quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        return set(dataset)
+
+    assert canonical(list(converted)) == canonical(original)
+    assert len(data["claims"]) == 62 and len(data["notes"]) == 13
+
+
+def test_the_schema_is_printed() -> None:
+    result = CliRunner().invoke(cli, ["annotation-schema"])
+    schema = yaml.safe_load(result.stdout)
+    assert schema["title"] == "Annotation" and set(schema["required"]) == {"source", "claims"}
