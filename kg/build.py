@@ -64,6 +64,8 @@ def _count(inner: ox.Store, cls: str) -> int:
 
 def _load_and_check(inner: ox.Store, paths: Sequence[Path], shapes: Path | None, *, validate: bool) -> CheckReport:
     """Load the inputs; validate against ``shapes``, else the ``*shapes.ttl`` among the inputs, else the project's."""
+    from kg.entities import smush
+
     files, found_shapes = dataset.split_shapes(dataset.find_files(paths))
     if shapes is None:
         if len(found_shapes) > 1:
@@ -71,6 +73,7 @@ def _load_and_check(inner: ox.Store, paths: Sequence[Path], shapes: Path | None,
             raise DataError(f"several shapes files among the inputs ({listed}); choose one with --shapes")
         shapes = found_shapes[0] if found_shapes else config.default_shapes()
     report = dataset.load(inner, files)
+    smush(inner)  # recorded merges (data/merges.trig) apply before anything is checked
     problems = validation.validate(inner, shapes=shapes, graph_files=report.graph_files) if validate else []
     return CheckReport(files, _count(inner, ONTOLOGY + "Claim"), _count(inner, ONTOLOGY + "SourceDocument"), problems)
 

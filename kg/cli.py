@@ -24,6 +24,23 @@ __all__ = ["cli", "main"]
 
 SELECT_FORMATS = ("table", "md", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld", "trig")
+CONTESTED_TABLE_COLUMNS = (
+    "kind",
+    "subjectLabel",
+    "objectLabel",
+    "relationA",
+    "polarityA",
+    "whenA",
+    "claimantA",
+    "reliabilityA",
+    "quoteA",
+    "relationB",
+    "polarityB",
+    "whenB",
+    "claimantB",
+    "reliabilityB",
+    "quoteB",
+)
 TABLE_ROW_CAP = 100
 """Rows a terminal table shows unless --limit says otherwise; the other formats are not capped."""
 CLAIM_TABLE_COLUMNS = (
@@ -416,26 +433,32 @@ def list_queries(fmt: str) -> None:
 
 
 @cli.command()
+@click.option("--contested", is_flag=True, help="Only claims that disagree, in pairs side by side.")
 @as_of_option
 @limit_option
 @format_option(SELECT_FORMATS)
 @click.pass_context
-def claims(ctx: click.Context, as_of: str | None, limit: int | None, fmt: str) -> None:
+def claims(ctx: click.Context, contested: bool, as_of: str | None, limit: int | None, fmt: str) -> None:
     """The evidence table: one row per claim, with quote, offsets, source, claimant, date and grade.
 
     The table view shows the main columns; csv, tsv, json and xml carry every column
     (IRIs and labels of subject, predicate and object, offsets, source, precision, reason).
+    With --contested: pairs of claims that disagree (affirmed and denied, different dates,
+    allied and opposed, both directions of an asymmetric relation), with both sources and grades.
 
     \b
     Example:
         kg claims
         kg claims --as-of 2024-12-07 --format csv > claims.csv
+        kg claims --contested
     """
     from kg.results import SelectResult
 
-    result = _open(ctx).query("claims", **({"as_of": as_of} if as_of else {}))
+    name = "contested" if contested else "claims"
+    result = _open(ctx).query(name, **({"as_of": as_of} if as_of else {}))
     assert isinstance(result, SelectResult)
-    _print_select(result, fmt, columns=CLAIM_TABLE_COLUMNS if fmt in ("table", "md") else None, limit=limit)
+    columns = CONTESTED_TABLE_COLUMNS if contested else CLAIM_TABLE_COLUMNS
+    _print_select(result, fmt, columns=columns if fmt in ("table", "md") else None, limit=limit)
 
 
 @cli.command()
@@ -523,6 +546,173 @@ def drop(ctx: click.Context, source: str, data_dir: Path | None) -> None:
     report = run_drop(source, store_path=_store_option_path(ctx), data_dir=data_dir)
     moved = f"; moved {', '.join(display_path(p) for p in report.moved)}" if report.moved else ""
     click.echo(f"Dropped kgs:{report.source}: {report.quads:,} quads{moved}")
+
+
+@cli.command()
+@click.argument("text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here.")
+@format_option(("yaml", "json"), default="yaml")
+@click.option("--id", "source_id", help="Source id for the draft (default: the file name).")
+@click.option("--title", help="Source title for the draft (default: the first line).")
+@click.option("--compare", metavar="SOURCE", help="Score the candidates against this source's claims (to stderr).")
+@click.pass_context
+def extract(
+    ctx: click.Context,
+    text: Path,
+    output: Path | None,
+    fmt: str,
+    source_id: str | None,
+    title: str | None,
+    compare: str | None,
+) -> None:
+    """Propose candidate entities and claims in TEXT, for a person to review; asserts nothing.
+
+    Known entities are found by the store's labels and aliases, unknown capitalised names
+    become candidate entities, and trigger phrases per relation ("fell to", "withdrew",
+    "took in", "standing by" ...) propose claims with the sentence as quote. The YAML draft
+    leaves every grade empty, so `kg ingest` refuses it until someone has reviewed it.
+
+    \b
+    Example:
+        kg extract report.txt -o report.yaml
+        kg extract data/sources/syrian-rebels-advance-on-damascus.txt --format json --compare syrian-rebels-advance
+    """
+    import re
+
+    from kg.ingest.extract import as_json, draft, score
+    from kg.ingest.extract import extract as run_extract
+
+    body = text.read_text(encoding="utf-8")
+    store = _open(ctx)
+    candidates, unknown = run_extract(store, body)
+    if fmt == "json":
+        rendered = json.dumps(as_json(candidates), indent=2, ensure_ascii=False)
+    else:
+        import yaml
+
+        slug = source_id or re.sub(r"[^a-z0-9]+", "-", text.stem.lower()).strip("-")
+        first_line = next((line.strip() for line in body.splitlines() if line.strip()), slug)
+        rendered = yaml.safe_dump(
+            draft(candidates, unknown, source_id=slug, title=title or first_line),
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+        )
+    if output:
+        output.write_text(rendered + "\n", encoding="utf-8")
+    else:
+        click.echo(rendered)
+    if compare:
+        from kg.ingest.extract import claim_triples
+
+        click.echo(json.dumps(score(candidates, claim_triples(store, compare))), err=True)
+
+
+@cli.command()
+@click.option(
+    "--duplicates",
+    "show_duplicates",
+    is_flag=True,
+    help="List likely duplicates instead: same Wikidata item, or near-identical names.",
+)
+@format_option(("table", "md", "csv", "json"))
+@click.pass_context
+def entities(ctx: click.Context, show_duplicates: bool, fmt: str) -> None:
+    """List the entities (type, aliases, Wikidata), or with --duplicates the pairs that are probably one.
+
+    \b
+    Example:
+        kg entities --duplicates
+        kg merge HTS "Hayat Tahrir Al Sham"
+    """
+    import csv
+    import io
+
+    store = _open(ctx)
+    if not show_duplicates:
+        from kg.results import SelectResult
+
+        result = store.query("actors-by-type")
+        assert isinstance(result, SelectResult)
+        _print_select(result, "csv" if fmt == "csv" else fmt, hidden=["type"])
+        return
+    from kg.entities import duplicates
+    from kg.namespaces import compact
+
+    rows = [[compact(d.first), compact(d.second), d.reason, f"{d.score:.3f}"] for d in duplicates(store)]
+    headers = ["first", "second", "reason", "score"]
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(headers, row, strict=True)) for row in rows], indent=2))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([headers, *rows])
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        _print_rows(headers, rows, fmt)
+
+
+@cli.command()
+@click.argument("keep")
+@click.argument("other")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data folder to record the merge in (default: the project's data/).",
+)
+@click.pass_context
+def merge(ctx: click.Context, keep: str, other: str, data_dir: Path | None) -> None:
+    """Merge entity OTHER into KEEP: its claims and statements move to KEEP, its name becomes an alias.
+
+    The merge is recorded as OTHER owl:sameAs KEEP in data/merges.trig, so every later build
+    repeats it, and applied to the store at once.
+
+    \b
+    Example:
+        kg merge HTS "Hayat Tahrir Al Sham"
+    """
+    from kg.entities import merge as run_merge
+    from kg.namespaces import compact
+
+    kept, merged = run_merge(keep, other, store_path=_store_option_path(ctx), data_dir=data_dir)
+    click.echo(f"Merged {compact(merged)} into {compact(kept)}")
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(["acled", "gdelt"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data folder to save the file into (default: the project's data/).",
+)
+@click.option("--skip-validation", is_flag=True, help="Skip shapes and evidence checks (large trusted exports).")
+@click.pass_context
+def import_(ctx: click.Context, kind: str, path: Path, data_dir: Path | None, skip_validation: bool) -> None:
+    """Import an ACLED export (CSV) or a GDELT 2.0 event file (tab-separated) as one graph of records.
+
+    Each row becomes a source document quoting itself; captures, withdrawals, asylum,
+    military cooperation and fighting become claims attributed to the dataset; names join
+    the gazetteer's entities where they match. The file is saved into the data folder
+    (as NAME.acled.csv or NAME.gdelt.tsv) so builds include it, and re-importing replaces it.
+
+    \b
+    Example:
+        kg import acled syria-2024.csv
+        kg import gdelt 20241208.export.CSV
+    """
+    from kg.dataset import display_path
+    from kg.ingest.apply import import_events
+
+    report = import_events(
+        kind, path, store_path=_store_option_path(ctx), data_dir=data_dir, validate=not skip_validation
+    )
+    verb = "Replaced" if report.replaced else "Imported"
+    click.echo(
+        f"{verb} kgg:{report.source}: {report.claims} claims, {report.quads:,} quads; saved "
+        f"{display_path(report.files[0])} ({report.seconds:.1f}s)"
+    )
 
 
 @cli.command("annotation-schema")

@@ -49,6 +49,24 @@ FORMATS: dict[str, ox.RdfFormat] = {
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
 """Annotation files (see :mod:`kg.ingest.annotation`): read after the RDF, so they can name its entities."""
 
+EVENT_SUFFIXES = {".acled.csv": "acled", ".gdelt.tsv": "gdelt"}
+"""Event dataset files, by how their names end; each becomes one named graph of records."""
+
+
+def event_kind(path: Path) -> str | None:
+    """``acled`` or ``gdelt`` for an event dataset file, else None."""
+    return next((kind for suffix, kind in EVENT_SUFFIXES.items() if path.name.lower().endswith(suffix)), None)
+
+
+def event_graph_id(path: Path) -> str:
+    """The graph id of an event file: ``acled-syria-2024`` for ``syria-2024.acled.csv``."""
+    from kg.ingest.records import slug
+
+    kind = event_kind(path)
+    stem = path.name[: -len(next(s for s, k in EVENT_SUFFIXES.items() if k == kind))]
+    return f"{kind}-{slug(stem)}"
+
+
 SHAPES_SUFFIX = "shapes.ttl"
 """Files named like this hold SHACL shapes: they are checked against, never loaded as data."""
 
@@ -85,10 +103,10 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix in known
+                and (p.suffix in known or event_kind(p))
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-        elif path.suffix in known:
+        elif path.suffix in known or event_kind(path):
             candidates = [path]
         else:
             raise DataError(f"{display_path(path)}: not an RDF or annotation file; known extensions: {' '.join(known)}")
@@ -123,7 +141,8 @@ def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
     """
     report = LoadReport(files=list(files))
     annotations = [f for f in files if f.suffix in ANNOTATION_SUFFIXES]
-    for path in (f for f in files if f.suffix in FORMATS):
+    events = [f for f in files if event_kind(f)]
+    for path in (f for f in files if f.suffix in FORMATS and not event_kind(f)):
         before = set(store.named_graphs())
         try:
             store.bulk_load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
@@ -135,10 +154,23 @@ def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
             if isinstance(graph, ox.NamedNode):
                 report.graph_files.setdefault(graph.value, path)
         log.debug("loaded %s", path)
+    for path in events:
+        _load_events(store, path, report)
     for path in annotations:
         _load_annotation(store, path, report)
     report.texts = attach_texts(store)
     return report
+
+
+def _load_events(store: ox.Store, path: Path, report: LoadReport) -> None:
+    from kg.ingest.events import read_events
+    from kg.namespaces import GRAPH
+    from kg.store import Store
+
+    graph_id = event_graph_id(path)
+    quads, _ = read_events(Store(store), path, event_kind(path) or "", graph_id)
+    store.bulk_extend(quads)
+    report.graph_files[GRAPH + graph_id] = path
 
 
 def _load_annotation(store: ox.Store, path: Path, report: LoadReport) -> None:

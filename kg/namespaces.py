@@ -28,6 +28,7 @@ OA = "http://www.w3.org/ns/oa#"
 DCT = "http://purl.org/dc/terms/"
 SH = "http://www.w3.org/ns/shacl#"
 WD = "http://www.wikidata.org/entity/"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 PREFIXES: dict[str, str] = {
     "kg": ONTOLOGY,
@@ -46,6 +47,7 @@ PREFIXES: dict[str, str] = {
     "dct": DCT,
     "sh": SH,
     "wd": WD,
+    "geo": GEO,
 }
 """Prefixes available in every query without PREFIX lines, and used to shorten IRIs in output."""
 

@@ -90,6 +90,8 @@ class KG(DefinedNamespace):
     estimatedDate: URIRef
     effectiveDate: URIRef
     eventDate: URIRef
+    eventType: URIRef
+    fatalities: URIRef
     eventEnd: URIRef
     eventStart: URIRef
     fledFrom: URIRef
@@ -105,6 +107,7 @@ class KG(DefinedNamespace):
     launched: URIRef
     linkedTo: URIRef
     locatedIn: URIRef
+    mentions: URIRef
     northOf: URIRef
     notBefore: URIRef
     operatesIn: URIRef
@@ -114,6 +117,7 @@ class KG(DefinedNamespace):
     populationRank: URIRef
     quantityQualifier: URIRef
     releasedFrom: URIRef
+    region: URIRef
     reliability: URIRef
     renounced: URIRef
     reportedCount: URIRef

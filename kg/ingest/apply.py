@@ -25,14 +25,14 @@ from urllib.request import url2pathname
 import pyoxigraph as ox
 
 from kg import config, inference, queries, remote, validation
-from kg.dataset import FORMATS, display_path
+from kg.dataset import FORMATS, display_path, event_graph_id, event_kind
 from kg.errors import DataError, StoreError, ValidationError
 from kg.ingest import annotation as annotations
 from kg.namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY, SOURCE
 from kg.results import SelectResult
 from kg.store import Store, open_store, revise
 
-__all__ = ["DropReport", "IngestReport", "drop", "ingest", "replace_graph"]
+__all__ = ["DropReport", "IngestReport", "drop", "import_events", "ingest", "local_root", "replace_graph"]
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class DropReport:
     moved: list[Path] = field(default_factory=list)
 
 
-def _local_root(store_path: Path | str | None) -> Path:
+def local_root(store_path: Path | str | None) -> Path:
     location = store_path if store_path is not None else config.default_store_location()
     if remote.is_endpoint(location):
         raise StoreError("this needs the embedded store; for a remote store change the data and run `kg build`")
@@ -127,7 +127,7 @@ def ingest(
 ) -> IngestReport:
     """Check an annotated source against the store, then save it into the data folder and the store."""
     started = time.perf_counter()
-    root = _local_root(store_path)
+    root = local_root(store_path)
     data = data_dir or config.project_root() / "data"
     store = open_store(root)
     annotation, quads = annotations.convert(store, annotation_path, text_path=text_path)
@@ -187,6 +187,8 @@ def _files_of(store: Store, data: Path, source_id: str) -> list[Path]:
                 continue
             if annotation.source.id == source_id:
                 files.append(path)
+        elif event_kind(path) and event_graph_id(path) == source_id:
+            files.append(path)
         elif path.suffix in FORMATS and FORMATS[path.suffix].supports_datasets:
             graphs = {
                 q.graph_name
@@ -204,7 +206,7 @@ def _files_of(store: Store, data: Path, source_id: str) -> list[Path]:
 
 def drop(source: str, *, store_path: Path | str | None = None, data_dir: Path | None = None) -> DropReport:
     """Remove a source's graph from the store and move its files into ``data/.dropped/``."""
-    root = _local_root(store_path)
+    root = local_root(store_path)
     data = data_dir or config.project_root() / "data"
     source_id = source.removeprefix("kgs:").removeprefix("kgg:").rsplit("/", 1)[-1]
     graph = GRAPH + source_id
@@ -224,3 +226,48 @@ def drop(source: str, *, store_path: Path | str | None = None, data_dir: Path | 
         shutil.move(path, target)
         moved.append(target)
     return DropReport(source_id, int(removed), moved)
+
+
+def import_events(
+    kind: str,
+    path: Path,
+    *,
+    store_path: Path | str | None = None,
+    data_dir: Path | None = None,
+    validate: bool = True,
+) -> IngestReport:
+    """Import an ACLED or GDELT file: one graph of records, saved into the data folder as the original file.
+
+    Re-importing a file of the same name replaces its graph. ``validate=False`` skips the
+    shapes and evidence checks, for large files from a trusted export.
+    """
+    from kg.dataset import EVENT_SUFFIXES
+    from kg.ingest.events import read_events
+
+    started = time.perf_counter()
+    root = local_root(store_path)
+    data = data_dir or config.project_root() / "data"
+    suffix = next((s for s, k in EVENT_SUFFIXES.items() if k == kind), None)
+    if suffix is None:
+        raise DataError(f"unknown event dataset {kind!r}; known: {', '.join(EVENT_SUFFIXES.values())}")
+    stem = path.name.removesuffix(suffix).removesuffix(".csv").removesuffix(".tsv").removesuffix(".CSV")
+    target = data / f"{stem}{suffix}"
+    graph_id = event_graph_id(target)
+    store = open_store(root)
+    quads, claims = read_events(store, path, kind, graph_id)
+    if validate:
+        graph = GRAPH + graph_id
+        problems = validation.validate(
+            _context(store, graph, quads), shapes=config.default_shapes(), graph_files={graph: path}
+        )
+        if problems:
+            raise ValidationError(problems)
+    replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(GRAPH + graph_id)))
+    staged = _staged(target, path.read_bytes())
+    try:
+        count = replace_graph(root, GRAPH + graph_id, quads)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    os.replace(staged, target)
+    return IngestReport(graph_id, claims, count, replaced, [target], time.perf_counter() - started)

@@ -42,8 +42,10 @@ __all__ = [
     "get",
     "internal",
     "internal_group",
+    "internal_query",
     "parse",
     "resolve_text",
+    "update",
 ]
 
 PARAM_TYPES = frozenset({"entity", "iri", "string", "integer", "date", "grade"})
@@ -155,6 +157,12 @@ def internal_query(name: str) -> SavedQuery:
     """One of kg's own queries, such as ``"internal/resolve-entity"``."""
     path = _folder() / f"{name}.rq"
     return parse(path.read_text(encoding="utf-8"), name=name, path=path)
+
+
+@cache
+def update(name: str) -> str:
+    """The text of one of kg's SPARQL updates, in ``updates/NAME.ru``."""
+    return (_folder() / "updates" / f"{name}.ru").read_text(encoding="utf-8")
 
 
 def internal(name: str) -> str:
