@@ -110,7 +110,6 @@ def merge(
     """Merge OTHER into KEEP: record it in the data folder and apply it to the store; returns their IRIs."""
     from kg import config, inference
     from kg.ingest.apply import local_root
-    from kg.namespaces import INFERRED_GRAPH
     from kg.params import resolve_entity
     from kg.store import open_store, revise
 
@@ -136,10 +135,7 @@ def merge(
         with revise(root) as writable:
             writable.add(record)
             smush(writable)
-            inferred = ox.NamedNode(INFERRED_GRAPH)
-            if writable.contains_named_graph(inferred):
-                writable.remove_graph(inferred)
-            inference.materialise(writable)
+            inference.update(writable, {kept, merged})
     except BaseException:
         staged.unlink(missing_ok=True)
         raise

@@ -10,13 +10,14 @@ evidence for an inferred triple is the claim behind the triple it came from.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg import queries
-from kg.namespaces import INFERRED_GRAPH
+from kg import queries, sparql
+from kg.namespaces import INFERRED_GRAPH, ONTOLOGY
 
-__all__ = ["MAX_ROUNDS", "materialise"]
+__all__ = ["MAX_ROUNDS", "materialise", "update"]
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,33 @@ def materialise(store: ox.Store) -> int:
             new |= found
         if not new:
             break
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
         total += len(new)
     else:
         log.warning("inference stopped after %d rounds with triples still appearing", MAX_ROUNDS)
     return total
+
+
+def update(store: ox.Store, touched: Iterable[ox.NamedNode]) -> tuple[int, int]:
+    """Bring the inferred graph up to date after some quads mentioning ``touched`` changed.
+
+    Deletion and rederivation: every inferred triple about a touched resource, or about a place
+    or body linked to one through a transitive relation, is deleted; then the rules run again
+    and put back whatever still follows. Only the neighbourhood of the change is rewritten,
+    which matters because deleting from an on-disk store costs far more per quad than adding.
+    Returns (added, removed).
+    """
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    seeds = sorted({node for node in touched if not node.value.startswith(ONTOLOGY)}, key=lambda n: n.value)
+    if not seeds:
+        return materialise(store), 0
+    affected_query = queries.internal("internal/transitive-neighbourhood")
+    affected = {
+        row["node"]
+        for row in store.query(sparql.bind_column(affected_query, "seed", seeds), use_default_graph_as_union=True)
+    } | set(seeds)
+    stale = [q for node in affected for q in store.quads_for_pattern(node, None, None, graph)]
+    stale += [q for node in affected for q in store.quads_for_pattern(None, None, node, graph)]
+    for quad in set(stale):
+        store.remove(quad)
+    return materialise(store), len(set(stale))

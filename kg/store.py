@@ -33,7 +33,7 @@ from kg.remote import Endpoint
 from kg.results import GraphResult, SelectResult
 from kg.terms import Term
 
-__all__ = ["Store", "new_generation", "open_store", "publish", "revise", "writer_lock"]
+__all__ = ["Store", "new_generation", "open_store", "publish", "rebuild", "revise", "writer_lock"]
 
 LIVE = "live"
 GENERATIONS = "generations"
@@ -239,6 +239,37 @@ def revise(path: Path | str | None = None) -> Iterator[ox.Store]:
             yield inner
             inner.flush()
             inner = None  # close the database before it goes live
+            publish(root, target)
+        except BaseException:
+            inner = None
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+
+
+@contextlib.contextmanager
+def rebuild(path: Path | str | None = None, *, leave_out: set[ox.NamedNode]) -> Iterator[ox.Store]:
+    """Like :func:`revise`, but the copy leaves out some named graphs, and is written with bulk loads.
+
+    For replacing a large graph: bulk-loading everything else costs less than deleting it.
+    """
+    root = Path(path) if path is not None else config.default_store()
+    with writer_lock(root):
+        live = _live_generation(root)
+        if live is None or not live.is_dir():
+            raise StoreError(f"no store at {root}; run `kg build` first")
+        target = new_generation(root)
+        inner: ox.Store | None = None
+        try:
+            source = ox.Store.read_only(str(live))
+            inner = ox.Store(str(target))
+            triples = ox.RdfFormat.N_TRIPLES  # a graph at a time, so each dump is triples
+            inner.bulk_load(source.dump(format=triples, from_graph=ox.DefaultGraph()), format=triples)
+            for graph in source.named_graphs():
+                if graph not in leave_out:
+                    inner.bulk_load(source.dump(format=triples, from_graph=graph), format=triples, to_graph=graph)
+            yield inner
+            inner.flush()
+            inner = None
             publish(root, target)
         except BaseException:
             inner = None

@@ -65,6 +65,25 @@ def test_ingest_end_to_end(project: tuple[Path, Path]) -> None:
     assert (data / "second-report.txt").read_bytes() == TEXT.read_bytes()
 
 
+def inferred(store: Path) -> set[tuple[str, str, str]]:
+    result = kg.open_store(store).query("SELECT ?s ?p ?o WHERE { GRAPH kgg:inferred { ?s ?p ?o } }")
+    assert isinstance(result, kg.SelectResult)
+    return {(r["s"], r["p"], str(r["o"])) for r in result.records()}
+
+
+def test_inference_follows_an_ingest_and_a_drop_exactly(project: tuple[Path, Path], tmp_path: Path) -> None:
+    data, store = project
+    before = inferred(store)
+    ingest(TEXT, ANNOTATION, store_path=store, data_dir=data)
+    after = inferred(store)
+    assert ("kge:syrian-government", "kg:opposes", "kge:hezbollah") in after - before
+    fresh = tmp_path / "fresh"
+    kg.build([ROOT / "ontology", data], store_path=fresh)
+    assert after == inferred(fresh)  # updating in place gives what a full build gives
+    drop("second-report", store_path=store, data_dir=data)
+    assert inferred(store) == before
+
+
 def test_reingest_is_idempotent_and_a_rebuild_agrees(project: tuple[Path, Path]) -> None:
     data, store = project
     ingest(TEXT, ANNOTATION, store_path=store, data_dir=data)

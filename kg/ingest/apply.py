@@ -24,13 +24,13 @@ from urllib.request import url2pathname
 
 import pyoxigraph as ox
 
-from kg import config, inference, queries, remote, validation
+from kg import config, inference, queries, remote, sparql, validation
 from kg.dataset import FORMATS, display_path, event_graph_id, event_kind
 from kg.errors import DataError, StoreError, ValidationError
 from kg.ingest import annotation as annotations
 from kg.namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY, SOURCE
 from kg.results import SelectResult
-from kg.store import Store, open_store, revise
+from kg.store import Store, open_store, rebuild, revise
 
 __all__ = ["DropReport", "IngestReport", "drop", "import_events", "ingest", "local_root", "replace_graph"]
 
@@ -70,36 +70,49 @@ def local_root(store_path: Path | str | None) -> Path:
 def _context(store: Store, graph: str, quads: list[ox.Quad]) -> ox.Store:
     """A small store to validate a new source in: the ontology, the new graph, and what it refers to."""
     check = ox.Store()
-    ontology = store.run(queries.internal_query("internal/default-graph"))
-    assert isinstance(ontology, SelectResult)
-    check.extend(ox.Quad(s, p, o) for s, p, o in ontology.rows)  # type: ignore[arg-type]
+    check.extend(store.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))  # the ontology
     check.extend(quads)
     mentioned = {q.object for q in quads if isinstance(q.object, ox.NamedNode)} | {
         q.subject for q in quads if isinstance(q.subject, ox.NamedNode)
     }
-    describe = queries.internal_query("internal/describe-entity")
-    for entity in mentioned:
-        result = store.run(describe, {"entity": entity})
-        assert isinstance(result, SelectResult)
-        check.extend(ox.Quad(entity, p, o, g) for _, p, o, g in result.rows if g.value != graph)  # type: ignore[arg-type]
+    identifying = queries.internal_query("internal/identifying-triples")
+    text = sparql.bind_column(identifying.text, "entity", sorted(mentioned, key=lambda n: n.value))
+    result = store.run(queries.SavedQuery(identifying.name, "", "", (), text))  # one query for all of them
+    assert isinstance(result, SelectResult)
+    check.extend(ox.Quad(e, p, o, g) for e, p, o, g in result.rows if g.value != graph)  # type: ignore[arg-type,union-attr]
     return check
 
 
+def _graph_size(store: Store, graph: ox.NamedNode) -> int:
+    result = store.run(queries.internal_query("internal/graph-size"), {"graph": graph})
+    assert isinstance(result, SelectResult)
+    return int(result.records()[0]["quads"]) if len(result) else 0
+
+
+COPY_ABOVE = 20_000
+"""Above this many quads to delete, a replaced graph is left behind by copying the rest into a new
+generation (bulk writes) rather than deleted quad by quad, which costs far more per quad on disk."""
+
+
 def replace_graph(root: Path, graph: str, quads: Iterable[ox.Quad]) -> int:
-    """Replace one named graph in the store at ``root`` and redo inference; returns the quads written.
+    """Replace one named graph in the store at ``root`` and bring inference up to date; returns the quads written.
 
     A new generation is written and swapped in, so readers never see half a change.
     """
     node = ox.NamedNode(graph)
+    batch = list(quads)
+    if _graph_size(open_store(root), node) > COPY_ABOVE:
+        with rebuild(root, leave_out={node, ox.NamedNode(INFERRED_GRAPH)}) as writable:
+            writable.bulk_extend(batch)
+            inference.materialise(writable)
+        return len(batch)
     with revise(root) as writable:
-        if writable.contains_named_graph(node):
+        old = list(writable.quads_for_pattern(None, None, None, node))
+        if old:
             writable.remove_graph(node)
-        batch = list(quads)
-        writable.extend(batch)
-        inferred = ox.NamedNode(INFERRED_GRAPH)
-        if writable.contains_named_graph(inferred):
-            writable.remove_graph(inferred)
-        inference.materialise(writable)
+        writable.bulk_extend(batch)
+        touched = {term for q in [*old, *batch] for term in (q.subject, q.object) if isinstance(term, ox.NamedNode)}
+        inference.update(writable, touched)
     return len(batch)
 
 
@@ -211,12 +224,10 @@ def drop(source: str, *, store_path: Path | str | None = None, data_dir: Path | 
     source_id = source.removeprefix("kgs:").removeprefix("kgg:").rsplit("/", 1)[-1]
     graph = GRAPH + source_id
     store = open_store(root)
-    size = store.query("SELECT (COUNT(*) AS ?n) ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", g=ox.NamedNode(graph))
-    assert isinstance(size, SelectResult)
-    if not size.records():
+    removed = _graph_size(store, ox.NamedNode(graph))
+    if not removed:
         raise DataError(f"no source {source_id!r} in the store; `kg query sources` lists them")
     files = _files_of(store, data, source_id)
-    removed = size.records()[0]["n"]
     replace_graph(root, graph, [])
     shelf = data / DROPPED / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{source_id}"
     moved = []

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import functools
+from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import queries
-from kg.errors import DataError, ParameterError
+from kg.errors import DataError
 from kg.ingest import acled, gdelt
 from kg.ingest.records import GraphWriter
-from kg.namespaces import GRAPH, INFERRED_GRAPH
+from kg.namespaces import GRAPH
 from kg.results import SelectResult
 
 if TYPE_CHECKING:
@@ -25,25 +25,26 @@ DATASETS = {"acled": (acled.read, "ACLED"), "gdelt": (gdelt.read, "GDELT")}
 
 
 def read_events(store: Store, path: Path, kind: str, graph_id: str) -> tuple[list[ox.Quad], int]:
-    """The quads of one event file and how many claims they hold; names resolve against ``store``."""
-    from kg.params import resolve_entity
+    """The quads of one event file and how many claims they hold; names resolve against ``store``.
 
+    A dataset names thousands of actors and places, so names are looked up in one index read
+    with a single query, not one query each. A name that several entities share, or none, gets
+    the dataset's own entity; so does one that only an earlier import of this file declared.
+    """
     if kind not in DATASETS:
         raise DataError(f"unknown event dataset {kind!r}; known: {', '.join(DATASETS)}")
     reader, claimant = DATASETS[kind]
+    names: dict[str, set[str]] = defaultdict(set)
+    rows = store.run(queries.internal_query("internal/names-by-graph"))
+    assert isinstance(rows, SelectResult)
+    own = GRAPH + graph_id
+    for entity, name, graph in rows.rows:
+        if graph.value != own:  # type: ignore[union-attr]
+            names[name.value.lower()].add(entity.value)  # type: ignore[union-attr]
 
-    graph, inferred = ox.NamedNode(GRAPH + graph_id), ox.NamedNode(INFERRED_GRAPH)
-
-    @functools.cache
     def resolve(name: str) -> str | None:
-        try:
-            entity = resolve_entity(store, name)
-        except ParameterError:
-            return None  # unknown or ambiguous: the dataset's own entity stands
-        # An entity declared only by an earlier import of this very file is declared again, not borrowed.
-        declared = store.run(queries.internal_query("internal/declaring-graphs"), {"entity": entity})
-        assert isinstance(declared, SelectResult)
-        return entity.value if any(g not in (graph, inferred) for _, g in declared.rows) else None
+        found = names.get(name.lower(), set())
+        return next(iter(found)) if len(found) == 1 else None
 
     writer = GraphWriter(graph_id, claimant, resolve)
     try:
