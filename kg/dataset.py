@@ -133,6 +133,44 @@ def _syntax_message(path: Path, exc: SyntaxError) -> str:
     return f"{where}: {message}"
 
 
+class _Prolog(Exception):
+    """Raised to stop reading an XML file once its prolog has been checked."""
+
+
+def refuse_xml_entities(path: Path) -> None:
+    """Refuse an XML file whose DTD declares entities, before any parser expands them.
+
+    Oxigraph's RDF/XML parser does not load external entities (no file disclosure), but it
+    does expand internal ones, so a "billion laughs" file of a few hundred bytes asks for
+    gigabytes. Entity declarations have no use in RDF data, so any of them is an error; the
+    check reads only up to the first element, with the standard library's expat.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+
+    def declared(name: str, *_: object) -> None:
+        raise DataError(
+            f"{display_path(path)}:{parser.CurrentLineNumber}: declares the XML entity {name!r}; "
+            "entity declarations are refused (they can expand to exhaust memory)"
+        )
+
+    def first_element(*_: object) -> None:
+        raise _Prolog
+
+    parser.EntityDeclHandler = declared
+    parser.StartElementHandler = first_element
+    try:
+        with path.open("rb") as handle:
+            parser.ParseFile(handle)
+    except _Prolog:
+        return
+    except expat.ExpatError as exc:
+        raise DataError(
+            f"{display_path(path)}:{exc.lineno}: not well-formed XML: {expat.errors.messages[exc.code]}"
+        ) from None
+
+
 def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
     """Parse every file into ``store``, then attach the verbatim source texts.
 
@@ -144,6 +182,8 @@ def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
     events = [f for f in files if event_kind(f)]
     for path in (f for f in files if f.suffix in FORMATS and not event_kind(f)):
         before = set(store.named_graphs())
+        if FORMATS[path.suffix] == ox.RdfFormat.RDF_XML:
+            refuse_xml_entities(path)
         try:
             store.bulk_load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
         except SyntaxError as exc:
