@@ -56,12 +56,19 @@ def running(command: list[str], ready_url: str, env: dict[str, str] | None = Non
 
 
 @contextlib.contextmanager
-def kg_serve(store: Path, *extra: str) -> Iterator[str]:
-    """`kg serve` on the store; yields the endpoint URL."""
+def kg_serve_process(store: Path, *extra: str) -> Iterator[tuple[str, int]]:
+    """`kg serve` on the store; yields the endpoint URL and the server's process id."""
     port = free_port()
     command = [str(BIN / "kg"), "--store", str(store), "serve", "--port", str(port), *extra]
-    with running(command, f"http://127.0.0.1:{port}/health"):
-        yield f"http://127.0.0.1:{port}/sparql"
+    with running(command, f"http://127.0.0.1:{port}/health") as process:
+        yield f"http://127.0.0.1:{port}/sparql", process.pid
+
+
+@contextlib.contextmanager
+def kg_serve(store: Path, *extra: str) -> Iterator[str]:
+    """`kg serve` on the store; yields the endpoint URL."""
+    with kg_serve_process(store, *extra) as (url, _):
+        yield url
 
 
 @contextlib.contextmanager

@@ -184,3 +184,24 @@ def test_cors_is_opt_in(built_store: Path) -> None:
     with kg_serve(built_store, "--cors") as url:
         _, headers, _ = http(url + "?query=ASK%7B%7D", headers={"Origin": "http://example.org"})
     assert headers["access-control-allow-origin"] == "*"
+
+
+def test_load_with_a_rebuild_swapped_in(built_store: Path, tmp_path: Path) -> None:
+    """A small run of benchmarks/load_serve.py: concurrent clients, a rebuild half-way, every answer checked."""
+    from benchmarks.load_serve import bound_texts, run
+    from tests.servers import kg_serve_process
+
+    store = tmp_path / "store"
+    shutil.copytree(built_store, store)
+    texts = bound_texts(kg.open_store(store))
+    with kg_serve_process(store) as (url, pid):
+        result = run(
+            url,
+            texts,
+            clients=8,
+            seconds=4,
+            server_pid=pid,
+            during=lambda: kg.build([ROOT / "ontology", ROOT / "data"], store_path=store),
+        )
+    assert result.requests > len(texts)
+    assert result.failures == [] and result.wrong == []
