@@ -35,7 +35,7 @@ import random
 import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -116,7 +116,7 @@ class Claim:
 class Drawing:
     """A rendered page: ``str(drawing)`` is the HTML, ``save`` writes it, notebooks show it inline."""
 
-    html: str
+    html: str = field(repr=False)
     nodes: int
     edges: int
     title: str
