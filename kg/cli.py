@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from kg.results import GraphResult, SelectResult
     from kg.store import Store
 
@@ -418,7 +420,7 @@ def viz(
     radius: int,
     predicates: tuple[str, ...],
     types: tuple[str, ...],
-    as_of: Any,
+    as_of: dt.datetime | None,
     min_reliability: str | None,
     inferred: bool,
     title: str | None,

@@ -61,6 +61,7 @@ __all__ = [
     "load_evidence",
     "measure",
     "neighbourhood",
+    "page_data",
     "render_html",
 ]
 
@@ -584,15 +585,15 @@ def render_html(
         css=_markup(css, "style"),
         vis_js=_markup(vis_js, "script"),
         app_js=_markup(app_js, "script"),
-        data_json=_markup(script_json(data), "script"),
+        data_json=_markup(_script_json(data), "script"),
         vis_version=VIS_NETWORK,
     )
 
 
-def script_json(data: object) -> str:
+def _script_json(data: object) -> str:
     """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end it or open a comment.
 
-    >>> script_json({"label": "</script><!--x-->&"})
+    >>> _script_json({"label": "</script><!--x-->&"})
     '{"label":"\\\\u003c/script\\\\u003e\\\\u003c!--x--\\\\u003e\\\\u0026"}'
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

@@ -121,13 +121,15 @@
   window.network = network;
   performance.mark("kg:network");
 
+  // Ready (for readers and tests) at the first frame drawn with the final layout; vis-network
+  // draws it on its own at the next animation frame.
   function ready() {
     network.once("afterDrawing", () => {
       performance.mark("kg:ready");
       document.documentElement.dataset.state = "ready";
       window.dispatchEvent(new Event("kg:ready"));
     });
-    network.redraw();
+    network.body.emitter.emit("_requestRedraw");
   }
 
   if (data.physics && nodes.length > 0) {
