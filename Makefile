@@ -1,12 +1,13 @@
 # Two entry points on a fresh machine (see README): `make demo` and `make test`.
-# Everything installs into .venv/ from pyproject.toml; nothing is installed system-wide.
+# Python packages install into .venv/ from pyproject.toml; the one system package is Debian's
+# chromium for the page tests, which `make test` installs with apt-get when it is missing.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint docs clean
+.PHONY: setup demo test lint docs browser bench screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,9 @@ demo: setup
 	$(BIN)/kg query allies --param actor=Assad
 	@echo
 	$(BIN)/kg stats
+	@echo
+	$(BIN)/kg viz -o graph.html
+	@echo "Open graph.html in a browser: it works offline and can be e-mailed."
 
 # Refresh the README's generated query table from the .rq headers.
 docs: setup
@@ -39,8 +43,22 @@ docs: setup
 lint: setup
 	$(BIN)/ruff check .
 
-test: lint
+# The page tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: lint browser
 	$(BIN)/pytest
 
+# Timings of `kg viz` pages against PyVis and NetworkX baselines (minutes; not part of the tests).
+bench: setup browser
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks.bench_viz
+
+# Regenerate the README's picture of the seed graph.
+screenshot: setup browser
+	$(BIN)/python -m docs.screenshot
+
 clean:
-	rm -rf $(VENV) .kg .pytest_cache .ruff_cache
+	rm -rf $(VENV) .kg .pytest_cache .ruff_cache graph.html

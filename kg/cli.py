@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from kg.results import GraphResult, SelectResult
     from kg.store import Store
 
@@ -779,6 +781,75 @@ def serve(
     )
     click.echo(f"Serving {store.path} read-only at http://{host}:{port}/sparql (Ctrl-C to stop)", err=True)
     run_server(settings, host=host, port=port)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=Path("graph.html"),
+    show_default=True,
+    help="HTML file to write (- for stdout).",
+)
+@click.option("--ego", metavar="ENTITY", help="Draw only this entity's neighbourhood (label, alias, CURIE, Q-id).")
+@click.option("--radius", type=click.IntRange(min=0), default=1, show_default=True, help="Steps from --ego.")
+@click.option("--predicate", "predicates", multiple=True, metavar="CURIE", help="Only these relations. Repeatable.")
+@click.option("--type", "types", multiple=True, metavar="CLASS", help="Only entities of these classes. Repeatable.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only what was claimed and true that day.")
+@click.option("--min-reliability", metavar="GRADE", help="Only claims graded this well or better (e.g. B2).")
+@click.option("--inferred", is_flag=True, help="Draw inferred relations too (dashed).")
+@click.option("--title", help="Page title (default: kg graph).")
+@click.option(
+    "--size-by", type=click.Choice(("degree", "pagerank")), default="degree", show_default=True, help="Node size."
+)
+@click.pass_context
+def viz(
+    ctx: click.Context,
+    output: Path,
+    ego: str | None,
+    radius: int,
+    predicates: tuple[str, ...],
+    types: tuple[str, ...],
+    as_of: dt.datetime | None,
+    min_reliability: str | None,
+    inferred: bool,
+    title: str | None,
+    size_by: str,
+) -> None:
+    """Write the graph as one interactive HTML file: offline, self-contained, safe to e-mail.
+
+    Nodes are coloured and shaped by entity type, edges coloured by predicate; hover for a
+    summary, click for the evidence (quotes, source, claimant, date, grade). The page has a
+    search box, filters by type, relation and reliability, and a time slider. Predicates and
+    classes may be given without the kg: prefix.
+
+    \b
+    Example:
+        kg viz -o graph.html
+        kg viz --ego HTS --radius 2 --inferred -o hts.html
+        kg viz --predicate captured --predicate controls --as-of 2024-12-07 -o control.html
+    """
+    from kg.viz import draw
+
+    drawing = draw(
+        _open(ctx),
+        ego=ego,
+        radius=radius,
+        predicates=predicates or None,
+        types=types or None,
+        as_of=as_of.date() if as_of else None,
+        min_reliability=min_reliability,
+        inferred=inferred,
+        title=title,
+        size_by=size_by,
+    )
+    if str(output) == "-":
+        click.echo(drawing.html, nl=False)
+        return
+    drawing.save(output)
+    size = len(drawing.html.encode("utf-8"))
+    click.echo(f"Wrote {output}: {drawing.nodes:,} entities, {drawing.edges:,} relations, {size / 1024:,.0f} KiB")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -224,7 +224,7 @@ def test_the_console_script_reports_a_malformed_file_in_one_line(tmp_path: Path,
 
 
 def test_help_is_fast_to_import() -> None:
-    heavy = ("rdflib", "pandas", "pyshacl", "networkx", "pyvis")
+    heavy = ("rdflib", "pandas", "pyshacl", "networkx", "pyvis", "igraph", "jinja2")
     code = f"import sys, kg.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[]\n"

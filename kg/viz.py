@@ -1,0 +1,640 @@
+"""The graph as one interactive HTML page: offline, self-contained, safe to e-mail.
+
+:func:`draw` projects the store (:func:`kg.project.to_networkx`), optionally narrows it to an
+entity's neighbourhood, attaches each edge's evidence and hands the graph to
+:func:`render_html`, which writes a page that:
+
+- inlines vis-network (``templates/vendor/vis-network/``, Apache-2.0/MIT) and its own script,
+  so it makes no network request and works from ``file://`` or as an e-mail attachment; a
+  Content-Security-Policy allows only those two scripts (by hash) and no network loads;
+- carries the data as JSON in a ``<script type="application/json">`` block with ``<``, ``>``
+  and ``&`` escaped, and builds every tooltip, panel and legend with ``textContent``, so a
+  label or quote such as ``<img src=x onerror=...>`` is shown as text and never runs;
+- colours and shapes nodes by entity type and colours edges by predicate, with a legend that
+  doubles as filters, and exposes the ``vis.Network`` as ``window.network``;
+- above :data:`LAYOUT_THRESHOLD` nodes gets its positions from igraph's grid
+  Fruchterman-Reingold layout (seconds for 20,000 nodes, where NetworkX's ``spring_layout``
+  takes minutes) and draws with physics off; smaller graphs start from the same layout and
+  let vis-network's physics settle it.
+
+PyVis is not used: every part of it this page would need is one of its measured traps
+(escaping, CDN loads, ``from_nx`` mutating its input, quadratic ``add_edge``), and the page
+model here is plain dictionaries.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import difflib
+import hashlib
+import html
+import json
+import os
+import random
+import re
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg import queries
+from kg.errors import KGError, ParameterError
+from kg.namespaces import compact, expand
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.store import Store
+
+__all__ = [
+    "LAYOUT_THRESHOLD",
+    "SIZE_MEASURES",
+    "VIS_NETWORK",
+    "Claim",
+    "Drawing",
+    "draw",
+    "layout",
+    "load_evidence",
+    "measure",
+    "neighbourhood",
+    "page_data",
+    "render_html",
+]
+
+VIS_NETWORK = "10.1.5"
+"""The vendored vis-network release (``kg/templates/vendor/vis-network/README.md``)."""
+
+LAYOUT_THRESHOLD = 1000
+"""Above this many nodes the page shows the Python layout as it is, with physics off."""
+
+SIZE_MEASURES = ("degree", "pagerank")
+
+NODE_SIZE = (10.0, 40.0)
+"""Smallest and largest node size in pixels; the measure is scaled by its square root in between."""
+
+SPACING = 90.0
+"""Pixels per node on the side of the square a layout is scaled to, so density is the same at every size."""
+
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+    "#bcbd22", "#7f7f7f", "#393b79", "#e6550d", "#31a354", "#843c39", "#7b4173", "#3182bd",
+    "#c49c94", "#637939", "#d6616b", "#6b6ecf",
+)  # fmt: skip
+"""Categorical colours, for entity types and predicates alike; they repeat past twenty."""
+
+SHAPES = {"actor": "dot", "place": "square", "event": "diamond", "weapon": "triangle"}
+"""vis-network shape by kind of entity; colour then tells the type within a kind."""
+
+_TEMPLATES = "templates"
+_VENDOR = "vendor/vis-network/vis-network.min.js"
+_SOURCE_MAP = "//# sourceMappingURL="
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The evidence behind an edge, as the page shows it: one claim of the store's ``claims`` table."""
+
+    id: str
+    quote: str
+    source: str
+    source_title: str
+    claimant: str
+    date: str
+    """The claim's own date, else its source's (publication, else estimated): the date the projection filters on."""
+    until: str
+    reliability: str
+    reason: str = ""
+    precision: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A rendered page: ``str(drawing)`` is the HTML, ``save`` writes it, notebooks show it inline."""
+
+    html: str = field(repr=False)
+    nodes: int
+    edges: int
+    title: str
+
+    def __str__(self) -> str:
+        return self.html
+
+    def save(self, path: Path | str) -> Path:
+        """Write the page to ``path`` whole: a temporary file beside it renamed over it, never a half page."""
+        target = Path(path)
+        try:
+            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise KGError(f"cannot write {target}: {exc.strerror or exc}") from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(self.html)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except OSError as exc:
+            Path(temporary).unlink(missing_ok=True)
+            raise KGError(f"cannot write {target}: {exc.strerror or exc}") from None
+        return target
+
+    def _repr_html_(self) -> str:
+        """An iframe holding the page (escaped into ``srcdoc``), sandboxed away from the notebook."""
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.title, quote=True)}" '
+            'style="width:100%;height:640px;border:1px solid #ddd" '
+            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
+        )
+
+
+def draw(
+    store: Store,
+    *,
+    ego: str | None = None,
+    radius: int = 1,
+    predicates: Iterable[str] | None = None,
+    types: Iterable[str] | None = None,
+    as_of: dt.date | None = None,
+    min_reliability: str | None = None,
+    inferred: bool = False,
+    title: str | None = None,
+    size_by: str = "degree",
+) -> Drawing:
+    """Draw the store, or the part of it the options select, as an interactive page.
+
+    ``ego`` names an entity as queries do (label, alias, CURIE, IRI or Wikidata id) and keeps
+    what lies within ``radius`` relations of it, in either direction. ``predicates`` and
+    ``types`` take CURIEs, IRIs or bare local names (``captured``, ``ArmedGroup``); the other
+    filters are those of :func:`kg.project.to_networkx`. When a filter narrows the relations
+    (``predicates``, ``as_of``, ``min_reliability``), entities left with none are not drawn.
+    """
+    from kg.params import resolve_entity
+    from kg.project import to_networkx
+
+    predicates = _known_terms(store, predicates, "predicate")
+    types = _known_terms(store, types, "type")
+    graph = to_networkx(
+        store, predicates=predicates, inferred=inferred, as_of=as_of, min_reliability=min_reliability, types=types
+    )
+    if predicates or as_of or min_reliability:
+        # Narrowed to some relations: an entity with none of them is clutter, as in the page's own filters.
+        graph.remove_nodes_from([node for node, degree in graph.degree() if degree == 0])
+    center = None
+    if ego is not None:
+        center = resolve_entity(store.inner, ego).value
+        graph = neighbourhood(graph, center, radius)
+    scope = _describe(
+        ego=graph.nodes[center]["label"] if center else None,
+        radius=radius,
+        predicates=predicates,
+        types=types,
+        as_of=as_of,
+        min_reliability=min_reliability,
+        inferred=inferred,
+    )
+    title = title or "kg graph"
+    page = render_html(graph, evidence=load_evidence(store), title=title, subtitle=scope, size_by=size_by)
+    return Drawing(page, graph.number_of_nodes(), graph.number_of_edges(), title)
+
+
+def neighbourhood(graph: nx.MultiDiGraph, center: str, radius: int = 1) -> nx.MultiDiGraph:
+    """The part of ``graph`` within ``radius`` edges of ``center``, following edges either way.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph([("a", "b"), ("c", "b"), ("c", "d")])
+    >>> sorted(neighbourhood(g, "a", 2))
+    ['a', 'b', 'c']
+    """
+    import networkx as nx
+
+    if radius < 0:
+        raise ParameterError(f"radius {radius} is negative; use 0 for the entity alone, 1 for its neighbours, ...")
+    if center not in graph:
+        raise ParameterError(
+            f"{compact(center)} is not in the graph being drawn: the filters (type, predicate, date, reliability) "
+            "leave it out"
+        )
+    return nx.ego_graph(graph, center, radius=radius, undirected=True)
+
+
+def _known_terms(store: Store, names: Iterable[str] | None, role: str) -> list[str] | None:
+    """CURIEs for ``names``; a bare name is read in the ontology, and an unknown one is an error with suggestions."""
+    if names is None:
+        return None
+    known = _drawable_terms(store)[role]
+    found = []
+    for name in names:
+        curie = compact(expand(name) or name.strip("<>")) if ":" in name else f"kg:{name}"
+        if curie not in known:
+            close = difflib.get_close_matches(curie, sorted(known), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else f"; `kg stats` lists the {role}s in the store"
+            raise ParameterError(f"no {role} {name!r} in the store{hint}")
+        found.append(curie)
+    return found
+
+
+def _drawable_terms(store: Store) -> dict[str, set[str]]:
+    result = store.query(queries.internal("internal/viz-terms"))
+    terms: dict[str, set[str]] = {"predicate": set(), "type": set()}
+    for row in result:  # type: ignore[union-attr]
+        terms[str(row["role"])].add(str(row["term"]))
+    return terms
+
+
+def _describe(
+    *,
+    ego: str | None,
+    radius: int,
+    predicates: Sequence[str] | None,
+    types: Sequence[str] | None,
+    as_of: dt.date | None,
+    min_reliability: str | None,
+    inferred: bool,
+) -> str:
+    """One line saying what part of the graph a drawing shows, for under its title.
+
+    >>> _describe(ego="HTS", radius=2, predicates=None, types=None, as_of=None, min_reliability="b2", inferred=True)
+    'within 2 relations of HTS · reliability B2 or better · with inferred relations'
+    """
+    parts = []
+    if ego:
+        parts.append(f"within {radius} relation{'s' if radius != 1 else ''} of {ego}")
+    if predicates:
+        parts.append("relations " + ", ".join(predicates))
+    if types:
+        parts.append("entities of type " + ", ".join(types))
+    if as_of:
+        parts.append(f"as of {as_of.isoformat()}")
+    if min_reliability:
+        parts.append(f"reliability {min_reliability.upper()} or better")
+    parts.append("with inferred relations" if inferred else "asserted relations only")
+    return " · ".join(parts)
+
+
+def load_evidence(store: Store) -> dict[str, Claim]:
+    """Every claim of the store by CURIE, with the source title and the date the projection gives it."""
+    sources = {
+        row["source"]: row
+        for row in store.query(queries.internal("internal/viz-sources"))  # type: ignore[union-attr]
+    }
+    claims = {}
+    for row in store.query("claims"):  # type: ignore[union-attr]
+        source = sources.get(row["source"], {})
+        claims[row["claim"]] = Claim(
+            id=row["claim"],
+            quote=row["quote"],
+            source=row["source"],
+            source_title=_text(source.get("title")),
+            claimant=_text(row["claimant"]),
+            date=_text(row["date"] or source.get("date")),
+            until=_text(row["until"]),
+            reliability=_text(row["reliability"]),
+            reason=_text(row["reason"]),
+            precision=_text(row["precision"]),
+            start=row["start"],
+            end=row["end"],
+        )
+    return claims
+
+
+def _text(value: object) -> str:
+    """A query value as page text: dates in ISO form, missing values empty."""
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def measure(graph: nx.MultiDiGraph, size_by: str = "degree") -> dict[str, float]:
+    """Each node's size measure: its number of relations (``degree``) or its ``pagerank`` along the edges.
+
+    >>> import networkx as nx
+    >>> measure(nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "c")]))
+    {'a': 2.0, 'b': 3.0, 'c': 1.0}
+    """
+    if size_by not in SIZE_MEASURES:
+        raise ParameterError(f"cannot size nodes by {size_by!r}; use one of {', '.join(SIZE_MEASURES)}")
+    if size_by == "degree":
+        return {node: float(degree) for node, degree in graph.degree()}
+    nodes, index, edges = _indexed(graph)
+    if not nodes:
+        return {}
+    import igraph
+
+    ranks = igraph.Graph(n=len(nodes), edges=edges, directed=True).pagerank(directed=True)
+    return dict(zip(nodes, ranks, strict=True))
+
+
+def _indexed(graph: nx.MultiDiGraph) -> tuple[list[str], dict[str, int], list[tuple[int, int]]]:
+    """Nodes in order, their positions, and every edge as a pair of positions (for igraph)."""
+    nodes = list(graph.nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    return nodes, index, [(index[source], index[target]) for source, target in graph.edges()]
+
+
+def layout(graph: nx.MultiDiGraph, *, seed: int = 1) -> dict[str, tuple[float, float]]:
+    """Positions in page pixels: igraph's Fruchterman-Reingold (grid variant above 1,000 nodes), centred and scaled.
+
+    The same graph and ``seed`` give the same picture: igraph draws its random numbers from a
+    generator lent to it for this call only.
+    """
+    nodes, _, edges = _indexed(graph)
+    if len(nodes) < 2:
+        return {node: (0.0, 0.0) for node in nodes}
+    import igraph
+
+    shape = igraph.Graph(n=len(nodes), edges=edges, directed=False)
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        coords = shape.layout_fruchterman_reingold(grid="auto").coords
+    finally:
+        igraph.set_random_number_generator(random)
+    xs, ys = [x for x, _ in coords], [y for _, y in coords]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = SPACING * len(nodes) ** 0.5 / span
+    return {
+        node: (round((x - cx) * scale, 1), round((y - cy) * scale, 1))
+        for node, (x, y) in zip(nodes, coords, strict=True)
+    }
+
+
+def _sizes(values: Mapping[str, float]) -> dict[str, float]:
+    """Node sizes from a measure: square-root scaled between the bounds of :data:`NODE_SIZE`."""
+    low, high = NODE_SIZE
+    top = max(values.values(), default=0.0)
+    if top <= 0:
+        return {node: low for node in values}
+    return {node: round(low + (high - low) * (value / top) ** 0.5, 1) for node, value in values.items()}
+
+
+def _legend(rows: Mapping[str, tuple[str, int]], order: Sequence[str]) -> list[dict[str, Any]]:
+    """Legend rows (``id``, ``label``, ``count``) in ``order``, each with its colour from :data:`PALETTE`."""
+    return [
+        {"id": key, "label": rows[key][0] or key, "color": PALETTE[i % len(PALETTE)], "count": rows[key][1]}
+        for i, key in enumerate(order)
+    ]
+
+
+def _type_legend(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The entity types present, actors first, then places, events and weapons, with colour and shape."""
+    found: dict[str, tuple[str, int]] = {}
+    kinds: dict[str, str] = {}
+    for _, attrs in graph.nodes(data=True):
+        key = attrs.get("type", "")
+        found[key] = (attrs.get("type_label", ""), found.get(key, ("", 0))[1] + 1)
+        kinds[key] = attrs.get("kind", "")
+    rank = {kind: i for i, kind in enumerate(SHAPES)}
+    order = sorted(found, key=lambda t: (rank.get(kinds[t], len(SHAPES)), found[t][0] or t))
+    rows = _legend(found, order)
+    for row in rows:
+        row["kind"] = kinds[row["id"]]
+        row["shape"] = SHAPES.get(row["kind"], "star")
+    return rows
+
+
+def _predicate_legend(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The predicates present, by label, with colour."""
+    found: dict[str, tuple[str, int]] = {}
+    for _, _, key, attrs in graph.edges(keys=True, data=True):
+        predicate = attrs.get("predicate", key)
+        found[predicate] = (attrs.get("predicate_label", ""), found.get(predicate, ("", 0))[1] + 1)
+    return _legend(found, sorted(found, key=lambda p: found[p][0] or p))
+
+
+def _curves(edges: Sequence[tuple[str, str]]) -> list[float]:
+    """How much to bend each edge so parallel edges between two nodes stay apart: 0 for the first,
+    then alternately to either side and further out. Positive bends clockwise along the edge's
+    direction, so an edge drawn the other way round flips its sign to land on the same side.
+
+    >>> _curves([("a", "b"), ("b", "a"), ("a", "b"), ("a", "c")])
+    [0.0, -0.25, -0.25, 0.0]
+    """
+    seen: dict[tuple[str, str], int] = {}
+    bends = []
+    for source, target in edges:
+        pair = (source, target) if source <= target else (target, source)
+        k = seen.get(pair, 0)
+        seen[pair] = k + 1
+        side = 1 if k % 2 else -1
+        if (source, target) != pair:
+            side = -side
+        bends.append(0.25 * ((k + 1) // 2) * side if k else 0.0)
+    return bends
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    """The fields that say something (not empty, false or zero), to keep the page's JSON small.
+
+    >>> _present(a="", b=[], c=False, d=0.0, e="x", f=[1])
+    {'e': 'x', 'f': [1]}
+    """
+    return {key: value for key, value in fields.items() if value}
+
+
+class _EvidenceTable:
+    """The claims a page cites, each stored once; sources and claimants too, referred to by index."""
+
+    def __init__(self, evidence: Mapping[str, Claim]) -> None:
+        self.evidence = evidence
+        self.claims: list[dict[str, Any]] = []
+        self.sources: list[dict[str, str]] = []
+        self.claimants: list[str] = []
+        self._claims: dict[str, int] = {}
+        self._sources: dict[str, int] = {}
+        self._claimants: dict[str, int] = {}
+
+    def cite(self, curies: str) -> list[int]:
+        """Indexes of the ``|``-joined claims that the evidence covers, adding those not yet cited."""
+        refs = []
+        for curie in curies.split("|"):
+            claim = self.evidence.get(curie)
+            if claim is None:
+                continue
+            if curie not in self._claims:
+                self._claims[curie] = len(self.claims)
+                self.claims.append(self._row(claim))
+            refs.append(self._claims[curie])
+        return refs
+
+    def _row(self, claim: Claim) -> dict[str, Any]:
+        if claim.source not in self._sources:
+            self._sources[claim.source] = len(self.sources)
+            self.sources.append(_present(id=claim.source, title=claim.source_title))
+        if claim.claimant not in self._claimants:
+            self._claimants[claim.claimant] = len(self.claimants)
+            self.claimants.append(claim.claimant)
+        offsets = {"start": claim.start, "end": claim.end} if claim.start is not None else {}
+        return (
+            {"id": claim.id, "quote": claim.quote, "source": self._sources[claim.source]}
+            | {"claimant": self._claimants[claim.claimant]}
+            | _present(
+                date=claim.date,
+                until=claim.until,
+                reliability=claim.reliability,
+                reason=claim.reason,
+                precision=claim.precision,
+            )
+            | offsets
+        )
+
+
+def page_data(
+    graph: nx.MultiDiGraph,
+    *,
+    evidence: Mapping[str, Claim] | None = None,
+    size_by: str = "degree",
+    physics: bool | None = None,
+) -> dict[str, Any]:
+    """Everything the page script needs, as plain JSON-ready data.
+
+    Nodes, edges, claims, sources and claimants are lists that refer to each other by index.
+    An edge's ``claims`` are the claims it cites that ``evidence`` covers; an edge whose claims
+    it does not cover carries ``spans`` (date, end, grade) from the edge's summary instead, so
+    the page's filters work either way.
+    """
+    large = graph.number_of_nodes() > LAYOUT_THRESHOLD
+    values = measure(graph, size_by)
+    sizes = _sizes(values)
+    positions = layout(graph)
+    types = _type_legend(graph)
+    predicates = _predicate_legend(graph)
+    type_index = {row["id"]: i for i, row in enumerate(types)}
+    predicate_index = {row["id"]: i for i, row in enumerate(predicates)}
+    node_index = {node: i for i, node in enumerate(graph.nodes)}
+
+    nodes = []
+    for node, attrs in graph.nodes(data=True):
+        x, y = positions[node]
+        row = {
+            "label": attrs.get("label") or compact(node),
+            "curie": attrs.get("curie") or compact(node),
+            "type": type_index[attrs.get("type", "")],
+            "measure": round(values[node], 6),
+            "size": sizes[node],
+            "x": x,
+            "y": y,
+        }
+        aliases = [alias for alias in attrs.get("aliases", "").split("|") if alias]
+        nodes.append(row | _present(aliases=aliases, wikidata=attrs.get("wikidata", "")))
+
+    table = _EvidenceTable(evidence or {})
+    edges = []
+    edge_rows = list(graph.edges(keys=True, data=True))
+    bends = _curves([(source, target) for source, target, _, _ in edge_rows])
+    for (source, target, key, attrs), bend in zip(edge_rows, bends, strict=True):
+        refs = table.cite(attrs.get("claims", ""))
+        summary = [attrs.get("date", ""), attrs.get("end", ""), attrs.get("reliability", "")]
+        row = {
+            "from": node_index[source],
+            "to": node_index[target],
+            "predicate": predicate_index[attrs.get("predicate", key)],
+        }
+        optional = _present(
+            inferred=bool(attrs.get("inferred")),
+            reliability=attrs.get("reliability", ""),
+            date=attrs.get("date", ""),
+            end=attrs.get("end", ""),
+            claims=refs,
+            spans=[summary] if not refs and attrs.get("claim_count") else [],
+            bend=bend,
+        )
+        edges.append(row | optional)
+
+    days = {claim.get("date", "") for claim in table.claims} | {e["spans"][0][0] for e in edges if "spans" in e}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "claims": table.claims,
+        "sources": table.sources,
+        "claimants": table.claimants,
+        "types": types,
+        "predicates": predicates,
+        "dates": sorted(day for day in days if day),
+        "sizeBy": size_by,
+        "physics": not large if physics is None else physics,
+        "large": large,
+    }
+
+
+def render_html(
+    graph: nx.MultiDiGraph,
+    *,
+    evidence: Mapping[str, Claim] | None = None,
+    title: str = "kg graph",
+    subtitle: str = "",
+    size_by: str = "degree",
+    physics: bool | None = None,
+) -> str:
+    """The page for ``graph`` (a :func:`kg.project.to_networkx` projection) as one HTML string.
+
+    ``evidence`` maps claim CURIEs to :class:`Claim` (see :func:`load_evidence`); without it edges
+    show their summary only. ``physics`` forces vis-network's physics on or off; by default it
+    is on up to :data:`LAYOUT_THRESHOLD` nodes.
+    """
+    data = page_data(graph, evidence=evidence, size_by=size_by, physics=physics)
+    vis_js, app_js, css = _assets()
+    return _template().render(
+        title=title,
+        subtitle=subtitle,
+        counts=f"{len(data['nodes']):,} entities · {len(data['edges']):,} relations",
+        csp=_content_security_policy([vis_js, app_js]),
+        css=_markup(css, "style"),
+        vis_js=_markup(vis_js, "script"),
+        app_js=_markup(app_js, "script"),
+        data_json=_markup(_script_json(data), "script"),
+        vis_version=VIS_NETWORK,
+    )
+
+
+def _script_json(data: object) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end it or open a comment.
+
+    >>> _script_json({"label": "</script><!--x-->&"})
+    '{"label":"\\\\u003c/script\\\\u003e\\\\u003c!--x--\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _content_security_policy(scripts: Sequence[str]) -> str:
+    """Only the page's own inline scripts run (by hash), and nothing is fetched from anywhere."""
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+def _markup(text: str, element: str) -> Any:
+    """Code already safe where the template puts it, so not escaped again; refused if it could end its element."""
+    from markupsafe import Markup
+
+    if re.search(rf"</{element}|<!--", text, flags=re.IGNORECASE):
+        raise ValueError(f"inline code must not contain '</{element}' or '<!--' (it would end its element)")
+    return Markup(text)
+
+
+@cache
+def _assets() -> tuple[str, str, str]:
+    """The vendored vis-network (its source-map comment dropped: no file to fetch), the page script and CSS."""
+    folder = resources.files(__package__) / _TEMPLATES
+    vis_js = (folder / _VENDOR).read_text(encoding="utf-8")
+    vis_js = vis_js[: vis_js.rfind(_SOURCE_MAP)] if _SOURCE_MAP in vis_js else vis_js
+    return vis_js, (folder / "graph.js").read_text(encoding="utf-8"), (folder / "graph.css").read_text(encoding="utf-8")
+
+
+@cache
+def _template() -> Any:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader(__package__, _TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template("graph.html.j2")

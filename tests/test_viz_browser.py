@@ -1,0 +1,303 @@
+"""The graph page in real headless Chromium, offline: it draws what the projection has, runs no
+data as code, and its search box, filters and time slider change what is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.project import to_networkx
+from kg.viz import draw, render_html
+from tests.browser import CHROMIUM, Visit, chromium, synthetic_graph, visit
+from tests.helpers import ROOT, input_paths, shapes_of
+
+HOSTILE = '<img src=x onerror="window.__pwned=1"> href'
+HOSTILE_TEXT = (
+    f"Statement: {HOSTILE} Group captured Homs on Monday, says <b>the</b> bulletin.\n"
+    "It was <script>window.__pwned=2</script> reported href=javascript:window.__pwned=3 again.\n"
+)
+HOSTILE_QUOTE = f"{HOSTILE} Group captured Homs on Monday"
+
+
+def hostile_source(data: Path) -> None:
+    """A small extra source whose entity label, quote, title and claimant are all markup: valid data all the same."""
+    text = data / "sources" / "hostile.txt"
+    text.write_text(HOSTILE_TEXT, encoding="utf-8")
+    start = HOSTILE_TEXT.index(HOSTILE_QUOTE)
+    sha = hashlib.sha256(text.read_bytes()).hexdigest()
+    ttl = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
+    (data / "hostile.trig").write_text(
+        f"""@prefix kg: <https://w3id.org/conflict-kg/ontology#> . @prefix kge: <https://w3id.org/conflict-kg/id/> .
+@prefix kgs: <https://w3id.org/conflict-kg/source/> . @prefix kgc: <https://w3id.org/conflict-kg/claim/> .
+@prefix kgg: <https://w3id.org/conflict-kg/graph/> . @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix dct: <http://purl.org/dc/terms/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+kgg:hostile {{
+  kge:hostile-group a kg:ArmedGroup ; rdfs:label "{ttl} Group"@en ;
+      skos:altLabel "</script><script>window.__pwned=4</script>"@en .
+  kgs:hostile a kg:SourceDocument ; dct:title "<script>window.__pwned=5</script> href bulletin"@en ;
+      kg:sourceKind kg:OfficialStatement ; dct:language "en"^^xsd:language ;
+      kg:text <sources/hostile.txt> ; kg:sha256 "{sha}" ; kg:estimatedDate "2024-12-09"^^xsd:date .
+  kgs:hostile-voice a kg:Reporter ; rdfs:label "<img src=y onerror=\\"window.__pwned=6\\"> voice"@en .
+  kge:hostile-group kg:captured kge:homs .
+  kgc:hostile-1 a kg:Claim ; rdf:subject kge:hostile-group ; rdf:predicate kg:captured ; rdf:object kge:homs ;
+      kg:asserted true ; kg:polarity kg:Affirmed ; prov:wasDerivedFrom kgs:hostile ;
+      prov:wasAttributedTo kgs:hostile-voice ; kg:reliability "F6" ;
+      kg:gradeReason "<img src=z onerror=window.__pwned=7> made up for the test"@en ;
+      kg:eventDate "2024-12-09"^^xsd:date ; kg:datePrecision kg:Day ;
+      oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "{ttl} Group captured Homs on Monday" ] ,
+                     [ a oa:TextPositionSelector ; oa:start {start} ; oa:end {start + len(HOSTILE_QUOTE)} ] .
+}}
+""",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
+    root = tmp_path_factory.mktemp("hostile")
+    for name in ("ontology", "data"):
+        shutil.copytree(ROOT / name, root / name)
+    hostile_source(root / "data")
+    kg.build(input_paths(root), store_path=root / "store", shapes=shapes_of(root))
+    return kg.open_store(root / "store")
+
+
+@pytest.fixture(scope="module")
+def seed_page(browser, store: kg.Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Visit]:
+    path = draw(store, inferred=True).save(tmp_path_factory.mktemp("page") / "graph.html")
+    seen = visit(browser, path)
+    yield seen
+    seen.page.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_page(browser, hostile_store: kg.Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Visit]:
+    path = draw(hostile_store, title=f"{HOSTILE} title").save(tmp_path_factory.mktemp("hostile-page") / "graph.html")
+    seen = visit(browser, path)
+    yield seen
+    seen.page.close()
+
+
+def shown(page) -> dict[str, int]:
+    """What the reader sees: the nodes and edges of window.network that are not hidden (after the next frame)."""
+    return page.evaluate(
+        """async () => {
+            await new Promise(done => requestAnimationFrame(() => done()));
+            return {
+                nodes: network.body.data.nodes.get({filter: n => !n.hidden}).length,
+                edges: network.body.data.edges.get({filter: e => !e.hidden}).length,
+            };
+        }"""
+    )
+
+
+def pixel(page, point: tuple[float, float]) -> list[int]:
+    """The colour (RGBA) the graph canvas shows at a page point, copied out so the page's canvas is never read."""
+    return page.evaluate(
+        """([x, y]) => {
+            const canvas = document.querySelector('#graph canvas'), box = canvas.getBoundingClientRect();
+            const ratio = canvas.width / box.width, copy = document.createElement('canvas');
+            copy.width = copy.height = 1;
+            const ctx = copy.getContext('2d', {willReadFrequently: true});
+            ctx.drawImage(canvas, (x - box.left) * ratio, (y - box.top) * ratio, 1, 1, 0, 0, 1, 1);
+            return Array.from(ctx.getImageData(0, 0, 1, 1).data);
+        }""",
+        list(point),
+    )
+
+
+def index_of(page, label: str) -> int:
+    return page.evaluate(
+        "label => JSON.parse(document.getElementById('kg-data').textContent).nodes.findIndex(n => n.label === label)",
+        label,
+    )
+
+
+def point_at_node(page, i: int) -> tuple[float, float]:
+    return page.evaluate(
+        """i => {
+            const box = document.querySelector('#graph canvas').getBoundingClientRect();
+            const at = network.canvasToDOM(network.getPositions([i])[i]);
+            return [box.left + at.x, box.top + at.y];
+        }""",
+        i,
+    )
+
+
+def point_at_edge(page, j: int) -> tuple[float, float]:
+    return page.evaluate(
+        """j => {
+            const box = document.querySelector('#graph canvas').getBoundingClientRect();
+            const edge = network.body.edges[j];
+            const at = network.canvasToDOM(edge.edgeType.getPoint(0.5));
+            return [box.left + at.x, box.top + at.y];
+        }""",
+        j,
+    )
+
+
+def test_the_page_draws_the_whole_projection_offline(seed_page: Visit, store: kg.Store) -> None:
+    graph = to_networkx(store, inferred=True)
+    drawn = seed_page.page.evaluate("[network.body.data.nodes.length, network.body.data.edges.length]")
+    assert drawn == [graph.number_of_nodes(), graph.number_of_edges()]
+    assert shown(seed_page.page) == {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    assert seed_page.requests == []
+    assert seed_page.console == []
+    assert seed_page.page.evaluate("location.protocol") == "file:"
+
+
+def test_clicking_an_edge_shows_its_evidence(seed_page: Visit) -> None:
+    page = seed_page.page
+    j = page.evaluate(
+        """() => { const d = JSON.parse(document.getElementById('kg-data').textContent);
+            return d.edges.findIndex(e => d.nodes[e.from].label === 'Hayat Tahrir al-Sham'
+                && d.nodes[e.to].label === 'Homs' && d.predicates[e.predicate].id === 'kg:captured'); }"""
+    )
+    page.mouse.click(*point_at_edge(page, j))
+    details = page.inner_text("#details")
+    assert "Hayat Tahrir al-Sham captured Homs" in details
+    assert "evidence: 2 claims" in details.lower()
+    assert "B2" in details and "Syrian Rebels Advance on Damascus as Government Forces Retreat" in details
+    page.mouse.click(5 + page.evaluate("document.getElementById('graph').getBoundingClientRect().left"), 5)
+    assert "click it for its evidence" in page.inner_text("#details")
+
+
+def test_clicking_a_node_highlights_its_neighbourhood(seed_page: Visit) -> None:
+    page = seed_page.page
+    page.evaluate("network.fit({animation: false})")
+    hts, far, near = (index_of(page, name) for name in ("Hayat Tahrir al-Sham", "Iraq", "Syrian rebels"))
+    colours = {i: pixel(page, point_at_node(page, i)) for i in (far, near)}
+    assert all(colour[3] == 255 for colour in colours.values())  # both are on screen, drawn opaque
+    page.mouse.click(*point_at_node(page, hts))
+    assert page.evaluate("network.getSelectedNodes()") == [hts]
+    assert pixel(page, point_at_node(page, near)) == colours[near]  # a neighbour keeps its colour
+    veiled = pixel(page, point_at_node(page, far))  # Iraq is not a neighbour: veiled, much paler
+    assert sum(veiled[:3]) > sum(colours[far][:3]) + 150, (veiled, colours[far])
+    assert page.inner_text("#details").startswith("Hayat Tahrir al-Sham")
+
+
+def test_search_by_alias_focuses_the_node(seed_page: Visit) -> None:
+    page = seed_page.page
+    page.evaluate("network.fit({animation: false})")
+    before = page.evaluate("network.getViewPosition()")
+    syria = index_of(page, "Syria")
+    page.fill("#search", "syr")
+    assert page.inner_text("#matches").splitlines()[0].startswith("Syria \u2014 state")  # exact and prefix first
+    page.fill("#search", "hts")
+    assert page.inner_text("#matches").startswith("Hayat Tahrir al-Sham")
+    page.fill("#search", "Assad")
+    page.press("#search", "Enter")
+    assad = index_of(page, "Bashar al-Assad")
+    assert page.evaluate("network.getSelectedNodes()") == [assad] and assad != syria
+    page.wait_for_function(
+        """i => { const at = network.getPositions([i])[i], view = network.getViewPosition();
+                  return Math.hypot(at.x - view.x, at.y - view.y) < 1; }""",
+        arg=assad,
+    )
+    assert page.evaluate("network.getViewPosition()") != before
+    details = page.inner_text("#details")
+    assert details.startswith("Bashar al-Assad") and "Q44329" in details and "allied with" in details
+
+
+@pytest.mark.parametrize(("day", "fewer_entities"), [("2024-11-27", True), ("2024-12-07", True), ("2024-12-08", False)])
+def test_the_time_slider_shows_what_the_projection_has_on_that_day(
+    seed_page: Visit, store: kg.Store, day: str, fewer_entities: bool
+) -> None:
+    page = seed_page.page
+    dates = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).dates")
+    page.fill("#as-of", str(dates.index(day)))
+    assert page.inner_text("#as-of-value") == day
+    expected = to_networkx(store, inferred=True, as_of=dt.date.fromisoformat(day))
+    assert shown(page)["edges"] == expected.number_of_edges()
+    # An entity none of whose relations is claimed yet is hidden; the projection keeps it.
+    assert (shown(page)["nodes"] < expected.number_of_nodes()) is fewer_entities
+    page.fill("#as-of", str(len(dates)))
+    assert page.inner_text("#as-of-value") == "all dates"
+    assert shown(page)["edges"] == to_networkx(store, inferred=True).number_of_edges()
+
+
+def test_reliability_and_type_filters(seed_page: Visit, store: kg.Store) -> None:
+    page = seed_page.page
+    page.select_option("#min-reliability", "B2")
+    assert shown(page)["edges"] == to_networkx(store, inferred=True, min_reliability="B2").number_of_edges()
+    page.select_option("#min-reliability", "")
+    everything = shown(page)
+    city = page.locator("#type-legend label").filter(has=page.locator(".name", has_text=re.compile("^city$")))
+    city.locator("input").uncheck()
+    visible = page.evaluate("network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.label)")
+    assert "Homs" not in visible and "Hezbollah" in visible and len(visible) < everything["nodes"] - 3
+    city.locator("input").check()
+    assert shown(page) == everything
+
+
+def test_hostile_labels_and_quotes_are_shown_as_text(hostile_page: Visit, hostile_store: kg.Store) -> None:
+    page = hostile_page.page
+    group = index_of(page, f"{HOSTILE} Group")
+    assert group >= 0
+    page.mouse.move(*point_at_node(page, group))
+    page.wait_for_selector("#tooltip:not([hidden])")
+    assert f"{HOSTILE} Group" in page.inner_text("#tooltip")
+    page.mouse.click(*point_at_node(page, group))
+    details = page.inner_text("#details")
+    assert details.startswith(f"{HOSTILE} Group")
+    assert "</script><script>window.__pwned=4</script>" in details  # the alias, as text
+    edge = page.evaluate("i => network.getConnectedEdges(i)[0]", group)
+    page.mouse.move(*point_at_edge(page, edge))
+    page.wait_for_function("document.getElementById('tooltip').innerText.includes('captured')")
+    page.mouse.click(*point_at_edge(page, edge))
+    details = page.inner_text("#details")
+    for text in (HOSTILE_QUOTE, "<script>window.__pwned=5</script> href bulletin", 'onerror="window.__pwned=6"'):
+        assert text in details
+    assert page.title() == f"{HOSTILE} title" and page.inner_text("h1") == f"{HOSTILE} title"
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("[document.querySelectorAll('img, b').length, document.scripts.length]") == [0, 3]
+    assert hostile_page.requests == [] and hostile_page.console == []
+    assert to_networkx(hostile_store).number_of_nodes() == page.evaluate("network.body.data.nodes.length")
+
+
+def test_notebook_display_is_an_iframe_with_the_page(browser, store: kg.Store) -> None:
+    drawing = draw(store, ego="Hezbollah")
+    page = browser.new_page()
+    try:
+        page.set_content(f"<!DOCTYPE html><title>notebook</title>{drawing._repr_html_()}")
+        frame = page.frame_locator("iframe")
+        frame.locator("html[data-state=ready]").wait_for(timeout=30_000)
+        inner = next(f for f in page.frames if f != page.main_frame)
+        assert inner.evaluate("[network.body.data.nodes.length, network.body.data.edges.length]") == [
+            drawing.nodes,
+            drawing.edges,
+        ]
+    finally:
+        page.close()
+
+
+def test_a_large_graph_opens_with_its_layout_precomputed(browser, tmp_path: Path) -> None:
+    graph, claims = synthetic_graph(5000)
+    path = tmp_path / "large.html"
+    path.write_text(render_html(graph, evidence=claims), encoding="utf-8")
+    seen = visit(browser, path, timeout=120)
+    try:
+        page = seen.page
+        assert page.evaluate("network.body.data.nodes.length") == 5000
+        assert page.evaluate("network.body.data.edges.length") == graph.number_of_edges()
+        assert page.evaluate("network.physics.options.enabled") is False
+        assert seen.requests == [] and seen.errors() == []
+    finally:
+        seen.page.close()
