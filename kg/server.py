@@ -11,6 +11,7 @@ worker, which the pool replaces. The endpoint
   parameters (400), bodies over a size limit (413) and results over a size limit;
 - answers 400 with the parser's message for a malformed query and 503 when the time limit
   cuts a query;
+- serves the interactive graph page (``kg viz``) at ``/``, drawn once per store generation;
 - follows a rebuilt store: a worker reopens the store when its live generation changes;
 - sets ``X-Content-Type-Options``, a restrictive Content-Security-Policy and, when asked,
   CORS headers for GET and POST only.
@@ -268,6 +269,28 @@ def create_app(settings: ServerSettings) -> Starlette:
     async def health(request: Request) -> Response:
         return _text(200, "ok")
 
+    page: dict[str, str] = {}
+
+    def render_page() -> str:
+        """The graph page of the live generation, drawn once per generation."""
+        from kg.store import LIVE, open_store
+        from kg.viz import draw
+
+        live = (settings.store / LIVE).read_text(encoding="utf-8").strip()
+        if page.get("generation") != live:
+            page["html"] = draw(open_store(settings.store), title="kg graph").html
+            page["generation"] = live
+        return page["html"]
+
+    async def graph_page(request: Request) -> Response:
+        from starlette.responses import HTMLResponse
+
+        from kg.viz import content_security_policy
+
+        html = await asyncio.to_thread(render_page)
+        headers = SECURITY_HEADERS | {"Content-Security-Policy": content_security_policy() + "; frame-ancestors 'none'"}
+        return HTMLResponse(html, headers=headers)
+
     middleware = []
     if settings.cors:
         middleware.append(
@@ -278,7 +301,11 @@ def create_app(settings: ServerSettings) -> Starlette:
                 allow_headers=["Content-Type", "Accept"],
             )
         )
-    routes = [Route("/sparql", endpoint, methods=["GET", "POST"]), Route("/health", health, methods=["GET"])]
+    routes = [
+        Route("/", graph_page, methods=["GET"]),
+        Route("/sparql", endpoint, methods=["GET", "POST"]),
+        Route("/health", health, methods=["GET"]),
+    ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 

@@ -600,6 +600,12 @@ def _script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def content_security_policy() -> str:
+    """The policy a server should send with a page from :func:`draw` (the page also carries it in a meta tag)."""
+    vis_js, app_js, _ = _assets()
+    return _content_security_policy([vis_js, app_js])
+
+
 def _content_security_policy(scripts: Sequence[str]) -> str:
     """Only the page's own inline scripts run (by hash), and nothing is fetched from anywhere."""
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)

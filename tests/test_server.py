@@ -205,3 +205,23 @@ def test_load_with_a_rebuild_swapped_in(built_store: Path, tmp_path: Path) -> No
         )
     assert result.requests > len(texts)
     assert result.failures == [] and result.wrong == []
+
+
+def test_the_graph_page_is_served_at_the_root_with_its_policy(served) -> None:
+    url, _ = served
+    root = url.removesuffix("sparql")
+    status, headers, body = http(root)
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert body.startswith("<!DOCTYPE html>") and "window.network" in body
+    policy = headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src 'sha256-" in policy and "frame-ancestors 'none'" in policy
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path", ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/static/../kg/store.py", "/.kg/live"]
+)
+def test_nothing_else_is_served(served, path: str) -> None:
+    url, _ = served
+    status, _, body = http(url.removesuffix("/sparql") + path)
+    assert status == 404 and "root:" not in body
