@@ -13,7 +13,7 @@ from kg.build import BuildReport, CheckReport, build, check
 from kg.errors import DataError, KGError, ParameterError, QueryError, StoreError, ValidationError
 from kg.results import GraphResult, SelectResult
 from kg.stats import Stats, stats
-from kg.store import Store, open_store
+from kg.store import Store, open_or_build, open_store
 from kg.validation import Problem
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "ValidationError",
     "build",
     "check",
+    "open_or_build",
     "open_store",
     "stats",
 ]

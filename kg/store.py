@@ -33,7 +33,7 @@ from kg.remote import Endpoint
 from kg.results import GraphResult, SelectResult
 from kg.terms import Term
 
-__all__ = ["Store", "new_generation", "open_store", "publish", "rebuild", "revise", "writer_lock"]
+__all__ = ["Store", "new_generation", "open_or_build", "open_store", "publish", "rebuild", "revise", "writer_lock"]
 
 LIVE = "live"
 GENERATIONS = "generations"
@@ -184,6 +184,21 @@ def open_store(path: Path | str | None = None) -> Store:
     except OSError as exc:
         raise StoreError(f"cannot open the store at {generation}: {exc}") from None
     return Store(inner, path=root)
+
+
+def open_or_build(path: Path | str | None = None) -> Store:
+    """Open the store, building it from the project's data first if there is none yet.
+
+    For notebooks and scripts that should run from a fresh checkout: ``$KG_STORE`` (or
+    ``path``) when given, else the project's ``.kg/``.
+    """
+    try:
+        return open_store(path)
+    except StoreError:
+        from kg.build import build
+
+        build(store_path=path)
+        return open_store(path)
 
 
 @contextlib.contextmanager
