@@ -29,19 +29,21 @@ import pyoxigraph as ox
 
 from kg import queries
 from kg.errors import ParameterError
-from kg.namespaces import PREFIXES, WD, compact, expand
+from kg.namespaces import ONTOLOGY, PREFIXES, PROV, RDF, WD, expand
 from kg.store import Store
 
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
 
-__all__ = ["KIND_ORDER", "edges_frame", "grade_key", "nodes_frame", "to_networkx"]
+__all__ = ["GRADES", "KIND_ORDER", "edges_frame", "grade_key", "nodes_frame", "to_networkx"]
 
 KIND_ORDER = ("actor", "place", "event", "weapon")
 """When an entity has several asserted types (Syria: country and state), the primary one is the first kind here."""
 
 _GRADE = re.compile(r"^[A-F][1-6]$")
+GRADES = tuple(f"{letter}{digit}" for letter in "ABCDEF" for digit in "123456")
+"""Admiralty grades from best to worst: source letter first, then information digit."""
 
 
 def grade_key(grade: str) -> tuple[str, int]:
@@ -63,10 +65,17 @@ def _frame(store: Store, name: str) -> pd.DataFrame:
 
 
 def _compact(series: pd.Series) -> pd.Series:
-    """Shorten IRIs with the known prefixes, vectorised (longest namespace first)."""
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        series = series.str.replace(f"^{re.escape(namespace)}", f"{prefix}:", regex=True)
-    return series
+    """Shorten IRIs with the known prefixes, as :func:`kg.namespaces.compact` does, over the distinct values.
+
+    An IRI whose namespace is not a known one, or whose local name is not a plain name, stays whole.
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series)
+    parts = pd.Series(uniques, dtype=object).str.extract(r"^(.*[/#])([A-Za-z0-9_][A-Za-z0-9_.-]*)$")
+    prefix = parts[0].map({namespace: prefix for prefix, namespace in PREFIXES.items()})
+    short = (prefix + ":" + parts[1]).where(prefix.notna(), pd.Series(uniques, dtype=object))
+    return pd.Series(short.to_numpy(dtype=object)[codes] if len(uniques) else [], index=series.index, dtype=object)
 
 
 def _class_iri(reference: str) -> str:
@@ -105,6 +114,87 @@ def _check_grade(grade: str) -> str:
     return grade
 
 
+def _claims_frame(store: Store) -> pd.DataFrame:
+    """Asserted claims, one row each: claim, subject, predicate, object (IRIs), reliability, date, end.
+
+    ``date`` is the claim's event date, else its start, else its source's publication or
+    estimated date; ``end`` is its event end. Read as one (claim, property, value) scan and
+    pivoted with numpy, because Oxigraph's joins cost far more than its scans.
+    """
+    import numpy as np
+    import pandas as pd
+
+    long = _frame(store, "project-claims")
+    claims, claim_ids = pd.factorize(long["claim"])
+    properties = pd.Categorical(long["property"], categories=list(_CLAIM_PROPERTIES)).codes
+    table = np.full((len(claim_ids), len(_CLAIM_PROPERTIES)), "", dtype=object)
+    table[claims, properties] = long["value"].to_numpy()
+    wide = pd.DataFrame(table, columns=list(_CLAIM_PROPERTIES.values())).assign(claim=claim_ids)
+    wide = wide[wide["asserted"] == "true"]
+    documents = _frame(store, "project-documents").drop_duplicates("document").set_index("document")
+    fallback = documents["published"].where(documents["published"] != "", documents["estimated"])
+    date = wide["eventDate"].where(wide["eventDate"] != "", wide["eventStart"])
+    wide["date"] = date.where(date != "", wide["document"].map(fallback).fillna(""))
+    return wide[["claim", "subject", "predicate", "object", "reliability", "date", "end"]]
+
+
+_CLAIM_PROPERTIES = {
+    RDF + "subject": "subject",
+    RDF + "predicate": "predicate",
+    RDF + "object": "object",
+    ONTOLOGY + "asserted": "asserted",
+    ONTOLOGY + "reliability": "reliability",
+    PROV + "wasDerivedFrom": "document",
+    ONTOLOGY + "eventDate": "eventDate",
+    ONTOLOGY + "eventStart": "eventStart",
+    ONTOLOGY + "eventEnd": "end",
+}
+"""The claim properties project-claims.rq reads, and their column names."""
+
+
+def _evidence(store: Store, relations: pd.DataFrame) -> pd.DataFrame:
+    """Each asserted claim under every triple it supports: its own, and the mirrors symmetric and inverse properties imply."""
+    import pandas as pd
+
+    claims = _claims_frame(store).rename(columns={"subject": "source", "object": "target"})
+    mirrored = claims.rename(columns={"source": "target", "target": "source"})
+    symmetric = set(relations.loc[relations["symmetric"] == "true", "predicate"])
+    inverses = relations.loc[relations["inverse"] != "", ["predicate", "inverse"]].drop_duplicates()
+    inverse = mirrored.merge(inverses, on="predicate").drop(columns="predicate")
+    inverse = inverse.rename(columns={"inverse": "predicate"})
+    evidence = pd.concat([claims, mirrored[mirrored["predicate"].isin(symmetric)], inverse], ignore_index=True)
+    return evidence.drop_duplicates(["source", "predicate", "target", "claim"])
+
+
+def _aggregate(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Per triple: its claims ("|"-joined), how many, the best grade, earliest date, latest end.
+
+    Sorted rows make each triple a run, so numpy's ``reduceat`` aggregates every run in C;
+    pandas would call Python once per triple for string minima in pandas 3.
+    """
+    import numpy as np
+    import pandas as pd
+
+    rows = rows.sort_values([*key, "claim"])
+    runs = rows.groupby(key, sort=False).ngroup().to_numpy()
+    starts = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]]) if len(rows) else np.array([], dtype=int)
+    out = rows[key].iloc[starts].reset_index(drop=True)
+    if not len(rows):
+        return out.assign(claims=[], claim_count=[], reliability=[], date=[], end=[])
+    claims = np.add.reduceat((rows["claim"] + "|").to_numpy(dtype=object), starts)
+    out["claims"] = pd.Series(claims, dtype=object).str[:-1]
+    out["claim_count"] = np.diff(np.r_[starts, len(rows)])
+    ranks = pd.Categorical(rows["reliability"], categories=GRADES).codes.astype(int)
+    ranks[ranks < 0] = len(GRADES)  # ungraded sorts last
+    out["reliability"] = np.array([*GRADES, ""], dtype=object)[np.minimum.reduceat(ranks, starts)]
+    for column, reduce, missing in (("date", np.minimum, np.iinfo(np.int64).max), ("end", np.maximum, -1)):
+        days = pd.to_datetime(rows[column].replace("", None), format="%Y-%m-%d").to_numpy("datetime64[D]")
+        found = reduce.reduceat(np.where(np.isnat(days), missing, days.astype(np.int64)), starts)
+        text = np.datetime_as_string(np.where(found == missing, 0, found).astype("datetime64[D]"), unit="D")
+        out[column] = np.where(found == missing, "", text)
+    return out
+
+
 def edges_frame(
     store: Store,
     *,
@@ -119,52 +209,42 @@ def edges_frame(
     claim's event date, else its source's date) and has not ended before it; inferred
     triples without claims of their own (transitive chains) are timeless. ``min_reliability``
     keeps claims at least as good in both letter and digit ("B2" keeps A1, B2, A2, B1) and
-    drops triples with no graded claim.
+    drops triples with no graded claim. The attributes come from the claims that pass:
+    ``reliability`` is the best grade (grades sort as strings: "A1" < "B2" < "C1"), ``date``
+    the earliest date and ``end`` the latest end.
     """
+    floor = _check_grade(min_reliability) if min_reliability is not None else None
+    relations = _frame(store, "project-predicates")
     rows = _frame(store, "project-edges")
-    rows["predicate"] = _compact(rows["predicate"])
-    rows["claim"] = _compact(rows["claim"])
     rows["inferred"] = rows["inferred"] == "true"
     if not inferred:
         rows = rows[~rows["inferred"]]
     if predicates is not None:
-        wanted = {compact(_class_iri(p)) for p in predicates}
-        rows = rows[rows["predicate"].isin(wanted)]
+        rows = rows[rows["predicate"].isin({_class_iri(p) for p in predicates})]
+    key = ["source", "predicate", "target"]
+    # An asserted triple wins over the same triple inferred again from elsewhere.
+    rows = rows.sort_values([*key, "inferred"]).drop_duplicates(key, keep="first")
+    rows = rows.merge(_evidence(store, relations), on=key, how="left").fillna("")
     claimed = rows["claim"] != ""
     keep = claimed | rows["inferred"]
     if as_of is not None:
         day = as_of.isoformat()
         in_effect = (rows["date"] != "") & (rows["date"] <= day) & ((rows["end"] == "") | (rows["end"] >= day))
         keep &= ~claimed | in_effect
-    if min_reliability is not None:
-        floor = _check_grade(min_reliability)
+    if floor is not None:
         good = (rows["reliability"].str[0] <= floor[0]) & (rows["reliability"].str[1] <= floor[1])
         keep &= claimed & good
-    rows = rows[keep]
-    key = ["source", "predicate", "target", "inferred"]
-    with_claims = rows[rows["claim"] != ""]
-    edges = rows[key].drop_duplicates().set_index(key)
-    grouped = with_claims.groupby(key)
-    edges["claims"] = grouped["claim"].agg(lambda c: "|".join(sorted(set(c))))
-    edges["claim_count"] = grouped["claim"].nunique()
-    edges["reliability"] = grouped["reliability"].agg(lambda g: min(g, key=grade_key) if len(g) else "")
-    edges["date"] = grouped["date"].agg(lambda d: min((x for x in d if x), default=""))
-    edges["end"] = grouped["end"].agg(lambda e: max((x for x in e if x), default=""))
-    edges = edges.reset_index()
+    rows = rows[keep].assign(claim=lambda frame: _compact(frame["claim"]))
+    edges = rows[[*key, "inferred"]].drop_duplicates(key).set_index(key)
+    evidence = _aggregate(rows[rows["claim"] != ""], key).set_index(key)
+    edges = edges.join(evidence).reset_index()
     edges[["claims", "reliability", "date", "end"]] = edges[["claims", "reliability", "date", "end"]].fillna("")
     edges["claim_count"] = edges["claim_count"].fillna(0).astype(int)
-    # An asserted triple wins over the same triple inferred again from elsewhere.
-    edges = edges.sort_values(["source", "predicate", "target", "inferred"]).drop_duplicates(
-        ["source", "predicate", "target"], keep="first"
-    )
-    labels = _predicate_labels(store)
-    edges["predicate_label"] = edges["predicate"].map(labels).fillna(edges["predicate"])
-    return edges.reset_index(drop=True)
-
-
-def _predicate_labels(store: Store) -> dict[str, str]:
-    result = store.query("SELECT ?p ?label WHERE { ?p a kg:Relation ; rdfs:label ?label }")
-    return {row["p"]: row["label"] for row in result}  # type: ignore[union-attr]
+    labels = relations.drop_duplicates("predicate").set_index("predicate")["label"]
+    edges["predicate_label"] = edges["predicate"].map(labels).fillna("")
+    edges["predicate"] = _compact(edges["predicate"])
+    edges["predicate_label"] = edges["predicate_label"].where(edges["predicate_label"] != "", edges["predicate"])
+    return edges.sort_values(key).reset_index(drop=True)
 
 
 def to_networkx(
