@@ -153,7 +153,7 @@ _CLAIM_PROPERTIES = {
 
 
 def _evidence(store: Store, relations: pd.DataFrame) -> pd.DataFrame:
-    """Each asserted claim under every triple it supports: its own, and the mirrors symmetric and inverse properties imply."""
+    """Each asserted claim under every triple it supports: its own and the mirrors that symmetry and inverses imply."""
     import pandas as pd
 
     claims = _claims_frame(store).rename(columns={"subject": "source", "object": "target"})
