@@ -22,21 +22,34 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import queries
 from kg.errors import ParameterError
-from kg.namespaces import ONTOLOGY, PREFIXES, PROV, RDF, WD, expand
-from kg.store import Store
+from kg.namespaces import ANALYSIS_GRAPH, ONTOLOGY, PREFIXES, PROV, RDF, WD, XSD, expand
+from kg.store import Store, revise
 
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
 
-__all__ = ["GRADES", "KIND_ORDER", "edges_frame", "grade_key", "nodes_frame", "to_networkx"]
+__all__ = [
+    "GRADES",
+    "KIND_ORDER",
+    "MEASURES",
+    "aggregate_claims",
+    "claims_frame",
+    "edges_frame",
+    "frame",
+    "grade_key",
+    "nodes_frame",
+    "save_measures",
+    "to_networkx",
+]
 
 KIND_ORDER = ("actor", "place", "event", "weapon")
 """When an entity has several asserted types (Syria: country and state), the primary one is the first kind here."""
@@ -55,7 +68,7 @@ def grade_key(grade: str) -> tuple[str, int]:
     return grade[0], int(grade[1])
 
 
-def _frame(store: Store, name: str) -> pd.DataFrame:
+def frame(store: Store, name: str) -> pd.DataFrame:
     """A kg-internal SELECT query as a DataFrame of strings, through Oxigraph's CSV writer."""
     import pandas as pd
 
@@ -84,8 +97,8 @@ def _class_iri(reference: str) -> str:
 
 def nodes_frame(store: Store, *, types: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per entity with its attributes, indexed by IRI; ``types`` keeps instances of those classes."""
-    rows = _frame(store, "project-nodes")
-    names = _frame(store, "project-node-names").set_index("node")
+    rows = frame(store, "project-nodes")
+    names = frame(store, "project-node-names").set_index("node")
     rows["rank"] = rows["kind"].map({kind: i for i, kind in enumerate(KIND_ORDER)})
     rows = rows.sort_values(["node", "rank", "type"])
     rows["type_curie"] = _compact(rows["type"])
@@ -114,28 +127,31 @@ def _check_grade(grade: str) -> str:
     return grade
 
 
-def _claims_frame(store: Store) -> pd.DataFrame:
-    """Asserted claims, one row each: claim, subject, predicate, object (IRIs), reliability, date, end.
+def claims_frame(store: Store) -> pd.DataFrame:
+    """Asserted claims, one row each: claim, subject, predicate, object (IRIs), reliability, date, start, end.
 
     ``date`` is the claim's event date, else its start, else its source's publication or
-    estimated date; ``end`` is its event end. Read as one (claim, property, value) scan and
-    pivoted with numpy, because Oxigraph's joins cost far more than its scans.
+    estimated date; ``start`` and ``end`` are its event start and end, "" when not given.
+    Read as one (claim, property, value) scan and pivoted with numpy, because Oxigraph's
+    joins cost far more than its scans.
     """
     import numpy as np
     import pandas as pd
 
-    long = _frame(store, "project-claims")
+    long = frame(store, "project-claims")
     claims, claim_ids = pd.factorize(long["claim"])
     properties = pd.Categorical(long["property"], categories=list(_CLAIM_PROPERTIES)).codes
     table = np.full((len(claim_ids), len(_CLAIM_PROPERTIES)), "", dtype=object)
     table[claims, properties] = long["value"].to_numpy()
     wide = pd.DataFrame(table, columns=list(_CLAIM_PROPERTIES.values())).assign(claim=claim_ids)
     wide = wide[wide["asserted"] == "true"]
-    documents = _frame(store, "project-documents").drop_duplicates("document").set_index("document")
+    documents = frame(store, "project-documents").drop_duplicates("document").set_index("document")
     fallback = documents["published"].where(documents["published"] != "", documents["estimated"])
     date = wide["eventDate"].where(wide["eventDate"] != "", wide["eventStart"])
     wide["date"] = date.where(date != "", wide["document"].map(fallback).fillna(""))
-    return wide[["claim", "subject", "predicate", "object", "reliability", "date", "end"]]
+    return wide[["claim", "subject", "predicate", "object", "reliability", "date", "eventStart", "end"]].rename(
+        columns={"eventStart": "start"}
+    )
 
 
 _CLAIM_PROPERTIES = {
@@ -156,7 +172,7 @@ def _evidence(store: Store, relations: pd.DataFrame) -> pd.DataFrame:
     """Each asserted claim under every triple it supports: its own and the mirrors that symmetry and inverses imply."""
     import pandas as pd
 
-    claims = _claims_frame(store).rename(columns={"subject": "source", "object": "target"})
+    claims = claims_frame(store).drop(columns="start").rename(columns={"subject": "source", "object": "target"})
     mirrored = claims.rename(columns={"source": "target", "target": "source"})
     symmetric = set(relations.loc[relations["symmetric"] == "true", "predicate"])
     inverses = relations.loc[relations["inverse"] != "", ["predicate", "inverse"]].drop_duplicates()
@@ -166,7 +182,7 @@ def _evidence(store: Store, relations: pd.DataFrame) -> pd.DataFrame:
     return evidence.drop_duplicates(["source", "predicate", "target", "claim"])
 
 
-def _aggregate(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+def aggregate_claims(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """Per triple: its claims ("|"-joined), how many, the best grade, earliest date, latest end.
 
     Sorted rows make each triple a run, so numpy's ``reduceat`` aggregates every run in C;
@@ -214,8 +230,8 @@ def edges_frame(
     the earliest date and ``end`` the latest end.
     """
     floor = _check_grade(min_reliability) if min_reliability is not None else None
-    relations = _frame(store, "project-predicates")
-    rows = _frame(store, "project-edges")
+    relations = frame(store, "project-predicates")
+    rows = frame(store, "project-edges")
     rows["inferred"] = rows["inferred"] == "true"
     if not inferred:
         rows = rows[~rows["inferred"]]
@@ -236,7 +252,7 @@ def edges_frame(
         keep &= claimed & good
     rows = rows[keep].assign(claim=lambda frame: _compact(frame["claim"]))
     edges = rows[[*key, "inferred"]].drop_duplicates(key).set_index(key)
-    evidence = _aggregate(rows[rows["claim"] != ""], key).set_index(key)
+    evidence = aggregate_claims(rows[rows["claim"] != ""], key).set_index(key)
     edges = edges.join(evidence).reset_index()
     edges[["claims", "reliability", "date", "end"]] = edges[["claims", "reliability", "date", "end"]].fillna("")
     edges["claim_count"] = edges["claim_count"].fillna(0).astype(int)
@@ -279,3 +295,52 @@ def to_networkx(
         )
     )
     return graph
+
+
+MEASURES = {
+    "degree": "degreeCentrality",
+    "betweenness": "betweennessCentrality",
+    "pagerank": "pageRank",
+    "eigenvector": "eigenvectorCentrality",
+    "core": "coreNumber",
+}
+"""Columns of an analysis that :func:`save_measures` writes back, and their property in the kg ontology."""
+
+
+def _measure_quads(measures: pd.DataFrame, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """One quad per entity and measure: a double, or an integer for the core number."""
+    for column, local in MEASURES.items():
+        if column not in measures:
+            continue
+        predicate = ox.NamedNode(ONTOLOGY + local)
+        datatype = ox.NamedNode(XSD + ("integer" if column == "core" else "double"))
+        for node, value in zip(measures.index, measures[column].tolist(), strict=True):
+            literal = str(int(value)) if column == "core" else repr(float(value))
+            yield ox.Quad(ox.NamedNode(node), predicate, ox.Literal(literal, datatype=datatype), graph)
+
+
+def save_measures(measures: pd.DataFrame, *, path: Path | str | None = None) -> int:
+    """Write per-entity measures into the store's analysis graph, replacing earlier values of the same measures.
+
+    ``measures`` is indexed by entity IRI with columns named as in :data:`MEASURES` (others
+    are ignored). The change is made on a copy of the store that goes live only when all of
+    it is written (:func:`kg.store.revise`), so a failure leaves the store as it was. Other
+    measures saved earlier stay; a rebuild drops them all. Returns the number of values written.
+    """
+    saved = [column for column in MEASURES if column in measures]
+    if not saved:
+        raise ParameterError(f"nothing to save: no column of {', '.join(MEASURES)}")
+    graph = ox.NamedNode(ANALYSIS_GRAPH)
+    with revise(path) as inner:
+        for column in saved:
+            predicate = ox.NamedNode(ONTOLOGY + MEASURES[column])
+            for quad in list(inner.quads_for_pattern(None, predicate, None, graph)):
+                inner.remove(quad)
+        generated = ox.NamedNode(PROV + "generatedAtTime")
+        for quad in list(inner.quads_for_pattern(graph, generated, None, graph)):
+            inner.remove(quad)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        inner.add(ox.Quad(graph, generated, ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime")), graph))
+        quads = list(_measure_quads(measures, graph))
+        inner.extend(quads)
+    return len(quads)
