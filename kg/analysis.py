@@ -680,7 +680,7 @@ class Summary:
 
     def text(self) -> str:
         """The summary as a few lines of plain text."""
-        kinds = ", ".join(f"{count} {kind}s" for kind, count in self.kinds.items())
+        kinds = ", ".join(f"{count} {kind}{'' if count == 1 else 's'}" for kind, count in self.kinds.items())
         predicates = ", ".join(f"{name} {count}" for name, count in list(self.predicates.items())[:5])
         lines = [
             f"{self.entities} entities ({kinds}), {self.relations} relations.",
