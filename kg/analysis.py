@@ -47,6 +47,7 @@ from kg.store import Store
 
 __all__ = [
     "BETWEENNESS_WORK",
+    "EVIDENCE_LOOKUPS",
     "NEGATIVE",
     "POSITIVE",
     "Arrays",
@@ -395,24 +396,34 @@ def _allies_of_enemies(
 # --- Evidence: paths and neighbourhoods ------------------------------------------------------
 
 
-def claim_evidence(store: Store, claims: Iterable[str]) -> pd.DataFrame:
+EVIDENCE_LOOKUPS = 300
+"""Up to this many claims are looked up one bound query each; more are read by scanning the store once."""
+
+_EVIDENCE_COLUMNS = ["claim", "quote", "start", "end", "source", "title", "claimant", "date", "reliability"]
+
+
+def claim_evidence(store: Store, claims: Iterable[str], *, bulk: bool | None = None) -> pd.DataFrame:
     """Quote, offsets, source, title, claimants ("; "-joined), date and grade of each claim (CURIE or IRI).
 
-    One bound query per claim: paths and neighbourhoods show a handful, and a bound query
-    touches only that claim, however large the store.
+    A few claims (a path) are looked up with one bound query each, which touches only that
+    claim however large the store; many (the neighbourhood of a hub) are read with two scans
+    of the whole store, which costs the same for ten thousand claims as for one.
+    ``bulk`` forces one way or the other.
     """
+    wanted = [expand(c) or c for c in dict.fromkeys(claims)]
+    if bulk if bulk is not None else len(wanted) > EVIDENCE_LOOKUPS:
+        return _scanned_evidence(store, wanted)
     text = queries.internal("internal/claim-evidence")
     rows = []
-    for claim in dict.fromkeys(claims):
-        node = ox.NamedNode(expand(claim) or claim)
-        bound = {ox.Variable("claim"): node}
+    for claim in wanted:
+        bound = {ox.Variable("claim"): ox.NamedNode(claim)}
         found = list(store.inner.query(text, substitutions=bound, use_default_graph_as_union=True))
         if not found:
             continue
         first = found[0]
         rows.append(
             {
-                "claim": compact(node.value),
+                "claim": compact(claim),
                 "quote": first["quote"].value,
                 "start": int(first["start"].value),
                 "end": int(first["end"].value),
@@ -423,8 +434,41 @@ def claim_evidence(store: Store, claims: Iterable[str]) -> pd.DataFrame:
                 "reliability": first["reliability"].value,
             }
         )
-    columns = ["claim", "quote", "start", "end", "source", "title", "claimant", "date", "reliability"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=_EVIDENCE_COLUMNS)
+
+
+def _scanned_evidence(store: Store, claims: list[str]) -> pd.DataFrame:
+    """:func:`claim_evidence` from scans: every claim's properties and selectors, filtered to ``claims``."""
+    properties = frame(store, "evidence-properties")
+    properties["property"] = properties["property"].map(lambda p: p.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+    titles = properties[properties["property"] == "title"].drop_duplicates("claim").set_index("claim")["value"]
+    rows = properties[properties["claim"].isin(claims)]
+    labels = frame(store, "labels").drop_duplicates("entity").set_index("entity")["label"]
+    agents = rows[rows["property"] == "wasAttributedTo"].assign(
+        name=lambda r: r["value"].map(labels).fillna(r["value"])
+    )
+    claimants = agents.sort_values("name").groupby("claim")["name"].agg("; ".join)
+    selectors = frame(store, "evidence-selectors")
+    selectors["property"] = selectors["property"].str.rsplit("#", n=1).str[-1]
+    single = pd.concat([rows[rows["property"] != "wasAttributedTo"], selectors[selectors["claim"].isin(claims)]])
+    wide = single.drop_duplicates(["claim", "property"]).pivot(index="claim", columns="property", values="value")
+    wide = wide.reindex(columns=["exact", "start", "end", "wasDerivedFrom", "eventDate", "eventStart", "reliability"])
+    wide = wide.fillna("")
+    table = pd.DataFrame(
+        {
+            "claim": [compact(c) for c in wide.index],
+            "quote": wide["exact"].to_numpy(),
+            "start": pd.to_numeric(wide["start"]).to_numpy(),
+            "end": pd.to_numeric(wide["end"]).to_numpy(),
+            "source": [compact(s) for s in wide["wasDerivedFrom"]],
+            "title": wide["wasDerivedFrom"].map(titles).fillna("").to_numpy(),
+            "claimant": claimants.reindex(wide.index).fillna("").to_numpy(),
+            "date": wide["eventDate"].where(wide["eventDate"] != "", wide["eventStart"]).to_numpy(),
+            "reliability": wide["reliability"].to_numpy(),
+        }
+    )
+    order = {compact(c): i for i, c in enumerate(claims)}
+    return table[table["quote"] != ""].sort_values("claim", key=lambda c: c.map(order)).reset_index(drop=True)
 
 
 def _relations_between(graph: nx.MultiDiGraph, pairs: Iterable[tuple[str, str]]) -> pd.DataFrame:
@@ -433,22 +477,25 @@ def _relations_between(graph: nx.MultiDiGraph, pairs: Iterable[tuple[str, str]])
     for step, (u, v) in enumerate(pairs, 1):
         for a, b in ((u, v), (v, u)):
             for predicate, data in (graph.get_edge_data(a, b) or {}).items():
-                for claim in data.get("claims", "").split("|"):
-                    rows.append(
-                        {
-                            "step": step,
-                            "subject": compact(a),
-                            "subjectLabel": graph.nodes[a]["label"],
-                            "predicate": predicate,
-                            "predicateLabel": data.get("predicate_label", predicate),
-                            "object": compact(b),
-                            "objectLabel": graph.nodes[b]["label"],
-                            "inferred": bool(data.get("inferred", False)),
-                            "claim": claim,
-                        }
-                    )
-    columns = ["step", "subject", "subjectLabel", "predicate", "predicateLabel", "object", "objectLabel"]
-    return pd.DataFrame(rows, columns=[*columns, "inferred", "claim"])
+                relation = _relation(graph, a, b, predicate, data)
+                rows += [{"step": step, **relation, "claim": claim} for claim in data.get("claims", "").split("|")]
+    return pd.DataFrame(rows, columns=["step", *_RELATION_COLUMNS, "claim"])
+
+
+_RELATION_COLUMNS = ["subject", "subjectLabel", "predicate", "predicateLabel", "object", "objectLabel", "inferred"]
+
+
+def _relation(graph: nx.MultiDiGraph, u: str, v: str, predicate: str, data: dict) -> dict[str, object]:
+    """One edge of the projection as a row: both ends with their labels, the predicate with its label."""
+    return {
+        "subject": compact(u),
+        "subjectLabel": graph.nodes[u]["label"],
+        "predicate": predicate,
+        "predicateLabel": data.get("predicate_label", predicate),
+        "object": compact(v),
+        "objectLabel": graph.nodes[v]["label"],
+        "inferred": bool(data.get("inferred", False)),
+    }
 
 
 def _with_evidence(store: Store, relations: pd.DataFrame) -> pd.DataFrame:
@@ -525,21 +572,11 @@ def ego(graph: nx.MultiDiGraph, store: Store, center: str, *, radius: int = 1, e
     sub = graph.subgraph(index)
     rows = pd.DataFrame(
         [
-            {
-                "subject": compact(u),
-                "subjectLabel": graph.nodes[u]["label"],
-                "predicate": key,
-                "predicateLabel": data.get("predicate_label", key),
-                "object": compact(v),
-                "objectLabel": graph.nodes[v]["label"],
-                "inferred": bool(data.get("inferred", False)),
-                "claims": data.get("claims", ""),
-                "reliability": data.get("reliability", ""),
-            }
+            _relation(graph, u, v, key, data)
+            | {"claims": data.get("claims", ""), "reliability": data.get("reliability", "")}
             for u, v, key, data in sub.edges(keys=True, data=True)
         ],
-        columns=["subject", "subjectLabel", "predicate", "predicateLabel", "object", "objectLabel", "inferred"]
-        + ["claims", "reliability"],
+        columns=[*_RELATION_COLUMNS, "claims", "reliability"],
     )
     rows = rows.sort_values(["subjectLabel", "predicate", "objectLabel"]).reset_index(drop=True)
     if evidence:

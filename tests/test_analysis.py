@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 import kg
@@ -259,3 +260,13 @@ def test_analyses_accept_an_empty_graph() -> None:
 def test_evidence_of_an_unknown_claim_is_empty() -> None:
     store = kg.Store.from_turtle("<http://e/a> <http://e/p> <http://e/b> .")
     assert analysis.claim_evidence(store, ["http://e/nothing"]).empty
+
+
+def test_bulk_and_bound_evidence_look_ups_agree(store: kg.Store) -> None:
+    claims = [f"kgc:syrian-rebels-advance-{n:02d}" for n in range(1, 63)] + ["kgc:not-a-claim"]
+    bound = analysis.claim_evidence(store, claims, bulk=False)
+    scanned = analysis.claim_evidence(store, claims, bulk=True)
+    assert len(bound) == 62
+    pd.testing.assert_frame_equal(bound, scanned, check_dtype=False)
+    two = bound.set_index("claim").loc["kgc:syrian-rebels-advance-23", "claimant"]
+    assert two == "Mohammed al-Rahmoun; Syrian Ministry of Defense"
