@@ -42,7 +42,7 @@ from kg import queries
 from kg.errors import ParameterError
 from kg.namespaces import ONTOLOGY, compact, expand
 from kg.params import resolve_entity
-from kg.project import GRADES, aggregate_claims, claims_frame, frame
+from kg.project import GRADES, aggregate_claims, check_grade, claims_frame, frame
 from kg.store import Store
 
 __all__ = [
@@ -167,7 +167,8 @@ def centrality(graph: nx.MultiDiGraph, *, seed: int = 0) -> pd.DataFrame:
     """Degree, betweenness, PageRank and eigenvector centrality of every entity, best first.
 
     Ranked by PageRank, then betweenness; see the module docstring for the view each
-    measure reads. ``seed`` fixes the betweenness sample on large graphs.
+    measure reads. ``seed`` fixes the betweenness sample on large graphs; the table's
+    ``attrs["betweenness_sources"]`` says how many sources were sampled (None: exact).
     """
     arrays = Arrays.of(graph)
     n = len(arrays.nodes)
@@ -182,7 +183,9 @@ def centrality(graph: nx.MultiDiGraph, *, seed: int = 0) -> pd.DataFrame:
     table["pagerank"] = directed.pagerank(weights=pairs["count"].tolist()) if n else []
     table["eigenvector"] = _eigenvector(undirected)
     table.index = arrays.nodes
-    return table.sort_values(["pagerank", "betweenness", "label"], ascending=[False, False, True])
+    table = table.sort_values(["pagerank", "betweenness", "label"], ascending=[False, False, True])
+    table.attrs["betweenness_sources"] = betweenness_sources(n, undirected.ecount())
+    return table
 
 
 def kcore(graph: nx.MultiDiGraph, *, k: int | None = None) -> pd.DataFrame:
@@ -626,13 +629,11 @@ def control(
     claim ids, best grade and the best claim's quote. ``as_of`` keeps the periods in force on
     that day; ``min_reliability`` ignores claims graded below it; ``place`` keeps one place.
     """
-    from kg.project import _check_grade
-
     claims = claims_frame(store)
     claims["predicate"] = claims["predicate"].str.removeprefix(ONTOLOGY)
     claims = claims[claims["predicate"].isin([*_CONTROL, "withdrewFrom"])]
     if min_reliability is not None:
-        floor = _check_grade(min_reliability)
+        floor = check_grade(min_reliability)
         claims = claims[(claims["reliability"].str[0] <= floor[0]) & (claims["reliability"].str[1] <= floor[1])]
     if place is not None:
         claims = claims[claims["object"] == resolve_entity(store.inner, place).value]

@@ -488,13 +488,10 @@ def centrality(ctx: click.Context, limit: int, seed: int, save: bool, fmt: str, 
         kg analyze centrality --limit 10
         kg analyze centrality --save && kg query --sparql 'SELECT ?e ?r WHERE { ?e kg:pageRank ?r } ORDER BY DESC(?r)'
     """
-    from kg.analysis import betweenness_sources
     from kg.analysis import centrality as compute
 
-    store = _open(ctx)
-    graph = _project(store, projection)
-    table = compute(graph, seed=seed)
-    sample = betweenness_sources(graph.number_of_nodes(), graph.to_undirected(as_view=True).number_of_edges())
+    table = compute(_project(_open(ctx), projection), seed=seed)
+    sample = table.attrs["betweenness_sources"]
     if sample is not None:
         click.echo(f"betweenness estimated from {sample} sampled sources (seed {seed})", err=True)
     if save:

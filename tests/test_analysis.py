@@ -74,7 +74,8 @@ def test_centrality_ranks_the_government_as_the_broker(graph: nx.MultiDiGraph) -
     assert list(table["pagerank"]) == sorted(table["pagerank"], reverse=True)
 
 
-def test_betweenness_is_sampled_only_on_large_graphs() -> None:
+def test_betweenness_is_sampled_only_on_large_graphs(graph: nx.MultiDiGraph) -> None:
+    assert analysis.centrality(graph).attrs["betweenness_sources"] is None
     assert analysis.betweenness_sources(31, 50) is None
     assert analysis.betweenness_sources(20_000, 100_000) == 200
 
