@@ -42,7 +42,7 @@ from kg import queries
 from kg.errors import ParameterError
 from kg.namespaces import ONTOLOGY, compact, expand
 from kg.params import resolve_entity
-from kg.project import GRADES, aggregate_claims, check_grade, claims_frame, frame
+from kg.project import GRADES, aggregate_claims, check_grade, claims_frame, frame, join_runs, run_starts
 from kg.store import Store
 
 __all__ = [
@@ -249,12 +249,15 @@ def _signed_pairs(graph: nx.MultiDiGraph, positive: Iterable[str], negative: Ite
             "predicate": arrays.predicate,
         }
     )
-    ties = ties[(ties["sign"] != 0) & (ties["a"] != ties["b"])].sort_values("predicate")
-    pairs = ties.groupby(["a", "b"], as_index=False).agg(
-        low=("sign", "min"), high=("sign", "max"), via=("predicate", lambda p: "|".join(dict.fromkeys(p)))
-    )
-    pairs["sign"] = np.where(pairs["low"] == pairs["high"], pairs["low"], 0)
-    return pairs.drop(columns=["low", "high"])
+    ties = ties[(ties["sign"] != 0) & (ties["a"] != ties["b"])].drop_duplicates(["a", "b", "predicate"])
+    ties = ties.sort_values(["a", "b", "predicate"])
+    starts = run_starts(ties, ["a", "b"])
+    pairs = ties[["a", "b"]].iloc[starts].reset_index(drop=True)
+    sign = ties["sign"].to_numpy()
+    low, high = np.minimum.reduceat(sign, starts), np.maximum.reduceat(sign, starts)
+    pairs["sign"] = np.where(low == high, low, 0)  # both allied and opposed: contested
+    pairs["via"] = join_runs(ties["predicate"], starts)
+    return pairs
 
 
 def _both_ways(pairs: pd.DataFrame) -> pd.DataFrame:

@@ -22,6 +22,7 @@ NORTHLAND = {
     "test-blue-army": ("MilitaryUnit", "Blue Army"),
     "test-green-front": ("ArmedGroup", "Green Front"),
     "test-northtown": ("City", "Northtown"),
+    "test-yellow-militia": ("ArmedGroup", "Yellow Militia"),
 }
 NORTHLAND_STATEMENTS = [
     ("test-red-brigade", "captured", "test-northtown", "2025-01-05"),
@@ -31,6 +32,8 @@ NORTHLAND_STATEMENTS = [
     ("test-red-brigade", "alliedWith", "test-green-front", "2025-01-02"),
     ("test-blue-army", "alliedWith", "test-green-front", "2025-01-03"),
     ("test-red-brigade", "opposes", "test-blue-army", "2025-01-04"),
+    ("test-yellow-militia", "alliedWith", "test-red-brigade", "2025-01-06"),
+    ("test-yellow-militia", "opposes", "test-red-brigade", "2025-01-07"),
 ]
 
 
@@ -123,6 +126,9 @@ def test_an_ally_shared_by_two_rivals_is_an_unbalanced_triad(northland: kg.Store
     assert not result.two_sided  # the rivals are in one bloc through their shared ally
     row = result.allies_of_enemies.query("actor == 'Red Brigade' and enemy == 'Blue Army' and ally == 'Green Front'")
     assert row["tie"].tolist() == ["allied (unbalanced)"]
+    # Allied and opposed at once: reported as contested and kept out of blocs and triads.
+    assert result.contested.values.tolist() == [["Red Brigade", "Yellow Militia", "kg:alliedWith|kg:opposes"]]
+    assert "Yellow Militia" not in set(result.members["label"])
 
 
 def test_louvain_blocs_are_reproducible(graph: nx.MultiDiGraph) -> None:
