@@ -42,7 +42,16 @@ from kg import queries
 from kg.errors import ParameterError
 from kg.namespaces import ONTOLOGY, compact, expand
 from kg.params import resolve_entity
-from kg.project import GRADES, aggregate_claims, check_grade, claims_frame, frame, join_runs, run_starts
+from kg.project import (
+    GRADES,
+    aggregate_claims,
+    check_grade,
+    claims_frame,
+    compact_series,
+    frame,
+    join_runs,
+    run_starts,
+)
 from kg.store import Store
 
 __all__ = [
@@ -119,7 +128,7 @@ def _entity_columns(graph: nx.MultiDiGraph, nodes: pd.Index) -> pd.DataFrame:
     """node, label and type of each node: the first columns of every table."""
     return pd.DataFrame(
         {
-            "node": [compact(n) for n in nodes],
+            "node": compact_series(pd.Series(nodes, dtype=object)).to_numpy(),
             "label": _labels(graph, nodes),
             "type": [graph.nodes[n].get("type", "") for n in nodes],
         }
@@ -358,7 +367,7 @@ def blocs(
     triads = _triads(signed)
     for column in ("a", "b", "c"):
         triads[f"{column}Label"] = labels[triads[column].to_numpy()] if len(triads) else []
-        triads[column] = [compact(n) for n in arrays.nodes[triads[column].to_numpy()]]
+        triads[column] = compact_series(pd.Series(arrays.nodes[triads[column].to_numpy()], dtype=object)).to_numpy()
     return Blocs(
         members=members,
         blocs=table.reset_index(),
@@ -462,18 +471,18 @@ def _scanned_evidence(store: Store, claims: list[str]) -> pd.DataFrame:
     wide = wide.fillna("")
     table = pd.DataFrame(
         {
-            "claim": [compact(c) for c in wide.index],
+            "claim": compact_series(pd.Series(wide.index, dtype=object)).to_numpy(),
             "quote": wide["exact"].to_numpy(),
             "start": pd.to_numeric(wide["start"]).to_numpy(),
             "end": pd.to_numeric(wide["end"]).to_numpy(),
-            "source": [compact(s) for s in wide["wasDerivedFrom"]],
+            "source": compact_series(wide["wasDerivedFrom"]).to_numpy(),
             "title": wide["wasDerivedFrom"].map(titles).fillna("").to_numpy(),
             "claimant": claimants.reindex(wide.index).fillna("").to_numpy(),
             "date": wide["eventDate"].where(wide["eventDate"] != "", wide["eventStart"]).to_numpy(),
             "reliability": wide["reliability"].to_numpy(),
         }
     )
-    order = {compact(c): i for i, c in enumerate(claims)}
+    order = pd.Series(range(len(claims)), index=compact_series(pd.Series(claims, dtype=object)).to_numpy())
     return table[table["quote"] != ""].sort_values("claim", key=lambda c: c.map(order)).reset_index(drop=True)
 
 
@@ -641,6 +650,7 @@ def control(
     if place is not None:
         claims = claims[claims["object"] == resolve_entity(store.inner, place).value]
     claims = claims.rename(columns={"subject": "actor", "object": "place"})
+    claims["claim"] = compact_series(claims["claim"])
     periods = claims[claims["predicate"].isin(list(_CONTROL))].copy()
     periods["status"] = periods["predicate"].map(_CONTROL)
     known = (periods["predicate"] == "captured") | (periods["start"] != "")
@@ -671,9 +681,17 @@ def _close(periods: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     closes = earlier.notna() & ((periods["until"] == "") | (earlier < periods["until"]))
     periods.loc[closes, "until"] = earlier[closes]
     how = first["how"].map({"captured": "captured by", "withdrewFrom": "withdrew,"}).reindex(periods.index)
-    label = (how + " " + first["ender"].map(compact).reindex(periods.index)).where(closes)
+    label = (how + " " + first["ender"].reindex(periods.index)).where(closes)
     periods.loc[closes, "ended_by"] = label[closes]
     return periods
+
+
+def _quotes(store: Store, claims: pd.Series) -> pd.Series:
+    """The quote of each claim (CURIEs), by claim: bound look-ups for a few, one scan for many."""
+    if len(claims) <= EVIDENCE_LOOKUPS:
+        return claim_evidence(store, claims).set_index("claim")["quote"]
+    scanned = frame(store, "claim-quotes")
+    return pd.Series(scanned["quote"].to_numpy(), index=compact_series(scanned["claim"]).to_numpy())
 
 
 def _control_rows(store: Store, periods: pd.DataFrame) -> pd.DataFrame:
@@ -687,15 +705,14 @@ def _control_rows(store: Store, periods: pd.DataFrame) -> pd.DataFrame:
     best = periods.assign(rank=pd.Categorical(periods["reliability"], categories=GRADES).codes)
     best = best.sort_values(["rank", "claim"]).drop_duplicates(key).set_index(key)["claim"]
     rows = rows.join(best.rename("best"), on=key)
-    quotes = frame(store, "claim-quotes").drop_duplicates("claim").set_index("claim")["quote"]
+    quotes = _quotes(store, rows["best"])
     labels = frame(store, "labels").drop_duplicates("entity").set_index("entity")["label"]
     rows["quote"] = rows["best"].map(quotes).fillna("")
-    rows["claims"] = rows["claims"].str.split("|").map(lambda c: "|".join(compact(x) for x in c))
     rows["placeLabel"] = rows["place"].map(labels).fillna("")
     rows["actorLabel"] = rows["actor"].map(labels).fillna("")
     rows["basis"] = rows["predicate"]
     for column in ("place", "actor"):
-        rows[column] = rows[column].map(compact)
+        rows[column] = compact_series(rows[column])
     rows = rows.sort_values(["placeLabel", "from", "actorLabel", "status"])
     return rows[columns].reset_index(drop=True)
 

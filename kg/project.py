@@ -51,6 +51,7 @@ __all__ = [
     "aggregate_claims",
     "check_grade",
     "claims_frame",
+    "compact_series",
     "edges_frame",
     "frame",
     "grade_key",
@@ -87,7 +88,7 @@ def frame(store: Store, name: str) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 
-def _compact(series: pd.Series) -> pd.Series:
+def compact_series(series: pd.Series) -> pd.Series:
     """Shorten IRIs with the known prefixes, as :func:`kg.namespaces.compact` does, over the distinct values.
 
     An IRI whose namespace is not a known one, or whose local name is not a plain name, stays whole.
@@ -111,17 +112,17 @@ def nodes_frame(store: Store, *, types: Iterable[str] | None = None) -> pd.DataF
     names = frame(store, "project-node-names").set_index("node")
     rows["rank"] = rows["kind"].map({kind: i for i, kind in enumerate(KIND_ORDER)})
     rows = rows.sort_values(["node", "rank", "type"])
-    rows["type_curie"] = _compact(rows["type"])
+    rows["type_curie"] = compact_series(rows["type"])
     grouped = rows.groupby("node", sort=True)
     nodes = grouped.first()[["label", "type_curie", "typeLabel", "kind", "wikidata"]].rename(
         columns={"type_curie": "type", "typeLabel": "type_label"}
     )
     nodes["types"] = grouped["type_curie"].agg(lambda t: "|".join(sorted(set(t))))
     nodes["wikidata"] = nodes["wikidata"].str.removeprefix(WD)
-    nodes["curie"] = _compact(nodes.index.to_series())
+    nodes["curie"] = compact_series(nodes.index.to_series())
     nodes["aliases"] = names["aliases"].reindex(nodes.index).fillna("")
     classes = names["classes"].str.split("|").explode()  # one row per (node, class IRI)
-    short = _compact(classes)
+    short = compact_series(classes)
     nodes["classes"] = short.groupby(level=0).agg(lambda c: "|".join(sorted(set(c)))).reindex(nodes.index).fillna("")
     nodes["label"] = nodes["label"].where(nodes["label"] != "", nodes["curie"])
     if types is not None:
@@ -276,7 +277,7 @@ def edges_frame(
     if floor is not None:
         good = (rows["reliability"].str[0] <= floor[0]) & (rows["reliability"].str[1] <= floor[1])
         keep &= claimed & good
-    rows = rows[keep].assign(claim=lambda frame: _compact(frame["claim"]))
+    rows = rows[keep].assign(claim=lambda frame: compact_series(frame["claim"]))
     edges = rows[[*key, "inferred"]].drop_duplicates(key).set_index(key)
     evidence = aggregate_claims(rows[rows["claim"] != ""], key).set_index(key)
     edges = edges.join(evidence).reset_index()
@@ -284,7 +285,7 @@ def edges_frame(
     edges["claim_count"] = edges["claim_count"].fillna(0).astype(int)
     labels = relations.drop_duplicates("predicate").set_index("predicate")["label"]
     edges["predicate_label"] = edges["predicate"].map(labels).fillna("")
-    edges["predicate"] = _compact(edges["predicate"])
+    edges["predicate"] = compact_series(edges["predicate"])
     edges["predicate_label"] = edges["predicate_label"].where(edges["predicate_label"] != "", edges["predicate"])
     return edges.sort_values(key).reset_index(drop=True)
 
