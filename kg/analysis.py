@@ -28,6 +28,7 @@ How the graph is read, measure by measure:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -109,10 +110,9 @@ class Arrays:
             edges["predicate"].to_numpy(dtype=object),
         )
 
-    def simple(self, mask: np.ndarray | None = None) -> np.ndarray:
+    def simple(self) -> np.ndarray:
         """The undirected simple view: each pair of distinct related nodes once, as (low, high) rows."""
-        source, target = (self.source, self.target) if mask is None else (self.source[mask], self.target[mask])
-        pairs = np.sort(np.column_stack([source, target]), axis=1)
+        pairs = np.sort(np.column_stack([self.source, self.target]), axis=1)
         pairs = pairs[pairs[:, 0] != pairs[:, 1]]
         return np.unique(pairs, axis=0) if len(pairs) else pairs.reshape(0, 2)
 
@@ -541,7 +541,7 @@ def path(graph: nx.MultiDiGraph, store: Store, source: str, target: str, *, limi
         raise ParameterError("the two ends of a path are the same entity")
     undirected = graph.to_undirected(as_view=True)
     try:
-        found = list(_islice(nx.all_shortest_paths(undirected, start, end), limit))
+        found = list(itertools.islice(nx.all_shortest_paths(undirected, start, end), limit))
     except nx.NetworkXNoPath:
         found = []
     tables = []
@@ -553,13 +553,6 @@ def path(graph: nx.MultiDiGraph, store: Store, source: str, target: str, *, limi
     table = _with_evidence(store, pd.concat(tables, ignore_index=True))
     first = ["path", "route", "step"]
     return table[first + [c for c in table.columns if c not in first]]
-
-
-def _islice(iterator: Iterable[list[str]], limit: int) -> Iterable[list[str]]:
-    for count, item in enumerate(iterator):
-        if count >= limit:
-            return
-        yield item
 
 
 @dataclass(frozen=True)
