@@ -28,6 +28,10 @@ demo: setup
 	$(BIN)/kg query sheltered --param host=Iraq
 	@echo; echo "Who is allied with Assad?"
 	$(BIN)/kg query allies --param actor=Assad
+	@echo; echo "How is Iran connected to HTS, and says who?"
+	$(BIN)/kg analyze path Iran HTS
+	@echo; echo "Who held Homs, and since when?"
+	$(BIN)/kg analyze control --place Homs
 	@echo
 	$(BIN)/kg stats
 	@echo

@@ -852,6 +852,380 @@ def viz(
     click.echo(f"Wrote {output}: {drawing.nodes:,} entities, {drawing.edges:,} relations, {size / 1024:,.0f} KiB")
 
 
+def projection_options(command: Callable) -> Callable:
+    """The projection's filters as options: --as-of, --min-reliability, --inferred, --predicate, --type."""
+    options = [
+        click.option(
+            "--as-of",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="Only relations in effect on this day (YYYY-MM-DD).",
+        ),
+        click.option("--min-reliability", metavar="GRADE", help="Only claims graded at least this well, such as B2."),
+        click.option("--inferred", is_flag=True, help="Include inferred relations (symmetric, inverse, transitive)."),
+        click.option(
+            "--predicate", "predicates", multiple=True, metavar="CURIE", help="Only this relation (repeatable)."
+        ),
+        click.option(
+            "--type", "types", multiple=True, metavar="CURIE", help="Only entities of this class (repeatable)."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _project(store: Store, projection: dict[str, Any]):  # -> networkx.MultiDiGraph
+    from kg.project import to_networkx
+
+    as_of = projection.get("as_of")
+    return to_networkx(
+        store,
+        predicates=projection.get("predicates") or None,
+        inferred=bool(projection.get("inferred")),
+        as_of=as_of.date() if as_of else None,
+        min_reliability=projection.get("min_reliability"),
+        types=projection.get("types") or None,
+    )
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return "" if value is None else str(value)
+
+
+def _print_frame(frame, fmt: str, *, columns: Sequence[str] | None = None, title: str | None = None) -> None:
+    """A DataFrame as a table (``table``, ``md``: the given columns) or as data (``csv``, ``json``: every column)."""
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(json.dumps(_records(frame), indent=2, ensure_ascii=False))
+    else:
+        shown = frame[list(columns)] if columns else frame
+        _print_rows(
+            list(shown.columns), [[_cell(v) for v in row] for row in shown.itertuples(index=False)], fmt, title=title
+        )
+
+
+def _records(frame) -> list[dict[str, object]]:
+    return json.loads(frame.to_json(orient="records", force_ascii=False))
+
+
+ANALYSIS_FORMATS = ("table", "md", "csv", "json")
+
+
+@cli.group()
+def analyze() -> None:
+    """Network analyses of the graph: centrality, blocs, paths with evidence, control over time.
+
+    Each runs on the NetworkX projection of the store (entities as nodes, relations as
+    edges keyed by predicate); --as-of, --min-reliability, --inferred, --predicate and
+    --type filter it first. table and md show the main columns; csv and json carry all.
+
+    \b
+    Example:
+        kg analyze path Iran "Hayat Tahrir al-Sham"
+        kg analyze control --place Homs
+    """
+
+
+@analyze.command()
+@projection_options
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Rows to show (table, md).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the betweenness sample on large graphs.")
+@click.option("--save", is_flag=True, help="Write the measures into the store's analysis graph (kgg:analysis).")
+@format_option(ANALYSIS_FORMATS)
+@click.pass_context
+def centrality(ctx: click.Context, limit: int, seed: int, save: bool, fmt: str, **projection: Any) -> None:
+    """Degree, betweenness, PageRank and eigenvector centrality of every entity, ranked by PageRank.
+
+    Betweenness, eigenvector and degree ignore direction (each related pair once); PageRank
+    follows relations in the direction they are stated. On large graphs betweenness is
+    estimated from a seeded sample of sources (noted on stderr). --save writes the values
+    as kg:degreeCentrality, kg:betweennessCentrality, kg:pageRank and kg:eigenvectorCentrality
+    into the graph kgg:analysis, replacing earlier ones, for SPARQL.
+
+    \b
+    Example:
+        kg analyze centrality --limit 10
+        kg analyze centrality --save && kg query --sparql 'SELECT ?e ?r WHERE { ?e kg:pageRank ?r } ORDER BY DESC(?r)'
+    """
+    from kg.analysis import centrality as compute
+
+    table = compute(_project(_open(ctx), projection), seed=seed)
+    sample = table.attrs["betweenness_sources"]
+    if sample is not None:
+        click.echo(f"betweenness estimated from {sample} sampled sources (seed {seed})", err=True)
+    if save:
+        _save(ctx, table)
+    shown = table.head(limit) if fmt in ("table", "md") else table
+    columns = ["label", "type", "relations", "degree", "betweenness", "pagerank", "eigenvector"]
+    _print_frame(shown, fmt, columns=columns)
+
+
+def _save(ctx: click.Context, table) -> None:
+    from kg.config import default_store
+    from kg.project import MEASURES, save_measures
+
+    written = save_measures(table, path=_store_option_path(ctx) or default_store())
+    measures = [c for c in MEASURES if c in table]
+    click.echo(f"saved {written} values ({', '.join(measures)}) into kgg:analysis", err=True)
+
+
+@analyze.command()
+@projection_options
+@click.option(
+    "--k", "k", type=click.IntRange(min=0), help="Only the k-core: entities with a core number of at least K."
+)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Rows to show (table, md).")
+@click.option("--save", is_flag=True, help="Write core numbers (kg:coreNumber) into the analysis graph.")
+@format_option(ANALYSIS_FORMATS)
+@click.pass_context
+def kcore(ctx: click.Context, k: int | None, limit: int, save: bool, fmt: str, **projection: Any) -> None:
+    """The most connected entities: core numbers, highest first.
+
+    The k-core is the largest part of the graph in which every entity is related to at
+    least k others of it (direction ignored); the main core, with the highest k, is the
+    densest group.
+
+    \b
+    Example:
+        kg analyze kcore --k 3
+    """
+    from kg.analysis import kcore as compute
+
+    table = compute(_project(_open(ctx), projection), k=k)
+    if save:
+        _save(ctx, table)
+    shown = table.head(limit) if fmt in ("table", "md") else table
+    _print_frame(shown, fmt, columns=["label", "type", "core", "neighbours"])
+
+
+@analyze.command()
+@projection_options
+@click.option(
+    "--method",
+    type=click.Choice(["components", "louvain"]),
+    default="components",
+    show_default=True,
+    help="Blocs as connected groups of allies, or Louvain communities of them (large graphs).",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Rows per table (table, md).")
+@format_option(ANALYSIS_FORMATS)
+@click.pass_context
+def blocs(ctx: click.Context, method: str, limit: int, fmt: str, **projection: Any) -> None:
+    """Alliance blocs, opposing camps and the structural balance of who is allied with and opposes whom.
+
+    Same side: alliedWith, partOf/hasPart (membership), headOf/headedBy (leadership).
+    Opposite sides: opposes. Blocs are groups of actors joined by same-side ties; camps pair
+    blocs that oppose each other (1a against 1b). A triad of three tied actors is balanced
+    when the product of its signs is positive; "allies of enemies" lists, for each actor,
+    the allies of those it opposes and how the actor itself relates to them. csv gives the
+    members table; json all tables.
+
+    \b
+    Example:
+        kg analyze blocs
+        kg analyze blocs --as-of 2024-12-08 --format json
+    """
+    from kg.analysis import blocs as compute
+
+    result = compute(_project(_open(ctx), projection), method=method)
+    if fmt == "json":
+        tables = {
+            "blocs": result.blocs,
+            "members": result.members,
+            "triads": result.triads,
+            "allies_of_enemies": result.allies_of_enemies,
+            "contested": result.contested,
+        }
+        payload = {"balance": result.balance, "two_sided": result.two_sided}
+        click.echo(json.dumps(payload | {k: _records(v) for k, v in tables.items()}, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        _print_frame(result.members, fmt)
+        return
+    _print_frame(result.blocs, fmt, columns=["bloc", "camp", "size", "leader", "members"], title="blocs")
+    balanced = len(result.triads) - len(result.unbalanced)
+    sides = "split cleanly in two" if result.two_sided else "do not split in two"
+    click.echo(f"\n{balanced} of {len(result.triads)} signed triads balanced; camps {sides}")
+    if len(result.unbalanced):
+        columns = ["aLabel", "bLabel", "cLabel", "sign_ab", "sign_bc", "sign_ac"]
+        _print_frame(result.unbalanced.head(limit), fmt, columns=columns, title="unbalanced triads")
+    _print_frame(
+        result.allies_of_enemies.head(limit),
+        fmt,
+        columns=["actor", "enemy", "ally", "via", "tie"],
+        title=f"allies of enemies ({len(result.allies_of_enemies)})",
+    )
+    if len(result.contested):
+        _print_frame(result.contested.head(limit), fmt, title="contested: both allied and opposed")
+
+
+EVIDENCE_COLUMNS = ["subjectLabel", "predicateLabel", "objectLabel", "quote", "claimant", "reliability", "claim"]
+
+
+@analyze.command()
+@click.argument("source")
+@click.argument("target")
+@projection_options
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="Most shortest paths to show.")
+@format_option(ANALYSIS_FORMATS)
+@click.pass_context
+def path(ctx: click.Context, source: str, target: str, limit: int, fmt: str, **projection: Any) -> None:
+    """The shortest connections between SOURCE and TARGET, each step with its quote, claimant and grade.
+
+    SOURCE and TARGET are labels, aliases, CURIEs, IRIs or Wikidata ids. Paths ignore
+    direction; each step shows the relations between its two ends as stated, one row per
+    claim behind them.
+
+    \b
+    Example:
+        kg analyze path Iran "Hayat Tahrir al-Sham"
+        kg analyze path Hezbollah Homs --inferred --format json
+    """
+    from kg.analysis import path as compute
+
+    store = _open(ctx)
+    table = compute(_project(store, projection), store, source, target, limit=limit)
+    if fmt in ("csv", "json"):
+        _print_frame(table, fmt)
+        return
+    if table.empty:
+        raise click.ClickException(f"no connection between {source} and {target} in the projected graph")
+    for (number, route), steps in table.groupby(["path", "route"], sort=True):
+        _print_frame(steps, fmt, columns=["step", *EVIDENCE_COLUMNS], title=f"path {number}: {route}")
+
+
+@analyze.command()
+@click.argument("center")
+@projection_options
+@click.option("--radius", type=click.IntRange(min=1), default=1, show_default=True, help="Steps from the entity.")
+@format_option(ANALYSIS_FORMATS)
+@click.pass_context
+def ego(ctx: click.Context, center: str, radius: int, fmt: str, **projection: Any) -> None:
+    """CENTER's neighbourhood: everyone within --radius steps and every relation among them, with evidence.
+
+    csv gives the relations (one row per claim); json the entities and the relations.
+
+    \b
+    Example:
+        kg analyze ego HTS
+        kg analyze ego Hezbollah --radius 2 --format csv
+    """
+    from kg.analysis import ego as compute
+
+    store = _open(ctx)
+    result = compute(_project(store, projection), store, center, radius=radius)
+    if fmt == "json":
+        payload = {"center": result.center, "nodes": _records(result.nodes), "relations": _records(result.relations)}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        _print_frame(result.relations, fmt)
+        return
+    _print_frame(result.nodes, fmt, columns=["label", "type", "distance"], title=f"within {radius} of {center}")
+    _print_frame(result.relations, fmt, columns=EVIDENCE_COLUMNS, title="relations")
+
+
+@analyze.command()
+@click.option("--place", help="Only this place (label, alias, CURIE, IRI or Wikidata id).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only what is in force on this day.")
+@click.option("--min-reliability", metavar="GRADE", help="Ignore claims graded below this, such as B2.")
+@format_option(ANALYSIS_FORMATS)
+@click.pass_context
+def control(ctx: click.Context, place: str | None, as_of: Any, min_reliability: str | None, fmt: str) -> None:
+    """Territorial control over time: who holds which place, from when until when, by which claims.
+
+    captured opens a held period; controls opens one on its start (or the day it was
+    reported) and closes it on its end; withdrewTo means present, not holding; encircled is
+    a siege, not control. A period ends at the first later capture by someone else or the
+    holder's own withdrewFrom. Periods are half-open: on the day of a capture the captor holds.
+
+    \b
+    Example:
+        kg analyze control --place Homs
+        kg analyze control --as-of 2024-12-08 --format csv
+    """
+    from kg.analysis import control as compute
+
+    table = compute(_open(ctx), as_of=as_of.date() if as_of else None, min_reliability=min_reliability, place=place)
+    columns = ["placeLabel", "actorLabel", "status", "from", "until", "basis", "ended_by", "reliability", "claims"]
+    _print_frame(table, fmt, columns=columns)
+
+
+@analyze.command()
+@projection_options
+@format_option(("table", "json"))
+@click.pass_context
+def summary(ctx: click.Context, fmt: str, **projection: Any) -> None:
+    """A few lines on the graph: counts, connected parts, the densest core, top actors, blocs and balance.
+
+    \b
+    Example:
+        kg analyze summary --as-of 2024-12-08
+    """
+    from kg.analysis import summary as compute
+
+    result = compute(_project(_open(ctx), projection))
+    if fmt == "json":
+        payload = {
+            "entities": result.entities,
+            "relations": result.relations,
+            "kinds": result.kinds,
+            "predicates": result.predicates,
+            "components": result.components,
+            "largest_component": result.largest_component,
+            "density": result.density,
+            "main_core": result.main_core,
+            "core_members": result.core_members,
+            "top": _records(result.top),
+            "blocs": _records(result.blocs.blocs),
+            "balance": result.blocs.balance,
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    click.echo(result.text())
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "csv", "json", "ttl", "nt", "trig", "nq", "jsonld"]),
+    required=True,
+    help="graphml, gexf, csv (a directory), json (node-link): the network; ttl, nt, trig, nq, jsonld: the store.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File (directory for csv).")
+@projection_options
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path, **projection: Any) -> None:
+    """Export the network for Gephi, Cytoscape or NetworkX, or the whole store as RDF.
+
+    Network formats carry every node attribute (label, type, kind, aliases, Wikidata id) and
+    edge attribute (predicate, claims, reliability, dates); csv writes nodes.csv and
+    edges.csv into a directory. RDF formats dump the store: trig, nq and jsonld with every
+    named graph, ttl and nt the union. Files are written whole or not at all.
+
+    \b
+    Example:
+        kg export --format graphml -o conflict.graphml
+        kg export --format csv -o gephi/ --min-reliability C3
+        kg export --format trig -o backup.trig
+    """
+    from kg.export import RDF_FORMATS, export_graph, export_rdf
+
+    store = _open(ctx)
+    if fmt in RDF_FORMATS:
+        used = [f"--{name.replace('_', '-')}" for name, value in projection.items() if value]
+        if used:
+            raise click.UsageError(f"{', '.join(used)}: only for network formats; --format {fmt} dumps the whole store")
+        written = export_rdf(store, output, fmt)
+    else:
+        written = export_graph(_project(store, projection), output, fmt)
+    click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``kg`` console script."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="kg")

@@ -17,6 +17,8 @@ GRAPH = BASE + "graph/"
 ENTITIES_GRAPH = GRAPH + "entities"
 INFERRED_GRAPH = GRAPH + "inferred"
 """Every triple the build infers goes here, so asserted and inferred stay distinguishable."""
+ANALYSIS_GRAPH = GRAPH + "analysis"
+"""Measures computed on the network (``kg analyze centrality --save``); never input to a build."""
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -13,8 +13,14 @@ nodes and makes ``rdf:type`` classes into hubs that create false paths. Here ins
 - no literals, no classes, no claim or selector nodes.
 
 Multi-valued attributes are ``|``-joined strings and missing values are ``""`` so the graph
-exports to GraphML and GEXF as it is. Everything comes from two SPARQL queries whose results
-Oxigraph writes as CSV and pandas reads in C; no triple is walked in Python.
+exports to GraphML and GEXF as it is. Everything comes from a few SPARQL queries whose
+results Oxigraph writes as CSV and pandas reads in C; no triple is walked in Python. The
+queries are scans rather than joins (edges; claims as (claim, property, value) rows; node
+names), joined in pandas: at 100k relations Oxigraph needed 46 s to join each triple to
+its claims and needs a few seconds to scan them.
+
+The way back: :func:`save_measures` writes computed node measures (PageRank, core number
+...) into the named graph ``kgg:analysis`` with the properties of :data:`MEASURES`.
 """
 
 from __future__ import annotations
@@ -22,26 +28,46 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import queries
 from kg.errors import ParameterError
-from kg.namespaces import PREFIXES, WD, compact, expand
-from kg.store import Store
+from kg.namespaces import ANALYSIS_GRAPH, ONTOLOGY, PREFIXES, PROV, RDF, WD, XSD, expand
+from kg.store import Store, revise
 
 if TYPE_CHECKING:
     import networkx as nx
+    import numpy as np
     import pandas as pd
 
-__all__ = ["KIND_ORDER", "edges_frame", "grade_key", "nodes_frame", "to_networkx"]
+__all__ = [
+    "GRADES",
+    "KIND_ORDER",
+    "MEASURES",
+    "aggregate_claims",
+    "check_grade",
+    "claims_frame",
+    "compact_series",
+    "edges_frame",
+    "frame",
+    "grade_key",
+    "join_runs",
+    "nodes_frame",
+    "run_starts",
+    "save_measures",
+    "to_networkx",
+]
 
 KIND_ORDER = ("actor", "place", "event", "weapon")
 """When an entity has several asserted types (Syria: country and state), the primary one is the first kind here."""
 
 _GRADE = re.compile(r"^[A-F][1-6]$")
+GRADES = tuple(f"{letter}{digit}" for letter in "ABCDEF" for digit in "123456")
+"""Admiralty grades from best to worst: source letter first, then information digit."""
 
 
 def grade_key(grade: str) -> tuple[str, int]:
@@ -53,7 +79,7 @@ def grade_key(grade: str) -> tuple[str, int]:
     return grade[0], int(grade[1])
 
 
-def _frame(store: Store, name: str) -> pd.DataFrame:
+def frame(store: Store, name: str) -> pd.DataFrame:
     """A kg-internal SELECT query as a DataFrame of strings, through Oxigraph's CSV writer."""
     import pandas as pd
 
@@ -61,11 +87,18 @@ def _frame(store: Store, name: str) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 
-def _compact(series: pd.Series) -> pd.Series:
-    """Shorten IRIs with the known prefixes, vectorised (longest namespace first)."""
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        series = series.str.replace(f"^{re.escape(namespace)}", f"{prefix}:", regex=True)
-    return series
+def compact_series(series: pd.Series) -> pd.Series:
+    """Shorten IRIs with the known prefixes, as :func:`kg.namespaces.compact` does, over the distinct values.
+
+    An IRI whose namespace is not a known one, or whose local name is not a plain name, stays whole.
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series)
+    parts = pd.Series(uniques, dtype=object).str.extract(r"^(.*[/#])([A-Za-z0-9_][A-Za-z0-9_.-]*)$")
+    prefix = parts[0].map({namespace: prefix for prefix, namespace in PREFIXES.items()})
+    short = (prefix + ":" + parts[1]).where(prefix.notna(), pd.Series(uniques, dtype=object))
+    return pd.Series(short.to_numpy(dtype=object)[codes] if len(uniques) else [], index=series.index, dtype=object)
 
 
 def _class_iri(reference: str) -> str:
@@ -74,21 +107,21 @@ def _class_iri(reference: str) -> str:
 
 def nodes_frame(store: Store, *, types: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per entity with its attributes, indexed by IRI; ``types`` keeps instances of those classes."""
-    rows = _frame(store, "project-nodes")
-    names = _frame(store, "project-node-names").set_index("node")
+    rows = frame(store, "project-nodes")
+    names = frame(store, "project-node-names").set_index("node")
     rows["rank"] = rows["kind"].map({kind: i for i, kind in enumerate(KIND_ORDER)})
     rows = rows.sort_values(["node", "rank", "type"])
-    rows["type_curie"] = _compact(rows["type"])
+    rows["type_curie"] = compact_series(rows["type"])
     grouped = rows.groupby("node", sort=True)
     nodes = grouped.first()[["label", "type_curie", "typeLabel", "kind", "wikidata"]].rename(
         columns={"type_curie": "type", "typeLabel": "type_label"}
     )
     nodes["types"] = grouped["type_curie"].agg(lambda t: "|".join(sorted(set(t))))
     nodes["wikidata"] = nodes["wikidata"].str.removeprefix(WD)
-    nodes["curie"] = _compact(nodes.index.to_series())
+    nodes["curie"] = compact_series(nodes.index.to_series())
     nodes["aliases"] = names["aliases"].reindex(nodes.index).fillna("")
     classes = names["classes"].str.split("|").explode()  # one row per (node, class IRI)
-    short = _compact(classes)
+    short = compact_series(classes)
     nodes["classes"] = short.groupby(level=0).agg(lambda c: "|".join(sorted(set(c)))).reindex(nodes.index).fillna("")
     nodes["label"] = nodes["label"].where(nodes["label"] != "", nodes["curie"])
     if types is not None:
@@ -97,11 +130,107 @@ def nodes_frame(store: Store, *, types: Iterable[str] | None = None) -> pd.DataF
     return nodes
 
 
-def _check_grade(grade: str) -> str:
+def check_grade(grade: str) -> str:
     grade = grade.strip().upper()
     if not _GRADE.match(grade):
         raise ParameterError(f"minimum reliability {grade!r} is not an Admiralty grade such as B2")
     return grade
+
+
+def claims_frame(store: Store) -> pd.DataFrame:
+    """Asserted claims, one row each: claim, subject, predicate, object (IRIs), reliability, date, start, end.
+
+    ``date`` is the claim's ``kg:effectiveDate``, which the build infers (its event date, else its
+    start, else its source's publication or estimated date); ``start`` and ``end`` are its event
+    start and end, "" when not given.
+    Read as one (claim, property, value) scan and pivoted with numpy, because Oxigraph's
+    joins cost far more than its scans.
+    """
+    import numpy as np
+    import pandas as pd
+
+    long = frame(store, "project-claims")
+    claims, claim_ids = pd.factorize(long["claim"])
+    properties = pd.Categorical(long["property"], categories=list(_CLAIM_PROPERTIES)).codes
+    table = np.full((len(claim_ids), len(_CLAIM_PROPERTIES)), "", dtype=object)
+    table[claims, properties] = long["value"].to_numpy()
+    wide = pd.DataFrame(table, columns=list(_CLAIM_PROPERTIES.values())).assign(claim=claim_ids)
+    wide = wide[wide["asserted"] == "true"]
+    return wide[["claim", "subject", "predicate", "object", "reliability", "date", "eventStart", "end"]].rename(
+        columns={"eventStart": "start"}
+    )
+
+
+_CLAIM_PROPERTIES = {
+    RDF + "subject": "subject",
+    RDF + "predicate": "predicate",
+    RDF + "object": "object",
+    ONTOLOGY + "asserted": "asserted",
+    ONTOLOGY + "reliability": "reliability",
+    ONTOLOGY + "effectiveDate": "date",
+    ONTOLOGY + "eventStart": "eventStart",
+    ONTOLOGY + "eventEnd": "end",
+}
+"""The claim properties project-claims.rq reads, and their column names."""
+
+
+def _evidence(store: Store, relations: pd.DataFrame) -> pd.DataFrame:
+    """Each asserted claim under every triple it supports: its own and the mirrors that symmetry and inverses imply."""
+    import pandas as pd
+
+    claims = claims_frame(store).drop(columns="start").rename(columns={"subject": "source", "object": "target"})
+    mirrored = claims.rename(columns={"source": "target", "target": "source"})
+    symmetric = set(relations.loc[relations["symmetric"] == "true", "predicate"])
+    inverses = relations.loc[relations["inverse"] != "", ["predicate", "inverse"]].drop_duplicates()
+    inverse = mirrored.merge(inverses, on="predicate").drop(columns="predicate")
+    inverse = inverse.rename(columns={"inverse": "predicate"})
+    evidence = pd.concat([claims, mirrored[mirrored["predicate"].isin(symmetric)], inverse], ignore_index=True)
+    return evidence.drop_duplicates(["source", "predicate", "target", "claim"])
+
+
+def run_starts(rows: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Where each run of equal ``key`` values starts in ``rows``, which must be sorted by ``key``."""
+    import numpy as np
+
+    runs = rows.groupby(key, sort=False).ngroup().to_numpy()
+    return np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]]) if len(rows) else np.array([], dtype=np.int64)
+
+
+def join_runs(values: pd.Series, starts: np.ndarray) -> pd.Series:
+    """The strings of each run "|"-joined, by one ``numpy.add.reduceat`` instead of a Python call per run."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(values):
+        return pd.Series([], dtype=object)
+    return pd.Series(np.add.reduceat((values + "|").to_numpy(dtype=object), starts), dtype=object).str[:-1]
+
+
+def aggregate_claims(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Per triple: its claims ("|"-joined), how many, the best grade, earliest date, latest end.
+
+    Sorted rows make each triple a run, so numpy's ``reduceat`` aggregates every run in C;
+    pandas would call Python once per triple for string minima in pandas 3.
+    """
+    import numpy as np
+    import pandas as pd
+
+    rows = rows.sort_values([*key, "claim"])
+    starts = run_starts(rows, key)
+    out = rows[key].iloc[starts].reset_index(drop=True)
+    if not len(rows):
+        return out.assign(claims=[], claim_count=[], reliability=[], date=[], end=[])
+    out["claims"] = join_runs(rows["claim"], starts)
+    out["claim_count"] = np.diff(np.r_[starts, len(rows)])
+    ranks = pd.Categorical(rows["reliability"], categories=GRADES).codes.astype(int)
+    ranks[ranks < 0] = len(GRADES)  # ungraded sorts last
+    out["reliability"] = np.array([*GRADES, ""], dtype=object)[np.minimum.reduceat(ranks, starts)]
+    for column, reduce, missing in (("date", np.minimum, np.iinfo(np.int64).max), ("end", np.maximum, -1)):
+        days = pd.to_datetime(rows[column].replace("", None), format="%Y-%m-%d").to_numpy("datetime64[D]")
+        found = reduce.reduceat(np.where(np.isnat(days), missing, days.astype(np.int64)), starts)
+        text = np.datetime_as_string(np.where(found == missing, 0, found).astype("datetime64[D]"), unit="D")
+        out[column] = np.where(found == missing, "", text)
+    return out
 
 
 def edges_frame(
@@ -118,52 +247,42 @@ def edges_frame(
     claim's event date, else its source's date) and has not ended before it; inferred
     triples without claims of their own (transitive chains) are timeless. ``min_reliability``
     keeps claims at least as good in both letter and digit ("B2" keeps A1, B2, A2, B1) and
-    drops triples with no graded claim.
+    drops triples with no graded claim. The attributes come from the claims that pass:
+    ``reliability`` is the best grade (grades sort as strings: "A1" < "B2" < "C1"), ``date``
+    the earliest date and ``end`` the latest end.
     """
-    rows = _frame(store, "project-edges")
-    rows["predicate"] = _compact(rows["predicate"])
-    rows["claim"] = _compact(rows["claim"])
+    floor = check_grade(min_reliability) if min_reliability is not None else None
+    relations = frame(store, "project-predicates")
+    rows = frame(store, "project-edges")
     rows["inferred"] = rows["inferred"] == "true"
     if not inferred:
         rows = rows[~rows["inferred"]]
     if predicates is not None:
-        wanted = {compact(_class_iri(p)) for p in predicates}
-        rows = rows[rows["predicate"].isin(wanted)]
+        rows = rows[rows["predicate"].isin({_class_iri(p) for p in predicates})]
+    key = ["source", "predicate", "target"]
+    # An asserted triple wins over the same triple inferred again from elsewhere.
+    rows = rows.sort_values([*key, "inferred"]).drop_duplicates(key, keep="first")
+    rows = rows.merge(_evidence(store, relations), on=key, how="left").fillna("")
     claimed = rows["claim"] != ""
     keep = claimed | rows["inferred"]
     if as_of is not None:
         day = as_of.isoformat()
         in_effect = (rows["date"] != "") & (rows["date"] <= day) & ((rows["end"] == "") | (rows["end"] >= day))
         keep &= ~claimed | in_effect
-    if min_reliability is not None:
-        floor = _check_grade(min_reliability)
+    if floor is not None:
         good = (rows["reliability"].str[0] <= floor[0]) & (rows["reliability"].str[1] <= floor[1])
         keep &= claimed & good
-    rows = rows[keep]
-    key = ["source", "predicate", "target", "inferred"]
-    with_claims = rows[rows["claim"] != ""]
-    edges = rows[key].drop_duplicates().set_index(key)
-    grouped = with_claims.groupby(key)
-    edges["claims"] = grouped["claim"].agg(lambda c: "|".join(sorted(set(c))))
-    edges["claim_count"] = grouped["claim"].nunique()
-    edges["reliability"] = grouped["reliability"].agg(lambda g: min(g, key=grade_key) if len(g) else "")
-    edges["date"] = grouped["date"].agg(lambda d: min((x for x in d if x), default=""))
-    edges["end"] = grouped["end"].agg(lambda e: max((x for x in e if x), default=""))
-    edges = edges.reset_index()
+    rows = rows[keep].assign(claim=lambda frame: compact_series(frame["claim"]))
+    edges = rows[[*key, "inferred"]].drop_duplicates(key).set_index(key)
+    evidence = aggregate_claims(rows[rows["claim"] != ""], key).set_index(key)
+    edges = edges.join(evidence).reset_index()
     edges[["claims", "reliability", "date", "end"]] = edges[["claims", "reliability", "date", "end"]].fillna("")
     edges["claim_count"] = edges["claim_count"].fillna(0).astype(int)
-    # An asserted triple wins over the same triple inferred again from elsewhere.
-    edges = edges.sort_values(["source", "predicate", "target", "inferred"]).drop_duplicates(
-        ["source", "predicate", "target"], keep="first"
-    )
-    labels = _predicate_labels(store)
-    edges["predicate_label"] = edges["predicate"].map(labels).fillna(edges["predicate"])
-    return edges.reset_index(drop=True)
-
-
-def _predicate_labels(store: Store) -> dict[str, str]:
-    result = store.query("SELECT ?p ?label WHERE { ?p a kg:Relation ; rdfs:label ?label }")
-    return {row["p"]: row["label"] for row in result}  # type: ignore[union-attr]
+    labels = relations.drop_duplicates("predicate").set_index("predicate")["label"]
+    edges["predicate_label"] = edges["predicate"].map(labels).fillna("")
+    edges["predicate"] = compact_series(edges["predicate"])
+    edges["predicate_label"] = edges["predicate_label"].where(edges["predicate_label"] != "", edges["predicate"])
+    return edges.sort_values(key).reset_index(drop=True)
 
 
 def to_networkx(
@@ -198,3 +317,52 @@ def to_networkx(
         )
     )
     return graph
+
+
+MEASURES = {
+    "degree": "degreeCentrality",
+    "betweenness": "betweennessCentrality",
+    "pagerank": "pageRank",
+    "eigenvector": "eigenvectorCentrality",
+    "core": "coreNumber",
+}
+"""Columns of an analysis that :func:`save_measures` writes back, and their property in the kg ontology."""
+
+
+def _measure_quads(measures: pd.DataFrame, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """One quad per entity and measure: a double, or an integer for the core number."""
+    for column, local in MEASURES.items():
+        if column not in measures:
+            continue
+        predicate = ox.NamedNode(ONTOLOGY + local)
+        datatype = ox.NamedNode(XSD + ("integer" if column == "core" else "double"))
+        for node, value in zip(measures.index, measures[column].tolist(), strict=True):
+            literal = str(int(value)) if column == "core" else repr(float(value))
+            yield ox.Quad(ox.NamedNode(node), predicate, ox.Literal(literal, datatype=datatype), graph)
+
+
+def save_measures(measures: pd.DataFrame, *, path: Path | str | None = None) -> int:
+    """Write per-entity measures into the store's analysis graph, replacing earlier values of the same measures.
+
+    ``measures`` is indexed by entity IRI with columns named as in :data:`MEASURES` (others
+    are ignored). The change is made on a copy of the store that goes live only when all of
+    it is written (:func:`kg.store.revise`), so a failure leaves the store as it was. Other
+    measures saved earlier stay; a rebuild drops them all. Returns the number of values written.
+    """
+    saved = [column for column in MEASURES if column in measures]
+    if not saved:
+        raise ParameterError(f"nothing to save: no column of {', '.join(MEASURES)}")
+    graph = ox.NamedNode(ANALYSIS_GRAPH)
+    with revise(path) as inner:
+        for column in saved:
+            predicate = ox.NamedNode(ONTOLOGY + MEASURES[column])
+            for quad in list(inner.quads_for_pattern(None, predicate, None, graph)):
+                inner.remove(quad)
+        generated = ox.NamedNode(PROV + "generatedAtTime")
+        for quad in list(inner.quads_for_pattern(graph, generated, None, graph)):
+            inner.remove(quad)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        inner.add(ox.Quad(graph, generated, ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime")), graph))
+        quads = list(_measure_quads(measures, graph))
+        inner.extend(quads)
+    return len(quads)

@@ -79,13 +79,17 @@ class KG(DefinedNamespace):
     alliedWith: URIRef
     asserted: URIRef
     basedIn: URIRef
+    betweennessCentrality: URIRef
     capitalOf: URIRef
     captured: URIRef
     cites: URIRef
     content: URIRef
     controls: URIRef
+    coreNumber: URIRef
     datePrecision: URIRef
+    degreeCentrality: URIRef
     distanceKm: URIRef
+    eigenvectorCentrality: URIRef
     encircled: URIRef
     estimatedDate: URIRef
     effectiveDate: URIRef
@@ -100,8 +104,8 @@ class KG(DefinedNamespace):
     hasCapital: URIRef
     hasIssue: URIRef
     hasPart: URIRef
-    headOf: URIRef
     headedBy: URIRef
+    headOf: URIRef
     heldIn: URIRef
     issueKind: URIRef
     launched: URIRef
@@ -112,6 +116,7 @@ class KG(DefinedNamespace):
     notBefore: URIRef
     operatesIn: URIRef
     opposes: URIRef
+    pageRank: URIRef
     partOf: URIRef
     polarity: URIRef
     populationRank: URIRef

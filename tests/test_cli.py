@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -230,9 +231,18 @@ def test_help_is_fast_to_import() -> None:
     assert done.stdout == "[]\n"
 
 
+def _commands(group: click.Group, path: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield (*path, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*path, name))
+
+
 def test_every_command_has_help_with_an_example() -> None:
-    for name, command in cli.commands.items():
-        result = CliRunner().invoke(cli, [name, "--help"])
+    commands = dict(_commands(cli))
+    assert ("analyze", "path") in commands
+    for path, command in commands.items():
+        result = CliRunner().invoke(cli, [*path, "--help"])
         assert result.exit_code == 0
-        assert "Example:" in result.output, name
-        assert command.help and command.help.strip(), name
+        assert "Example:" in result.output, path
+        assert command.help and command.help.strip(), path

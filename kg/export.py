@@ -1,0 +1,150 @@
+"""Write the graph out for the tools analysts already use: Gephi, Cytoscape, NetworkX, any RDF store.
+
+Network formats write the projection (:func:`kg.project.to_networkx`, with its filters):
+``graphml`` and ``gexf`` (every node and edge attribute, the predicate as an edge
+attribute, parallel relations kept as separate edges keyed by predicate), ``json``
+(NetworkX node-link data) and ``csv`` (a directory with ``nodes.csv`` and ``edges.csv``
+in Gephi's spreadsheet columns: ``Id``/``Label``; ``Source``/``Target``/``Type``/``Id``/``Label``).
+RDF formats dump the store itself: ``trig``, ``nq`` and ``jsonld`` keep every named graph;
+``ttl`` and ``nt`` hold triples only, so they get the union of all graphs (each triple once).
+
+Files are written next to their destination under a temporary name and renamed into place,
+so a reader never sees half a file and a failed export leaves the old one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg.errors import ParameterError, StoreError
+from kg.namespaces import PREFIXES
+from kg.store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["GRAPH_FORMATS", "RDF_FORMATS", "export_graph", "export_rdf"]
+
+GRAPH_FORMATS = ("graphml", "gexf", "csv", "json")
+"""Formats of the NetworkX projection."""
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+"""Formats of the store as RDF."""
+
+CSV_FILES = ("nodes.csv", "edges.csv")
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``; renamed onto ``path`` if the block succeeds, removed if not."""
+    if path.is_dir():
+        raise ParameterError(f"{path} is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise ParameterError(f"{path.parent} does not exist; create it first")
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; an export is an ordinary file
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write(path: Path, writer: Callable[[Path], None]) -> None:
+    try:
+        with _replacing(path) as temporary:
+            writer(temporary)
+    except OSError as exc:
+        raise ParameterError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _frames(graph: nx.MultiDiGraph):  # -> tuple[pandas.DataFrame, pandas.DataFrame]
+    """Nodes and edges as tables in Gephi's import columns, every attribute kept."""
+    import pandas as pd
+
+    nodes = pd.DataFrame.from_dict(dict(graph.nodes(data=True)), orient="index")
+    nodes = nodes.rename(columns={"label": "Label"}).rename_axis("Id").reset_index()
+    edge_data = graph.edges(keys=True, data=True)
+    records = [{"Source": u, "Target": v, "Id": f"{u} {key} {v}", **data} for u, v, key, data in edge_data]
+    edges = pd.DataFrame(records or None, columns=None if records else ["Source", "Target", "Id", "predicate_label"])
+    edges.insert(2, "Type", "Directed")
+    edges.insert(4, "Label", edges["predicate_label"])
+    return nodes, edges
+
+
+def _write_csv(graph: nx.MultiDiGraph, directory: Path) -> list[Path]:
+    if directory.exists() and not directory.is_dir():
+        raise ParameterError(f"{directory} is a file; csv export writes a directory of nodes.csv and edges.csv")
+    if directory.is_dir():
+        strangers = sorted(p.name for p in directory.iterdir() if p.name not in CSV_FILES)
+        if strangers:
+            raise ParameterError(
+                f"{directory} holds other files ({', '.join(strangers[:3])}); give a new or empty directory"
+            )
+    directory.mkdir(parents=True, exist_ok=True)
+    nodes, edges = _frames(graph)
+    paths = [directory / name for name in CSV_FILES]
+    for table, path in zip((nodes, edges), paths, strict=True):
+        _write(path, lambda temporary, table=table: table.to_csv(temporary, index=False))
+    return paths
+
+
+def export_graph(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> list[Path]:
+    """Write the projection ``graph`` as ``fmt`` (one of :data:`GRAPH_FORMATS`); return the files written."""
+    import networkx as nx
+
+    path = Path(path)
+    if fmt == "csv":
+        return _write_csv(graph, path)
+    writers: dict[str, Callable[[Path], None]] = {
+        "graphml": lambda p: nx.write_graphml(graph, p),
+        "gexf": lambda p: nx.write_gexf(graph, p),
+        "json": lambda p: p.write_text(json.dumps(nx.node_link_data(graph, edges="edges")), encoding="utf-8"),
+    }
+    if fmt not in writers:
+        raise ParameterError(f"unknown graph format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}")
+    _write(path, writers[fmt])
+    return [path]
+
+
+def export_rdf(store: Store, path: Path | str, fmt: str) -> list[Path]:
+    """Dump the store as ``fmt`` (one of :data:`RDF_FORMATS`): all graphs, or their union for triple formats."""
+    path = Path(path)
+    if fmt not in RDF_FORMATS:
+        raise ParameterError(f"unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}")
+    rdf_format = RDF_FORMATS[fmt]
+
+    def write(temporary: Path) -> None:
+        try:
+            if rdf_format.supports_datasets:
+                store.inner.dump(str(temporary), format=rdf_format, prefixes=PREFIXES)
+            else:
+                union = store.inner.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+                ox.serialize(union, str(temporary), format=rdf_format, prefixes=PREFIXES)
+        except (RuntimeError, ValueError) as exc:
+            raise StoreError(f"cannot dump the store as {fmt}: {exc}") from None
+
+    _write(path, write)
+    return [path]
