@@ -163,3 +163,32 @@ def test_json_ld_loads_no_remote_context(tmp_path: Path) -> None:
     )
     with pytest.raises(kg.DataError, match="remote contexts"):
         kg.check([ROOT / "ontology", path])
+
+
+def test_a_yaml_bomb_is_refused_before_it_expands(store: kg.Store, tmp_path: Path) -> None:
+    levels = "".join(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]\n" for i in range(1, 10))
+    path = tmp_path / "bomb.yaml"
+    path.write_text("l0: &l0 [lol]\n" + levels + "source: *l9\nclaims: *l9\n", encoding="utf-8")
+    with pytest.raises(kg.DataError, match=r"bomb\.yaml:1: YAML anchors and aliases \(& and \*\) are refused"):
+        annotation.convert(store, path, text_path=ROOT / "tests" / "data" / "second-report.txt")
+
+
+def test_an_oversized_annotation_is_refused_unread(store: kg.Store, tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text("source: {}\n# " + "x" * annotation.MAX_CHARACTERS + "\n", encoding="utf-8")
+    with pytest.raises(kg.DataError, match="is more than an annotation may have"):
+        annotation.convert(store, path, text_path=ROOT / "tests" / "data" / "second-report.txt")
+
+
+def test_a_ten_megabyte_literal_is_streamed(tmp_path: Path) -> None:
+    path = tmp_path / "big.trig"
+    path.write_text(
+        '<https://example.org/g> { <https://example.org/a> <https://example.org/p> "' + "x" * 10_000_000 + '" . }\n',
+        encoding="utf-8",
+    )
+    report = kg.build([ROOT / "ontology", path], store_path=tmp_path / "store", validate=False)
+    assert report.quads > 10
+    stored = kg.open_store(tmp_path / "store").query(
+        "SELECT (STRLEN(?o) AS ?n) WHERE { ?s <https://example.org/p> ?o }"
+    )
+    assert isinstance(stored, kg.SelectResult) and stored.records() == [{"n": 10_000_000}]

@@ -106,9 +106,11 @@ def test_every_update_form_is_refused_and_nothing_changes(served) -> None:
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         ),
         http(url + "?" + urllib.parse.urlencode({"update": "DROP ALL"})),
+        http(url, data=b"LOAD <http://127.0.0.1:1/data.ttl>", headers={"Content-Type": "application/sparql-update"}),
         http(url + "?" + urllib.parse.urlencode({"query": update})),
+        http(url + "?" + urllib.parse.urlencode({"query": "LOAD <http://127.0.0.1:1/data.ttl>"})),
     ]
-    assert [status for status, _, _ in attempts] == [403, 403, 403, 400]
+    assert [status for status, _, _ in attempts] == [403, 403, 403, 403, 400, 400]
     assert "read-only" in attempts[0][2]
     assert count(url) == before
 

@@ -301,3 +301,20 @@ def test_a_large_graph_opens_with_its_layout_precomputed(browser, tmp_path: Path
         assert seen.requests == [] and seen.errors() == []
     finally:
         seen.page.close()
+
+
+def test_hostile_text_stays_text_through_search_and_filters(hostile_page: Visit) -> None:
+    page = hostile_page.page
+    for query in ("<img", "onerror", "href", "</script>", "javascript:"):
+        page.fill("#search", query)
+        page.press("#search", "Enter")
+    page.fill("#search", "Group")
+    assert f"{HOSTILE} Group" in page.inner_text("#matches")  # the label, listed as text
+    page.select_option("#min-reliability", "B2")
+    page.select_option("#min-reliability", "")
+    for box in page.locator("#type-legend input").all() + page.locator("#predicate-legend input").all():
+        box.uncheck()
+        box.check()
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("document.querySelectorAll('img, b, script:not([src])').length") == 3  # the page's own
+    assert hostile_page.requests == [] and [line for line in hostile_page.console if "pwned" in line] == []

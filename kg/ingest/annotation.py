@@ -64,6 +64,9 @@ __all__ = [
     "vocabulary",
 ]
 
+MAX_CHARACTERS = 10_000_000
+"""The largest annotation read; anything bigger is refused before it is parsed."""
+
 CONTEXT = 32
 """Characters of text kept before and after each quote (oa:prefix, oa:suffix)."""
 
@@ -240,7 +243,19 @@ def parse(text: str, *, path: Path | None = None) -> tuple[Annotation, Any]:
     """The annotation in ``text`` and its YAML node tree (for line numbers later); errors name file:line."""
     import yaml
 
+    if len(text) > MAX_CHARACTERS:
+        raise DataError(
+            f"{_where(path, None)}: {len(text):,} characters is more than an annotation may have "
+            f"({MAX_CHARACTERS:,}); split the source or use an event import"
+        )
     try:
+        for event in yaml.parse(text, Loader=_loader()):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                # anchors let a few lines stand for billions of items ("YAML bombs"); annotations need none
+                raise DataError(
+                    f"{_where(path, event.start_mark.line + 1)}: YAML anchors and aliases (& and *) "
+                    "are refused in annotations; write the values out"
+                )
         node = yaml.compose(text, Loader=_loader())
         data = yaml.load(text, Loader=_loader())  # a SafeLoader subclass
     except yaml.YAMLError as exc:
