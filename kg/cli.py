@@ -308,6 +308,16 @@ def validate(paths: tuple[Path, ...], shapes: Path | None) -> None:
     )
 
 
+def data_option(purpose: str) -> Callable:
+    """The shared ``--data`` option: the data folder a command saves into or reads from."""
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"Data folder {purpose} (default: the project's data/).",
+    )
+
+
 def as_of_option(function: Callable) -> Callable:
     """The shared ``--as-of`` option: only what was claimed and in effect on a day."""
     return click.option(
@@ -492,12 +502,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
 @cli.command()
 @click.argument("text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("annotation", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Data folder to save the source into (default: the project's data/).",
-)
+@data_option("to save the source into")
 @click.pass_context
 def ingest(ctx: click.Context, text: Path, annotation: Path, data_dir: Path | None) -> None:
     """Add or replace one source: its verbatim TEXT and its ANNOTATION (YAML) of claims.
@@ -525,12 +530,7 @@ def ingest(ctx: click.Context, text: Path, annotation: Path, data_dir: Path | No
 
 @cli.command()
 @click.argument("source")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Data folder holding the source's files (default: the project's data/).",
-)
+@data_option("holding the source's files")
 @click.pass_context
 def drop(ctx: click.Context, source: str, data_dir: Path | None) -> None:
     """Remove one SOURCE (its id, kgs: CURIE or graph) from the store and move its files aside.
@@ -656,12 +656,7 @@ def entities(ctx: click.Context, show_duplicates: bool, fmt: str) -> None:
 @cli.command()
 @click.argument("keep")
 @click.argument("other")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Data folder to record the merge in (default: the project's data/).",
-)
+@data_option("to record the merge in")
 @click.pass_context
 def merge(ctx: click.Context, keep: str, other: str, data_dir: Path | None) -> None:
     """Merge entity OTHER into KEEP: its claims and statements move to KEEP, its name becomes an alias.
@@ -683,12 +678,7 @@ def merge(ctx: click.Context, keep: str, other: str, data_dir: Path | None) -> N
 @cli.command("import")
 @click.argument("kind", type=click.Choice(["acled", "gdelt"]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Data folder to save the file into (default: the project's data/).",
-)
+@data_option("to save the file into")
 @click.option("--skip-validation", is_flag=True, help="Skip shapes and evidence checks (large trusted exports).")
 @click.pass_context
 def import_(ctx: click.Context, kind: str, path: Path, data_dir: Path | None, skip_validation: bool) -> None:
