@@ -268,7 +268,7 @@ def parse(text: str, *, path: Path | None = None) -> tuple[Annotation, Any]:
         return Annotation.model_validate(data), node
     except ValidationError as exc:
         error = exc.errors()[0]
-        loc = tuple(k for k in error["loc"] if k not in ("function-after[_one_or_many(), list[str]]",))
+        loc = tuple(error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         where = _where(path, _line_of(node, loc))
