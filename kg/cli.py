@@ -214,6 +214,15 @@ def format_option(choices: Sequence[str], default: str = "table") -> Callable:
     )
 
 
+def shapes_option(function: Callable) -> Callable:
+    """The shared ``--shapes`` option of ``build`` and ``validate``."""
+    return click.option(
+        "--shapes",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="SHACL shapes (default: a *shapes.ttl among PATHS, else ontology/shapes.ttl).",
+    )(function)
+
+
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
@@ -245,11 +254,7 @@ def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--shapes",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="SHACL shapes (default: a *shapes.ttl among PATHS, else ontology/shapes.ttl).",
-)
+@shapes_option
 @click.option("--skip-validation", is_flag=True, help="Skip SHACL and evidence checks (faster; for trusted input).")
 @click.pass_context
 def build(ctx: click.Context, paths: tuple[Path, ...], shapes: Path | None, skip_validation: bool) -> None:
@@ -277,11 +282,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], shapes: Path | None, skip
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--shapes",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="SHACL shapes (default: a *shapes.ttl among PATHS, else ontology/shapes.ttl).",
-)
+@shapes_option
 def validate(paths: tuple[Path, ...], shapes: Path | None) -> None:
     """Check RDF files against the SHACL shapes and the evidence rules, without building.
 

@@ -3,7 +3,8 @@
 The evidence rules are SPARQL queries in ``queries/checks/``; each returns one row per
 problem and words it with its ``# message:`` template. They run inside Oxigraph, so the
 quote-against-offsets check of every claim is one query, not a Python loop. The shapes in
-``ontology/shapes.ttl`` run through pyshacl on the union of all graphs.
+``ontology/shapes.ttl`` are compiled to SPARQL by :mod:`kg.shacl` and run on the union of all
+graphs; shapes using SHACL beyond what it compiles fall back to pyshacl.
 """
 
 from __future__ import annotations
