@@ -8,7 +8,9 @@ inside the commands so ``kg --help`` starts fast.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -74,6 +76,10 @@ class KGGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader left (`kg ... | head`): stop quietly, as other Unix tools do on SIGPIPE.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(141) from None
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -1187,7 +1193,13 @@ def summary(ctx: click.Context, fmt: str, **projection: Any) -> None:
     required=True,
     help="graphml, gexf, csv (a directory), json (node-link): the network; ttl, nt, trig, nq, jsonld: the store.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File (directory for csv).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(allow_dash=True, path_type=Path),
+    required=True,
+    help="File (directory for csv; - for stdout).",
+)
 @projection_options
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path, **projection: Any) -> None:
@@ -1203,17 +1215,24 @@ def export(ctx: click.Context, fmt: str, output: Path, **projection: Any) -> Non
         kg export --format graphml -o conflict.graphml
         kg export --format csv -o gephi/ --min-reliability C3
         kg export --format trig -o backup.trig
+        kg export --format nt -o - | gzip > kg.nt.gz
     """
-    from kg.export import RDF_FORMATS, export_graph, export_rdf
+    from kg.export import RDF_FORMATS, export_graph, export_rdf, to_stream
 
+    if fmt == "csv" and str(output) == "-":
+        raise click.UsageError("--format csv writes a directory of nodes.csv and edges.csv; give -o DIR")
     store = _open(ctx)
     if fmt in RDF_FORMATS:
         used = [f"--{name.replace('_', '-')}" for name, value in projection.items() if value]
         if used:
             raise click.UsageError(f"{', '.join(used)}: only for network formats; --format {fmt} dumps the whole store")
-        written = export_rdf(store, output, fmt)
+        write = functools.partial(export_rdf, store, fmt=fmt)
     else:
-        written = export_graph(_project(store, projection), output, fmt)
+        write = functools.partial(export_graph, _project(store, projection), fmt=fmt)
+    if str(output) == "-":
+        to_stream(write, sys.stdout.buffer)
+        return
+    written = write(output)
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
 
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
@@ -109,6 +110,19 @@ def _write_csv(graph: nx.MultiDiGraph, directory: Path) -> list[Path]:
     for table, path in zip((nodes, edges), paths, strict=True):
         _write(path, lambda temporary, table=table: table.to_csv(temporary, index=False))
     return paths
+
+
+def to_stream(write: Callable[[Path], list[Path]], stream: BinaryIO) -> None:
+    """Run ``write`` (``export_graph`` or ``export_rdf`` bound to its data) into a scratch file, then copy it out.
+
+    The writers need a file (NetworkX and Oxigraph write paths), so stdout gets a finished
+    export or nothing, never half of one.
+    """
+    with tempfile.TemporaryDirectory(prefix="kg-export-") as scratch:
+        (written,) = write(Path(scratch) / "export")
+        with written.open("rb") as handle:
+            shutil.copyfileobj(handle, stream)
+    stream.flush()
 
 
 def export_graph(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> list[Path]:

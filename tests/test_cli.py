@@ -224,6 +224,34 @@ def test_the_console_script_reports_a_malformed_file_in_one_line(tmp_path: Path,
     assert after.stdout == "true\n"  # the previous store still answers
 
 
+def test_output_piped_into_head_ends_quietly(built_store: Path) -> None:
+    kg_script = Path(sys.executable).with_name("kg")
+    env = {**os.environ, "KG_STORE": str(built_store)}
+    with subprocess.Popen(
+        [str(kg_script), "export", "--format", "nt", "-o", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as producer:
+        first = producer.stdout.readline()
+        producer.stdout.close()  # what `head -1` does
+        stderr = producer.stderr.read().decode()
+        code = producer.wait()
+    assert first.startswith(b"<https://w3id.org/conflict-kg/")
+    assert code == 141 and stderr == ""
+
+
+def test_export_to_stdout_is_the_whole_file(tmp_path: Path, built_store: Path) -> None:
+    kg_script = Path(sys.executable).with_name("kg")
+    env = {**os.environ, "KG_STORE": str(built_store)}
+    piped = subprocess.run([str(kg_script), "export", "--format", "graphml", "-o", "-"], capture_output=True, env=env)
+    saved = subprocess.run(
+        [str(kg_script), "export", "--format", "graphml", "-o", str(tmp_path / "g.graphml")],
+        capture_output=True,
+        env=env,
+    )
+    assert piped.returncode == saved.returncode == 0 and piped.stderr == b""
+    assert piped.stdout == (tmp_path / "g.graphml").read_bytes() and piped.stdout.endswith(b"</graphml>\n")
+    assert list(tmp_path.iterdir()) == [tmp_path / "g.graphml"]
+
+
 def test_help_is_fast_to_import() -> None:
     heavy = ("rdflib", "pandas", "pyshacl", "networkx", "pyvis", "igraph", "jinja2")
     code = f"import sys, kg.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
