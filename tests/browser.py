@@ -82,9 +82,23 @@ def visit(browser: Browser, path: Path, *, ready: str | None = READY, timeout: f
     start = time.perf_counter()
     page.goto(path.resolve().as_uri())
     if ready:
-        page.wait_for_function(ready, timeout=timeout * 1000, polling=50)
+        wait_for(page, ready, start + timeout)
     seen.seconds = time.perf_counter() - start
     return seen
+
+
+def wait_for(page: Page, ready: str, deadline: float) -> None:
+    """Poll the JS expression ``ready`` from Python until it is true.
+
+    Not ``page.wait_for_function``: its in-page polling compiles the expression with ``eval``,
+    which kg's Content-Security-Policy forbids, so it fails on any page that is not ready at once.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    while not page.evaluate(ready):
+        if time.perf_counter() > deadline:
+            raise PlaywrightTimeout(f"{ready} still false after the timeout")
+        time.sleep(0.05)
 
 
 TYPES = (

@@ -42,7 +42,7 @@ def workspace(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     """The seed plus synthetic sources, so a build takes long enough to be killed in the middle."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    synth.generate(data / "synthetic", relations=1500, seed=1)
+    synth.generate(data / "synthetic", relations=3000, seed=1)
     store = tmp_path / "store"
     kg.build([ROOT / "ontology", data], store_path=store)
     return data, store, {**os.environ, "KG_STORE": str(store)}

@@ -83,3 +83,24 @@ def test_the_benchmark_runs_at_a_tiny_scale(synthetic, capsys: pytest.CaptureFix
         "control",
         "summary",
     ]
+
+
+def test_kg_synth_aims_at_a_size_in_triples_and_kg_build_takes_the_folder(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    out = tmp_path / "synth"
+    result = CliRunner().invoke(cli, ["synth", "--triples", "20000", "--seed", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "873 relations" in result.output
+    written = sum(1 for f in out.rglob("*.trig") for _ in ox.parse(path=str(f), base_iri=f.resolve().as_uri()))
+    assert 19_000 <= written <= 21_000
+    built = CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "build", str(ROOT / "ontology"), str(out)])
+    assert built.exit_code == 0, built.output
+    again = CliRunner().invoke(cli, ["synth", "--triples", "20000", "-o", str(out)])
+    assert again.exit_code == 1
+    assert again.output.strip().endswith("is not an empty directory; give a new one")
+    neither = CliRunner().invoke(cli, ["synth", "-o", str(tmp_path / "other")])
+    assert (neither.exit_code, neither.output.strip()) == (1, "Error: give one of --triples or --relations")

@@ -111,8 +111,7 @@ def replace_graph(root: Path, graph: str, quads: Iterable[ox.Quad]) -> int:
         if old:
             writable.remove_graph(node)
         writable.bulk_extend(batch)
-        touched = {term for q in [*old, *batch] for term in (q.subject, q.object) if isinstance(term, ox.NamedNode)}
-        inference.update(writable, touched)
+        inference.update(writable, inference.touched_by([*old, *batch]))
     return len(batch)
 
 
