@@ -55,10 +55,11 @@ browser:
 test: lint browser
 	$(BIN)/pytest
 
-# Timings of `kg viz` pages against PyVis and NetworkX baselines (minutes; not part of the tests).
+# The benchmark suite at 10k, 100k and 1M triples against rdflib, raw Oxigraph, NetworkX and PyVis,
+# measured in the same run; writes benchmarks/RESULTS.md (about 15 minutes on 2 cores).
 bench: setup browser
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python -m benchmarks.bench_viz
+	$(BIN)/python -m benchmarks.run --out benchmarks/RESULTS.md
 
 # Regenerate the README's picture of the seed graph.
 screenshot: setup browser

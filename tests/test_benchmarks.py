@@ -1,0 +1,64 @@
+"""The benchmark suite runs end to end at its smallest scale, so it cannot rot between `make bench` runs.
+
+No timing is asserted (the machine is shared); what is checked is what a reader of
+``benchmarks/RESULTS.md`` relies on: every measurement is there with its baseline and ratio,
+the answers kg gives agree with rdflib's and with a real Oxigraph server's, and the projection
+is lossless.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from benchmarks import run
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("bench") / "RESULTS.md"
+    options = ["--scales", "1000", "--repeat", "1", "--query-cap", "3", "--patience", "0"]
+    assert run.main([*options, "--viz-nodes", "300", "--viz-timeout", "3", "--out", str(out)]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def rows(report: str) -> dict[str, list[str]]:
+    """Table rows by their first cell."""
+    found = {}
+    for line in report.splitlines():
+        if line.startswith("| ") and not line.startswith(("| what", "|---")):
+            cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+            found[cells[0]] = cells
+    return found
+
+
+def test_the_report_describes_the_machine_and_every_section(report: str) -> None:
+    assert re.search(r"Machine: .+, \d+ cores, \d+ GiB RAM; .*Python 3\.\d+.*pyoxigraph \d", report)
+    assert "### 1,000 triples" in report and "### Once per run" in report
+
+
+def test_every_measurement_has_its_baseline_and_ratio(report: str) -> None:
+    table = rows(report)
+    for what in (
+        "`kg build` (parse, validate, infer, store)",
+        "peak RSS of the build",
+        "centrality (degree, betweenness, PageRank, eigenvector)",
+        "ingest one annotated article (validated, inferred)",
+        "`kg --help` cold start",
+    ):
+        assert re.fullmatch(r"[\d,.]+x", table[what][4]), (what, table[what])
+    projection = next(cells for name, cells in table.items() if name.startswith("projection to NetworkX"))
+    assert "lossless: yes" in projection[0] and projection[4].endswith("x")
+    assert any(name.startswith("`kg viz` 300 nodes") for name in table)
+
+
+def test_kg_answers_every_query_and_agrees_with_rdflib_and_the_server(report: str) -> None:
+    table = rows(report)
+    local = {name: cells for name, cells in table.items() if re.match(r"`[a-z/-]+` p50 \(", name)}
+    remote = {name: cells for name, cells in table.items() if name.startswith("remote: `") and " p50" in name}
+    assert len(local) == len(remote) == 22  # 17 saved queries, 4 stats aggregates, one property path
+    for name, cells in local.items():
+        assert cells[1].endswith(("ms", "s")), name  # kg answered
+        assert ", baseline" not in name, f"rdflib returned other rows: {name}"
+    assert not [name for name in remote if "rows differ" in name]
