@@ -38,8 +38,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +50,7 @@ from kg import analysis, queries, synth
 from kg.namespaces import ONTOLOGY, PREFIXES
 from kg.project import to_networkx
 from kg.terms import Term
+from tests.servers import oxigraph_server
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -146,15 +145,6 @@ def cold_start(command: list[str], runs: int) -> float:
     """Median wall time of ``command`` in a fresh process."""
     times = [timed(lambda: subprocess.run(command, check=True, capture_output=True))[0] for _ in range(runs)]
     return statistics.median(times)
-
-
-@contextmanager
-def oxigraph_server(location: Path) -> Iterator[str]:
-    """``oxigraph serve`` on a free loopback port; yields kg's store URL for it."""
-    from tests.servers import oxigraph_server as serve
-
-    with serve(location) as url:
-        yield url
 
 
 # -- queries ------------------------------------------------------------------------------------
