@@ -53,7 +53,7 @@ def kg_build(store: Path, inputs: list[Path]) -> dict[str, Any]:
     return {"seconds": seconds, "quads": report.quads, "inferred": report.inferred}
 
 
-def rdflib_parse(inputs: list[Path]):  # -> tuple[dict, rdflib.Dataset]
+def rdflib_parse(inputs: list[Path]) -> dict[str, Any]:
     import rdflib
 
     dataset = rdflib.Dataset(default_union=True)
@@ -63,7 +63,7 @@ def rdflib_parse(inputs: list[Path]):  # -> tuple[dict, rdflib.Dataset]
             dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
 
     seconds, _ = timed(parse)
-    return {"seconds": seconds, "quads": len(dataset)}, dataset
+    return {"seconds": seconds, "quads": len(dataset)}
 
 
 def oxigraph_load(store: Path, inputs: list[Path]) -> dict[str, Any]:
@@ -164,7 +164,7 @@ def main(argv: list[str]) -> int:
         case "kg-build":
             result = kg_build(Path(rest[0]), [Path(p) for p in rest[1:]])
         case "rdflib-parse":
-            result = rdflib_parse([Path(p) for p in rest])[0]
+            result = rdflib_parse([Path(p) for p in rest])
         case "oxigraph-load":
             result = oxigraph_load(Path(rest[0]), [Path(p) for p in rest[1:]])
         case "rdflib-queries":

@@ -117,13 +117,7 @@ def build(
         generation = store.new_generation(root)
         inner: ox.Store | None = None
         try:
-            # Checked and inferred in memory, then written out: Oxigraph answers the validation and
-            # inference queries 5-10 times faster in memory than from a freshly loaded disk store.
-            graph = ox.Store()
-            checked = _load_and_check(graph, paths or config.default_inputs(), shapes, validate=validate)
-            if checked.problems:
-                raise ValidationError(checked.problems)
-            inferred = inference.materialise(graph)
+            graph, checked, inferred = _checked_in_memory(paths, shapes, validate=validate)
             quads = len(graph)
             inner = ox.Store(str(generation))
             _persist(graph, inner)
@@ -141,14 +135,25 @@ def build(
     return BuildReport(root, checked.files, quads, inferred, checked.claims, checked.sources, seconds)
 
 
+def _checked_in_memory(
+    paths: Sequence[Path] | None, shapes: Path | None, *, validate: bool
+) -> tuple[ox.Store, CheckReport, int]:
+    """The inputs loaded, checked and inferred in an in-memory store, and how many triples were inferred.
+
+    In memory because Oxigraph answers the validation and inference queries 5-10 times faster
+    there than from a freshly loaded disk store; the caller writes the result where it goes.
+    """
+    graph = ox.Store()
+    checked = _load_and_check(graph, paths or config.default_inputs(), shapes, validate=validate)
+    if checked.problems:
+        raise ValidationError(checked.problems)
+    return graph, checked, inference.materialise(graph)
+
+
 def _build_remote(
     location: str, paths: Sequence[Path] | None, shapes: Path | None, *, validate: bool, started: float
 ) -> BuildReport:
-    inner = ox.Store()
-    checked = _load_and_check(inner, paths or config.default_inputs(), shapes, validate=validate)
-    if checked.problems:
-        raise ValidationError(checked.problems)
-    inferred = inference.materialise(inner)
+    inner, checked, inferred = _checked_in_memory(paths, shapes, validate=validate)
     quads = list(inner)
     remote.Endpoint.parse(location).replace_all(quads)
     seconds = time.perf_counter() - started
