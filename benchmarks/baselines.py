@@ -3,11 +3,15 @@
 Run as ``python -m benchmarks.baselines COMMAND ...``; every command prints one JSON object.
 
 - ``kg-build OUT STORE INPUT...``: :func:`kg.build` with validation, as ``kg build`` does it.
-- ``rdflib-parse OUT INPUT...``: rdflib's in-memory ``Dataset.parse`` of the same files.
 - ``oxigraph-load OUT STORE INPUT...``: raw ``pyoxigraph`` ``bulk_load`` of the same files into
   an on-disk store (no checks, no inference).
-- ``rdflib-queries OUT DUMP QUERIES``: the store's N-Quads dump parsed by rdflib, then each
-  query of the ``QUERIES`` JSON file timed on it, then rdflib's NetworkX projection.
+- ``rdflib OUT ADDED QUERIES INPUT...``: rdflib's in-memory ``Dataset.parse`` of the same files
+  as the build (timed, with the peak memory it reached), then of ``ADDED`` (TriG of what kg's
+  build adds: source texts and inferred triples), so it holds what the store holds; then each
+  query of the ``QUERIES`` JSON file timed on it, then rdflib's NetworkX projection. One process
+  and one parse of the inputs serve both the build's baseline and the queries'.
+- ``kg-stream OUT STORE_URL`` and ``sparqlwrapper-csv OUT STORE_URL``: every quad of a remote
+  store as CSV, streamed by kg to a file, against SPARQLWrapper's ``query().convert()``.
 
 Each reports its own peak resident memory (``VmHWM``), which includes the interpreter and its
 imports for every contender alike.
@@ -51,19 +55,6 @@ def kg_build(store: Path, inputs: list[Path]) -> dict[str, Any]:
 
     seconds, report = timed(lambda: kg.build(inputs, store_path=store))
     return {"seconds": seconds, "quads": report.quads, "inferred": report.inferred}
-
-
-def rdflib_parse(inputs: list[Path]) -> dict[str, Any]:
-    import rdflib
-
-    dataset = rdflib.Dataset(default_union=True)
-
-    def parse() -> None:
-        for path, fmt in rdf_files(inputs):
-            dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
-
-    seconds, _ = timed(parse)
-    return {"seconds": seconds, "quads": len(dataset)}
 
 
 def oxigraph_load(store: Path, inputs: list[Path]) -> dict[str, Any]:
@@ -121,16 +112,24 @@ def time_query(run: Callable[[], int], repeat: int, cap: float, patience: float)
     return {"p50": statistics.median(times), "rows": rows, "runs": len(times)}
 
 
-def rdflib_queries(dump: Path, spec: Path) -> dict[str, Any]:
-    """Parse the dump, time every query of ``spec`` on it, then rdflib's projection to NetworkX."""
+def rdflib_everything(added: Path, spec: Path, inputs: list[Path]) -> dict[str, Any]:
+    """Parse the inputs (the build's baseline) and kg's additions, time every query of ``spec``, then
+    rdflib's projection to NetworkX."""
     import rdflib
     from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
     from rdflib.util import from_n3
 
     plan = json.loads(spec.read_text(encoding="utf-8"))
     dataset = rdflib.Dataset(default_union=True)
-    parse, _ = timed(lambda: dataset.parse(dump, format="nquads"))
-    results: dict[str, Any] = {"parse": parse, "quads": len(dataset), "queries": {}}
+
+    def parse() -> None:
+        for path, fmt in rdf_files(inputs):
+            dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
+
+    seconds, _ = timed(parse)
+    results: dict[str, Any] = {"seconds": seconds, "parse_peak_mb": peak_mb(), "parsed": len(dataset)}
+    results["added"], _ = timed(lambda: dataset.parse(added, format="trig"))
+    results |= {"quads": len(dataset), "queries": {}}
     sys.setrecursionlimit(10_000)  # rdflib's own default hits RecursionError on the simplest paths
     for query in plan["queries"]:
         bindings = {name: from_n3(term) for name, term in query["bindings"].items()}
@@ -144,6 +143,31 @@ def rdflib_queries(dump: Path, spec: Path) -> dict[str, Any]:
     results["project"], projected = timed(lambda: rdflib_to_networkx_multidigraph(triples))
     results["project_edges"] = projected.number_of_edges()
     return results
+
+
+EVERYTHING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+
+
+def kg_stream(url: str) -> dict[str, Any]:
+    import os
+
+    import kg
+
+    store = kg.open_store(url)
+    with open(os.devnull, "wb") as sink:
+        seconds, _ = timed(lambda: store.stream(EVERYTHING, sink, format=kg.ResultFormat.CSV))
+    return {"seconds": seconds}
+
+
+def sparqlwrapper_csv(url: str) -> dict[str, Any]:
+    from SPARQLWrapper import CSV, POST, SPARQLWrapper
+
+    client = SPARQLWrapper(url.removeprefix("sparql+"))
+    client.setMethod(POST)
+    client.setQuery(EVERYTHING)
+    client.setReturnFormat(CSV)
+    seconds, body = timed(lambda: client.query().convert())
+    return {"seconds": seconds, "bytes": len(body)}
 
 
 def peak_mb() -> float:
@@ -163,12 +187,14 @@ def main(argv: list[str]) -> int:
     match command:
         case "kg-build":
             result = kg_build(Path(rest[0]), [Path(p) for p in rest[1:]])
-        case "rdflib-parse":
-            result = rdflib_parse([Path(p) for p in rest])
         case "oxigraph-load":
             result = oxigraph_load(Path(rest[0]), [Path(p) for p in rest[1:]])
-        case "rdflib-queries":
-            result = rdflib_queries(Path(rest[0]), Path(rest[1]))
+        case "rdflib":
+            result = rdflib_everything(Path(rest[0]), Path(rest[1]), [Path(p) for p in rest[2:]])
+        case "kg-stream":
+            result = kg_stream(rest[0])
+        case "sparqlwrapper-csv":
+            result = sparqlwrapper_csv(rest[0])
         case _:
             raise SystemExit(f"unknown command {command!r}")
     result["peak_mb"] = peak_mb()

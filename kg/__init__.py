@@ -11,7 +11,7 @@ source text, the source document, the claimant, the date and a reliability grade
 
 from kg.build import BuildReport, CheckReport, build, check
 from kg.errors import DataError, KGError, ParameterError, QueryError, StoreError, ValidationError
-from kg.results import GraphResult, SelectResult
+from kg.results import GraphResult, ResultFormat, SelectResult
 from kg.stats import Stats, stats
 from kg.store import Store, open_or_build, open_store
 from kg.validation import Problem
@@ -25,6 +25,7 @@ __all__ = [
     "ParameterError",
     "Problem",
     "QueryError",
+    "ResultFormat",
     "SelectResult",
     "Stats",
     "Store",

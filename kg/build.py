@@ -10,7 +10,7 @@ import itertools
 import logging
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,11 +58,14 @@ PERSIST_BATCH = 100_000
 (about 900 MB against 380 MB for 1M quads) and are not faster."""
 
 
-def _persist(graph: ox.Store, target: ox.Store) -> None:
-    """Write every quad of the in-memory ``graph`` into the on-disk ``target`` with bounded bulk loads."""
-    quads = iter(graph)
-    for _ in range(0, len(graph), PERSIST_BATCH):
-        target.bulk_extend(itertools.islice(quads, PERSIST_BATCH))
+def _persist(quads: Iterator[ox.Quad], target: ox.Store) -> None:
+    """Write ``quads`` into the on-disk ``target`` with bounded bulk loads.
+
+    Not overlapped with the checks: ``bulk_extend`` holds the GIL while it writes, so the
+    checks' threads waited for it and the build took longer (36 s against 29 s at 1M).
+    """
+    while batch := list(itertools.islice(quads, PERSIST_BATCH)):
+        target.bulk_extend(batch)
 
 
 def _count(inner: ox.Store, cls: str) -> int:
@@ -85,9 +88,13 @@ def _load_and_check(inner: ox.Store, paths: Sequence[Path], shapes: Path | None,
             listed = ", ".join(dataset.display_path(p) for p in found_shapes)
             raise DataError(f"several shapes files among the inputs ({listed}); choose one with --shapes")
         shapes = found_shapes[0] if found_shapes else config.default_shapes()
+    started = time.perf_counter()
     report = dataset.load(inner, files)
     smush(inner)  # recorded merges (data/merges.trig) apply before anything is checked
+    log.info("loaded %d quads in %.2fs", len(inner), time.perf_counter() - started)
+    started = time.perf_counter()
     problems = validation.validate(inner, shapes=shapes, graph_files=report.graph_files) if validate else []
+    log.info("checked in %.2fs", time.perf_counter() - started)
     return CheckReport(files, _count(inner, ONTOLOGY + "Claim"), _count(inner, ONTOLOGY + "SourceDocument"), problems)
 
 
@@ -119,11 +126,13 @@ def build(
         try:
             graph, checked, inferred = _checked_in_memory(paths, shapes, validate=validate)
             quads = len(graph)
+            writing = time.perf_counter()
             inner = ox.Store(str(generation))
-            _persist(graph, inner)
+            _persist(iter(graph), inner)
             del graph
             inner.flush()
-            inner.optimize()
+            inner.optimize()  # compacting makes the queries about 1.5x faster
+            log.info("wrote and compacted in %.2fs", time.perf_counter() - writing)
             inner = None  # close the database before it goes live
             store.publish(root, generation)
         except BaseException:
@@ -147,7 +156,10 @@ def _checked_in_memory(
     checked = _load_and_check(graph, paths or config.default_inputs(), shapes, validate=validate)
     if checked.problems:
         raise ValidationError(checked.problems)
-    return graph, checked, inference.materialise(graph)
+    started = time.perf_counter()
+    inferred = inference.materialise(graph)
+    log.info("inferred %d triples in %.2fs", inferred, time.perf_counter() - started)
+    return graph, checked, inferred
 
 
 def _build_remote(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from kg.results import GraphResult, SelectResult
     from kg.store import Store
+    from kg.terms import Term
 
 __all__ = ["cli", "main"]
 
@@ -141,6 +142,36 @@ def _emit_bytes(data: bytes) -> None:
     sys.stdout.flush()
 
 
+MACHINE_FORMATS = ("csv", "tsv", "json", "xml")
+"""The W3C results formats a SELECT or ASK answer can be printed in."""
+
+
+def _results_format(fmt: str):  # -> pyoxigraph.QueryResultsFormat
+    from kg.results import ResultFormat
+
+    return {"csv": ResultFormat.CSV, "tsv": ResultFormat.TSV, "json": ResultFormat.JSON, "xml": ResultFormat.XML}[fmt]
+
+
+class _Stdout:
+    """Standard output for results streamed as they come, remembering the last byte to end the line."""
+
+    def __init__(self) -> None:
+        self.last = b"\n"
+
+    def write(self, data: bytes) -> int:
+        if data:
+            self.last = bytes(data[-1:])
+        return sys.stdout.buffer.write(data)
+
+    def flush(self) -> None:
+        sys.stdout.buffer.flush()
+
+    def close(self) -> None:
+        if self.last != b"\n":
+            sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
+
+
 def _readable_columns(variables: Sequence[str]) -> list[str]:
     """For the table view: a label column stands in for the IRI column it labels (``actor`` + ``actorLabel``)."""
     return [v for v in variables if f"{v}Label" not in variables]
@@ -155,15 +186,12 @@ def _print_select(
     limit: int | None = None,
 ) -> None:
     """Print a SELECT result; the table and Markdown views hide ``hidden`` columns, tables cap the rows."""
-    from kg.results import ResultFormat
-
     total = len(result)
     cap = limit if limit is not None else (TABLE_ROW_CAP if fmt == "table" else None)
     if cap is not None and total > cap:
         result = result.head(cap)
-    machine = {"csv": ResultFormat.CSV, "tsv": ResultFormat.TSV, "json": ResultFormat.JSON, "xml": ResultFormat.XML}
-    if fmt in machine:
-        _emit_bytes(result.serialize(machine[fmt]))
+    if fmt in MACHINE_FORMATS:
+        _emit_bytes(result.serialize(_results_format(fmt)))
         return
     if fmt in GRAPH_FORMATS:
         raise click.UsageError(
@@ -383,31 +411,38 @@ def query(
         kg query --sparql 'SELECT ?who WHERE { ?who kg:captured kge:homs }' --format csv
     """
     from kg import queries as catalog
+    from kg.sparql import query_form
 
     if (query is None) == (sparql is None):
         raise click.UsageError("give a saved query NAME, a .rq FILE, - for stdin, or --sparql TEXT (exactly one)")
     text = sparql if sparql is not None else (sys.stdin.read() if query == "-" else query)
     assert text is not None
     saved = catalog.resolve_text(text)
-    values: dict[str, str] = _parse_params(params)
+    values: dict[str, str | Term] = dict(_parse_params(params))
     store = _open(ctx)
     if as_of is None:
-        result = store.query(text, **values)
+        pass
     elif saved.param("as_of") is not None:
-        result = store.query(text, **values, as_of=as_of)
+        values["as_of"] = as_of
     elif saved.params or saved.name in catalog.catalog():
         raise click.UsageError(f"{saved.name} has no as_of parameter; --as-of works with the queries over claims")
     else:
-        result = _ad_hoc_as_of(store, text, values, as_of)
-    _print_result(result, fmt, hidden=[p.name for p in saved.params], limit=limit)
+        values["as_of"] = _ad_hoc_as_of(store, as_of)
+    if fmt in MACHINE_FORMATS and limit is None and query_form(saved.text) in ("SELECT", "ASK"):
+        # Written as it comes, so a million rows pass through without being held in memory
+        out = _Stdout()
+        store.stream(text, out, format=_results_format(fmt), **values)
+        out.close()
+        return
+    _print_result(store.query(text, **values), fmt, hidden=[p.name for p in saved.params], limit=limit)
 
 
-def _ad_hoc_as_of(store: Store, text: str, values: dict[str, str], as_of: str):
-    """Ad-hoc SPARQL with --as-of: the day is bound to ?as_of as an xsd:date, the rest as entities."""
+def _ad_hoc_as_of(store: Store, as_of: str) -> Term:
+    """Ad-hoc SPARQL with --as-of: the day is bound to ?as_of as an xsd:date (the rest as entities)."""
     from kg.params import typed_value
     from kg.queries import Param
 
-    return store.query(text, **values, as_of=typed_value(store, Param("as_of", "date", False, None, ""), as_of))
+    return typed_value(store, Param("as_of", "date", False, None, ""), as_of)
 
 
 @cli.command("queries")

@@ -174,8 +174,10 @@ def refuse_xml_entities(path: Path) -> None:
 def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
     """Parse every file into ``store``, then attach the verbatim source texts.
 
-    Uses bulk loading: a failure leaves ``store`` partly written, so load into a store you
-    can throw away (the build writes a fresh one and swaps it in only on success).
+    Meant for an in-memory store, where a transactional ``load`` per file is faster than
+    ``bulk_load`` (5.0 s against 6.4 s for 1M quads). A failure leaves ``store`` partly
+    written, so load into a store you can throw away (the build writes a fresh one and swaps
+    it in only on success).
     """
     report = LoadReport(files=list(files))
     annotations = [f for f in files if f.suffix in ANNOTATION_SUFFIXES]
@@ -185,7 +187,7 @@ def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
         if FORMATS[path.suffix] == ox.RdfFormat.RDF_XML:
             refuse_xml_entities(path)
         try:
-            store.bulk_load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+            store.load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
         except SyntaxError as exc:
             raise DataError(_syntax_message(path, exc)) from None
         except (OSError, ValueError) as exc:

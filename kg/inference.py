@@ -10,12 +10,14 @@ evidence for an inferred triple is the claim behind the triple it came from.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 
 from kg import queries, sparql
-from kg.namespaces import INFERRED_GRAPH, ONTOLOGY, RDF
+from kg.namespaces import INFERRED_GRAPH, ONTOLOGY, OWL, RDF
 
 __all__ = ["MAX_ROUNDS", "materialise", "touched_by", "update"]
 
@@ -32,19 +34,24 @@ def materialise(store: ox.Store) -> int:
     """Add every inferable triple to the inferred graph; return how many were added."""
     graph = ox.NamedNode(INFERRED_GRAPH)
     rules = queries.internal_group("inference")
+
+    def apply(rule: queries.SavedQuery) -> set[ox.Triple]:
+        return set(store.query(rule.text, use_default_graph_as_union=True))
+
     total = 0
-    for round_no in range(1, MAX_ROUNDS + 1):
-        new: set[ox.Triple] = set()
-        for name, rule in rules.items():
-            found = set(store.query(rule.text, use_default_graph_as_union=True))
-            log.debug("round %d rule %s: %d triples", round_no, name, len(found))
-            new |= found
-        if not new:
-            break
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
-        total += len(new)
-    else:
-        log.warning("inference stopped after %d rounds with triples still appearing", MAX_ROUNDS)
+    # The rules of a round only read, and Oxigraph lets go of the GIL while it evaluates: run them side by side
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="kg-infer") as pool:
+        for round_no in range(1, MAX_ROUNDS + 1):
+            new: set[ox.Triple] = set()
+            for name, found in zip(rules, pool.map(apply, rules.values()), strict=True):
+                log.debug("round %d rule %s: %d triples", round_no, name, len(found))
+                new |= found
+            if not new:
+                break
+            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
+            total += len(new)
+        else:
+            log.warning("inference stopped after %d rounds with triples still appearing", MAX_ROUNDS)
     return total
 
 
@@ -69,12 +76,13 @@ def update(store: ox.Store, touched: Iterable[Node]) -> tuple[int, int]:
     """Bring the inferred graph up to date after some quads mentioning ``touched`` changed.
 
     Deletion and rederivation: every inferred triple about a touched resource, or about a place
-    or body linked to one through a transitive relation, is deleted; then the rules run again
-    and put back whatever still follows. Only the neighbourhood of the change is deleted, which
-    matters because deleting from an on-disk store costs far more per quad than adding. (The
-    rules themselves run over the whole store: restricted to the touched resources, one bound
-    query per resource, rule and end cost more than a full pass already at 40 resources.)
-    Returns (added, removed).
+    or body linked to one through a transitive relation, is deleted; then the rules run again,
+    over the part of the store that change can reach (see :func:`_reach`) copied into memory,
+    and what they find is written back. Only the neighbourhood of the change is deleted, which
+    matters because deleting from an on-disk store costs far more per quad than adding; and only
+    its neighbourhood is re-inferred, which matters because a full pass over a million quads on
+    disk takes seconds (7 s at 1M, against well under one for the neighbourhood of an article).
+    Returns (re-derived, removed).
     """
     graph = ox.NamedNode(INFERRED_GRAPH)
     # Terms of the ontology (every class and relation a quad names) are not data; ingest never changes them
@@ -91,4 +99,39 @@ def update(store: ox.Store, touched: Iterable[Node]) -> tuple[int, int]:
     stale |= {q for node in affected for q in store.quads_for_pattern(None, None, node, graph)}
     for quad in stale:
         store.remove(quad)
-    return materialise(store), len(stale)
+    part = _reach(store, affected)
+    known = set(part.quads_for_pattern(None, None, None, graph))
+    materialise(part)
+    found = [quad for quad in part.quads_for_pattern(None, None, None, graph) if quad not in known]
+    store.extend(found)
+    return len(found), len(stale)
+
+
+def _reach(store: ox.Store, affected: set[Node]) -> ox.Store:
+    """An in-memory copy of what the inferences about ``affected`` resources follow from.
+
+    That is the ontology (the default graph: the class and property hierarchies, which
+    properties are symmetric, inverse or transitive); every quad about an affected resource, as
+    subject or object (types, relations, a claim's source); and the transitive-relation quads of
+    the resources one such step away from an affected one. Their chains were left closed (they
+    are not affected), so one step more is all the transitive rule needs to rebuild the affected
+    resources' closure. Each rule joins only through the resource it is about (a claim's date
+    through its source, which the claim's quads name), so nothing further is needed; the tests
+    compare the result with a full build's.
+    """
+    part = ox.Store()
+    part.bulk_extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    transitive = {
+        quad.subject
+        for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(OWL + "TransitiveProperty"))
+    }
+    around: set[Node] = set()
+    for node in affected:
+        own = [*store.quads_for_pattern(node, None, None), *store.quads_for_pattern(None, None, node)]
+        part.bulk_extend(own)
+        around |= {q.object if q.subject == node else q.subject for q in own if q.predicate in transitive}  # type: ignore[misc]
+    for node in around - affected:
+        for relation in transitive:
+            part.bulk_extend(store.quads_for_pattern(node, relation, None))  # type: ignore[arg-type]
+            part.bulk_extend(store.quads_for_pattern(None, relation, node))  # type: ignore[arg-type]
+    return part

@@ -26,7 +26,6 @@ The way back: :func:`save_measures` writes computed node measures (PageRank, cor
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -80,11 +79,14 @@ def grade_key(grade: str) -> tuple[str, int]:
 
 
 def frame(store: Store, name: str) -> pd.DataFrame:
-    """A kg-internal SELECT query as a DataFrame of strings, through Oxigraph's CSV writer."""
+    """A kg-internal SELECT query as a DataFrame of strings, through Oxigraph's CSV writer.
+
+    From a remote store pandas reads the CSV straight off the connection.
+    """
     import pandas as pd
 
-    data = store.serialize(queries.internal_query(f"internal/{name}"), {}, ox.QueryResultsFormat.CSV)
-    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    with store.open_results(queries.internal_query(f"internal/{name}"), {}, ox.QueryResultsFormat.CSV) as data:
+        return pd.read_csv(data, dtype=str, keep_default_na=False)
 
 
 def compact_series(series: pd.Series) -> pd.Series:

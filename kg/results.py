@@ -21,9 +21,16 @@ from kg.terms import Term, display, to_python
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["GraphResult", "ResultFormat", "SelectResult"]
+__all__ = ["GraphResult", "ResultFormat", "SelectResult", "tuples"]
 
 ResultFormat = ox.QueryResultsFormat
+
+
+def tuples(solutions: ox.QuerySolutions) -> Iterator[tuple[Term | None, ...]]:
+    """Each solution as a tuple of terms in variable order (None where unbound), one at a time."""
+    names = [variable.value for variable in solutions.variables]
+    for row in solutions:
+        yield tuple(row[name] for name in names)
 
 
 class SelectResult:

@@ -18,19 +18,21 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import io
 import os
 import re
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg import config, params, queries, remote
+from kg import config, params, queries, remote, sparql
 from kg.errors import QueryError, StoreError
 from kg.namespaces import PREFIXES
 from kg.remote import Endpoint
-from kg.results import GraphResult, SelectResult
+from kg.results import GraphResult, SelectResult, tuples
 from kg.terms import Term
 
 __all__ = ["Store", "new_generation", "open_or_build", "open_store", "publish", "rebuild", "revise", "writer_lock"]
@@ -108,7 +110,7 @@ class Store:
         if self.endpoint is not None:
             return self.endpoint.run(saved.text, bindings)
         with _query_errors(saved):
-            result = self._execute(saved.text, bindings)
+            result = self._execute(saved, bindings)
             if isinstance(result, ox.QuerySolutions):
                 return SelectResult.from_solutions(result)
             if isinstance(result, ox.QueryBoolean):
@@ -120,15 +122,72 @@ class Store:
         if self.endpoint is not None:
             return self.endpoint.results(saved.text, dict(substitutions), format)
         with _query_errors(saved):
-            result = self._execute(saved.text, dict(substitutions))
+            result = self._execute(saved, dict(substitutions))
             if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
                 raise QueryError(f"{saved.name}: {format.name} is for SELECT and ASK results, not graphs")
             return result.serialize(format=format)
 
-    def _execute(self, text: str, bindings: Mapping[str, Term]):
+    def stream(self, query: str, /, out: BinaryIO, *, format: ox.QueryResultsFormat, **values: str | Term) -> None:
+        """Write a SELECT or ASK query's results to the binary file ``out`` in a W3C format as they come.
+
+        Memory stays flat however big the answer: the embedded store serialises solution by
+        solution, a remote one is copied off the connection a chunk at a time.
+        """
+        saved = queries.resolve_text(query)
+        bindings = params.bind(self, saved, values)
+        if self.endpoint is not None:
+            self.endpoint.stream(saved.text, bindings, format, out)
+            return
+        with _query_errors(saved):
+            result = self._execute(saved, bindings)
+            if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+                raise QueryError(f"{saved.name}: {format.name} is for SELECT and ASK results, not graphs")
+            result.serialize(out, format=format)
+
+    def iter_rows(self, query: str, /, **values: str | Term) -> Iterator[tuple[Term | None, ...]]:
+        """A SELECT query's solutions one at a time, as tuples in variable order: for answers too big to hold.
+
+        The whole answer is never in memory: the embedded store evaluates lazily, a remote one
+        is parsed off the connection as it arrives.
+
+        >>> store = Store.from_turtle('<http://e/a> <http://e/p> "x" .')
+        >>> [row[0].value for row in store.iter_rows("SELECT ?o WHERE { ?s ?p ?o }")]
+        ['x']
+        """
+        saved = queries.resolve_text(query)
+        bindings = params.bind(self, saved, values)
+        if self.endpoint is not None:
+            with self.endpoint.solutions(saved.text, bindings) as solutions:
+                yield from solutions
+            return
+        with _query_errors(saved):
+            result = self._execute(saved, bindings)
+            if not isinstance(result, ox.QuerySolutions):
+                raise QueryError(f"{saved.name}: not a SELECT query; iter_rows gives the rows of one")
+            yield from tuples(result)
+
+    @contextlib.contextmanager
+    def open_results(
+        self, saved: queries.SavedQuery, substitutions: Mapping[str, Term], format: ox.QueryResultsFormat
+    ) -> Iterator[BinaryIO]:
+        """A SELECT or ASK query's results in a W3C format as a binary file to read (pandas reads CSV from it).
+
+        From a remote store it is the response itself, so a big answer is read once, not held
+        as bytes and then parsed.
+        """
+        if self.endpoint is not None:
+            with self.endpoint.open_results(saved.text, dict(substitutions), format) as response:
+                yield response
+        else:
+            yield io.BytesIO(self.serialize(saved, substitutions, format))
+
+    def _execute(self, saved: queries.SavedQuery, bindings: Mapping[str, Term]):
+        if saved.binding == "values" and bindings:
+            text = sparql.bind_values(saved.text, bindings)
+            return self.inner.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
         substitutions = {ox.Variable(name): term for name, term in bindings.items()}
         return self.inner.query(
-            text, substitutions=substitutions or None, prefixes=PREFIXES, use_default_graph_as_union=True
+            saved.text, substitutions=substitutions or None, prefixes=PREFIXES, use_default_graph_as_union=True
         )
 
 
@@ -145,6 +204,8 @@ def _query_errors(saved: queries.SavedQuery) -> Iterator[None]:
                 f"{saved.name}: parameter {match[1]} must be a variable of the SELECT clause to be bound"
             ) from None
         raise QueryError(f"{saved.name}: {exc}") from None
+    except BrokenPipeError:
+        raise  # the reader of a streamed answer left: not the store's fault
     except OSError as exc:
         raise StoreError(f"reading the store failed: {exc}") from None
 

@@ -46,6 +46,7 @@ def test_every_measurement_has_its_baseline_and_ratio(report: str) -> None:
         "centrality (degree, betweenness, PageRank, eigenvector)",
         "ingest one annotated article (validated, inferred)",
         "`kg --help` cold start",
+        "remote: client peak RSS for it",
     ):
         assert re.fullmatch(r"[\d,.]+x", table[what][4]), (what, table[what])
     projection = next(cells for name, cells in table.items() if name.startswith("projection to NetworkX"))

@@ -224,17 +224,28 @@ def test_the_console_script_reports_a_malformed_file_in_one_line(tmp_path: Path,
     assert after.stdout == "true\n"  # the previous store still answers
 
 
-def test_output_piped_into_head_ends_quietly(built_store: Path) -> None:
+@pytest.mark.parametrize(
+    ("command", "first_line"),
+    [
+        (["export", "--format", "nt", "-o", "-"], b"<https://w3id.org/conflict-kg/"),
+        # streamed as it comes, a row at a time, so the reader can leave in the middle
+        (
+            ["query", "--sparql", "SELECT ?n ?s WHERE { VALUES ?n { 1 2 3 4 5 6 7 8 } ?s ?p ?o }", "--format", "csv"],
+            b"n,s",
+        ),
+    ],
+)
+def test_output_piped_into_head_ends_quietly(built_store: Path, command: list[str], first_line: bytes) -> None:
     kg_script = Path(sys.executable).with_name("kg")
     env = {**os.environ, "KG_STORE": str(built_store)}
     with subprocess.Popen(
-        [str(kg_script), "export", "--format", "nt", "-o", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        [str(kg_script), *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     ) as producer:
         first = producer.stdout.readline()
         producer.stdout.close()  # what `head -1` does
         stderr = producer.stderr.read().decode()
         code = producer.wait()
-    assert first.startswith(b"<https://w3id.org/conflict-kg/")
+    assert first.startswith(first_line)
     assert code == 141 and stderr == ""
 
 

@@ -24,11 +24,11 @@ from urllib.request import url2pathname
 
 import pyoxigraph as ox
 
-from kg import config, inference, queries, remote, sparql, validation
+from kg import config, inference, queries, remote, validation
 from kg.dataset import FORMATS, display_path, event_graph_id, event_kind
 from kg.errors import DataError, StoreError, ValidationError
 from kg.ingest import annotation as annotations
-from kg.namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY, SOURCE
+from kg.namespaces import DCT, GRAPH, INFERRED_GRAPH, ONTOLOGY, OWL, RDF, RDFS, SKOS, SOURCE
 from kg.results import SelectResult
 from kg.store import Store, open_store, rebuild, revise
 
@@ -67,6 +67,20 @@ def local_root(store_path: Path | str | None) -> Path:
     return Path(location)
 
 
+IDENTIFYING = tuple(
+    ox.NamedNode(iri)
+    for iri in (
+        RDF + "type",
+        RDFS + "label",
+        SKOS + "altLabel",
+        OWL + "sameAs",
+        SKOS + "closeMatch",
+        DCT + "title",
+    )
+)
+"""What identifies a resource a new source refers to: its types, names and links."""
+
+
 def _context(store: Store, graph: str, quads: list[ox.Quad]) -> ox.Store:
     """A small store to validate a new source in: the ontology, the new graph, and what it refers to."""
     check = ox.Store()
@@ -75,11 +89,12 @@ def _context(store: Store, graph: str, quads: list[ox.Quad]) -> ox.Store:
     mentioned = {q.object for q in quads if isinstance(q.object, ox.NamedNode)} | {
         q.subject for q in quads if isinstance(q.subject, ox.NamedNode)
     }
-    identifying = queries.internal_query("internal/identifying-triples")
-    text = sparql.bind_column(identifying.text, "entity", sorted(mentioned, key=lambda n: n.value))
-    result = store.run(queries.SavedQuery(identifying.name, "", "", (), text))  # one query for all of them
-    assert isinstance(result, SelectResult)
-    check.extend(ox.Quad(e, p, o, g) for e, p, o, g in result.rows if g.value != graph)  # type: ignore[arg-type,union-attr]
+    # Looked up entity by entity and property: a handful of index lookups each, where one SPARQL query
+    # over all of them scanned every rdf:type triple of the store (0.8 s at 1M quads)
+    skip = {ox.NamedNode(graph), ox.NamedNode(INFERRED_GRAPH), ox.DefaultGraph()}
+    for entity in mentioned:
+        for prop in IDENTIFYING:
+            check.extend(q for q in store.inner.quads_for_pattern(entity, prop, None) if q.graph_name not in skip)
     return check
 
 

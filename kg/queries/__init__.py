@@ -50,7 +50,13 @@ __all__ = [
 
 PARAM_TYPES = frozenset({"entity", "iri", "string", "integer", "date", "grade"})
 
-_HEADER_KEY = re.compile(r"^#\s*(title|description|message):\s*(.+?)\s*$")
+_HEADER_KEY = re.compile(r"^#\s*(title|description|message|binding):\s*(.+?)\s*$")
+
+BINDINGS = ("substitutions", "values")
+"""How the embedded store binds a query's parameters: pyoxigraph's ``substitutions`` (the default),
+or a ``VALUES`` block at the start of the WHERE group (``# binding: values``, as for remote stores).
+Both bind terms, never text. Oxigraph plans some queries far better one way, some the other: the
+query's own header says which, as measured on a million triples (``benchmarks/``)."""
 _HEADER_PARAM = re.compile(
     r"^#\s*param\s+(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)(?:,\s*(?P<req>required|optional|default=(?P<default>[^)]*)))?\)"
     r"\s*:\s*(?P<doc>.+?)\s*$"
@@ -87,6 +93,8 @@ class SavedQuery:
     path: Path | None = None
     message: str = ""
     """For kg's own checks: how to word one result row, with ``{variable}`` placeholders."""
+    binding: str = "substitutions"
+    """How the embedded store binds the parameters: see :data:`BINDINGS`."""
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -121,6 +129,9 @@ def parse(text: str, *, name: str, path: Path | None = None) -> SavedQuery:
             params.append(
                 Param(match["name"], match["type"], match["req"] == "required", match["default"], match["doc"])
             )
+    binding = fields.get("binding", BINDINGS[0])
+    if binding not in BINDINGS:
+        raise QueryError(f"{path or name}: unknown binding {binding!r}; use one of {', '.join(BINDINGS)}")
     return SavedQuery(
         name,
         fields.get("title", name),
@@ -129,6 +140,7 @@ def parse(text: str, *, name: str, path: Path | None = None) -> SavedQuery:
         text,
         path,
         fields.get("message", ""),
+        binding,
     )
 
 
