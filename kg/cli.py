@@ -420,14 +420,10 @@ def query(
     saved = catalog.resolve_text(text)
     values: dict[str, str | Term] = dict(_parse_params(params))
     store = _open(ctx)
-    if as_of is None:
-        pass
-    elif saved.param("as_of") is not None:
-        values["as_of"] = as_of
-    elif saved.params or saved.name in catalog.catalog():
-        raise click.UsageError(f"{saved.name} has no as_of parameter; --as-of works with the queries over claims")
-    else:
-        values["as_of"] = _ad_hoc_as_of(store, as_of)
+    if as_of is not None:
+        if saved.param("as_of") is None and (saved.params or saved.name in catalog.catalog()):
+            raise click.UsageError(f"{saved.name} has no as_of parameter; --as-of works with the queries over claims")
+        values["as_of"] = as_of if saved.param("as_of") is not None else _ad_hoc_as_of(store, as_of)
     if fmt in MACHINE_FORMATS and limit is None and query_form(saved.text) in ("SELECT", "ASK"):
         # Written as it comes, so a million rows pass through without being held in memory
         out = _Stdout()
