@@ -136,10 +136,9 @@ def _print_rows(headers: Sequence[str], rows: Sequence[Sequence[str]], fmt: str,
 
 
 def _emit_bytes(data: bytes) -> None:
-    sys.stdout.buffer.write(data)
-    if not data.endswith(b"\n"):
-        sys.stdout.buffer.write(b"\n")
-    sys.stdout.flush()
+    out = _Stdout()
+    out.write(data)
+    out.close()
 
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "xml")
