@@ -41,6 +41,8 @@ MIX = [
 @dataclass
 class LoadResult:
     requests: int = 0
+    after_during: int = 0
+    """Requests sent after ``during`` returned: each client sends at least one, so the swap is exercised."""
     failures: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
@@ -118,14 +120,23 @@ def run(
     server_pid: int | None = None,
     during: Callable[[], None] | None = None,
 ) -> LoadResult:
-    """Hammer ``url`` with the bound queries from ``clients`` threads for ``seconds``; ``during`` runs mid-way."""
+    """Hammer ``url`` with the bound queries from ``clients`` threads for ``seconds``; ``during`` runs mid-way.
+
+    With ``during`` (a rebuild, say), the clients go on past ``seconds`` until it has returned and
+    each has been answered once more after it, however long it took on this machine.
+    """
     result = LoadResult(rss_before_mb=rss_mb(server_pid) if server_pid else 0.0)
     lock = threading.Lock()
     stop = time.monotonic() + seconds
+    done = threading.Event()
+    if during is None:
+        done.set()
 
     def client(number: int) -> None:
         i = number
-        while time.monotonic() < stop:
+        after = 0
+        while time.monotonic() < stop or not done.is_set() or not after:
+            finished_before = done.is_set()
             name, text, expected = texts[i % len(texts)]
             i += 1
             body = urllib.parse.urlencode({"query": text}).encode()
@@ -138,8 +149,10 @@ def run(
             except (urllib.error.URLError, OSError) as exc:
                 ok, error = False, f"{name}: {exc}"
             elapsed = time.monotonic() - started
+            after += finished_before
             with lock:
                 result.requests += 1
+                result.after_during += finished_before and during is not None
                 result.latencies.append(elapsed)
                 if error:
                     result.failures.append(error)
@@ -151,7 +164,10 @@ def run(
         futures = [pool.submit(client, n) for n in range(clients)]
         if during:
             time.sleep(seconds / 2)
-            during()
+            try:
+                during()
+            finally:
+                done.set()
         for future in futures:
             future.result()
     result.seconds = time.monotonic() - started

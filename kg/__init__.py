@@ -9,12 +9,11 @@ source text, the source document, the claimant, the date and a reliability grade
     store.query("allies", actor="Assad").to_dataframe()
 """
 
-from kg.build import BuildReport, CheckReport, build, check
-from kg.errors import DataError, KGError, ParameterError, QueryError, StoreError, ValidationError
+from kg.build import BuildReport, CheckReport, build, check, open_or_build
+from kg.errors import DataError, KGError, ParameterError, Problem, QueryError, StoreError, ValidationError
 from kg.results import GraphResult, ResultFormat, SelectResult
 from kg.stats import Stats, stats
-from kg.store import Store, open_or_build, open_store
-from kg.validation import Problem
+from kg.store import Store, open_store
 
 __all__ = [
     "BuildReport",

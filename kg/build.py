@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import config, dataset, inference, queries, remote, store, validation
-from kg.errors import DataError, ValidationError
+from kg import config, dataset, inference, phases, queries, remote, store, validation
+from kg.errors import DataError, Problem, StoreError, ValidationError
 from kg.namespaces import ONTOLOGY
-from kg.validation import Problem
 
-__all__ = ["BuildReport", "CheckReport", "build", "check"]
+__all__ = ["BuildReport", "CheckReport", "build", "check", "open_or_build"]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +65,7 @@ def _persist(quads: Iterator[ox.Quad], target: ox.Store) -> None:
     """
     while batch := list(itertools.islice(quads, PERSIST_BATCH)):
         target.bulk_extend(batch)
+        phases.reached("build:writing")
 
 
 def _count(inner: ox.Store, cls: str) -> int:
@@ -85,13 +85,14 @@ def _load_and_check(inner: ox.Store, paths: Sequence[Path], shapes: Path | None,
     files, found_shapes = dataset.split_shapes(dataset.find_files(paths))
     if shapes is None:
         if len(found_shapes) > 1:
-            listed = ", ".join(dataset.display_path(p) for p in found_shapes)
+            listed = ", ".join(config.display_path(p) for p in found_shapes)
             raise DataError(f"several shapes files among the inputs ({listed}); choose one with --shapes")
         shapes = found_shapes[0] if found_shapes else config.default_shapes()
     started = time.perf_counter()
     report = dataset.load(inner, files)
     smush(inner)  # recorded merges (data/merges.trig) apply before anything is checked
     log.info("loaded %d quads in %.2fs", len(inner), time.perf_counter() - started)
+    phases.reached("build:loaded")
     started = time.perf_counter()
     problems = validation.validate(inner, shapes=shapes, graph_files=report.graph_files) if validate else []
     log.info("checked in %.2fs", time.perf_counter() - started)
@@ -134,6 +135,7 @@ def build(
             inner.optimize()  # compacting makes the queries about 1.5x faster
             log.info("wrote and compacted in %.2fs", time.perf_counter() - writing)
             inner = None  # close the database before it goes live
+            phases.reached("build:written")
             store.publish(root, generation)
         except BaseException:
             inner = None
@@ -156,6 +158,7 @@ def _checked_in_memory(
     checked = _load_and_check(graph, paths or config.default_inputs(), shapes, validate=validate)
     if checked.problems:
         raise ValidationError(checked.problems)
+    phases.reached("build:checked")
     started = time.perf_counter()
     inferred = inference.materialise(graph)
     log.info("inferred %d triples in %.2fs", inferred, time.perf_counter() - started)
@@ -170,3 +173,17 @@ def _build_remote(
     remote.Endpoint.parse(location).replace_all(quads)
     seconds = time.perf_counter() - started
     return BuildReport(location, checked.files, len(quads), inferred, checked.claims, checked.sources, seconds)
+
+
+def open_or_build(path: Path | str | None = None) -> store.Store:
+    """Open the store, building it from the project's data first if there is none yet.
+
+    For notebooks and scripts that should run from a fresh checkout: ``$KG_STORE`` (or
+    ``path``) when given, else the project's ``.kg/``. It lives with the build, which it
+    calls, so the store layer never reaches up to the build.
+    """
+    try:
+        return store.open_store(path)
+    except StoreError:
+        build(store_path=path)
+        return store.open_store(path)

@@ -553,7 +553,7 @@ def ingest(ctx: click.Context, text: Path, annotation: Path, data_dir: Path | No
     Example:
         kg ingest report.txt report.yaml
     """
-    from kg.dataset import display_path
+    from kg.config import display_path
     from kg.ingest.apply import ingest as run_ingest
 
     report = run_ingest(text, annotation, store_path=_store_option_path(ctx), data_dir=data_dir)
@@ -579,7 +579,7 @@ def drop(ctx: click.Context, source: str, data_dir: Path | None) -> None:
     Example:
         kg drop second-report
     """
-    from kg.dataset import display_path
+    from kg.config import display_path
     from kg.ingest.apply import drop as run_drop
 
     report = run_drop(source, store_path=_store_option_path(ctx), data_dir=data_dir)
@@ -731,7 +731,7 @@ def import_(ctx: click.Context, kind: str, path: Path, data_dir: Path | None, sk
         kg import acled syria-2024.csv
         kg import gdelt 20241208.export.CSV
     """
-    from kg.dataset import display_path
+    from kg.config import display_path
     from kg.ingest.apply import import_events
 
     report = import_events(
@@ -769,7 +769,7 @@ def synth(triples: int | None, relations: int | None, seed: int, output: Path) -
         kg --store /tmp/synth-1m.kg build ontology /tmp/synth-1m
     """
     from kg import synth as generator
-    from kg.dataset import display_path
+    from kg.config import display_path
     from kg.errors import ParameterError
 
     if (triples is None) == (relations is None):
@@ -790,7 +790,7 @@ def annotation_schema() -> None:
     Example:
         kg annotation-schema > annotation.schema.json
     """
-    from kg.ingest.annotation import Annotation
+    from kg.formats.annotation import Annotation
 
     click.echo(json.dumps(Annotation.model_json_schema(), indent=2))
 

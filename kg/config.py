@@ -10,7 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["default_inputs", "default_shapes", "default_store", "default_store_location", "project_root"]
+__all__ = [
+    "default_inputs",
+    "default_shapes",
+    "default_store",
+    "default_store_location",
+    "display_path",
+    "project_root",
+]
 
 STORE_ENV = "KG_STORE"
 
@@ -44,3 +51,11 @@ def default_inputs() -> list[Path]:
 def default_shapes() -> Path:
     """The SHACL shapes every build and validation checks against."""
     return project_root() / "ontology" / "shapes.ttl"
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

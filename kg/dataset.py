@@ -19,7 +19,9 @@ from urllib.parse import unquote, urlparse
 import pyoxigraph as ox
 
 from kg import queries
+from kg.config import display_path
 from kg.errors import DataError
+from kg.formats.events import event_graph_id, event_kind
 from kg.namespaces import ONTOLOGY, compact
 
 __all__ = [
@@ -28,7 +30,6 @@ __all__ = [
     "SHAPES_SUFFIX",
     "LoadReport",
     "attach_texts",
-    "display_path",
     "find_files",
     "load",
     "split_shapes",
@@ -47,25 +48,7 @@ FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
-"""Annotation files (see :mod:`kg.ingest.annotation`): read after the RDF, so they can name its entities."""
-
-EVENT_SUFFIXES = {".acled.csv": "acled", ".gdelt.tsv": "gdelt"}
-"""Event dataset files, by how their names end; each becomes one named graph of records."""
-
-
-def event_kind(path: Path) -> str | None:
-    """``acled`` or ``gdelt`` for an event dataset file, else None."""
-    return next((kind for suffix, kind in EVENT_SUFFIXES.items() if path.name.lower().endswith(suffix)), None)
-
-
-def event_graph_id(path: Path) -> str:
-    """The graph id of an event file: ``acled-syria-2024`` for ``syria-2024.acled.csv``."""
-    from kg.ingest.records import slug
-
-    kind = event_kind(path)
-    stem = path.name[: -len(next(s for s, k in EVENT_SUFFIXES.items() if k == kind))]
-    return f"{kind}-{slug(stem)}"
-
+"""Annotation files (see :mod:`kg.formats.annotation`): read after the RDF, so they can name its entities."""
 
 SHAPES_SUFFIX = "shapes.ttl"
 """Files named like this hold SHACL shapes: they are checked against, never loaded as data."""
@@ -81,14 +64,6 @@ class LoadReport:
     files: list[Path] = field(default_factory=list)
     graph_files: dict[str, Path] = field(default_factory=dict)
     texts: int = 0
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
@@ -205,7 +180,7 @@ def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
 
 
 def _load_events(store: ox.Store, path: Path, report: LoadReport) -> None:
-    from kg.ingest.events import read_events
+    from kg.formats.events import read_events
     from kg.namespaces import GRAPH
     from kg.store import Store
 
@@ -216,7 +191,7 @@ def _load_events(store: ox.Store, path: Path, report: LoadReport) -> None:
 
 
 def _load_annotation(store: ox.Store, path: Path, report: LoadReport) -> None:
-    from kg.ingest.annotation import convert
+    from kg.formats.annotation import convert
     from kg.namespaces import GRAPH
     from kg.store import Store
 

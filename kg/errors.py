@@ -14,12 +14,26 @@ stderr and a non-zero exit, and nothing else reaches the user as a traceback::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from kg.validation import Problem
+__all__ = ["DataError", "KGError", "ParameterError", "Problem", "QueryError", "StoreError", "ValidationError"]
 
-__all__ = ["DataError", "KGError", "ParameterError", "QueryError", "StoreError", "ValidationError"]
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data, worded for the person who has to fix it.
+
+    Defined here, beside the error that carries a list of them, so that both the checks
+    (:mod:`kg.validation`) and everything that reports them can import it from the ground floor.
+    """
+
+    where: str
+    focus: str
+    message: str
+    check: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.focus}: {self.message}"
 
 
 class KGError(Exception):

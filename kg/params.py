@@ -13,19 +13,15 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import queries
 from kg.errors import ParameterError
-from kg.namespaces import WD, XSD, compact, expand
-from kg.queries import Param, SavedQuery
+from kg.namespaces import PREFIXES, WD, XSD, compact, expand
+from kg.queries import Param, Runner, SavedQuery
 from kg.results import SelectResult
 from kg.terms import Term
-
-if TYPE_CHECKING:
-    from kg.store import Store
 
 __all__ = ["bind", "resolve_entity", "typed_value"]
 
@@ -34,14 +30,26 @@ _QID = re.compile(r"^(?:wd:)?(Q[1-9]\d*)$")
 _IRI = re.compile(r"^<?([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+)>?$")
 
 
-def _rows(store: Store, query: str, **bindings: Term) -> list[dict[str, Term | None]]:
+def _run(store: Runner | ox.Store, query: str, bindings: Mapping[str, Term]) -> SelectResult | bool:
+    """A kg-internal query run on a store, or straight on a pyoxigraph store (as the build's in-memory one)."""
+    saved = queries.internal_query(query)
+    if not isinstance(store, ox.Store):
+        return store.run(saved, bindings)
+    substitutions = {ox.Variable(name): term for name, term in bindings.items()}
+    result = store.query(
+        saved.text, substitutions=substitutions or None, prefixes=PREFIXES, use_default_graph_as_union=True
+    )
+    return SelectResult.from_solutions(result) if isinstance(result, ox.QuerySolutions) else bool(result)
+
+
+def _rows(store: Runner | ox.Store, query: str, **bindings: Term) -> list[dict[str, Term | None]]:
     """A kg-internal SELECT query's solutions as dicts of terms."""
-    result = store.run(queries.internal_query(query), bindings)
+    result = _run(store, query, bindings)
     assert isinstance(result, SelectResult)
     return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
 
 
-def _suggestions(store: Store, reference: str) -> str:
+def _suggestions(store: Runner | ox.Store, reference: str) -> str:
     names: dict[str, set[str]] = {}
     for row in _rows(store, "internal/entity-names"):
         label = (row["label"] or row["name"]).value  # type: ignore[union-attr]
@@ -51,22 +59,18 @@ def _suggestions(store: Store, reference: str) -> str:
     return f"; did you mean: {', '.join(found)}?" if found else ""
 
 
-def _known_iri(store: Store, iri: str, reference: str) -> ox.NamedNode:
+def _known_iri(store: Runner | ox.Store, iri: str, reference: str) -> ox.NamedNode:
     try:
         node = ox.NamedNode(iri)
     except ValueError as exc:
         raise ParameterError(f"{reference!r} is not a valid IRI: {exc}") from None
-    if not store.run(queries.internal_query("internal/term-exists"), {"iri": node}):
+    if not _run(store, "internal/term-exists", {"iri": node}):
         raise ParameterError(f"{reference!r} is not in the store")
     return node
 
 
-def resolve_entity(store: Store | ox.Store, reference: str) -> ox.NamedNode:
+def resolve_entity(store: Runner | ox.Store, reference: str) -> ox.NamedNode:
     """The one entity that ``reference`` names; a clear error when none or several match."""
-    if isinstance(store, ox.Store):
-        from kg.store import Store
-
-        store = Store(store)
     reference = reference.strip()
     if not reference:
         raise ParameterError("an empty name names no entity")
@@ -93,7 +97,7 @@ def resolve_entity(store: Store | ox.Store, reference: str) -> ox.NamedNode:
     raise ParameterError(f"no entity is called {reference!r}{_suggestions(store, reference)}")
 
 
-def typed_value(store: Store, param: Param, value: str | Term) -> Term:
+def typed_value(store: Runner, param: Param, value: str | Term) -> Term:
     """``value`` as the RDF term ``param`` expects; RDF terms pass through unchanged."""
     if not isinstance(value, str):
         return value
@@ -121,7 +125,7 @@ def typed_value(store: Store, param: Param, value: str | Term) -> Term:
         raise ParameterError(f"parameter {param.name}: {value!r} is not a valid {param.type}; {hint}") from None
 
 
-def bind(store: Store, query: SavedQuery, values: Mapping[str, str | Term]) -> dict[str, Term]:
+def bind(store: Runner, query: SavedQuery, values: Mapping[str, str | Term]) -> dict[str, Term]:
     """Bindings (variable name to term) for ``query`` from ``values``, with defaults applied and required ones checked.
 
     A query without declared parameters (ad-hoc SPARQL) binds each value as given, reading a

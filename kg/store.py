@@ -28,14 +28,14 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg import config, params, queries, remote, sparql
+from kg import config, params, phases, queries, remote, sparql
 from kg.errors import QueryError, StoreError
 from kg.namespaces import PREFIXES
 from kg.remote import Endpoint
 from kg.results import GraphResult, SelectResult, tuples
 from kg.terms import Term
 
-__all__ = ["Store", "new_generation", "open_or_build", "open_store", "publish", "rebuild", "revise", "writer_lock"]
+__all__ = ["Store", "new_generation", "open_store", "publish", "rebuild", "revise", "writer_lock"]
 
 LIVE = "live"
 GENERATIONS = "generations"
@@ -247,21 +247,6 @@ def open_store(path: Path | str | None = None) -> Store:
     return Store(inner, path=root)
 
 
-def open_or_build(path: Path | str | None = None) -> Store:
-    """Open the store, building it from the project's data first if there is none yet.
-
-    For notebooks and scripts that should run from a fresh checkout: ``$KG_STORE`` (or
-    ``path``) when given, else the project's ``.kg/``.
-    """
-    try:
-        return open_store(path)
-    except StoreError:
-        from kg.build import build
-
-        build(store_path=path)
-        return open_store(path)
-
-
 @contextlib.contextmanager
 def writer_lock(root: Path) -> Iterator[None]:
     """Hold the store's writer lock, or fail at once with "store is busy" if another process has it."""
@@ -312,9 +297,11 @@ def revise(path: Path | str | None = None) -> Iterator[ox.Store]:
         try:
             ox.Store.read_only(str(live)).backup(str(target))
             inner = ox.Store(str(target))
+            phases.reached("store:copied")
             yield inner
             inner.flush()
             inner = None  # close the database before it goes live
+            phases.reached("store:revised")
             publish(root, target)
         except BaseException:
             inner = None
@@ -343,9 +330,11 @@ def rebuild(path: Path | str | None = None, *, leave_out: set[ox.NamedNode]) -> 
             for graph in source.named_graphs():
                 if graph not in leave_out:
                     inner.bulk_load(source.dump(format=triples, from_graph=graph), format=triples, to_graph=graph)
+            phases.reached("store:copied")
             yield inner
             inner.flush()
             inner = None
+            phases.reached("store:revised")
             publish(root, target)
         except BaseException:
             inner = None

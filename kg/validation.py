@@ -15,14 +15,13 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import queries
-from kg.dataset import display_path
-from kg.errors import DataError
+from kg.config import display_path
+from kg.errors import DataError, Problem
 from kg.namespaces import OA, SH
 from kg.terms import display, shorten
 
@@ -35,19 +34,6 @@ _FOCUS_GRAPH = """SELECT ?focus ?graph WHERE {
   GRAPH ?graph { ?focus ?p ?o }
   BIND(EXISTS { GRAPH ?graph { ?focus a ?type } } AS ?declares)
 } ORDER BY DESC(?declares) LIMIT 1"""
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the data, worded for the person who has to fix it."""
-
-    where: str
-    focus: str
-    message: str
-    check: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.focus}: {self.message}"
 
 
 def _where(graph: ox.NamedNode | None, graph_files: Mapping[str, Path]) -> str:

@@ -93,10 +93,11 @@ def test_a_second_writer_is_told_the_store_is_busy(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from kg.store import writer_lock\n"
-            "with writer_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(30)",
+            "import sys; from pathlib import Path; from kg.store import writer_lock\n"
+            "with writer_lock(Path(sys.argv[1])):\n    print('locked', flush=True); sys.stdin.read()",
             str(root),
         ],
+        stdin=subprocess.PIPE,  # it holds the lock until told to let go (its stdin closes)
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -105,9 +106,9 @@ def test_a_second_writer_is_told_the_store_is_busy(tmp_path: Path) -> None:
         with pytest.raises(kg.StoreError, match=rf"busy: another kg process \(pid {holder.pid}\)"):
             kg.build(store_path=root)
     finally:
-        holder.kill()
+        assert holder.stdin is not None and holder.stdout is not None
+        holder.stdin.close()  # lets go of the lock and ends
         holder.wait()
-        assert holder.stdout is not None
         holder.stdout.close()
 
 

@@ -1,4 +1,12 @@
-"""Killed mid-write, the store is always the old one or the new one, opens cleanly and answers."""
+"""Killed mid-write, the store is always the old one or the new one, opens cleanly and answers.
+
+Each kill happens at a named phase of the write (:mod:`kg.phases`): the process is started with
+``KG_STOP_AT=<phase>``, stops itself there, the test sees it stopped and kills it. So every
+phase is hit on every run, on a fast machine as on a loaded one, and each test checks that its
+kills really happened. A few more kills at random fractions of a build's or an ingest's own
+measured duration cover the moments between the phases; those may find the process finished,
+and the invariants are checked either way.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +16,23 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 import kg
-from kg import synth
+from kg import phases, synth
 from tests.helpers import ROOT
 
 KG = str(Path(sys.executable).with_name("kg"))
+TEXT, ANNOTATION = ROOT / "tests" / "data" / "second-report.txt", ROOT / "tests" / "data" / "second-report.yaml"
+DEADLINE = 600.0
+"""Seconds a write may take to reach its phase: generous, for a loaded machine; never reached when well."""
+
+BUILD_PHASES = [p for p in phases.PHASES if p.startswith("build:")]
+INGEST_PHASES = [p for p in phases.PHASES if p.startswith(("ingest:", "store:"))]
 
 
 def answers(store: Path) -> int:
@@ -29,53 +44,108 @@ def answers(store: Path) -> int:
     return len(result)
 
 
-def kill_after(command: list[str], seconds: float, env: dict[str, str]) -> int | None:
+def stop_and_kill(command: list[str], phase: str, env: dict[str, str]) -> None:
+    """Run ``command`` until it stops itself at ``phase``, then SIGKILL it there; fail if it never gets there."""
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would block the process
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=errors, env={**env, phases.STOP_AT: phase}
+        )
+        deadline = time.monotonic() + DEADLINE
+        try:
+            while True:
+                pid, status = os.waitpid(process.pid, os.WUNTRACED | os.WNOHANG)
+                if pid and os.WIFSTOPPED(status):
+                    break
+                if pid:  # it ended without stopping: the phase was never reached
+                    process.returncode = os.waitstatus_to_exitcode(status)
+                    errors.seek(0)
+                    said = errors.read().decode(errors="replace")
+                    pytest.fail(f"kg {command[1]} ended ({process.returncode}) before phase {phase}: {said}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"kg {command[1]} did not reach phase {phase} in {DEADLINE:.0f} s")
+                time.sleep(0.01)
+            process.send_signal(signal.SIGKILL)
+            assert process.wait() == -signal.SIGKILL
+        finally:
+            if process.returncode is None:
+                process.kill()
+                process.wait()
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    """How long ``command`` takes here, now: the scale of the random kills that follow."""
+    started = time.monotonic()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+    return time.monotonic() - started
+
+
+def kill_after(command: list[str], seconds: float, env: dict[str, str]) -> int:
+    """Start ``command``, SIGKILL it after ``seconds`` unless it has ended; its exit code."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    time.sleep(seconds)
-    if process.poll() is None:
-        process.send_signal(signal.SIGKILL)
-    return process.wait()
+    try:
+        return process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()
 
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
-    """The seed plus synthetic sources, so a build takes long enough to be killed in the middle."""
+    """The seed plus synthetic sources, so the new generation is written in more than a moment."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     synth.generate(data / "synthetic", relations=3000, seed=1)
     store = tmp_path / "store"
     kg.build([ROOT / "ontology", data], store_path=store)
-    return data, store, {**os.environ, "KG_STORE": str(store)}
+    env = {k: v for k, v in os.environ.items() if k != phases.STOP_AT}
+    return data, store, {**env, "KG_STORE": str(store)}
 
 
-def test_builds_killed_at_random_moments(workspace: tuple[Path, Path, dict[str, str]]) -> None:
+def test_every_phase_is_stopped_at_by_one_crash_test() -> None:
+    assert sorted(BUILD_PHASES + INGEST_PHASES) == sorted(phases.PHASES)
+
+
+def test_builds_killed_at_every_phase(workspace: tuple[Path, Path, dict[str, str]]) -> None:
     data, store, env = workspace
+    command = [KG, "build", str(ROOT / "ontology"), str(data)]
     before = answers(store)
+    live = (store / "live").read_text()
+    for phase in BUILD_PHASES:
+        stop_and_kill(command, phase, env)
+        assert (store / "live").read_text() == live, phase  # still the old generation
+        assert answers(store) == before, phase
+    assert len(list((store / "generations").iterdir())) > 2  # the killed builds left their generations behind
     rng = random.Random(20241208)
-    killed = 0
-    for _ in range(6):
-        code = kill_after([KG, "build", str(ROOT / "ontology"), str(data)], rng.uniform(0.2, 2.5), env)
-        killed += code == -signal.SIGKILL
+    duration = timed(command, env)
+    for _ in range(3):
+        assert kill_after(command, rng.uniform(0.05, 0.95) * duration, env) in (0, -signal.SIGKILL)
         assert answers(store) == before
-    assert killed >= 3  # most attempts really were cut short
     assert kg.build([ROOT / "ontology", data], store_path=store).sources == before  # the lock was released
     assert len(list((store / "generations").iterdir())) <= 2  # leftovers are cleared by the next build
 
 
-def test_ingests_killed_at_random_moments(workspace: tuple[Path, Path, dict[str, str]]) -> None:
+def test_ingests_killed_at_every_phase(workspace: tuple[Path, Path, dict[str, str]]) -> None:
     data, store, env = workspace
-    text, annotation = ROOT / "tests" / "data" / "second-report.txt", ROOT / "tests" / "data" / "second-report.yaml"
+    command = [KG, "ingest", str(TEXT), str(ANNOTATION), "--data", str(data)]
+    yaml, text = data / "second-report.yaml", data / "second-report.txt"  # source.text: beside it
     before = answers(store)
+    for phase in INGEST_PHASES:
+        kg.build([ROOT / "ontology", data], store_path=store)  # back to the store without the report
+        assert answers(store) == before
+        stop_and_kill(command, phase, env)
+        swapped = phase in ("ingest:swapped", "ingest:renamed-one")
+        assert answers(store) == before + swapped, phase  # without the new report, or with all of it: never half
+        assert yaml.exists() is False, phase  # the annotation lands last, after the store has the source
+        assert text.exists() is (phase == "ingest:renamed-one"), phase
+        assert kg.build([ROOT / "ontology", data], store_path=store).sources == before  # staged files are not read
     rng = random.Random(7)
-    outcomes = set()
-    for _ in range(5):
-        code = kill_after([KG, "ingest", str(text), str(annotation), "--data", str(data)], rng.uniform(0.3, 3.0), env)
-        outcomes.add(code)
-        count = answers(store)
-        assert count in (before, before + 1)  # without the new report, or with all of it: never half
-        saved = (data / "second-report.yaml").exists()
-        assert saved <= (count == before + 1)  # the files land only after the store has the source
-    assert -signal.SIGKILL in outcomes
-    # staged files of killed runs are hidden leftovers that builds do not read
+    duration = timed(command, env)  # a whole ingest; from here on the report is in the store and the data folder
+    after = answers(store)
+    assert after == before + 1 and yaml.exists()
+    for _ in range(3):
+        assert kill_after(command, rng.uniform(0.05, 0.95) * duration, env) in (0, -signal.SIGKILL)
+        assert answers(store) == after  # re-ingesting the same report replaces it: old or new, the same count
     rebuilt = kg.build([ROOT / "ontology", data], store_path=store)
-    assert rebuilt.sources == before + (data / "second-report.yaml").exists()
+    assert rebuilt.sources == after
+    leftovers = [p.name for p in data.rglob(".*.tmp")]
+    assert all(name.startswith(".second-report.") for name in leftovers)  # hidden, and builds skip them

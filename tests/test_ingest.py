@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import kg
 from kg.cli import cli
-from kg.ingest import annotation as annotations
+from kg.formats import annotation as annotations
 from kg.ingest.apply import drop, ingest
 from kg.project import to_networkx
 from tests.helpers import ROOT

@@ -6,7 +6,6 @@ import csv
 import io
 import shutil
 import socket
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -35,7 +34,7 @@ def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None 
 def served(tmp_path_factory: pytest.TempPathFactory, built_store: Path):
     store = tmp_path_factory.mktemp("served") / "store"
     shutil.copytree(built_store, store)
-    with kg_serve(store, "--timeout", "2") as url:
+    with kg_serve(store, "--timeout", "120") as url:  # generous: no answer here should be cut on a loaded machine
         yield url, store
 
 
@@ -128,15 +127,17 @@ def test_malformed_query_gets_the_parser_message(served) -> None:
     assert status == 400 and body.startswith("malformed query: error at 1:25")
 
 
-def test_a_slow_query_is_cut_at_the_limit(served) -> None:
-    url, _ = served
+def test_a_slow_query_is_cut_at_the_limit(built_store: Path) -> None:
+    """A query that would run for years (a 4-way cross product of the seed) answers 503 at the limit.
+
+    ``http`` gives up after 30 s, so an endpoint that did not cut the query fails the test
+    rather than hanging it; how fast the cut comes is not asserted (that is the machine's speed).
+    """
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-    started = time.monotonic()
-    status, _, body = http(url + "?" + urllib.parse.urlencode({"query": slow}))
-    elapsed = time.monotonic() - started
-    assert status == 503 and "2 s limit" in body
-    assert elapsed < 10
-    assert http(url + "?" + urllib.parse.urlencode({"query": "ASK {}"}))[0] == 200  # the pool recovered
+    with kg_serve(built_store, "--timeout", "1") as url:
+        status, _, body = http(url + "?" + urllib.parse.urlencode({"query": slow}))
+        assert status == 503 and "1 s limit" in body
+        assert http(url + "?" + urllib.parse.urlencode({"query": "ASK {}"}))[0] == 200  # the pool recovered
 
 
 def test_unacceptable_format_and_oversized_body(served) -> None:
@@ -205,7 +206,7 @@ def test_load_with_a_rebuild_swapped_in(built_store: Path, tmp_path: Path) -> No
             server_pid=pid,
             during=lambda: kg.build([ROOT / "ontology", ROOT / "data"], store_path=store),
         )
-    assert result.requests > len(texts)
+    assert result.after_during >= 8  # every client was answered by the rebuilt store too
     assert result.failures == [] and result.wrong == []
 
 

@@ -1,0 +1,1 @@
+"""Operations that take new material into the store: ingest and drop a source, import events, draft extraction."""

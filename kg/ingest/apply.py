@@ -24,10 +24,12 @@ from urllib.request import url2pathname
 
 import pyoxigraph as ox
 
-from kg import config, inference, queries, remote, validation
-from kg.dataset import FORMATS, display_path, event_graph_id, event_kind
+from kg import config, inference, phases, queries, remote, validation
+from kg.config import display_path
+from kg.dataset import FORMATS
 from kg.errors import DataError, StoreError, ValidationError
-from kg.ingest import annotation as annotations
+from kg.formats import annotation as annotations
+from kg.formats.events import EVENT_SUFFIXES, event_graph_id, event_kind, read_events
 from kg.namespaces import DCT, GRAPH, INFERRED_GRAPH, ONTOLOGY, OWL, RDF, RDFS, SKOS, SOURCE
 from kg.results import SelectResult
 from kg.store import Store, open_store, rebuild, revise
@@ -173,6 +175,7 @@ def ingest(
     problems = validation.validate(check, shapes=config.default_shapes(), graph_files={graph: annotation_path})
     if problems:
         raise ValidationError(problems)
+    phases.reached("ingest:checked")
     replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(graph)))
     text_target = _inside(data, annotation.source.text or f"sources/{source_id}.txt")
     yaml_target = data / f"{source_id}{annotation_path.suffix}"
@@ -181,13 +184,17 @@ def ingest(
         (_staged(yaml_target, annotation_path.read_bytes()), yaml_target),
     ]
     try:
+        phases.reached("ingest:staged")
         saved_quads = _retarget_text(quads, text_target)
         count = replace_graph(root, graph, saved_quads)
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         raise
-    for temporary, target in staged:
+    phases.reached("ingest:swapped")
+    for number, (temporary, target) in enumerate(staged):
+        if number:
+            phases.reached("ingest:renamed-one")
         os.replace(temporary, target)
     claims = sum(1 for q in quads if q.object == ox.NamedNode(ONTOLOGY + "Claim"))
     return IngestReport(source_id, claims, count, replaced, [yaml_target, text_target], time.perf_counter() - started)
@@ -266,9 +273,6 @@ def import_events(
     Re-importing a file of the same name replaces its graph. ``validate=False`` skips the
     shapes and evidence checks, for large files from a trusted export.
     """
-    from kg.dataset import EVENT_SUFFIXES
-    from kg.ingest.events import read_events
-
     started = time.perf_counter()
     root = local_root(store_path)
     data = data_dir or config.project_root() / "data"

@@ -27,16 +27,20 @@ Queries in sub-folders (``checks/``, ``inference/``,
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, Protocol
 
 from kg.errors import QueryError
+from kg.terms import Term
 
 __all__ = [
     "PARAM_TYPES",
     "Param",
+    "Runner",
     "SavedQuery",
     "catalog",
     "get",
@@ -98,6 +102,18 @@ class SavedQuery:
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+
+class Runner(Protocol):
+    """What runs a bound saved query: :class:`kg.store.Store`, embedded or remote.
+
+    The layers below the store (parameter binding, the file-format readers) take a ``Runner``
+    instead of importing the store, so the package's imports point one way only.
+    """
+
+    def run(self, saved: SavedQuery, substitutions: Mapping[str, Term] | None = None) -> Any:
+        """A SELECT result, a graph result or a bool, as :meth:`kg.store.Store.run` returns."""
+        ...
 
 
 def parse(text: str, *, name: str, path: Path | None = None) -> SavedQuery:

@@ -4,27 +4,39 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import queries
 from kg.errors import DataError
-from kg.ingest import acled, gdelt
-from kg.ingest.records import GraphWriter
+from kg.formats import acled, gdelt
+from kg.formats.records import GraphWriter, slug
 from kg.namespaces import GRAPH
+from kg.queries import Runner
 from kg.results import SelectResult
 
-if TYPE_CHECKING:
-    from kg.store import Store
+__all__ = ["DATASETS", "EVENT_SUFFIXES", "event_graph_id", "event_kind", "read_events"]
 
-__all__ = ["DATASETS", "read_events"]
+EVENT_SUFFIXES = {".acled.csv": "acled", ".gdelt.tsv": "gdelt"}
+"""Event dataset files, by how their names end; each becomes one named graph of records."""
 
 DATASETS = {"acled": (acled.read, "ACLED"), "gdelt": (gdelt.read, "GDELT")}
 """Each dataset's reader and the claimant name its records are attributed to."""
 
 
-def read_events(store: Store, path: Path, kind: str, graph_id: str) -> tuple[list[ox.Quad], int]:
+def event_kind(path: Path) -> str | None:
+    """``acled`` or ``gdelt`` for an event dataset file, else None."""
+    return next((kind for suffix, kind in EVENT_SUFFIXES.items() if path.name.lower().endswith(suffix)), None)
+
+
+def event_graph_id(path: Path) -> str:
+    """The graph id of an event file: ``acled-syria-2024`` for ``syria-2024.acled.csv``."""
+    kind = event_kind(path)
+    stem = path.name[: -len(next(s for s, k in EVENT_SUFFIXES.items() if k == kind))]
+    return f"{kind}-{slug(stem)}"
+
+
+def read_events(store: Runner, path: Path, kind: str, graph_id: str) -> tuple[list[ox.Quad], int]:
     """The quads of one event file and how many claims they hold; names resolve against ``store``.
 
     A dataset names thousands of actors and places, so names are looked up in one index read

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import DataError
-from kg.ingest.records import Actor, Location, Record, Relation
+from kg.formats.records import Actor, Location, Record, Relation
 
 __all__ = ["COLUMNS", "REQUIRED", "read"]
 

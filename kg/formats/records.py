@@ -7,7 +7,7 @@ whose quote is a span of that row (ACLED's notes, GDELT's event code) with its o
 dataset itself is the claimant, and the row's identifier and its date keep it traceable.
 All rows of one file form one named graph, so an import is replaced or dropped whole.
 
-The readers in :mod:`kg.ingest.acled` and :mod:`kg.ingest.gdelt` turn rows into
+The readers in :mod:`kg.formats.acled` and :mod:`kg.formats.gdelt` turn rows into
 :class:`Record` objects; :class:`GraphWriter` turns records into quads.
 """
 

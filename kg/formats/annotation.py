@@ -38,17 +38,15 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from kg.errors import DataError
 from kg.namespaces import CLAIM, DCT, ENTITY, GRAPH, NOTE, OA, ONTOLOGY, OWL, PROV, RDF, RDFS, SKOS, SOURCE, WD, XSD
+from kg.queries import Runner
 from kg.results import SelectResult
-
-if TYPE_CHECKING:
-    from kg.store import Store
 
 __all__ = [
     "Annotation",
@@ -213,7 +211,7 @@ def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
 
 
 def _where(path: Path | None, line: int | None) -> str:
-    from kg.dataset import display_path
+    from kg.config import display_path
 
     name = display_path(path) if path else "<annotation>"
     return f"{name}:{line}" if line else name
@@ -559,7 +557,7 @@ def to_quads(
 # --- with a store: vocabulary, references, files ---------------------------------------------------
 
 
-def vocabulary(store: Store) -> tuple[dict[str, str | None], set[str]]:
+def vocabulary(store: Runner) -> tuple[dict[str, str | None], set[str]]:
     """The predicates claims may use (IRI to attribute datatype, None for relations) and the entity classes."""
     from kg import queries
 
@@ -572,7 +570,7 @@ def vocabulary(store: Store) -> tuple[dict[str, str | None], set[str]]:
     )
 
 
-def resolver(store: Store) -> Resolver:
+def resolver(store: Runner) -> Resolver:
     """Entity references resolved against the store, as :class:`DataError` when they name no single entity."""
     from kg.errors import ParameterError
     from kg.params import resolve_entity
@@ -587,7 +585,7 @@ def resolver(store: Store) -> Resolver:
     return resolve
 
 
-def convert(store: Store, path: Path, *, text_path: Path | None = None) -> tuple[Annotation, list[ox.Quad]]:
+def convert(store: Runner, path: Path, *, text_path: Path | None = None) -> tuple[Annotation, list[ox.Quad]]:
     """Read an annotation file and build its graph against ``store`` (ontology, gazetteer, other sources).
 
     The text is ``text_path`` if given, else ``source.text`` relative to the annotation file,
@@ -626,7 +624,7 @@ def _kebab(local: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", local).lower()
 
 
-def from_graph(store: Store, source_id: str) -> dict[str, Any]:
+def from_graph(store: Runner, source_id: str) -> dict[str, Any]:
     """The annotation (as plain data, ready for YAML) that :func:`to_quads` turns back into the source's graph.
 
     It shows that a source written as RDF is expressible in this format, and gives an editor a

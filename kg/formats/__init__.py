@@ -1,0 +1,12 @@
+"""File formats: what the files a user brings mean, read into RDF quads, with no store of their own.
+
+- :mod:`kg.formats.annotation`: the YAML annotation of one source document (claims and quotes);
+- :mod:`kg.formats.acled` and :mod:`kg.formats.gdelt`: rows of the two event datasets;
+- :mod:`kg.formats.records`: the writer that turns event rows into a named graph of claims;
+- :mod:`kg.formats.events`: which files are event files, and reading one into its graph.
+
+These modules sit below the loader (:mod:`kg.dataset`) and the operations that change the
+store (:mod:`kg.build`, :mod:`kg.ingest.apply`). Where a reader must look names up (an
+annotation naming "Hezbollah"), it is handed something that runs queries
+(:class:`kg.queries.Runner`) rather than importing the store, so imports point one way only.
+"""
