@@ -598,6 +598,7 @@ def ego(graph: nx.MultiDiGraph, store: Store, center: str, *, radius: int = 1, e
 _CONTROL = {
     "captured": "held",
     "controls": "held",
+    "occupied": "held",
     "withdrewTo": "present",
     "encircled": "encircled",
 }
@@ -610,72 +611,87 @@ def control(
     as_of: dt.date | None = None,
     min_reliability: str | None = None,
     place: str | None = None,
+    dated_only: bool = False,
 ) -> pd.DataFrame:
-    """Who holds which place, from when until when, by which claims.
+    """Who holds which place, from when until when, by which claims, and where two hold it at once.
 
     The rules, applied to asserted claims (each dated by its event date, else its start,
     else its source's date):
 
-    1. ``captured`` opens a *held* period on the capture date.
+    1. ``captured`` and ``occupied`` open a *held* period on their date.
     2. ``controls`` opens a *held* period on its ``eventStart``, or, without one, on the
-       date it was reported (``from_kind`` says which), and closes it on its ``eventEnd``.
+       date it was reported (``from_kind`` says which: a state reported without a start
+       held "since before" that day), and closes it on its ``eventEnd``.
     3. ``withdrewTo`` opens a *present* period: the actor's forces fell back there, which
        does not by itself mean it holds the place (Hezbollah withdrew to the government's
        Latakia).
     4. ``encircled`` opens an *encircled* period: a siege is not control.
-    5. A period ends at the first later capture of the place by another actor, at the
-       actor's own ``withdrewFrom`` of it, or at the end its claim gives, whichever is
-       first; ``ended_by`` names what ended it. Periods are half-open: on the day Homs was
-       captured, the captor holds it. Two actors capturing on the same day both hold it
-       (the rebels and HTS, a part of them), and a later ``controls`` report by someone
-       else does not end a period: reports that contradict each other both stay.
+    5. A period ends at the first capture or occupation of the place by another actor on or
+       after its start (strictly after, for a period that is itself a capture), at the
+       besieger's own capture (for a siege), at the actor's own ``withdrewFrom``, or at the
+       end its claim gives, whichever is first; ``ended_by`` names what ended it. Actors
+       allied with, or part of, one another hold jointly (the rebels and HTS, a part of them,
+       both took Homs). Periods are half-open: on the day Homs was captured, the captor holds
+       it. These ends are inferred by the build (``kg:endedOn``, ``kg:endedBy``; the rule is
+       ``kg/queries/inference/holding-ends.rq``), so queries, the projection and this table
+       agree.
+    6. Two *held* periods of one place by actors who are neither allied nor part of one
+       another, overlapping on some day, are a contested holding: both rows get the status
+       *contested*, and ``contested_with`` names the other actor (``kg claims --contested``
+       lists the claims in pairs).
 
     Claims with the same place, actor, status, basis and dates are one row, with their
     claim ids, best grade and the best claim's quote. ``as_of`` keeps the periods in force on
-    that day; ``min_reliability`` ignores claims graded below it; ``place`` keeps one place.
+    that day (a period known only "since before" its date counts on earlier days unless
+    ``dated_only``); ``min_reliability`` ignores claims graded below it; ``place`` keeps one
+    place.
     """
     claims = claims_frame(store)
     claims["predicate"] = claims["predicate"].str.removeprefix(ONTOLOGY)
-    claims = claims[claims["predicate"].isin([*_CONTROL, "withdrewFrom"])]
+    every = claims.assign(claim=compact_series(claims["claim"]))
+    claims = claims[claims["predicate"].isin(list(_CONTROL))]
     if min_reliability is not None:
         floor = check_grade(min_reliability)
         claims = claims[(claims["reliability"].str[0] <= floor[0]) & (claims["reliability"].str[1] <= floor[1])]
     if place is not None:
         claims = claims[claims["object"] == resolve_entity(store.inner, place).value]
-    claims = claims.rename(columns={"subject": "actor", "object": "place"})
-    claims["claim"] = compact_series(claims["claim"])
-    periods = claims[claims["predicate"].isin(list(_CONTROL))].copy()
+    periods = claims.rename(columns={"subject": "actor", "object": "place"})
+    periods["claim"] = compact_series(periods["claim"])
     periods["status"] = periods["predicate"].map(_CONTROL)
-    known = (periods["predicate"] == "captured") | (periods["start"] != "")
+    known = periods["predicate"].isin(["captured", "occupied"]) | (periods["start"] != "") | ~periods["open"]
     periods["from"] = periods["start"].where(periods["start"] != "", periods["date"])
     periods["from_kind"] = np.where(known, "start", "reported")
-    periods["until"] = periods["end"]
-    periods["ended_by"] = np.where(periods["end"] != "", "its end date", "")
-    periods = _close(periods.reset_index(drop=True), claims)
+    ended = periods["ended_on"] != ""
+    periods["until"] = periods["ended_on"].where(ended, periods["end"])
+    enders = every.set_index("claim")["predicate"].map({"captured": "captured by", "occupied": "occupied by"})
+    how = compact_series(periods["ended_by"]).map(enders).fillna("withdrew,")
+    periods["ended_by"] = np.where(
+        ended, how + " " + compact_series(periods["ended_by"]), np.where(periods["end"] != "", "its end date", "")
+    )
+    periods = _contested(store, periods.reset_index(drop=True))
     if as_of is not None:
         day = as_of.isoformat()
-        periods = periods[(periods["from"] <= day) & ((periods["until"] == "") | (periods["until"] > day))]
+        begun = (periods["from"] <= day) | ((periods["from_kind"] == "reported") & (not dated_only))
+        periods = periods[begun & ((periods["until"] == "") | (periods["until"] > day))]
     return _control_rows(store, periods)
 
 
-def _close(periods: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
-    """End each period at the first capture by another actor or withdrawal of its own actor after it began."""
-    enders = claims[claims["predicate"].isin(["captured", "withdrewFrom"])]
-    enders = enders[["actor", "place", "predicate", "date", "claim"]]
-    enders = enders.rename(columns={"actor": "by", "predicate": "how", "date": "on", "claim": "ender"})
-    candidates = periods.reset_index(names="period").merge(enders, on="place")
-    other_capture = (candidates["how"] == "captured") & (candidates["by"] != candidates["actor"])
-    own_withdrawal = (candidates["how"] == "withdrewFrom") & (candidates["by"] == candidates["actor"])
-    later = candidates["on"] > candidates["from"]
-    same_day_withdrawal = own_withdrawal & (candidates["on"] == candidates["from"])
-    candidates = candidates[(other_capture & later) | (own_withdrawal & later) | same_day_withdrawal]
-    first = candidates.sort_values(["period", "on", "ender"]).drop_duplicates("period").set_index("period")
-    earlier = first["on"].reindex(periods.index)
-    closes = earlier.notna() & ((periods["until"] == "") | (earlier < periods["until"]))
-    periods.loc[closes, "until"] = earlier[closes]
-    how = first["how"].map({"captured": "captured by", "withdrewFrom": "withdrew,"}).reindex(periods.index)
-    label = (how + " " + first["ender"].reindex(periods.index)).where(closes)
-    periods.loc[closes, "ended_by"] = label[closes]
+def _contested(store: Store, periods: pd.DataFrame) -> pd.DataFrame:
+    """Mark held periods of one place by actors not allied or part of one another that overlap on some day."""
+    held = periods[periods["status"] == "held"].reset_index(names="row")
+    pairs = held.merge(held, on="place", suffixes=("", "_other"))
+    pairs = pairs[pairs["actor"] != pairs["actor_other"]]
+    joint = frame(store, "joint-holders")
+    together = set(zip(joint["a"], joint["b"], strict=True))
+    apart = [(a, b) not in together for a, b in zip(pairs["actor"], pairs["actor_other"], strict=True)]
+    pairs = pairs[np.array(apart, dtype=bool)]
+    # half-open periods [from, until) overlap when each starts before the other ends
+    ends, other_ends = pairs["until"].replace("", "9999-12-31"), pairs["until_other"].replace("", "9999-12-31")
+    overlap = (pairs["from"] < other_ends) & (pairs["from_other"] < ends)
+    pairs = pairs[overlap]
+    rivals = pairs.groupby("row")["actor_other"].agg(lambda actors: "|".join(sorted(set(compact_series(actors)))))
+    periods["contested_with"] = rivals.reindex(periods.index).fillna("")
+    periods.loc[periods["contested_with"] != "", "status"] = "contested"
     return periods
 
 
@@ -688,9 +704,9 @@ def _quotes(store: Store, claims: pd.Series) -> pd.Series:
 
 
 def _control_rows(store: Store, periods: pd.DataFrame) -> pd.DataFrame:
-    key = ["place", "actor", "status", "predicate", "from", "from_kind", "until", "ended_by"]
+    key = ["place", "actor", "status", "predicate", "from", "from_kind", "until", "ended_by", "contested_with"]
     columns = ["place", "placeLabel", "actor", "actorLabel", "status", "from", "from_kind", "until", "basis"]
-    columns += ["ended_by", "claims", "reliability", "quote"]
+    columns += ["ended_by", "contested_with", "claims", "reliability", "quote"]
     if periods.empty:
         return pd.DataFrame(columns=columns)
     rows = aggregate_claims(periods, key)

@@ -353,12 +353,18 @@ def data_option(purpose: str) -> Callable:
 
 
 def as_of_option(function: Callable) -> Callable:
-    """The shared ``--as-of`` option: only what was claimed and in effect on a day."""
+    """The shared ``--as-of`` and ``--dated-only`` options: only what was claimed and in effect on a day."""
+    function = click.option(
+        "--dated-only",
+        is_flag=True,
+        help='With --as-of: leave out states reported without a start ("since before" their date).',
+    )(function)
     return click.option(
         "--as-of",
         "as_of",
         metavar="YYYY-MM-DD",
-        help="Only claims in effect on this day (for queries with an as_of parameter).",
+        help="Only claims in effect on this day (for queries with an as_of parameter); a state reported "
+        'without a start counts as "since before" its date.',
     )(function)
 
 
@@ -393,6 +399,7 @@ def query(
     sparql: str | None,
     params: tuple[str, ...],
     as_of: str | None,
+    dated_only: bool,
     limit: int | None,
     fmt: str,
 ) -> None:
@@ -407,6 +414,7 @@ def query(
     Example:
         kg query allies --param actor=Assad
         kg query holdings --param place=Homs --as-of 2024-12-01
+        kg query allies --param actor=Russia --as-of 2024-12-01 --dated-only
         kg query --sparql 'SELECT ?who WHERE { ?who kg:captured kge:homs }' --format csv
     """
     from kg import queries as catalog
@@ -423,6 +431,10 @@ def query(
         if saved.param("as_of") is None and (saved.params or saved.name in catalog.catalog()):
             raise click.UsageError(f"{saved.name} has no as_of parameter; --as-of works with the queries over claims")
         values["as_of"] = as_of if saved.param("as_of") is not None else _ad_hoc_as_of(store, as_of)
+    if dated_only:
+        if as_of is None or saved.param("dated_only") is None:
+            raise click.UsageError("--dated-only goes with --as-of, for the queries with a dated_only parameter")
+        values["dated_only"] = "true"
     if fmt in MACHINE_FORMATS and limit is None and query_form(saved.text) in ("SELECT", "ASK"):
         # Written as it comes, so a million rows pass through without being held in memory
         out = _Stdout()
@@ -487,7 +499,9 @@ def list_queries(fmt: str) -> None:
 @limit_option
 @format_option(SELECT_FORMATS)
 @click.pass_context
-def claims(ctx: click.Context, contested: bool, as_of: str | None, limit: int | None, fmt: str) -> None:
+def claims(
+    ctx: click.Context, contested: bool, as_of: str | None, dated_only: bool, limit: int | None, fmt: str
+) -> None:
     """The evidence table: one row per claim, with quote, offsets, source, claimant, date and grade.
 
     The table view shows the main columns; csv, tsv, json and xml carry every column
@@ -504,7 +518,10 @@ def claims(ctx: click.Context, contested: bool, as_of: str | None, limit: int | 
     from kg.results import SelectResult
 
     name = "contested" if contested else "claims"
-    result = _open(ctx).query(name, **({"as_of": as_of} if as_of else {}))
+    if dated_only and not as_of:
+        raise click.UsageError("--dated-only goes with --as-of")
+    when = {"as_of": as_of, **({"dated_only": "true"} if dated_only else {})} if as_of else {}
+    result = _open(ctx).query(name, **when)
     assert isinstance(result, SelectResult)
     columns = CONTESTED_TABLE_COLUMNS if contested else CLAIM_TABLE_COLUMNS
     _print_select(result, fmt, columns=columns if fmt in ("table", "md") else None, limit=limit)
@@ -868,6 +885,13 @@ def serve(
 @click.option(
     "--size-by", type=click.Choice(("degree", "pagerank")), default="degree", show_default=True, help="Node size."
 )
+@click.option(
+    "--engine",
+    type=click.Choice(("kg", "pyvis")),
+    default="kg",
+    show_default=True,
+    help="kg: kg's page (search, filters, evidence panel); pyvis: PyVis's page (evidence in tooltips).",
+)
 @click.pass_context
 def viz(
     ctx: click.Context,
@@ -881,19 +905,22 @@ def viz(
     inferred: bool,
     title: str | None,
     size_by: str,
+    engine: str,
 ) -> None:
     """Write the graph as one interactive HTML file: offline, self-contained, safe to e-mail.
 
     Nodes are coloured and shaped by entity type, edges coloured by predicate; hover for a
     summary, click for the evidence (quotes, source, claimant, date, grade). The page has a
     search box, filters by type, relation and reliability, and a time slider. Predicates and
-    classes may be given without the kg: prefix.
+    classes may be given without the kg: prefix. `--engine pyvis` writes PyVis's page of the
+    same graph instead (kg.viz.to_pyvis), just as offline, with the evidence in its tooltips.
 
     \b
     Example:
         kg viz -o graph.html
         kg viz --ego HTS --radius 2 --inferred -o hts.html
         kg viz --predicate captured --predicate controls --as-of 2024-12-07 -o control.html
+        kg viz --engine pyvis -o pyvis.html
     """
     from kg.viz import draw
 
@@ -908,6 +935,7 @@ def viz(
         inferred=inferred,
         title=title,
         size_by=size_by,
+        engine=engine,
     )
     if str(output) == "-":
         click.echo(drawing.html, nl=False)
@@ -918,12 +946,19 @@ def viz(
 
 
 def projection_options(command: Callable) -> Callable:
-    """The projection's filters as options: --as-of, --min-reliability, --inferred, --predicate, --type."""
+    """The projection's filters as options: --as-of, --dated-only, --min-reliability, --inferred, --predicate,
+    --type."""
     options = [
         click.option(
             "--as-of",
             type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="Only relations in effect on this day (YYYY-MM-DD).",
+            help="Only relations in effect on this day (YYYY-MM-DD); states reported without a start count "
+            'as "since before".',
+        ),
+        click.option(
+            "--dated-only",
+            is_flag=True,
+            help='With --as-of: leave out states reported without a start ("since before").',
         ),
         click.option("--min-reliability", metavar="GRADE", help="Only claims graded at least this well, such as B2."),
         click.option("--inferred", is_flag=True, help="Include inferred relations (symmetric, inverse, transitive)."),
@@ -950,6 +985,7 @@ def _project(store: Store, projection: dict[str, Any]):  # -> networkx.MultiDiGr
         as_of=as_of.date() if as_of else None,
         min_reliability=projection.get("min_reliability"),
         types=projection.get("types") or None,
+        dated_only=bool(projection.get("dated_only")),
     )
 
 
@@ -1196,16 +1232,23 @@ def ego(ctx: click.Context, center: str, radius: int, fmt: str, **projection: An
 @analyze.command()
 @click.option("--place", help="Only this place (label, alias, CURIE, IRI or Wikidata id).")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only what is in force on this day.")
+@click.option(
+    "--dated-only", is_flag=True, help='With --as-of: leave out holdings known only "since before" a report.'
+)
 @click.option("--min-reliability", metavar="GRADE", help="Ignore claims graded below this, such as B2.")
 @format_option(ANALYSIS_FORMATS)
 @click.pass_context
-def control(ctx: click.Context, place: str | None, as_of: Any, min_reliability: str | None, fmt: str) -> None:
+def control(
+    ctx: click.Context, place: str | None, as_of: Any, dated_only: bool, min_reliability: str | None, fmt: str
+) -> None:
     """Territorial control over time: who holds which place, from when until when, by which claims.
 
-    captured opens a held period; controls opens one on its start (or the day it was
-    reported) and closes it on its end; withdrewTo means present, not holding; encircled is
-    a siege, not control. A period ends at the first later capture by someone else or the
-    holder's own withdrewFrom. Periods are half-open: on the day of a capture the captor holds.
+    captured and occupied open a held period; controls opens one on its start (or "since
+    before" the day it was reported) and closes it on its end; withdrewTo means present, not
+    holding; encircled is a siege, not control. A period ends at the first capture by someone
+    else (not an ally), the besieger's own capture, or the holder's own withdrewFrom. Periods
+    are half-open: on the day of a capture the captor holds. Two unallied holders at once are
+    both shown as contested.
 
     \b
     Example:
@@ -1214,8 +1257,15 @@ def control(ctx: click.Context, place: str | None, as_of: Any, min_reliability: 
     """
     from kg.analysis import control as compute
 
-    table = compute(_open(ctx), as_of=as_of.date() if as_of else None, min_reliability=min_reliability, place=place)
-    columns = ["placeLabel", "actorLabel", "status", "from", "until", "basis", "ended_by", "reliability", "claims"]
+    table = compute(
+        _open(ctx),
+        as_of=as_of.date() if as_of else None,
+        min_reliability=min_reliability,
+        place=place,
+        dated_only=dated_only,
+    )
+    columns = ["placeLabel", "actorLabel", "status", "from", "from_kind", "until", "basis", "ended_by"]
+    columns += ["contested_with", "reliability", "claims"]
     _print_frame(table, fmt, columns=columns)
 
 

@@ -5,6 +5,12 @@ are SPARQL CONSTRUCT queries in ``queries/inference/``, driven by the ontology r
 a list in code, and run until nothing new appears. Their output goes to the inferred graph
 only, so ``GRAPH kgg:inferred`` tells an inferred triple from an asserted one, and the
 evidence for an inferred triple is the claim behind the triple it came from.
+
+A rule that reads across resources (``holding-ends.rq``: a capture of a place ends other
+actors' holdings of it) declares what it writes in its header (``# produces:``). It runs once,
+after the other rules have reached their fixpoint, so it sees every inferred date and alliance;
+and an update re-runs it over the whole store, replacing what it wrote before, since a new
+capture can end a holding that no quad of the change mentions.
 """
 
 from __future__ import annotations
@@ -30,10 +36,21 @@ MAX_ROUNDS = 50
 """A bound on fixpoint rounds; each round at least doubles the length of transitive chains it closes."""
 
 
-def materialise(store: ox.Store) -> int:
-    """Add every inferable triple to the inferred graph; return how many were added."""
-    graph = ox.NamedNode(INFERRED_GRAPH)
+def _rules() -> tuple[dict[str, queries.SavedQuery], dict[str, queries.SavedQuery]]:
+    """The local rules (run to a fixpoint) and the global ones (run once after, over everything)."""
     rules = queries.internal_group("inference")
+    local = {name: rule for name, rule in rules.items() if not rule.produces}
+    return local, {name: rule for name, rule in rules.items() if rule.produces}
+
+
+def materialise(store: ox.Store, *, global_rules: bool = True) -> int:
+    """Add every inferable triple to the inferred graph; return how many were added.
+
+    ``global_rules=False`` leaves out the rules that read across resources, for a partial copy
+    of the store where they would see only part of what they need.
+    """
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    rules, across = _rules()
 
     def apply(rule: queries.SavedQuery) -> set[ox.Triple]:
         return set(store.query(rule.text, use_default_graph_as_union=True))
@@ -52,7 +69,22 @@ def materialise(store: ox.Store) -> int:
             total += len(new)
         else:
             log.warning("inference stopped after %d rounds with triples still appearing", MAX_ROUNDS)
+    if global_rules:
+        total += _run_global(store, across)
     return total
+
+
+def _run_global(store: ox.Store, rules: dict[str, queries.SavedQuery]) -> int:
+    """Run the rules that read across resources over the whole store, replacing what they wrote before."""
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    for rule in rules.values():
+        for prefixed in rule.produces:
+            predicate = ox.NamedNode(ONTOLOGY + prefixed.removeprefix("kg:"))
+            for quad in list(store.quads_for_pattern(None, predicate, None, graph)):
+                store.remove(quad)
+    found = {triple for rule in rules.values() for triple in store.query(rule.text, use_default_graph_as_union=True)}
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in found)
+    return len(found)
 
 
 def touched_by(quads: Iterable[ox.Quad]) -> set[Node]:
@@ -90,6 +122,7 @@ def update(store: ox.Store, touched: Iterable[Node]) -> tuple[int, int]:
     seeds = sorted((node for node in nodes if isinstance(node, ox.NamedNode)), key=lambda n: n.value)
     if not nodes:
         return materialise(store), 0
+    _, across = _rules()
     affected: set[Node] = set(nodes)
     if seeds:
         affected_query = queries.internal("internal/transitive-neighbourhood")
@@ -101,10 +134,10 @@ def update(store: ox.Store, touched: Iterable[Node]) -> tuple[int, int]:
         store.remove(quad)
     part = _reach(store, affected)
     known = set(part.quads_for_pattern(None, None, None, graph))
-    materialise(part)
+    materialise(part, global_rules=False)
     found = [quad for quad in part.quads_for_pattern(None, None, None, graph) if quad not in known]
     store.extend(found)
-    return len(found), len(stale)
+    return len(found) + _run_global(store, across), len(stale)
 
 
 def _reach(store: ox.Store, affected: set[Node]) -> ox.Store:

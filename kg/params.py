@@ -26,6 +26,7 @@ from kg.terms import Term
 __all__ = ["bind", "resolve_entity", "typed_value"]
 
 _GRADE = re.compile(r"^[A-F][1-6]$")
+_BOOLEAN = {"true": "true", "yes": "true", "1": "true", "false": "false", "no": "false", "0": "false"}
 _QID = re.compile(r"^(?:wd:)?(Q[1-9]\d*)$")
 _IRI = re.compile(r"^<?([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+)>?$")
 
@@ -111,6 +112,11 @@ def typed_value(store: Runner, param: Param, value: str | Term) -> Term:
                 return ox.Literal(dt.date.fromisoformat(value).isoformat(), datatype=ox.NamedNode(XSD + "date"))
             case "integer":
                 return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+            case "boolean":
+                word = value.strip().lower()
+                if word not in _BOOLEAN:
+                    raise ValueError("use true or false")
+                return ox.Literal(_BOOLEAN[word], datatype=ox.NamedNode(XSD + "boolean"))
             case "grade":
                 grade = value.strip().upper()
                 if not _GRADE.match(grade):

@@ -50,6 +50,7 @@ __all__ = [
     "aggregate_claims",
     "check_grade",
     "claims_frame",
+    "last_day",
     "compact_series",
     "edges_frame",
     "frame",
@@ -140,11 +141,16 @@ def check_grade(grade: str) -> str:
 
 
 def claims_frame(store: Store) -> pd.DataFrame:
-    """Asserted claims, one row each: claim, subject, predicate, object (IRIs), reliability, date, start, end.
+    """Asserted claims, one row each: claim, subject, predicate, object (IRIs), reliability, date, start, end,
+    open, ended_on, ended_by, last.
 
     ``date`` is the claim's ``kg:effectiveDate``, which the build infers (its event date, else its
     start, else its source's publication or estimated date); ``start`` and ``end`` are its event
-    start and end, "" when not given.
+    start and end, "" when not given. ``open`` is true for a state reported without a start
+    (``kg:openStart``: in effect "since before" ``date``); ``ended_on`` and ``ended_by`` say when
+    and by which claim a capture ended a holding (``kg:endedOn``, ``kg:endedBy``); ``last`` is
+    the last day the claim is in effect ("" while open-ended): its end, or the day before the
+    capture that ended it. These are the rules of time in one place for every view.
     Read as one (claim, property, value) scan and pivoted with numpy, because Oxigraph's
     joins cost far more than its scans.
     """
@@ -158,9 +164,21 @@ def claims_frame(store: Store) -> pd.DataFrame:
     table[claims, properties] = long["value"].to_numpy()
     wide = pd.DataFrame(table, columns=list(_CLAIM_PROPERTIES.values())).assign(claim=claim_ids)
     wide = wide[wide["asserted"] == "true"]
-    return wide[["claim", "subject", "predicate", "object", "reliability", "date", "eventStart", "end"]].rename(
-        columns={"eventStart": "start"}
+    wide = wide.assign(open=wide["openStart"] == "true", last=last_day(wide["end"], wide["endedOn"]))
+    columns = ["claim", "subject", "predicate", "object", "reliability", "date", "eventStart", "end", "open"]
+    return wide[[*columns, "endedOn", "endedBy", "last"]].rename(
+        columns={"eventStart": "start", "endedOn": "ended_on", "endedBy": "ended_by"}
     )
+
+
+def last_day(end: pd.Series, ended_on: pd.Series) -> pd.Series:
+    """The last day in effect: the end the source gives, or the day before a capture ended it, if earlier."""
+    import pandas as pd
+
+    before = pd.to_datetime(ended_on.replace("", None), format="%Y-%m-%d") - pd.Timedelta(days=1)
+    before = before.dt.strftime("%Y-%m-%d").fillna("")
+    earlier = (before != "") & ((end == "") | (before < end))
+    return end.where(~earlier, before)
 
 
 _CLAIM_PROPERTIES = {
@@ -172,6 +190,9 @@ _CLAIM_PROPERTIES = {
     ONTOLOGY + "effectiveDate": "date",
     ONTOLOGY + "eventStart": "eventStart",
     ONTOLOGY + "eventEnd": "end",
+    ONTOLOGY + "openStart": "openStart",
+    ONTOLOGY + "endedOn": "endedOn",
+    ONTOLOGY + "endedBy": "endedBy",
 }
 """The claim properties project-claims.rq reads, and their column names."""
 
@@ -180,7 +201,8 @@ def _evidence(store: Store, relations: pd.DataFrame) -> pd.DataFrame:
     """Each asserted claim under every triple it supports: its own and the mirrors that symmetry and inverses imply."""
     import pandas as pd
 
-    claims = claims_frame(store).drop(columns="start").rename(columns={"subject": "source", "object": "target"})
+    claims = claims_frame(store).drop(columns=["start", "end", "ended_on", "ended_by"])
+    claims = claims.rename(columns={"subject": "source", "object": "target", "last": "end"})
     mirrored = claims.rename(columns={"source": "target", "target": "source"})
     symmetric = set(relations.loc[relations["symmetric"] == "true", "predicate"])
     inverses = relations.loc[relations["inverse"] != "", ["predicate", "inverse"]].drop_duplicates()
@@ -209,7 +231,9 @@ def join_runs(values: pd.Series, starts: np.ndarray) -> pd.Series:
 
 
 def aggregate_claims(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    """Per triple: its claims ("|"-joined), how many, the best grade, earliest date, latest end.
+    """Per triple: its claims ("|"-joined), how many, the best grade, earliest date, latest end
+    ("" when any claim is open-ended) and, given an ``open`` column, the earliest date of a claim
+    with a known start (``dated``: "" when every claim is a state reported without a start).
 
     Sorted rows make each triple a run, so numpy's ``reduceat`` aggregates every run in C;
     pandas would call Python once per triple for string minima in pandas 3.
@@ -221,17 +245,23 @@ def aggregate_claims(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     starts = run_starts(rows, key)
     out = rows[key].iloc[starts].reset_index(drop=True)
     if not len(rows):
-        return out.assign(claims=[], claim_count=[], reliability=[], date=[], end=[])
+        empty = {"claims": [], "claim_count": [], "reliability": [], "date": [], "end": []}
+        return out.assign(**empty, **({"dated": []} if "open" in rows else {}))
     out["claims"] = join_runs(rows["claim"], starts)
     out["claim_count"] = np.diff(np.r_[starts, len(rows)])
     ranks = pd.Categorical(rows["reliability"], categories=GRADES).codes.astype(int)
     ranks[ranks < 0] = len(GRADES)  # ungraded sorts last
     out["reliability"] = np.array([*GRADES, ""], dtype=object)[np.minimum.reduceat(ranks, starts)]
-    for column, reduce, missing in (("date", np.minimum, np.iinfo(np.int64).max), ("end", np.maximum, -1)):
-        days = pd.to_datetime(rows[column].replace("", None), format="%Y-%m-%d").to_numpy("datetime64[D]")
-        found = reduce.reduceat(np.where(np.isnat(days), missing, days.astype(np.int64)), starts)
-        text = np.datetime_as_string(np.where(found == missing, 0, found).astype("datetime64[D]"), unit="D")
-        out[column] = np.where(found == missing, "", text)
+    never = np.iinfo(np.int64).max  # no date sorts last for the earliest, and an open end outlasts every end
+    columns = {"date": rows["date"], "end": rows["end"]}
+    if "open" in rows:
+        columns["dated"] = rows["date"].where(~rows["open"].astype(bool), "")
+    for column, values in columns.items():
+        reduce = np.maximum if column == "end" else np.minimum
+        days = pd.to_datetime(values.replace("", None), format="%Y-%m-%d").to_numpy("datetime64[D]")
+        found = reduce.reduceat(np.where(np.isnat(days), never, days.astype(np.int64)), starts)
+        text = np.datetime_as_string(np.where(found == never, 0, found).astype("datetime64[D]"), unit="D")
+        out[column] = np.where(found == never, "", text)
     return out
 
 
@@ -242,16 +272,21 @@ def edges_frame(
     inferred: bool = False,
     as_of: dt.date | None = None,
     min_reliability: str | None = None,
+    dated_only: bool = False,
 ) -> pd.DataFrame:
     """One row per relation triple that passes the filters, with its evidence aggregated.
 
-    ``as_of`` keeps a triple when one of its claims is dated on or before that day (the
-    claim's event date, else its source's date) and has not ended before it; inferred
-    triples without claims of their own (transitive chains) are timeless. ``min_reliability``
-    keeps claims at least as good in both letter and digit ("B2" keeps A1, B2, A2, B1) and
-    drops triples with no graded claim. The attributes come from the claims that pass:
-    ``reliability`` is the best grade (grades sort as strings: "A1" < "B2" < "C1"), ``date``
-    the earliest date and ``end`` the latest end.
+    ``as_of`` keeps a triple when one of its claims is in effect that day: begun on or before
+    it (the claim's event date or start, else its source's date), or a state reported without
+    a start ("since before" its date; not with ``dated_only``), and not ended before it (its
+    end, or a capture that ended the holding); inferred triples without claims of their own
+    (transitive chains) are timeless. ``min_reliability`` keeps claims at least as good in
+    both letter and digit ("B2" keeps A1, B2, A2, B1) and drops triples with no graded claim.
+    The attributes come from the claims that pass: ``reliability`` is the best grade (grades
+    sort as strings: "A1" < "B2" < "C1"), ``date`` the earliest date, ``end`` the last day in
+    effect ("" while any claim is open-ended), ``dated`` the earliest date of a claim with a
+    known start, and ``since_before`` whether the triple is there only as "since before" (on
+    ``as_of``, or at all without it): the page draws such an edge dashed.
     """
     floor = check_grade(min_reliability) if min_reliability is not None else None
     relations = frame(store, "project-predicates")
@@ -265,11 +300,13 @@ def edges_frame(
     # An asserted triple wins over the same triple inferred again from elsewhere.
     rows = rows.sort_values([*key, "inferred"]).drop_duplicates(key, keep="first")
     rows = rows.merge(_evidence(store, relations), on=key, how="left").fillna("")
+    rows["open"] = rows["open"].eq(True)
     claimed = rows["claim"] != ""
     keep = claimed | rows["inferred"]
     if as_of is not None:
         day = as_of.isoformat()
-        in_effect = (rows["date"] != "") & (rows["date"] <= day) & ((rows["end"] == "") | (rows["end"] >= day))
+        begun = ((rows["date"] != "") & (rows["date"] <= day)) | (rows["open"] & (not dated_only))
+        in_effect = begun & ((rows["end"] == "") | (rows["end"] >= day))
         keep &= ~claimed | in_effect
     if floor is not None:
         good = (rows["reliability"].str[0] <= floor[0]) & (rows["reliability"].str[1] <= floor[1])
@@ -278,8 +315,11 @@ def edges_frame(
     edges = rows[[*key, "inferred"]].drop_duplicates(key).set_index(key)
     evidence = aggregate_claims(rows[rows["claim"] != ""], key).set_index(key)
     edges = edges.join(evidence).reset_index()
-    edges[["claims", "reliability", "date", "end"]] = edges[["claims", "reliability", "date", "end"]].fillna("")
+    texts = ["claims", "reliability", "date", "end", "dated"]
+    edges[texts] = edges[texts].fillna("")
     edges["claim_count"] = edges["claim_count"].fillna(0).astype(int)
+    dated_by = as_of.isoformat() if as_of is not None else "9999-12-31"
+    edges["since_before"] = (edges["claim_count"] > 0) & ((edges["dated"] == "") | (edges["dated"] > dated_by))
     labels = relations.drop_duplicates("predicate").set_index("predicate")["label"]
     edges["predicate_label"] = edges["predicate"].map(labels).fillna("")
     edges["predicate"] = compact_series(edges["predicate"])
@@ -295,6 +335,7 @@ def to_networkx(
     as_of: dt.date | None = None,
     min_reliability: str | None = None,
     types: Iterable[str] | None = None,
+    dated_only: bool = False,
 ) -> nx.MultiDiGraph:
     """The store as a ``networkx.MultiDiGraph`` of entities and relations (see the module docstring).
 
@@ -305,10 +346,20 @@ def to_networkx(
     import networkx as nx
 
     nodes = nodes_frame(store, types=types)
-    edges = edges_frame(store, predicates=predicates, inferred=inferred, as_of=as_of, min_reliability=min_reliability)
+    edges = edges_frame(
+        store,
+        predicates=predicates,
+        inferred=inferred,
+        as_of=as_of,
+        min_reliability=min_reliability,
+        dated_only=dated_only,
+    )
     edges = edges[edges["source"].isin(nodes.index) & edges["target"].isin(nodes.index)]
     graph = nx.MultiDiGraph(
-        as_of=as_of.isoformat() if as_of else "", inferred=inferred, min_reliability=min_reliability or ""
+        as_of=as_of.isoformat() if as_of else "",
+        inferred=inferred,
+        min_reliability=min_reliability or "",
+        dated_only=dated_only,
     )
     graph.add_nodes_from(zip(nodes.index, nodes.to_dict("records"), strict=True))
     attributes = edges.drop(columns=["source", "target"]).to_dict("records")

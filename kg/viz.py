@@ -17,9 +17,13 @@ entity's neighbourhood, attaches each edge's evidence and hands the graph to
   takes minutes) and draws with physics off; smaller graphs start from the same layout and
   let vis-network's physics settle it.
 
-PyVis is not used: every part of it this page would need is one of its measured traps
-(escaping, CDN loads, ``from_nx`` mutating its input, quadratic ``add_edge``), and the page
-model here is plain dictionaries.
+PyVis does not draw this page: every part of it the page would need is one of its measured
+traps (escaping, CDN loads, ``from_nx`` mutating its input, quadratic ``add_edge``), and the
+page model here is plain dictionaries. For those who want PyVis's own object to customise
+(``show_buttons``, physics, their own ``write_html``), :func:`to_pyvis` builds a
+``pyvis.network.Network`` from the same projection without those traps: the data HTML-escaped,
+nodes and edges filled in bulk, and a page template of kg's that inlines vis-network, loads
+nothing and runs only its own scripts (``draw(..., engine="pyvis")`` writes that page).
 """
 
 from __future__ import annotations
@@ -47,10 +51,12 @@ from kg.namespaces import compact, expand
 
 if TYPE_CHECKING:
     import networkx as nx
+    from pyvis.network import Network
 
     from kg.store import Store
 
 __all__ = [
+    "ENGINES",
     "LAYOUT_THRESHOLD",
     "SIZE_MEASURES",
     "VIS_NETWORK",
@@ -63,6 +69,7 @@ __all__ = [
     "neighbourhood",
     "page_data",
     "render_html",
+    "to_pyvis",
 ]
 
 VIS_NETWORK = "10.1.5"
@@ -72,6 +79,9 @@ LAYOUT_THRESHOLD = 1000
 """Above this many nodes the page shows the Python layout as it is, with physics off."""
 
 SIZE_MEASURES = ("degree", "pagerank")
+
+ENGINES = ("kg", "pyvis")
+"""Who draws the page: kg's own (search, filters, time slider, evidence panel) or PyVis (see :func:`to_pyvis`)."""
 
 NODE_SIZE = (10.0, 40.0)
 """Smallest and largest node size in pixels; the measure is scaled by its square root in between."""
@@ -106,11 +116,14 @@ class Claim:
     date: str
     """The claim's own date, else its source's (publication, else estimated): the date the projection filters on."""
     until: str
+    """The last day the claim is in effect: its end, or the day before a capture or withdrawal ended it."""
     reliability: str
     reason: str = ""
     precision: str = ""
     start: int | None = None
     end: int | None = None
+    open: bool = False
+    """A state reported without a start: in effect "since before" ``date`` too (``kg:openStart``)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +176,7 @@ def draw(
     inferred: bool = False,
     title: str | None = None,
     size_by: str = "degree",
+    engine: str = "kg",
 ) -> Drawing:
     """Draw the store, or the part of it the options select, as an interactive page.
 
@@ -171,7 +185,40 @@ def draw(
     ``types`` take CURIEs, IRIs or bare local names (``captured``, ``ArmedGroup``); the other
     filters are those of :func:`kg.project.to_networkx`. When a filter narrows the relations
     (``predicates``, ``as_of``, ``min_reliability``), entities left with none are not drawn.
+    ``engine="pyvis"`` writes the page of :func:`to_pyvis`'s ``Network`` instead of kg's own.
     """
+    if engine not in ENGINES:
+        raise ParameterError(f"no drawing engine {engine!r}; use one of {', '.join(ENGINES)}")
+    title = title or "kg graph"
+    graph, scope = _select(
+        store,
+        ego=ego,
+        radius=radius,
+        predicates=predicates,
+        types=types,
+        as_of=as_of,
+        min_reliability=min_reliability,
+        inferred=inferred,
+    )
+    if engine == "pyvis":
+        network = _pyvis_network(graph, evidence=load_evidence(store), title=title, size_by=size_by, physics=None)
+        return Drawing(network.generate_html(), network.num_nodes(), network.num_edges(), title)
+    page = render_html(graph, evidence=load_evidence(store), title=title, subtitle=scope, size_by=size_by)
+    return Drawing(page, graph.number_of_nodes(), graph.number_of_edges(), title)
+
+
+def _select(
+    store: Store,
+    *,
+    ego: str | None,
+    radius: int,
+    predicates: Iterable[str] | None,
+    types: Iterable[str] | None,
+    as_of: dt.date | None,
+    min_reliability: str | None,
+    inferred: bool,
+) -> tuple[nx.MultiDiGraph, str]:
+    """The part of the store's projection that :func:`draw`'s options select, and a line saying which part."""
     from kg.params import resolve_entity
     from kg.project import to_networkx
 
@@ -196,9 +243,7 @@ def draw(
         min_reliability=min_reliability,
         inferred=inferred,
     )
-    title = title or "kg graph"
-    page = render_html(graph, evidence=load_evidence(store), title=title, subtitle=scope, size_by=size_by)
-    return Drawing(page, graph.number_of_nodes(), graph.number_of_edges(), title)
+    return graph, scope
 
 
 def neighbourhood(graph: nx.MultiDiGraph, center: str, radius: int = 1) -> nx.MultiDiGraph:
@@ -281,8 +326,17 @@ def load_evidence(store: Store) -> dict[str, Claim]:
         row["source"]: row
         for row in store.query(queries.internal("internal/viz-sources"))  # type: ignore[union-attr]
     }
+    import pandas as pd
+
+    from kg.project import last_day
+
     claims = {}
-    for row in store.query("claims"):  # type: ignore[union-attr]
+    rows = list(store.query("claims"))  # type: ignore[union-attr]
+    lasts = last_day(
+        pd.Series([_text(row["until"]) for row in rows], dtype=object),
+        pd.Series([_text(row["ended_on"]) for row in rows], dtype=object),
+    )
+    for row, last in zip(rows, lasts, strict=True):
         source = sources.get(row["source"], {})
         claims[row["claim"]] = Claim(
             id=row["claim"],
@@ -291,12 +345,13 @@ def load_evidence(store: Store) -> dict[str, Claim]:
             source_title=_text(source.get("title")),
             claimant=_text(row["claimant"]),
             date=_text(row["date"] or source.get("date")),
-            until=_text(row["until"]),
+            until=last,
             reliability=_text(row["reliability"]),
             reason=_text(row["reason"]),
             precision=_text(row["precision"]),
             start=row["start"],
             end=row["end"],
+            open=str(row["since"] or "").startswith("before "),
         )
     return claims
 
@@ -474,6 +529,7 @@ class _EvidenceTable:
             | _present(
                 date=claim.date,
                 until=claim.until,
+                open=claim.open,
                 reliability=claim.reliability,
                 reason=claim.reason,
                 precision=claim.precision,
@@ -628,8 +684,7 @@ def _markup(text: str, element: str) -> Any:
 def _assets() -> tuple[str, str, str]:
     """The vendored vis-network (its source-map comment dropped: no file to fetch), the page script and CSS."""
     folder = resources.files(__package__) / _TEMPLATES
-    vis_js = (folder / _VENDOR).read_text(encoding="utf-8")
-    vis_js = vis_js[: vis_js.rfind(_SOURCE_MAP)] if _SOURCE_MAP in vis_js else vis_js
+    vis_js = _strip_source_map((folder / _VENDOR).read_text(encoding="utf-8"))
     return vis_js, (folder / "graph.js").read_text(encoding="utf-8"), (folder / "graph.css").read_text(encoding="utf-8")
 
 
@@ -644,3 +699,277 @@ def _template() -> Any:
         keep_trailing_newline=True,
     )
     return environment.get_template("graph.html.j2")
+
+
+# PyVis ---------------------------------------------------------------------------------------
+
+TOOLTIP_CLAIMS = 8
+"""Claims quoted in a PyVis edge tooltip (its only place for evidence); the rest are counted."""
+
+_PYVIS_PAGE = "pyvis.html.j2"
+_PYVIS_LIB = "templates/lib"
+
+
+def to_pyvis(
+    source: Store | nx.MultiDiGraph,
+    *,
+    ego: str | None = None,
+    radius: int = 1,
+    predicates: Iterable[str] | None = None,
+    types: Iterable[str] | None = None,
+    as_of: dt.date | None = None,
+    min_reliability: str | None = None,
+    inferred: bool = False,
+    title: str | None = None,
+    size_by: str = "degree",
+    evidence: Mapping[str, Claim] | None = None,
+    physics: bool | None = None,
+) -> Network:
+    """A ``pyvis.network.Network`` of the store (filtered as :func:`draw` filters) or of a projection-shaped graph.
+
+    For those who customise PyVis (``net.show_buttons()``, ``net.barnes_hut(...)``,
+    ``net.write_html(path)``); ``kg viz`` stays the safer default. Unlike PyVis's own
+    ``from_nx``, this:
+
+    - HTML-escapes every string from the data (labels, tooltips with their quotes, the heading,
+      node ids) before PyVis sees it, because PyVis pastes the heading and node ids into HTML and a
+      node title containing ``href`` into ``innerHTML``; the page template decodes them back to
+      text for vis-network, which shows labels and titles as text, never as markup;
+    - gives the network kg's page template (``net.templateEnv``), which inlines vis-network and
+      PyVis's own helper scripts, references no URL (PyVis's template loads Bootstrap from a CDN
+      even with ``cdn_resources="in_line"``) and carries a Content-Security-Policy that lets only
+      its own scripts run and nothing load, so ``net.write_html`` writes a page that works offline;
+    - fills ``net.nodes``, ``net.node_ids``, ``net.node_map`` and ``net.edges`` in one pass,
+      where ``add_edge`` scans the node list for every edge (minutes at 20,000 nodes);
+    - above :data:`LAYOUT_THRESHOLD` nodes places them at :func:`layout`'s positions with physics
+      off; smaller graphs start there with physics on (``physics`` forces either).
+
+    Node ids are CURIEs (``kge:hts``), so ``net.get_node("kge:hts")`` and ``net.add_edge`` work as
+    PyVis documents. Given a graph (``kg.project.to_networkx``'s shape), ``ego`` is a node of it
+    (IRI, CURIE or exact label) and ``evidence`` (see :func:`load_evidence`) adds quotes to the edge
+    tooltips; the filters that read claims (``predicates``, ``types``, ``as_of``,
+    ``min_reliability``, ``inferred``) need the store.
+
+    >>> import networkx as nx
+    >>> graph = nx.MultiDiGraph()
+    >>> graph.add_node("https://w3id.org/conflict-kg/id/a", label="<img src=x onerror=alert(1)>")
+    >>> graph.add_edge("https://w3id.org/conflict-kg/id/a", "https://w3id.org/conflict-kg/id/b", key="kg:opposes")
+    'kg:opposes'
+    >>> net = to_pyvis(graph, title="A & B")
+    >>> net.num_nodes(), net.num_edges(), net.heading
+    (2, 1, 'A &amp; B')
+    >>> net.get_node("kge:a")["label"]
+    '&lt;img src=x onerror=alert(1)&gt;'
+    """
+    import networkx as nx
+
+    if isinstance(source, nx.Graph):
+        store_only = {
+            "predicates": predicates,
+            "types": types,
+            "as_of": as_of,
+            "min_reliability": min_reliability,
+            "inferred": inferred,
+        }
+        given = [name for name, value in store_only.items() if value]
+        if given:
+            raise ParameterError(
+                f"{', '.join(given)} filter the store's claims, which a graph no longer has: pass the store, "
+                "or filter with kg.project.to_networkx before drawing"
+            )
+        graph = neighbourhood(source, _graph_node(source, ego), radius) if ego is not None else source
+    else:
+        graph, _ = _select(
+            source,
+            ego=ego,
+            radius=radius,
+            predicates=predicates,
+            types=types,
+            as_of=as_of,
+            min_reliability=min_reliability,
+            inferred=inferred,
+        )
+        if evidence is None:
+            evidence = load_evidence(source)
+    return _pyvis_network(graph, evidence=evidence or {}, title=title or "kg graph", size_by=size_by, physics=physics)
+
+
+def _graph_node(graph: nx.MultiDiGraph, name: str) -> str:
+    """The node of ``graph`` that ``name`` is: the node itself, its CURIE, or the one node with that label."""
+    if name in graph:
+        return name
+    iri = expand(name) if ":" in name else None
+    if iri is not None and iri in graph:
+        return iri
+    labelled = [node for node, label in graph.nodes(data="label") if label == name or compact(str(node)) == name]
+    if len(labelled) == 1:
+        return labelled[0]
+    found = "several nodes" if labelled else "no node"
+    raise ParameterError(f"{found} of the graph being drawn is {name!r}; give its IRI or CURIE")
+
+
+def _escape(text: object) -> str:
+    """Text from the data, inert in HTML wherever a template puts it (element, attribute or ``innerHTML``)."""
+    return html.escape(str(text), quote=True)
+
+
+def _pyvis_network(
+    graph: nx.MultiDiGraph, *, evidence: Mapping[str, Claim], title: str, size_by: str, physics: bool | None
+) -> Network:
+    """The ``Network`` of :func:`to_pyvis`, for a graph already selected."""
+    from pyvis.network import Network
+
+    large = graph.number_of_nodes() > LAYOUT_THRESHOLD
+    values = measure(graph, size_by)
+    sizes = _sizes(values)
+    positions = layout(graph)
+    types = {row["id"]: row for row in _type_legend(graph)}
+    predicates = {row["id"]: row for row in _predicate_legend(graph)}
+    names = [_node_name(str(node)) for node in graph.nodes]
+    if len(set(names)) < len(names):  # two nodes that compact alike (a graph not from kg): keep them apart
+        names = [str(node) for node in graph.nodes]
+    names_of = dict(zip(graph.nodes, names, strict=True))
+    ids = {node: _escape(name) for node, name in names_of.items()}
+    labels = {node: str(attrs.get("label") or compact(str(node))) for node, attrs in graph.nodes(data=True)}
+
+    nodes = []
+    for node, attrs in graph.nodes(data=True):
+        kind = types[attrs.get("type", "")]
+        x, y = positions[node]
+        tooltip = _node_tooltip(labels[node], names_of[node], attrs, kind["label"], size_by, values[node])
+        nodes.append(
+            {
+                "id": ids[node],
+                "label": _escape(labels[node]),
+                "shape": kind["shape"],
+                "color": kind["color"],
+                "size": sizes[node],
+                "x": x,
+                "y": y,
+                "title": _escape(tooltip),
+            }
+        )
+    edges = []
+    rows = list(graph.edges(keys=True, data=True))
+    bends = _curves([(source, target) for source, target, _, _ in rows])
+    for (source, target, key, attrs), bend in zip(rows, bends, strict=True):
+        predicate = predicates[attrs.get("predicate", key)]
+        tooltip = _edge_tooltip(labels[source], predicate["label"], labels[target], attrs, evidence)
+        edge: dict[str, Any] = {
+            "from": ids[source],
+            "to": ids[target],
+            "arrows": "to",
+            "color": predicate["color"],
+            "title": _escape(tooltip),
+        }
+        if not large:  # thousands of edge labels are unreadable and slow to draw
+            edge["label"] = _escape(predicate["label"])
+            if bend:
+                side = "curvedCW" if bend > 0 else "curvedCCW"
+                edge["smooth"] = {"enabled": True, "type": side, "roundness": abs(bend)}
+        if attrs.get("inferred"):
+            edge["dashes"] = True
+        edges.append(edge)
+
+    network = Network(height="85vh", width="100%", directed=True, heading=_escape(title), cdn_resources="in_line")
+    # What add_node and add_edge would build, without add_edge's scan of the node list per edge.
+    network.nodes = nodes
+    network.node_ids = [node["id"] for node in nodes]
+    network.node_map = {node["id"]: node for node in nodes}
+    network.edges = edges
+    network.toggle_physics(not large if physics is None else physics)
+    network.force_atlas_2based(gravity=-80, spring_length=120, overlap=0.5)  # kg's page settles with these
+    network.options.edges.smooth.enabled = False  # PyVis's "dynamic" default adds a physics node per edge
+    network.options.interaction.hover = True
+    network.options.interaction.hideEdgesOnDrag = large
+    environment = _pyvis_environment()
+    network.templateEnv = environment
+    network.path = _PYVIS_PAGE
+    network.template = environment.get_template(_PYVIS_PAGE)  # what write_html(notebook=True) renders
+    return network
+
+
+def _node_name(node: str) -> str:
+    """A node's id in the network: its CURIE (``kge:hts``), else the IRI or name as it is.
+
+    >>> _node_name("https://w3id.org/conflict-kg/id/hts"), _node_name("https://example.org/x")
+    ('kge:hts', 'https://example.org/x')
+    """
+    curie = compact(node)
+    return node if curie.startswith("<") else curie
+
+
+def _node_tooltip(label: str, name: str, attrs: Mapping[str, Any], type_label: str, size_by: str, value: float) -> str:
+    """What hovering over an entity shows: label, type, CURIE, aliases, Wikidata id, its size measure."""
+    lines = [label, " · ".join(part for part in (type_label, name) if part)]
+    aliases = [alias for alias in str(attrs.get("aliases", "")).split("|") if alias]
+    if aliases:
+        lines.append("also: " + ", ".join(aliases))
+    if attrs.get("wikidata"):
+        lines.append(f"Wikidata: {attrs['wikidata']}")
+    lines.append(f"{value:g} relations" if size_by == "degree" else f"PageRank {value:.4f}")
+    return "\n".join(lines)
+
+
+def _edge_tooltip(
+    subject: str, predicate: str, obj: str, attrs: Mapping[str, Any], evidence: Mapping[str, Claim]
+) -> str:
+    """What hovering over a relation shows: the statement, its grade and dates, the first quotes and who says them."""
+    lines = [f"{subject} {predicate} {obj}"]
+    date, end = attrs.get("date", ""), attrs.get("end", "")
+    facts = [
+        f"best grade {attrs['reliability']}" if attrs.get("reliability") else "",
+        f"{date or '?'} to {end}" if end else f"from {date}" if date else "",
+        "inferred" if attrs.get("inferred") else "",
+    ]
+    if any(facts):
+        lines.append(" · ".join(fact for fact in facts if fact))
+    cited = [evidence[curie] for curie in str(attrs.get("claims", "")).split("|") if curie in evidence]
+    for claim in cited[:TOOLTIP_CLAIMS]:
+        said = [claim.claimant, claim.source_title or claim.source, claim.date, claim.reliability]
+        lines += ["", f"“{claim.quote}”", "  " + " · ".join(part for part in said if part)]
+    if len(cited) > TOOLTIP_CLAIMS:
+        lines += ["", f"and {len(cited) - TOOLTIP_CLAIMS} more claims (kg viz shows them all)"]
+    elif not cited and attrs.get("claim_count"):
+        lines.append(f"{attrs['claim_count']} claims")
+    return "\n".join(lines)
+
+
+def _unescaped(text: object) -> str:
+    """Text that kg escaped into a ``Network``, back as text, for the template to escape once where it lands."""
+    return html.unescape(str(text))
+
+
+@cache
+def _pyvis_environment() -> Any:
+    """The Jinja environment PyVis renders with: kg's page template, vis-network and PyVis's helper scripts."""
+    import jinja2
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / _PYVIS_LIB
+    vis_js, _, _ = _assets()
+    tom_js = _strip_source_map((lib / "tom-select/tom-select.complete.min.js").read_text(encoding="utf-8"))
+    tom_css = _strip_source_map((lib / "tom-select/tom-select.css").read_text(encoding="utf-8"))
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / _TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["content_security_policy"] = _content_security_policy
+    environment.filters["text"] = _unescaped
+    environment.globals.update(
+        vis_js=_markup(vis_js, "script"),
+        utils_js=_markup((lib / "bindings/utils.js").read_text(encoding="utf-8"), "script"),
+        tom_select_js=_markup(tom_js, "script"),
+        tom_select_css=_markup(tom_css, "style"),
+        vis_version=VIS_NETWORK,
+    )
+    return environment
+
+
+def _strip_source_map(code: str) -> str:
+    """Code without its trailing source-map comment, which points at a file the page does not have."""
+    for marker in (_SOURCE_MAP, "/*# sourceMappingURL="):
+        if marker in code:
+            code = code[: code.rfind(marker)]
+    return code

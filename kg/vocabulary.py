@@ -36,6 +36,7 @@ class KG(DefinedNamespace):
     Denied: URIRef
     Event: URIRef
     EventRecord: URIRef
+    EventRelation: URIRef
     Exactly: URIRef
     Facility: URIRef
     FactualError: URIRef
@@ -67,6 +68,8 @@ class KG(DefinedNamespace):
     SourceIssue: URIRef
     SourceKind: URIRef
     State: URIRef
+    StateRelation: URIRef
+    Target: URIRef
     Truncated: URIRef
     Unverifiable: URIRef
     WaterBody: URIRef
@@ -75,13 +78,18 @@ class KG(DefinedNamespace):
     Year: URIRef
 
     # Properties
+    acledSubEventType: URIRef
     advancedOn: URIRef
     alliedWith: URIRef
+    appointed: URIRef
     asserted: URIRef
+    attacked: URIRef
     basedIn: URIRef
     betweennessCentrality: URIRef
+    cameoCode: URIRef
     capitalOf: URIRef
     captured: URIRef
+    ceasefireWith: URIRef
     cites: URIRef
     content: URIRef
     controls: URIRef
@@ -89,15 +97,17 @@ class KG(DefinedNamespace):
     datePrecision: URIRef
     degreeCentrality: URIRef
     distanceKm: URIRef
+    effectiveDate: URIRef
     eigenvectorCentrality: URIRef
     encircled: URIRef
+    endedBy: URIRef
+    endedOn: URIRef
     estimatedDate: URIRef
-    effectiveDate: URIRef
     eventDate: URIRef
-    eventType: URIRef
-    fatalities: URIRef
     eventEnd: URIRef
     eventStart: URIRef
+    eventType: URIRef
+    fatalities: URIRef
     fledFrom: URIRef
     fledTo: URIRef
     gradeReason: URIRef
@@ -108,12 +118,16 @@ class KG(DefinedNamespace):
     headOf: URIRef
     heldIn: URIRef
     issueKind: URIRef
+    killed: URIRef
     launched: URIRef
     linkedTo: URIRef
     locatedIn: URIRef
     mentions: URIRef
+    negotiatedWith: URIRef
     northOf: URIRef
     notBefore: URIRef
+    occupied: URIRef
+    openStart: URIRef
     operatesIn: URIRef
     opposes: URIRef
     pageRank: URIRef
@@ -121,16 +135,21 @@ class KG(DefinedNamespace):
     polarity: URIRef
     populationRank: URIRef
     quantityQualifier: URIRef
-    releasedFrom: URIRef
     region: URIRef
+    releasedFrom: URIRef
     reliability: URIRef
     renounced: URIRef
     reportedCount: URIRef
+    sanctioned: URIRef
     sha256: URIRef
+    shelled: URIRef
     sheltered: URIRef
     shelteredBy: URIRef
     sourceKind: URIRef
     southOf: URIRef
+    struckFromAir: URIRef
+    supplied: URIRef
     text: URIRef
+    trained: URIRef
     withdrewFrom: URIRef
     withdrewTo: URIRef

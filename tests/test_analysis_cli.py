@@ -64,7 +64,7 @@ def test_control_shows_hts_holding_homs_from_its_capture(run) -> None:
     result = run("analyze", "control", "--place", "Homs", "--format", "md")
     assert result.exit_code == 0, result.output
     assert (
-        "| Homs | Hayat Tahrir al-Sham | held | 2024-12-07 |  | captured |  | B2 | "
+        "| Homs | Hayat Tahrir al-Sham | held | 2024-12-07 | start |  | captured |  |  | B2 | "
         "kgc:syrian-rebels-advance-15\\|kgc:syrian-rebels-advance-57 |"
     ) in result.stdout.splitlines()
     rows = list(
@@ -101,8 +101,11 @@ def test_filters_reach_the_analyses(run) -> None:
     allies = run("analyze", "ego", "Assad", "--predicate", "kg:alliedWith", "--inferred", "--format", "json")
     labels = {n["label"] for n in json.loads(allies.stdout)["nodes"]}
     assert labels == {"Bashar al-Assad", "Russia", "Iran"}
-    early = run("analyze", "control", "--as-of", "2024-12-01", "--format", "json")
+    early = run("analyze", "control", "--as-of", "2024-12-01", "--dated-only", "--format", "json")
     assert {r["actorLabel"] for r in json.loads(early.stdout)} == {"Syrian government forces"}
+    # holdings the article reports on 8 December without a start count "since before" that day
+    reported = json.loads(run("analyze", "control", "--as-of", "2024-12-01", "--format", "json").stdout)
+    assert {r["actorLabel"] for r in reported if r["from_kind"] == "reported"} == {"Hezbollah", "Syrian government"}
 
 
 @pytest.mark.parametrize(

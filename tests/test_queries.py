@@ -58,6 +58,7 @@ def test_every_saved_query_runs_with_its_parameters(store: kg.Store) -> None:
         "since": "2024-11-01",
         "until": "2024-12-31",
         "as_of": "2024-12-08",
+        "dated_only": "true",
     }
     for saved in queries.catalog().values():
         values = {p.name: examples[p.name] for p in saved.params}
@@ -185,8 +186,15 @@ def test_sources(store: kg.Store) -> None:
 
 
 def test_claims_as_of(store: kg.Store) -> None:
+    dated = rows(store, "claims", as_of="2024-11-30", dated_only="true")
+    assert column(dated, "claim") == ["kgc:syrian-rebels-advance-14", "kgc:syrian-rebels-advance-38"]
+    assert column(dated, "since") == ["2024-11-27", "2021-12-07"]
     early = rows(store, "claims", as_of="2024-11-30")
-    assert column(early, "claim") == ["kgc:syrian-rebels-advance-14", "kgc:syrian-rebels-advance-38"]
+    since_before = [r for r in early if r["claim"] not in column(dated, "claim")]
+    # states the article reports on 8 December with no start: in effect "since before" that day
+    assert len(since_before) == 33 and {r["since"] for r in since_before} == {"before 2024-12-08"}
+    assert {"kgc:syrian-rebels-advance-47", "kgc:syrian-rebels-advance-49"} <= set(column(since_before, "claim"))
+    assert not any(r["predicateLabel"] in ("captured", "withdrew to", "fled to") for r in since_before)
 
 
 def test_the_seed_alone_contests_nothing(store: kg.Store) -> None:
@@ -210,6 +218,14 @@ def test_contested_finds_each_kind_of_disagreement(two_sources: kg.Store) -> Non
 
 
 def test_contested_as_of_leaves_out_later_claims(two_sources: kg.Store) -> None:
-    # the second report's undated claims count from its publication, 9 December
-    kinds = {r["kind"] for r in rows(two_sources, "contested", as_of="2024-12-08")}
+    # the second report's undated events count from its publication, 9 December; its undated states
+    # (Hezbollah opposes the government, Homs north of Damascus) are "since before" that day
+    kinds = {r["kind"] for r in rows(two_sources, "contested", as_of="2024-12-08", dated_only="true")}
     assert kinds == {"affirmed and denied", "different dates"}
+    kinds = {r["kind"] for r in rows(two_sources, "contested", as_of="2024-12-08")}
+    assert kinds == {
+        "affirmed and denied",
+        "different dates",
+        "disjoint relations",
+        "both directions of an asymmetric relation",
+    }

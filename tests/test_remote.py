@@ -25,6 +25,7 @@ EXAMPLES = {
     "since": "2024-11-01",
     "until": "2024-12-31",
     "as_of": "2024-12-08",
+    "dated_only": "false",
 }
 
 

@@ -8,17 +8,24 @@ A header is the block of ``#`` comment lines at the top of the file::
     # param since (date, optional): only claims dated on or after this day
 
 Parameter types: ``entity`` (a label, alias, CURIE, IRI or Wikidata id, resolved against the
-store), ``iri``, ``string``, ``integer``, ``date`` (YYYY-MM-DD) and ``grade`` (Admiralty code
-such as B2). A parameter is bound as an RDF term through pyoxigraph's ``substitutions``,
-never pasted into the query text; for a SELECT query that means the parameter's variable
-must be in the projection. An optional parameter may stay unbound, so test it inside
-``COALESCE(test, true)``; Oxigraph evaluates ``BOUND()`` and ``BIND`` of a substituted
-variable as if it were unbound, so never use those on a parameter. The ``as_of`` idiom::
+store), ``iri``, ``string``, ``integer``, ``date`` (YYYY-MM-DD), ``grade`` (Admiralty code such
+as B2) and ``boolean`` (true/false, yes/no, 1/0). A parameter is bound as an RDF term through
+pyoxigraph's ``substitutions``, never pasted into the query text; for a SELECT query that means
+the parameter's variable must be in the projection. An optional parameter may stay unbound, so
+test it inside ``COALESCE(test, true)``; Oxigraph evaluates ``BOUND()`` and ``BIND`` of a
+substituted variable as if it were unbound, so never use those on a parameter. The ``as_of``
+idiom, the one rule of time that queries, the projection and the page share: a claim is in
+effect on a day when it began by then (its ``kg:effectiveDate``), or it is a state reported
+without a start (``kg:openStart``: "since before" its date) and ``dated_only`` is not set; and
+it has not ended before that day::
 
     OPTIONAL { ?claim kg:effectiveDate ?when }
     OPTIONAL { ?claim kg:eventEnd ?ended }
-    FILTER(COALESCE(COALESCE(?when, "9999-12-31"^^xsd:date) <= ?as_of
+    OPTIONAL { ?claim kg:openStart ?open }
+    FILTER(COALESCE((COALESCE(?when, "9999-12-31"^^xsd:date) <= ?as_of
+                     || (COALESCE(?open, false) && !COALESCE(?dated_only, false)))
                     && COALESCE(?ended >= ?as_of, true), true))
+    BIND(IF(COALESCE(?open, false), CONCAT("before ", STR(?when)), STR(?when)) AS ?since)
 
 Queries in sub-folders (``checks/``, ``inference/``,
 ``internal/``, ``stats/``) are used by kg itself and are not listed to users.
@@ -52,9 +59,9 @@ __all__ = [
     "update",
 ]
 
-PARAM_TYPES = frozenset({"entity", "iri", "string", "integer", "date", "grade"})
+PARAM_TYPES = frozenset({"entity", "iri", "string", "integer", "date", "grade", "boolean"})
 
-_HEADER_KEY = re.compile(r"^#\s*(title|description|message|binding):\s*(.+?)\s*$")
+_HEADER_KEY = re.compile(r"^#\s*(title|description|message|binding|produces):\s*(.+?)\s*$")
 
 BINDINGS = ("substitutions", "values")
 """How the embedded store binds a query's parameters: pyoxigraph's ``substitutions`` (the default),
@@ -99,6 +106,10 @@ class SavedQuery:
     """For kg's own checks: how to word one result row, with ``{variable}`` placeholders."""
     binding: str = "substitutions"
     """How the embedded store binds the parameters: see :data:`BINDINGS`."""
+    produces: tuple[str, ...] = ()
+    """For an inference rule that reads across resources (``# produces: kg:endedOn kg:endedBy``):
+    the predicates it writes. Such a rule runs once over the whole store after the other rules
+    reach their fixpoint, and an update replaces everything it wrote (see :mod:`kg.inference`)."""
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -157,6 +168,7 @@ def parse(text: str, *, name: str, path: Path | None = None) -> SavedQuery:
         path,
         fields.get("message", ""),
         binding,
+        tuple(fields.get("produces", "").split()),
     )
 
 
