@@ -95,6 +95,7 @@ def _load_and_check(inner: ox.Store, paths: Sequence[Path], shapes: Path | None,
     phases.reached("build:loaded")
     started = time.perf_counter()
     problems = validation.validate(inner, shapes=shapes, graph_files=report.graph_files) if validate else []
+    problems = dataset.locate_problems(problems, report.graph_files, inner)
     log.info("checked in %.2fs", time.perf_counter() - started)
     return CheckReport(files, _count(inner, ONTOLOGY + "Claim"), _count(inner, ONTOLOGY + "SourceDocument"), problems)
 

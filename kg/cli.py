@@ -74,6 +74,9 @@ class KGGroup(click.Group):
                 click.echo(str(problem), err=True)
             raise click.ClickException(str(exc)) from None
         except KGError as exc:
+            problems = getattr(exc, "problems", [])
+            for problem in problems if len(problems) > 1 else []:
+                click.echo(str(problem), err=True)
             raise click.ClickException(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
@@ -1232,9 +1235,7 @@ def ego(ctx: click.Context, center: str, radius: int, fmt: str, **projection: An
 @analyze.command()
 @click.option("--place", help="Only this place (label, alias, CURIE, IRI or Wikidata id).")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only what is in force on this day.")
-@click.option(
-    "--dated-only", is_flag=True, help='With --as-of: leave out holdings known only "since before" a report.'
-)
+@click.option("--dated-only", is_flag=True, help='With --as-of: leave out holdings known only "since before" a report.')
 @click.option("--min-reliability", metavar="GRADE", help="Ignore claims graded below this, such as B2.")
 @format_option(ANALYSIS_FORMATS)
 @click.pass_context

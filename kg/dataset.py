@@ -8,6 +8,7 @@ data comes as TriG or N-Quads with one named graph per source document.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -20,9 +21,9 @@ import pyoxigraph as ox
 
 from kg import queries
 from kg.config import display_path
-from kg.errors import DataError
+from kg.errors import DataError, Problem
 from kg.formats.events import event_graph_id, event_kind
-from kg.namespaces import ONTOLOGY, compact
+from kg.namespaces import ONTOLOGY, RDF, compact, expand
 
 __all__ = [
     "ANNOTATION_SUFFIXES",
@@ -32,6 +33,7 @@ __all__ = [
     "attach_texts",
     "find_files",
     "load",
+    "locate_problems",
     "split_shapes",
 ]
 
@@ -54,6 +56,7 @@ SHAPES_SUFFIX = "shapes.ttl"
 """Files named like this hold SHACL shapes: they are checked against, never loaded as data."""
 
 _CONTENT = ox.NamedNode(ONTOLOGY + "content")
+_SUBJECT, _PREDICATE, _OBJECT = (ox.NamedNode(RDF + name) for name in ("subject", "predicate", "object"))
 _PARSER_PREFIX = re.compile(r"^Parser error (?:at line \d+ )?(?:between|at) [^:]*: ")
 
 
@@ -204,6 +207,52 @@ def _load_annotation(store: ox.Store, path: Path, report: LoadReport) -> None:
         )
     store.extend(quads)
     report.graph_files[graph] = path
+
+
+def locate_problems(problems: Sequence[Problem], graph_files: dict[str, Path], store: ox.Store) -> list[Problem]:
+    """The problems, each found in a graph read from an annotation file pointed at the line of its record.
+
+    The checks run on the built graph, where a claim is an IRI; the person fixing it needs the
+    line in the YAML file it came from (``second.yaml:31`` rather than ``second.yaml``). A
+    problem about an entity the file does not declare (the object of a relation whose range it
+    does not fit) points at the first claim that names it, preferring one whose predicate the
+    message names.
+    """
+    from kg.formats.annotation import record_lines
+
+    files = {
+        display_path(path): (graph, path) for graph, path in graph_files.items() if path.suffix in ANNOTATION_SUFFIXES
+    }
+    lines: dict[str, dict[str, int]] = {}
+    located = []
+    for problem in problems:
+        if problem.where in files:
+            graph, path = files[problem.where]
+            if problem.where not in lines:
+                lines[problem.where] = {compact(iri): line for iri, line in record_lines(path).items()}
+            known = lines[problem.where]
+            line = known.get(problem.focus) or _first_claim_line(store, graph, problem, known)
+            if line:
+                problem = dataclasses.replace(problem, where=f"{problem.where}:{line}")
+        located.append(problem)
+    return located
+
+
+def _first_claim_line(store: ox.Store, graph: str, problem: Problem, lines: dict[str, int]) -> int | None:
+    """The line of the first claim in ``graph`` naming the problem's focus; claims of a predicate the message
+    names come first."""
+    iri = expand(problem.focus)
+    if iri is None:
+        return None
+    node, named = ox.NamedNode(iri), ox.NamedNode(graph)
+    claims = []
+    for role in (_SUBJECT, _OBJECT):
+        for quad in store.quads_for_pattern(None, role, node, named):
+            predicates = [q.object for q in store.quads_for_pattern(quad.subject, _PREDICATE, None, named)]
+            named_in_message = any(f"{compact(p.value)} " in problem.message + " " for p in predicates)  # type: ignore[union-attr]
+            if (line := lines.get(compact(quad.subject.value))) is not None:  # type: ignore[union-attr]
+                claims.append((not named_in_message, line))
+    return min(claims)[1] if claims else None
 
 
 def _read_text(source: str, iri: str, sha256: str | None) -> str:

@@ -5,6 +5,7 @@ stderr and a non-zero exit, and nothing else reaches the user as a traceback::
 
     KGError                  base class; str(error) is the whole message
     ├── DataError            an input file is malformed or inconsistent (names file and line)
+    │   └── AnnotationError  several things wrong in one annotation; .problems lists each
     ├── ValidationError      SHACL or evidence checks failed; .problems lists each one
     ├── QueryError           a SPARQL query or saved query name is wrong
     │   └── ParameterError   a query parameter is missing, malformed or names no entity
@@ -16,7 +17,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["DataError", "KGError", "ParameterError", "Problem", "QueryError", "StoreError", "ValidationError"]
+__all__ = [
+    "AnnotationError",
+    "DataError",
+    "KGError",
+    "ParameterError",
+    "Problem",
+    "QueryError",
+    "StoreError",
+    "ValidationError",
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -42,6 +52,19 @@ class KGError(Exception):
 
 class DataError(KGError):
     """An input file cannot be read as RDF, or refers to a source text that is missing or changed."""
+
+
+class AnnotationError(DataError):
+    """An annotation file has one or more problems, each with its file, line and field.
+
+    All of them are found in one pass, so a person fixing the file sees every problem at once;
+    ``str(error)`` is the first, with how many more there are.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        more = len(self.problems) - 1
+        super().__init__(str(self.problems[0]) + (f" (and {more} more: see above)" if more else ""))
 
 
 class ValidationError(KGError):

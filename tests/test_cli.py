@@ -145,7 +145,8 @@ def test_queries_lists_saved_queries_with_parameters(run) -> None:
         (["query", "allies"], "Error: allies needs --param actor=... (entity: the actor whose allies to list)\n"),
         (
             ["query", "allies", "-p", "side=x"],
-            "Error: allies has no parameter side; its parameters: actor (entity), [as_of (date)], [dated_only (boolean)]\n",
+            "Error: allies has no parameter side; its parameters: actor (entity), [as_of (date)], "
+            "[dated_only (boolean)]\n",
         ),
         (
             ["query", "no-such-query"],

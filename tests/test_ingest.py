@@ -166,11 +166,48 @@ def test_a_validation_problem_is_reported_and_nothing_changes(untouched: tuple[P
     )
     with pytest.raises(kg.ValidationError) as caught:
         ingest(TEXT, bad, store_path=store, data_dir=data)
-    assert [str(p) for p in caught.value.problems] == [
-        f"{bad}: kge:syrian-government: kge:syrian-government is the object of kg:captured, which expects a kg:Place, "
-        "but it is not one"
+    assert [str(p) for p in caught.value.problems] == [  # the line of the claim that names it
+        f"{bad}:34: kge:syrian-government: kge:syrian-government is the object of kg:captured, which expects a "
+        "kg:Place, but it is not one"
     ]
     assert (store / "live").read_text() == live
+
+
+def test_every_problem_of_an_annotation_is_reported_at_once(untouched: tuple[Path, Path], tmp_path: Path) -> None:
+    data, store = untouched
+    text = ANNOTATION.read_text(encoding="utf-8")
+    for old, new in (
+        ("predicate: captured", "predicate: capturd"),
+        ("subject: Hezbollah", "subject: Hezbolah"),
+        ("type: MediaOutlet", "type: MediaOutlt"),
+        ("quote: rebels entered Homs on Friday night", "quote: rebels entered Homs at dawn"),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(kg.DataError) as caught:
+        ingest(TEXT, bad, store_path=store, data_dir=data)
+    problems = [(p.where.rpartition(":")[2], p.focus) for p in caught.value.problems]  # type: ignore[attr-defined]
+    assert problems == [
+        ("13", "entities[0].type"),
+        ("26", "claims[1].predicate"),
+        ("28", "claims[1].quote"),
+        (problems[3][0], "claims[2].subject"),
+    ]
+    assert str(caught.value).endswith("(and 3 more: see above)")
+    result = CliRunner().invoke(cli, ["--store", str(store), "ingest", str(TEXT), str(bad), "--data", str(data)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 5  # each problem, then the summary line
+
+
+def test_an_unknown_predicate_lists_the_known_ones(untouched: tuple[Path, Path], tmp_path: Path) -> None:
+    data, store = untouched
+    with pytest.raises(
+        kg.DataError, match=r"unknown predicate 'bombarded'; did you mean .*\bshelled\b|known: .*shelled"
+    ):
+        ingest(TEXT, broken(tmp_path, "predicate: captured", "predicate: bombarded"), store_path=store, data_dir=data)
+    with pytest.raises(kg.DataError, match=r"unknown predicate 'xyz'; known: advancedOn, alliedWith, .*, withdrewTo"):
+        ingest(TEXT, broken(tmp_path, "predicate: captured", "predicate: xyz"), store_path=store, data_dir=data)
 
 
 def test_the_cli_ingests_in_one_line(project: tuple[Path, Path]) -> None:

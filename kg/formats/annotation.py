@@ -31,19 +31,20 @@ the field, and says what would be accepted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from kg.errors import DataError
+from kg.errors import AnnotationError, DataError, Problem
 from kg.namespaces import CLAIM, DCT, ENTITY, GRAPH, NOTE, OA, ONTOLOGY, OWL, PROV, RDF, RDFS, SKOS, SOURCE, WD, XSD
 from kg.queries import Runner
 from kg.results import SelectResult
@@ -57,6 +58,8 @@ __all__ = [
     "convert",
     "from_graph",
     "load",
+    "record_lines",
+    "claim_iri",
     "locate",
     "to_quads",
     "vocabulary",
@@ -265,12 +268,45 @@ def parse(text: str, *, path: Path | None = None) -> tuple[Annotation, Any]:
     try:
         return Annotation.model_validate(data), node
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        where = _where(path, _line_of(node, loc))
-        raise DataError(f"{where}: {_field(loc) or 'annotation'}: {message}{more}") from None
+        problems = [
+            _problem(path, node, tuple(error["loc"]), error["msg"].removeprefix("Value error, "))
+            for error in exc.errors()
+        ]
+        raise AnnotationError(problems) from None
+
+
+def claim_iri(source_id: str, index: int, total: int) -> str:
+    """The IRI of the ``index``-th (0-based) of ``total`` claims of a source, numbered to sort in order.
+
+    >>> claim_iri("report", 4, 120)
+    'https://w3id.org/conflict-kg/claim/report-005'
+    """
+    width = max(2, len(str(total)))
+    return f"{CLAIM}{source_id}-{index + 1:0{width}d}"
+
+
+def record_lines(path: Path) -> dict[str, int]:
+    """The line of each record in an annotation file, by the IRI of what it becomes (source, entity, note,
+    claim): so a problem the store's checks find in the built graph points back to the line to fix."""
+    annotation, node = load(path)
+    source_id = annotation.source.id
+    lines = {SOURCE + source_id: _line_of(node, ("source",))}
+    lines |= {ENTITY + e.id: _line_of(node, ("entities", i)) for i, e in enumerate(annotation.entities)}
+    lines |= {f"{NOTE}{source_id}-{key}": _line_of(node, ("notes", key)) for key in annotation.notes}
+    total = len(annotation.claims)
+    lines |= {claim_iri(source_id, i, total): _line_of(node, ("claims", i)) for i in range(total)}
+    return {iri: line for iri, line in lines.items() if line}
+
+
+def _file_order(problem: Problem) -> tuple[int, str]:
+    """Problems sort by their line in the file ("file:12" before "file:101"), then by field."""
+    line = problem.where.rpartition(":")[2]
+    return (int(line) if line.isdigit() else 0, problem.focus)
+
+
+def _problem(path: Path | None, node: Any, loc: tuple[Any, ...], message: str) -> Problem:
+    """One problem of an annotation, at the file, line and field it is about."""
+    return Problem(_where(path, _line_of(node, loc)), _field(loc) or "annotation", message, "annotation")
 
 
 def load(path: Path) -> tuple[Annotation, Any]:
@@ -353,17 +389,34 @@ def _selectors(subject: ox.NamedNode, graph: ox.NamedNode, text: str, start: int
 class _Builder:
     """Collects the quads of one source's graph; each method adds one kind of record."""
 
-    def __init__(self, annotation: Annotation, text: str, node: Any, path: Path | None) -> None:
+    def __init__(
+        self, annotation: Annotation, text: str, node: Any, path: Path | None, words: Mapping[str, str] | None = None
+    ) -> None:
         self.a = annotation
+        self.words = dict(words or {})
         self.text = text
         self.node = node
         self.path = path
         self.graph = _node(GRAPH + annotation.source.id)
         self.source = _node(SOURCE + annotation.source.id)
         self.quads: list[ox.Quad] = []
+        self.problems: list[Problem] = []
 
-    def fail(self, loc: tuple[Any, ...], message: str) -> DataError:
-        return DataError(f"{_where(self.path, _line_of(self.node, loc))}: {_field(loc)}: {message}")
+    def fail(self, loc: tuple[Any, ...], message: str) -> AnnotationError:
+        return AnnotationError([_problem(self.path, self.node, loc, message)])
+
+    @contextlib.contextmanager
+    def each(self) -> Iterator[None]:
+        """Go on past a problem in one record (an entity, note or claim), so all are reported at once."""
+        try:
+            yield
+        except AnnotationError as exc:
+            self.problems += exc.problems
+
+    def check(self) -> None:
+        """Raise every problem found, if any, in the order of the file."""
+        if self.problems:
+            raise AnnotationError(sorted(self.problems, key=_file_order))
 
     def add(self, subject: ox.NamedNode | ox.BlankNode, predicate: str, obj: ox.NamedNode | ox.Literal | ox.BlankNode):
         self.quads.append(ox.Quad(subject, _node(predicate), obj, self.graph))
@@ -410,96 +463,122 @@ class _Builder:
 
     def entities(self, classes: set[str]) -> None:
         for i, entity in enumerate(self.a.entities):
-            if entity.type not in classes:
-                close = difflib.get_close_matches(entity.type, sorted(classes), n=3)
-                hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(sorted(classes))}"
-                raise self.fail(("entities", i, "type"), f"unknown entity type {entity.type!r}{hint}")
-            e = _node(ENTITY + entity.id)
-            self.add(e, RDF + "type", _node(ONTOLOGY + entity.type))
-            self.add(e, RDFS + "label", _literal(entity.label, language="en"))
-            for alias in entity.aliases:
-                self.add(e, SKOS + "altLabel", _literal(alias, language="en"))
-            if entity.wikidata:
-                self.add(e, OWL + "sameAs", _node(WD + entity.wikidata))
-            if entity.close_match:
-                self.add(e, SKOS + "closeMatch", _node(WD + entity.close_match))
-            if entity.comment:
-                self.add(e, RDFS + "comment", _literal(entity.comment, language="en"))
+            with self.each():
+                self.entity(i, entity, classes)
+
+    def entity(self, i: int, entity: Entity, classes: set[str]) -> None:
+        if entity.type not in classes:
+            close = difflib.get_close_matches(entity.type, sorted(classes), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(sorted(classes))}"
+            raise self.fail(("entities", i, "type"), f"unknown entity type {entity.type!r}{hint}")
+        e = _node(ENTITY + entity.id)
+        self.add(e, RDF + "type", _node(ONTOLOGY + entity.type))
+        self.add(e, RDFS + "label", _literal(entity.label, language="en"))
+        for alias in entity.aliases:
+            self.add(e, SKOS + "altLabel", _literal(alias, language="en"))
+        if entity.wikidata:
+            self.add(e, OWL + "sameAs", _node(WD + entity.wikidata))
+        if entity.close_match:
+            self.add(e, SKOS + "closeMatch", _node(WD + entity.close_match))
+        if entity.comment:
+            self.add(e, RDFS + "comment", _literal(entity.comment, language="en"))
 
     def notes(self) -> dict[str, ox.NamedNode]:
         iris = {}
         for key, note in self.a.notes.items():
             n = iris[key] = _node(f"{NOTE}{self.a.source.id}-{key}")
-            start, end = self.span(("notes", key, "quote"), note.quote, note.occurrence)
-            self.add(n, RDF + "type", _node(ONTOLOGY + "SourceIssue"))
-            self.add(n, ONTOLOGY + "issueKind", _node(ONTOLOGY + _camel(note.kind)))
-            self.add(n, PROV + "wasDerivedFrom", self.source)
-            self.add(n, RDFS + "comment", _literal(note.comment, language="en"))
-            self.quads += _selectors(n, self.graph, self.text, start, end)
+            with self.each():
+                start, end = self.span(("notes", key, "quote"), note.quote, note.occurrence)
+                self.add(n, RDF + "type", _node(ONTOLOGY + "SourceIssue"))
+                self.add(n, ONTOLOGY + "issueKind", _node(ONTOLOGY + _camel(note.kind)))
+                self.add(n, PROV + "wasDerivedFrom", self.source)
+                self.add(n, RDFS + "comment", _literal(note.comment, language="en"))
+                self.quads += _selectors(n, self.graph, self.text, start, end)
         return iris
 
     def claims(self, resolve: Resolver, relations: Mapping[str, str | None], note_iris: Mapping[str, ox.NamedNode]):
-        width = max(2, len(str(len(self.a.claims))))
         asserted_triples: list[ox.Quad] = []
         for i, claim in enumerate(self.a.claims):
             loc = ("claims", i)
-            c = _node(f"{CLAIM}{self.a.source.id}-{i + 1:0{width}d}")
-            predicate_iri = self.predicate(loc, claim.predicate, relations)
-            subject = self.reference(loc + ("subject",), claim.subject, resolve)
-            obj = self.value(loc + ("object",), claim.object, relations[predicate_iri], resolve)
-            start, end = self.span(loc + ("quote",), claim.quote, claim.occurrence)
-            kinds = {self.a.notes[n].kind for n in claim.notes}
-            asserted = (
-                claim.asserted
-                if claim.asserted is not None
-                else (claim.polarity == "affirmed" and not kinds & NOT_ASSERTED_BY_DEFAULT)
-            )
-            if asserted and claim.polarity == "denied":
-                raise self.fail(loc + ("asserted",), "a denied claim cannot be asserted")
-            self.add(c, RDF + "type", _node(ONTOLOGY + "Claim"))
-            self.add(c, RDF + "subject", subject)
-            self.add(c, RDF + "predicate", _node(predicate_iri))
-            self.add(c, RDF + "object", obj)
-            self.add(c, ONTOLOGY + "asserted", _literal("true" if asserted else "false", "boolean"))
-            self.add(c, ONTOLOGY + "polarity", _node(ONTOLOGY + _camel(claim.polarity)))
-            self.add(c, PROV + "wasDerivedFrom", self.source)
-            for j, who in enumerate(claim.claimant):
-                self.add(c, PROV + "wasAttributedTo", self.reference(loc + ("claimant", j), who, resolve))
-            for j, who in enumerate(claim.cites):
-                self.add(c, ONTOLOGY + "cites", self.reference(loc + ("cites", j), who, resolve))
-            if claim.date:
-                self.add(c, ONTOLOGY + "eventDate", _literal(claim.date.isoformat(), "date"))
-            if claim.start:
-                self.add(c, ONTOLOGY + "eventStart", _literal(claim.start.isoformat(), "date"))
-            if claim.end:
-                self.add(c, ONTOLOGY + "eventEnd", _literal(claim.end.isoformat(), "date"))
-            if claim.precision:
-                self.add(c, ONTOLOGY + "datePrecision", _node(ONTOLOGY + _camel(claim.precision)))
-            if claim.count is not None:
-                self.add(c, ONTOLOGY + "reportedCount", _literal(claim.count, "integer"))
-            if claim.distance_km is not None:
-                self.add(c, ONTOLOGY + "distanceKm", _number(claim.distance_km))
-            if claim.qualifier:
-                self.add(c, ONTOLOGY + "quantityQualifier", _node(ONTOLOGY + _camel(claim.qualifier)))
-            self.add(c, ONTOLOGY + "reliability", _literal(claim.reliability))
-            self.add(c, ONTOLOGY + "gradeReason", _literal(claim.reason, language="en"))
-            if claim.comment:
-                self.add(c, RDFS + "comment", _literal(claim.comment, language="en"))
-            for key in claim.notes:
-                self.add(c, ONTOLOGY + "hasIssue", note_iris[key])
-            self.quads += _selectors(c, self.graph, self.text, start, end)
-            if asserted:
-                asserted_triples.append(ox.Quad(subject, _node(predicate_iri), obj, self.graph))
+            c = _node(claim_iri(self.a.source.id, i, len(self.a.claims)))
+            # the parts of a claim checked one by one, so one pass reports every wrong part
+            found = len(self.problems)
+            predicate_iri = subject = obj = None
+            with self.each():
+                predicate_iri = self.predicate(loc, claim.predicate, relations)
+            with self.each():
+                subject = self.reference(loc + ("subject",), claim.subject, resolve)
+            with self.each():
+                datatype = relations[predicate_iri] if predicate_iri else None
+                obj = self.value(loc + ("object",), claim.object, datatype, resolve)
+            with self.each():
+                start, end = self.span(loc + ("quote",), claim.quote, claim.occurrence)
+            if len(self.problems) > found:
+                continue
+            assert predicate_iri is not None and subject is not None and obj is not None
+            with self.each():
+                kinds = {self.a.notes[n].kind for n in claim.notes}
+                asserted = (
+                    claim.asserted
+                    if claim.asserted is not None
+                    else (claim.polarity == "affirmed" and not kinds & NOT_ASSERTED_BY_DEFAULT)
+                )
+                if asserted and claim.polarity == "denied":
+                    raise self.fail(loc + ("asserted",), "a denied claim cannot be asserted")
+                self.add(c, RDF + "type", _node(ONTOLOGY + "Claim"))
+                self.add(c, RDF + "subject", subject)
+                self.add(c, RDF + "predicate", _node(predicate_iri))
+                self.add(c, RDF + "object", obj)
+                self.add(c, ONTOLOGY + "asserted", _literal("true" if asserted else "false", "boolean"))
+                self.add(c, ONTOLOGY + "polarity", _node(ONTOLOGY + _camel(claim.polarity)))
+                self.add(c, PROV + "wasDerivedFrom", self.source)
+                for j, who in enumerate(claim.claimant):
+                    self.add(c, PROV + "wasAttributedTo", self.reference(loc + ("claimant", j), who, resolve))
+                for j, who in enumerate(claim.cites):
+                    self.add(c, ONTOLOGY + "cites", self.reference(loc + ("cites", j), who, resolve))
+                if claim.date:
+                    self.add(c, ONTOLOGY + "eventDate", _literal(claim.date.isoformat(), "date"))
+                if claim.start:
+                    self.add(c, ONTOLOGY + "eventStart", _literal(claim.start.isoformat(), "date"))
+                if claim.end:
+                    self.add(c, ONTOLOGY + "eventEnd", _literal(claim.end.isoformat(), "date"))
+                if claim.precision:
+                    self.add(c, ONTOLOGY + "datePrecision", _node(ONTOLOGY + _camel(claim.precision)))
+                if claim.count is not None:
+                    self.add(c, ONTOLOGY + "reportedCount", _literal(claim.count, "integer"))
+                if claim.distance_km is not None:
+                    self.add(c, ONTOLOGY + "distanceKm", _number(claim.distance_km))
+                if claim.qualifier:
+                    self.add(c, ONTOLOGY + "quantityQualifier", _node(ONTOLOGY + _camel(claim.qualifier)))
+                self.add(c, ONTOLOGY + "reliability", _literal(claim.reliability))
+                self.add(c, ONTOLOGY + "gradeReason", _literal(claim.reason, language="en"))
+                if claim.comment:
+                    self.add(c, RDFS + "comment", _literal(claim.comment, language="en"))
+                for key in claim.notes:
+                    self.add(c, ONTOLOGY + "hasIssue", note_iris[key])
+                self.quads += _selectors(c, self.graph, self.text, start, end)
+                if asserted:
+                    asserted_triples.append(ox.Quad(subject, _node(predicate_iri), obj, self.graph))
         self.quads += list(dict.fromkeys(asserted_triples))
 
     def predicate(self, loc: tuple[Any, ...], name: str, relations: Mapping[str, str | None]) -> str:
         iri = name if name.startswith("http") else ONTOLOGY + name.removeprefix("kg:")
         if iri not in relations:
-            names = sorted(r.removeprefix(ONTOLOGY) for r in relations)
-            close = difflib.get_close_matches(name.removeprefix("kg:"), names, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise self.fail(loc + ("predicate",), f"unknown predicate {name!r}{hint}")
+            raise self.fail(loc + ("predicate",), f"unknown predicate {name!r}{self.suggest(name, relations)}")
         return iri
+
+    def suggest(self, name: str, relations: Mapping[str, str | None]) -> str:
+        """The known predicates close to ``name`` in spelling or meaning ("bombarded": shelled), else all of them."""
+        names = sorted(r.removeprefix(ONTOLOGY) for r in relations)
+        wanted = name.removeprefix("kg:")
+        close = difflib.get_close_matches(wanted, names, n=4, cutoff=0.6)
+        spoken = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", wanted).lower()  # "struckBy" -> "struck by"
+        by_word = difflib.get_close_matches(spoken, list(self.words), n=4, cutoff=0.75)
+        close += [
+            self.words[w].removeprefix(ONTOLOGY) for w in by_word if self.words[w].removeprefix(ONTOLOGY) in names
+        ]
+        close = list(dict.fromkeys(close))
+        return f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(names)}"
 
     def reference(self, loc: tuple[Any, ...], ref: str, resolve: Resolver) -> ox.NamedNode:
         meta = self.a.source
@@ -534,23 +613,26 @@ def to_quads(
     classes: set[str],
     node: Any = None,
     path: Path | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> list[ox.Quad]:
     """The named graph of one annotated source.
 
     ``relations`` maps each predicate IRI the ontology allows to None (relations) or its
     datatype IRI (attributes); ``classes`` holds the entity classes' local names; ``resolve``
-    turns a reference into an entity IRI or raises :class:`DataError`.
+    turns a reference into an entity IRI or raises :class:`DataError`; ``words`` maps other
+    words for a relation ("bombarded") to its IRI, to suggest the right predicate.
     """
     if annotation.source.sha256 and annotation.source.sha256 != sha256:
         raise DataError(
             f"{_where(path, _line_of(node, ('source', 'sha256')))}: source.sha256: the text has changed "
             "since it was annotated (SHA-256 differs)"
         )
-    builder = _Builder(annotation, text, node, path)
+    builder = _Builder(annotation, text, node, path, words)
     builder.source_record(text_iri, sha256)
     builder.entities(classes)
     notes = builder.notes()
     builder.claims(resolve, relations, notes)
+    builder.check()
     return builder.quads
 
 
@@ -568,6 +650,15 @@ def vocabulary(store: Runner) -> tuple[dict[str, str | None], set[str]]:
         {row[0].value: row[1].value if row[1] is not None else None for row in relations.rows},  # type: ignore[union-attr]
         {row[0].value.removeprefix(ONTOLOGY) for row in classes.rows},  # type: ignore[union-attr]
     )
+
+
+def predicate_words(store: Runner) -> dict[str, str]:
+    """Each relation's label and other words for it (lower case) to its IRI, from the ontology."""
+    from kg import queries
+
+    result = store.run(queries.internal_query("internal/predicate-words"))
+    assert isinstance(result, SelectResult)
+    return {row[1].value: row[0].value for row in result.rows}  # type: ignore[union-attr]
 
 
 def resolver(store: Runner) -> Resolver:
@@ -615,6 +706,7 @@ def convert(store: Runner, path: Path, *, text_path: Path | None = None) -> tupl
         classes=classes,
         node=node,
         path=path,
+        words=predicate_words(store),
     )
     return annotation, quads
 

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from kg import config, inference, phases, queries, remote, validation
 from kg.config import display_path
-from kg.dataset import FORMATS
+from kg.dataset import FORMATS, locate_problems
 from kg.errors import DataError, StoreError, ValidationError
 from kg.formats import annotation as annotations
 from kg.formats.events import EVENT_SUFFIXES, event_graph_id, event_kind, read_events
@@ -172,9 +172,10 @@ def ingest(
         )
     )
     check = _context(store, graph, quads)
-    problems = validation.validate(check, shapes=config.default_shapes(), graph_files={graph: annotation_path})
+    graph_files = {graph: annotation_path}
+    problems = validation.validate(check, shapes=config.default_shapes(), graph_files=graph_files)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(locate_problems(problems, graph_files, check))
     phases.reached("ingest:checked")
     replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(graph)))
     text_target = _inside(data, annotation.source.text or f"sources/{source_id}.txt")
