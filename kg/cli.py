@@ -577,6 +577,8 @@ def ingest(ctx: click.Context, text: Path, annotation: Path, data_dir: Path | No
     from kg.ingest.apply import ingest as run_ingest
 
     report = run_ingest(text, annotation, store_path=_store_option_path(ctx), data_dir=data_dir)
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     verb = "Replaced" if report.replaced else "Added"
     saved = ", ".join(display_path(p) for p in report.files)
     click.echo(

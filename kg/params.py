@@ -18,12 +18,12 @@ import pyoxigraph as ox
 
 from kg import queries
 from kg.errors import ParameterError
-from kg.namespaces import PREFIXES, WD, XSD, compact, expand
+from kg.namespaces import GRAPH, PREFIXES, SOURCE, WD, XSD, compact, expand
 from kg.queries import Param, Runner, SavedQuery
 from kg.results import SelectResult
 from kg.terms import Term
 
-__all__ = ["bind", "resolve_entity", "typed_value"]
+__all__ = ["bind", "resolve_entity", "resolve_source", "typed_value"]
 
 _GRADE = re.compile(r"^[A-F][1-6]$")
 _BOOLEAN = {"true": "true", "yes": "true", "1": "true", "false": "false", "no": "false", "0": "false"}
@@ -98,6 +98,42 @@ def resolve_entity(store: Runner | ox.Store, reference: str) -> ox.NamedNode:
     raise ParameterError(f"no entity is called {reference!r}{_suggestions(store, reference)}")
 
 
+def resolve_source(store: Runner | ox.Store, reference: str) -> ox.NamedNode:
+    """The one source document that ``reference`` names, however it is written.
+
+    Every command that takes a source takes the same forms: the bare id ``second-report`` (as
+    files and ``kg drop`` name it), the CURIE ``kgs:second-report`` or its graph's
+    ``kgg:second-report``, either IRI, or the title (any case). A near miss gets suggestions.
+
+    >>> store = ox.Store()
+    >>> turtle = b"<https://w3id.org/conflict-kg/source/r1> a <https://w3id.org/conflict-kg/ontology#SourceDocument> ."
+    >>> store.load(turtle, format=ox.RdfFormat.TURTLE)
+    >>> resolve_source(store, "kgg:r1").value
+    'https://w3id.org/conflict-kg/source/r1'
+    """
+    wanted = reference.strip().strip("<>")
+    sources: dict[str, set[str]] = {}
+    for row in _rows(store, "internal/source-names"):
+        titles = sources.setdefault(row["source"].value, set())  # type: ignore[union-attr]
+        if row["title"] is not None:
+            titles.add(row["title"].value)  # type: ignore[union-attr]
+    iri = expand(wanted) or wanted
+    iri = SOURCE + iri.removeprefix(GRAPH) if iri.startswith(GRAPH) else iri
+    candidates = [iri, SOURCE + wanted]
+    found = [c for c in candidates if c in sources]
+    found = found or [s for s, titles in sources.items() if wanted.lower() in {t.lower() for t in titles}]
+    if len(found) == 1 or len(set(found)) == 1:
+        return ox.NamedNode(found[0])
+    if found:
+        listed = ", ".join(compact(s) for s in sorted(set(found)))
+        raise ParameterError(f"{reference!r} names {len(set(found))} sources: {listed}; pass one of these ids instead")
+    names = {s.removeprefix(SOURCE): s for s in sources} | {t.lower(): s for s, ts in sources.items() for t in ts}
+    close = difflib.get_close_matches(wanted.lower().removeprefix("kgs:").removeprefix("kgg:"), list(names), n=4)
+    hint = f"; did you mean: {', '.join(sorted({compact(names[c]) for c in close}))}?" if close else ""
+    known = "" if hint else f"; `kg query sources` lists the {len(sources)} source{'s' if len(sources) != 1 else ''}"
+    raise ParameterError(f"no source is called {reference!r}{hint}{known}")
+
+
 def typed_value(store: Runner, param: Param, value: str | Term) -> Term:
     """``value`` as the RDF term ``param`` expects; RDF terms pass through unchanged."""
     if not isinstance(value, str):
@@ -106,6 +142,8 @@ def typed_value(store: Runner, param: Param, value: str | Term) -> Term:
         match param.type:
             case "entity":
                 return resolve_entity(store, value)
+            case "source":
+                return resolve_source(store, value)
             case "iri":
                 return ox.NamedNode(expand(value) or value.strip("<>"))
             case "date":

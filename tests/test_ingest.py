@@ -103,7 +103,7 @@ def test_drop_removes_the_graph_and_shelves_the_files(project: tuple[Path, Path]
     assert sorted(p.name for p in report.moved) == ["second-report.txt", "second-report.yaml"]
     assert all(".dropped" in p.parts for p in report.moved)
     assert kg.build([ROOT / "ontology", data], store_path=store).quads == before  # dropped stays dropped
-    with pytest.raises(kg.DataError, match="no source 'second-report' in the store"):
+    with pytest.raises(kg.DataError, match="no source is called 'second-report'"):
         drop("second-report", store_path=store, data_dir=data)
 
 
@@ -271,3 +271,16 @@ def test_replacing_a_graph_in_place_infers_what_a_build_infers(tmp_path: Path, s
     assert inferred(store) == inferred(fresh) != whole
     replace_graph(store, graph, quads)
     assert inferred(store) == whole
+
+
+def test_a_short_or_common_alias_is_ingested_with_a_warning(project: tuple[Path, Path], tmp_path: Path) -> None:
+    data, store = project
+    bad = broken(tmp_path, "label: Russian state media}", "label: Russian state media, aliases: [RT, Many, Sputnik]}")
+    report = ingest(TEXT, bad, store_path=store, data_dir=data)
+    assert [w.split(": ", 2)[2] for w in report.warnings] == [
+        "the name 'RT' is 2 characters long, so kg matches it in texts only as written (same case, whole words)",
+        "the name 'Many' is a common English word, so kg matches it in texts only as written (same case, whole words)",
+    ]
+    assert report.warnings[0].startswith(f"{bad}:13: entities[0]")
+    result = CliRunner().invoke(cli, ["--store", str(store), "ingest", str(TEXT), str(bad), "--data", str(data)])
+    assert result.exit_code == 0 and result.stderr.count("Warning: ") == 2

@@ -229,3 +229,25 @@ def test_contested_as_of_leaves_out_later_claims(two_sources: kg.Store) -> None:
         "disjoint relations",
         "both directions of an asymmetric relation",
     }
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "syrian-rebels-advance",
+        "kgs:syrian-rebels-advance",
+        "kgg:syrian-rebels-advance",
+        "https://w3id.org/conflict-kg/source/syrian-rebels-advance",
+        "<https://w3id.org/conflict-kg/graph/syrian-rebels-advance>",
+        "syrian rebels advance on damascus as government forces retreat",
+    ],
+)
+def test_a_source_is_named_one_way_everywhere(store: kg.Store, reference: str) -> None:
+    assert len(rows(store, "claims-by-source", source=reference)) == 62
+
+
+def test_a_misnamed_source_gets_suggestions(store: kg.Store) -> None:
+    with pytest.raises(kg.ParameterError, match=r"no source is called 'syrian-rebel-advance'; did you mean: kgs:"):
+        store.query("claims-by-source", source="syrian-rebel-advance")
+    with pytest.raises(kg.ParameterError, match=r"no source is called 'x'; `kg query sources` lists the 1 source$"):
+        store.query("claims-by-source", source="x")

@@ -115,3 +115,28 @@ def test_merging_an_entity_with_itself_is_refused(built_store: Path, tmp_path: P
     )
     assert result.exit_code == 1
     assert result.stderr == "Error: 'HTS' and 'Hayat Tahrir al-Sham' are the same entity already\n"
+
+
+def test_a_short_alias_matches_only_as_written(inputs: Path) -> None:
+    """An entity called "IS" must not turn every "is" of a text into the Islamic State."""
+    (inputs / "data" / "islamic-state.trig").write_text(
+        "@prefix kg: <https://w3id.org/conflict-kg/ontology#> . @prefix kge: <https://w3id.org/conflict-kg/id/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix kgg: <https://w3id.org/conflict-kg/graph/> .\n"
+        "kgg:entities { kge:islamic-state a kg:ArmedGroup ;\n"
+        '  rdfs:label "Islamic State"@en ; skos:altLabel "IS"@en . }\n',
+        encoding="utf-8",
+    )
+    store_path = inputs / "store"
+    kg.build([inputs / "ontology", inputs / "data"], store_path=store_path)
+    store = kg.open_store(store_path)
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    assert " is based in " in text  # "SOHR is based in the United Kingdom"
+    candidates, _ = extract(store, text)
+    named = [c for c in candidates if "islamic-state" in (c.subject_iri or "") + (c.object_iri or "")]
+    assert named == []
+    # written as it is, the short name is still found
+    found, _ = extract(store, "The city of Homs fell to IS on Friday.")
+    assert [c.triple() for c in found] == [
+        ("https://w3id.org/conflict-kg/id/islamic-state", "captured", "https://w3id.org/conflict-kg/id/homs")
+    ]

@@ -27,10 +27,12 @@ import pyoxigraph as ox
 from kg import config, inference, phases, queries, remote, validation
 from kg.config import display_path
 from kg.dataset import FORMATS, locate_problems
-from kg.errors import DataError, StoreError, ValidationError
+from kg.errors import DataError, ParameterError, StoreError, ValidationError
 from kg.formats import annotation as annotations
 from kg.formats.events import EVENT_SUFFIXES, event_graph_id, event_kind, read_events
-from kg.namespaces import DCT, GRAPH, INFERRED_GRAPH, ONTOLOGY, OWL, RDF, RDFS, SKOS, SOURCE
+from kg.names import exact_only, is_common_word
+from kg.namespaces import DCT, ENTITY, GRAPH, INFERRED_GRAPH, ONTOLOGY, OWL, RDF, RDFS, SKOS, SOURCE
+from kg.params import resolve_source
 from kg.results import SelectResult
 from kg.store import Store, open_store, rebuild, revise
 
@@ -51,6 +53,8 @@ class IngestReport:
     replaced: bool
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    """Things worth a second look that did not stop the ingest (an alias that is a common word)."""
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,25 @@ def ingest(
             phases.reached("ingest:renamed-one")
         os.replace(temporary, target)
     claims = sum(1 for q in quads if q.object == ox.NamedNode(ONTOLOGY + "Claim"))
-    return IngestReport(source_id, claims, count, replaced, [yaml_target, text_target], time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    warnings = alias_warnings(annotation, annotation_path)
+    return IngestReport(source_id, claims, count, replaced, [yaml_target, text_target], seconds, warnings)
+
+
+def alias_warnings(annotation: annotations.Annotation, path: Path) -> list[str]:
+    """A line for each new name that is short or a common word: kg matches it only as written (:mod:`kg.names`)."""
+    lines = annotations.record_lines(path)
+    warnings = []
+    for i, entity in enumerate(annotation.entities):
+        for name in [entity.label, *entity.aliases]:
+            if exact_only(name):
+                why = "a common English word" if is_common_word(name) else f"{len(name.strip())} characters long"
+                where = f"{display_path(path)}:{lines.get(ENTITY + entity.id, '')}".rstrip(":")
+                warnings.append(
+                    f"{where}: entities[{i}]: the name {name!r} is {why}, so kg matches it in texts only as "
+                    "written (same case, whole words)"
+                )
+    return warnings
 
 
 def _retarget_text(quads: list[ox.Quad], text: Path) -> list[ox.Quad]:
@@ -243,9 +265,12 @@ def drop(source: str, *, store_path: Path | str | None = None, data_dir: Path | 
     """Remove a source's graph from the store and move its files into ``data/.dropped/``."""
     root = local_root(store_path)
     data = data_dir or config.project_root() / "data"
-    source_id = source.removeprefix("kgs:").removeprefix("kgg:").rsplit("/", 1)[-1]
-    graph = GRAPH + source_id
     store = open_store(root)
+    try:
+        source_id = resolve_source(store, source).value.removeprefix(SOURCE)
+    except ParameterError as exc:
+        raise DataError(str(exc)) from None
+    graph = GRAPH + source_id
     removed = _graph_size(store, ox.NamedNode(graph))
     if not removed:
         raise DataError(f"no source {source_id!r} in the store; `kg query sources` lists them")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from kg.names import exact_only
 from kg.namespaces import ONTOLOGY, compact
 from kg.terms import to_python
 
@@ -181,7 +182,11 @@ def _sentences(text: str, nlp: Any) -> list[tuple[int, int]]:
 
 
 def _gazetteer(store: Store) -> tuple[dict[str, tuple[str, str, frozenset[str]]], dict[str, tuple[str, str]]]:
-    """Names (lower case) to (entity IRI, label, kinds), and each relation's (domain kind, range kind)."""
+    """Names to (entity IRI, label, kinds), and each relation's (domain kind, range kind).
+
+    A name is keyed by its lower case, except a short or common one ("IS", "US"), which is kept
+    as written and matched only so (:mod:`kg.names`).
+    """
     from kg import queries
     from kg.project import nodes_frame
     from kg.results import SelectResult
@@ -192,7 +197,7 @@ def _gazetteer(store: Store) -> tuple[dict[str, tuple[str, str, frozenset[str]]]
     for iri, row in nodes.iterrows():
         kinds = frozenset(kind for cls, kind in tops.items() if cls in row["classes"].split("|"))
         for name in [row["label"], *filter(None, row["aliases"].split("|"))]:
-            names.setdefault(name.lower(), (str(iri), row["label"], kinds))
+            names.setdefault(name if exact_only(name) else name.lower(), (str(iri), row["label"], kinds))
     kinds = store.run(queries.internal_query("internal/relation-kinds"))
     assert isinstance(kinds, SelectResult)
     relations = {row["predicate"].removeprefix("kg:"): (row["domainKind"], row["rangeKind"]) for row in kinds.records()}
@@ -209,14 +214,14 @@ def _mentions(text: str, start: int, end: int, nlp: Any, matcher: Any, names: di
     """Known entities (longest match wins) and capitalised unknown names in one sentence."""
     doc = nlp.make_doc(text[start:end])
     headline = _headline(doc)
-    spans = sorted(((s, e) for _, s, e in matcher(doc)), key=lambda span: (span[0], -(span[1] - span[0])))
+    spans = sorted(((s, e) for s, e in matcher(doc)), key=lambda span: (span[0], -(span[1] - span[0])))
     mentions, taken = [], set()
     for s, e in spans:
         if taken & set(range(s, e)):
             continue
         taken |= set(range(s, e))
         span = doc[s:e]
-        iri, label, kinds = names[span.text.lower()]
+        iri, label, kinds = names.get(span.text) or names[span.text.lower()]
         mentions.append(Mention(span.text, start + span.start_char, start + span.end_char, iri, label, kinds))
     i = 0
     while i < len(doc):
@@ -301,8 +306,14 @@ def extract(store: Store, text: str) -> tuple[list[Candidate], list[Mention]]:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     names, relations = _gazetteer(store)
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    matcher.add("ENTITY", list(nlp.tokenizer.pipe(names)))
+    # long names whatever their case; short and common ones ("IS", "US") only as written
+    anycase, written = PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH")
+    anycase.add("ENTITY", list(nlp.tokenizer.pipe(n for n in names if not exact_only(n))))
+    written.add("ENTITY", list(nlp.tokenizer.pipe(n for n in names if exact_only(n))))
+
+    def matcher(doc: Any) -> list[tuple[int, int]]:
+        return [(s, e) for _, s, e in [*anycase(doc), *written(doc)]]
+
     candidates, unknown = [], {}
     for sentence in _sentences(text, nlp):
         mentions = _mentions(text, *sentence, nlp, matcher, names)
@@ -338,12 +349,11 @@ def score(candidates: list[Candidate], claims: set[tuple[str, str, str]]) -> dic
 def claim_triples(store: Store, source: str) -> set[tuple[str, str, object]]:
     """(subject IRI, predicate name, object IRI or value) of every claim of ``source``: the answers to score against."""
     from kg import queries
-    from kg.params import resolve_entity
+    from kg.params import resolve_source
     from kg.results import SelectResult
 
-    reference = source if ":" in source else f"kgs:{source}"  # a bare source id, as kg drop takes it
     query = queries.internal_query("internal/source-claim-triples")
-    result = store.run(query, {"source": resolve_entity(store, reference)})
+    result = store.run(query, {"source": resolve_source(store, source)})
     assert isinstance(result, SelectResult)
     triples = set()
     for _, subject, predicate, obj in result.rows:

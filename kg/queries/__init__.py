@@ -8,11 +8,12 @@ A header is the block of ``#`` comment lines at the top of the file::
     # param since (date, optional): only claims dated on or after this day
 
 Parameter types: ``entity`` (a label, alias, CURIE, IRI or Wikidata id, resolved against the
-store), ``iri``, ``string``, ``integer``, ``date`` (YYYY-MM-DD), ``grade`` (Admiralty code such
-as B2) and ``boolean`` (true/false, yes/no, 1/0). A parameter is bound as an RDF term through
-pyoxigraph's ``substitutions``, never pasted into the query text; for a SELECT query that means
-the parameter's variable must be in the projection. An optional parameter may stay unbound, so
-test it inside ``COALESCE(test, true)``; Oxigraph evaluates ``BOUND()`` and ``BIND`` of a
+store), ``source`` (a source document by id, title, CURIE or IRI), ``iri``, ``string``,
+``integer``, ``date`` (YYYY-MM-DD), ``grade`` (Admiralty code such as B2) and ``boolean``
+(true/false, yes/no, 1/0). A parameter is bound as an RDF term through pyoxigraph's
+``substitutions``, never pasted into the query text; for a SELECT query that means the
+parameter's variable must be in the projection. An optional parameter may stay unbound, so test
+it inside ``COALESCE(test, true)``; Oxigraph evaluates ``BOUND()`` and ``BIND`` of a
 substituted variable as if it were unbound, so never use those on a parameter. The ``as_of``
 idiom, the one rule of time that queries, the projection and the page share: a claim is in
 effect on a day when it began by then (its ``kg:effectiveDate``), or it is a state reported
@@ -59,7 +60,7 @@ __all__ = [
     "update",
 ]
 
-PARAM_TYPES = frozenset({"entity", "iri", "string", "integer", "date", "grade", "boolean"})
+PARAM_TYPES = frozenset({"entity", "source", "iri", "string", "integer", "date", "grade", "boolean"})
 
 _HEADER_KEY = re.compile(r"^#\s*(title|description|message|binding|produces):\s*(.+?)\s*$")
 
