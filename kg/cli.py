@@ -1321,19 +1321,25 @@ def summary(ctx: click.Context, fmt: str, **projection: Any) -> None:
     required=True,
     help="File (directory for csv; - for stdout).",
 )
+@click.option(
+    "--dates", is_flag=True, help="gexf: write each relation's start and end, for Gephi's timeline (a dynamic graph)."
+)
 @projection_options
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path, **projection: Any) -> None:
-    """Export the network for Gephi, Cytoscape or NetworkX, or the whole store as RDF.
+def export(ctx: click.Context, fmt: str, output: Path, dates: bool, **projection: Any) -> None:
+    """Export the network for Gephi, Cytoscape, yEd or NetworkX, or the whole store as RDF.
 
     Network formats carry every node attribute (label, type, kind, aliases, Wikidata id) and
-    edge attribute (predicate, claims, reliability, dates); csv writes nodes.csv and
-    edges.csv into a directory. RDF formats dump the store: trig, nq and jsonld with every
-    named graph, ttl and nt the union. Files are written whole or not at all.
+    edge attribute (a unique id, predicate and label, claims, best grade, the best claim's
+    quote, sources, claimants, since and until); csv writes nodes.csv and edges.csv into a
+    directory. GEXF is a static graph unless --dates. RDF formats dump the store: trig, nq
+    and jsonld with every named graph, ttl and nt the union. Files are written whole or not
+    at all.
 
     \b
     Example:
         kg export --format graphml -o conflict.graphml
+        kg export --format gexf --dates -o timeline.gexf
         kg export --format csv -o gephi/ --min-reliability C3
         kg export --format trig -o backup.trig
         kg export --format nt -o - | gzip > kg.nt.gz
@@ -1344,12 +1350,12 @@ def export(ctx: click.Context, fmt: str, output: Path, **projection: Any) -> Non
         raise click.UsageError("--format csv writes a directory of nodes.csv and edges.csv; give -o DIR")
     store = _open(ctx)
     if fmt in RDF_FORMATS:
-        used = [f"--{name.replace('_', '-')}" for name, value in projection.items() if value]
+        used = [f"--{name.replace('_', '-')}" for name, value in {**projection, "dates": dates}.items() if value]
         if used:
             raise click.UsageError(f"{', '.join(used)}: only for network formats; --format {fmt} dumps the whole store")
         write = functools.partial(export_rdf, store, fmt=fmt)
     else:
-        write = functools.partial(export_graph, _project(store, projection), fmt=fmt)
+        write = functools.partial(export_graph, _project(store, projection), fmt=fmt, store=store, dates=dates)
     if str(output) == "-":
         to_stream(write, sys.stdout.buffer)
         return

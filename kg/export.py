@@ -1,10 +1,14 @@
 """Write the graph out for the tools analysts already use: Gephi, Cytoscape, NetworkX, any RDF store.
 
-Network formats write the projection (:func:`kg.project.to_networkx`, with its filters):
-``graphml`` and ``gexf`` (every node and edge attribute, the predicate as an edge
-attribute, parallel relations kept as separate edges keyed by predicate), ``json``
-(NetworkX node-link data) and ``csv`` (a directory with ``nodes.csv`` and ``edges.csv``
-in Gephi's spreadsheet columns: ``Id``/``Label``; ``Source``/``Target``/``Type``/``Id``/``Label``).
+Network formats write the projection (:func:`kg.project.to_networkx`, with its filters) as
+Gephi, Cytoscape and yEd open it without help (:func:`for_tools`): every edge has an id of its
+own (``e0``, ``e1`` ...; parallel relations stay separate edges), its predicate as the
+attribute ``predicate`` and its label as ``label``, and, given the store, its best grade,
+the quote of its best claim, its sources and its claimants as plain attributes. ``graphml``,
+``gexf`` (static, unless ``dates``: then each edge's ``start`` and ``end`` where known, for
+Gephi's timeline), ``json`` (NetworkX node-link data) and ``csv`` (a directory with
+``nodes.csv`` and ``edges.csv`` in Gephi's spreadsheet columns: ``Id``/``Label``;
+``Source``/``Target``/``Type``/``Id``/``Label``).
 RDF formats dump the store itself: ``trig``, ``nq`` and ``jsonld`` keep every named graph;
 ``ttl`` and ``nt`` hold triples only, so they get the union of all graphs (each triple once).
 
@@ -32,7 +36,7 @@ from kg.store import Store
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["GRAPH_FORMATS", "RDF_FORMATS", "export_graph", "export_rdf"]
+__all__ = ["GRAPH_FORMATS", "RDF_FORMATS", "export_graph", "export_rdf", "for_tools"]
 
 GRAPH_FORMATS = ("graphml", "gexf", "csv", "json")
 """Formats of the NetworkX projection."""
@@ -81,6 +85,60 @@ def _write(path: Path, writer: Callable[[Path], None]) -> None:
         raise ParameterError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def for_tools(graph: nx.MultiDiGraph, store: Store | None = None, *, dates: bool = False) -> nx.MultiDiGraph:
+    """A copy of the projection as graph tools read it, every value a plain string, number or boolean.
+
+    Edges get ids of their own (``e0``, ``e1`` ... in a stable order; GraphML wants them
+    unique, and the projection keys parallel edges by predicate, which repeats), ``predicate``
+    and ``label`` (what Gephi and yEd show), and the dates as ``since`` and ``until`` (the
+    last day in effect). GEXF turns a graph dynamic as soon as an edge has ``start`` or
+    ``end``, so those are written only with ``dates``, and only where known. With the store,
+    each edge also carries ``quote`` (its best claim's words), ``sources`` and ``claimants``.
+    """
+    import networkx as nx
+
+    evidence = _evidence_of(graph, store) if store is not None else {}
+    out = nx.MultiDiGraph(**{k: v for k, v in graph.graph.items() if v not in ("", None)})
+    for node, data in graph.nodes(data=True):
+        out.add_node(node, **{k: v for k, v in data.items() if v not in ("", None)})
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+    for number, (source, target, predicate, data) in enumerate(edges):
+        attrs = {k: v for k, v in data.items() if k not in ("date", "end", "predicate_label") and v not in ("", None)}
+        attrs |= {"predicate": predicate, "label": data.get("predicate_label") or predicate}
+        attrs |= {"since": data.get("date", ""), "until": data.get("end", "")}
+        attrs |= evidence.get((source, predicate, target), {})
+        if dates:  # a state known only "since before" a report has no start to give
+            attrs |= {k: v for k, v in (("start", data.get("dated")), ("end", data.get("end"))) if v}
+        out.add_edge(source, target, key=f"e{number}", **{k: v for k, v in attrs.items() if v not in ("", None)})
+    return out
+
+
+def _evidence_of(graph: nx.MultiDiGraph, store: Store) -> dict[tuple[str, str, str], dict[str, str]]:
+    """Per edge: the quote of its best claim, and its sources and claimants, "; "-joined."""
+    from kg.analysis import claim_evidence
+    from kg.project import GRADES
+
+    claims = {c for _, _, data in graph.edges(data=True) for c in str(data.get("claims", "")).split("|") if c}
+    if not claims:
+        return {}
+    table = claim_evidence(store, sorted(claims)).set_index("claim")
+    rank = {grade: i for i, grade in enumerate(GRADES)}
+    found = {}
+    for source, target, predicate, data in graph.edges(keys=True, data=True):
+        ids = [c for c in str(data.get("claims", "")).split("|") if c in table.index]
+        if not ids:
+            continue
+        rows = table.loc[ids]
+        best = min(ids, key=lambda c: (rank.get(table.at[c, "reliability"], len(rank)), c))
+        claimants = sorted({name for names in rows["claimant"] for name in names.split("; ") if name})
+        found[(source, predicate, target)] = {
+            "quote": table.at[best, "quote"],
+            "sources": "; ".join(sorted({t for t in rows["title"] if t} or set(rows["source"]))),
+            "claimants": "; ".join(claimants),
+        }
+    return found
+
+
 def _frames(graph: nx.MultiDiGraph):  # -> tuple[pandas.DataFrame, pandas.DataFrame]
     """Nodes and edges as tables in Gephi's import columns, every attribute kept."""
     import pandas as pd
@@ -88,10 +146,10 @@ def _frames(graph: nx.MultiDiGraph):  # -> tuple[pandas.DataFrame, pandas.DataFr
     nodes = pd.DataFrame.from_dict(dict(graph.nodes(data=True)), orient="index")
     nodes = nodes.rename(columns={"label": "Label"}).rename_axis("Id").reset_index()
     edge_data = graph.edges(keys=True, data=True)
-    records = [{"Source": u, "Target": v, "Id": f"{u} {key} {v}", **data} for u, v, key, data in edge_data]
-    edges = pd.DataFrame(records or None, columns=None if records else ["Source", "Target", "Id", "predicate_label"])
+    records = [{"Source": u, "Target": v, "Id": key, **data} for u, v, key, data in edge_data]
+    edges = pd.DataFrame(records or None, columns=None if records else ["Source", "Target", "Id", "label"])
     edges.insert(2, "Type", "Directed")
-    edges.insert(4, "Label", edges["predicate_label"])
+    edges = edges.rename(columns={"label": "Label"})
     return nodes, edges
 
 
@@ -125,11 +183,20 @@ def to_stream(write: Callable[[Path], list[Path]], stream: BinaryIO) -> None:
     stream.flush()
 
 
-def export_graph(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> list[Path]:
-    """Write the projection ``graph`` as ``fmt`` (one of :data:`GRAPH_FORMATS`); return the files written."""
+def export_graph(
+    graph: nx.MultiDiGraph, path: Path | str, fmt: str, *, store: Store | None = None, dates: bool = False
+) -> list[Path]:
+    """Write the projection ``graph`` as ``fmt`` (one of :data:`GRAPH_FORMATS`); return the files written.
+
+    With the ``store``, edges carry their evidence (quote, sources, claimants); ``dates``
+    makes GEXF dynamic (see :func:`for_tools`).
+    """
     import networkx as nx
 
     path = Path(path)
+    if fmt not in GRAPH_FORMATS:
+        raise ParameterError(f"unknown graph format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}")
+    graph = for_tools(graph, store, dates=dates)
     if fmt == "csv":
         return _write_csv(graph, path)
     writers: dict[str, Callable[[Path], None]] = {
@@ -137,8 +204,6 @@ def export_graph(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> list[Pat
         "gexf": lambda p: nx.write_gexf(graph, p),
         "json": lambda p: p.write_text(json.dumps(nx.node_link_data(graph, edges="edges")), encoding="utf-8"),
     }
-    if fmt not in writers:
-        raise ParameterError(f"unknown graph format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}")
     _write(path, writers[fmt])
     return [path]
 

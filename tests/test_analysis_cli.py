@@ -6,6 +6,7 @@ import csv
 import json
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import networkx as nx
 import pyoxigraph as ox
@@ -16,6 +17,7 @@ import kg
 from kg.cli import cli
 from kg.project import save_measures
 from kg.store import writer_lock
+from tests.helpers import ROOT
 
 
 @pytest.fixture
@@ -163,6 +165,17 @@ def test_a_failed_save_leaves_the_store_as_it_was(store_copy: Path) -> None:
     assert busy.exit_code == 1 and "is busy" in busy.stderr and len(kg.open_store(store_copy)) == before
 
 
+SCHEMAS = ROOT / "tests" / "data" / "schemas"
+
+
+def valid(path: Path, schema: str) -> None:
+    """``path`` is valid against ``schema`` (tests/data/schemas: kg's XSDs after the GraphML and GEXF specs)."""
+    from lxml import etree
+
+    checker = etree.XMLSchema(etree.parse(str(SCHEMAS / schema)))
+    assert checker.validate(etree.parse(str(path))), checker.error_log.last_error
+
+
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_graph_exports_load_back_with_counts_and_attributes(run, store: kg.Store, tmp_path: Path, fmt: str) -> None:
     from kg.project import to_networkx
@@ -170,6 +183,7 @@ def test_graph_exports_load_back_with_counts_and_attributes(run, store: kg.Store
     out = tmp_path / f"seed.{fmt}"
     result = run("export", "--format", fmt, "-o", str(out))
     assert result.exit_code == 0, result.output
+    valid(out, f"{fmt}.xsd")
     original = to_networkx(store)
     loaded = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
     assert (loaded.number_of_nodes(), loaded.number_of_edges()) == (
@@ -186,6 +200,41 @@ def test_graph_exports_load_back_with_counts_and_attributes(run, store: kg.Store
         "B2",
         1,
     )
+    # what Gephi, Cytoscape and yEd show without help: a label, the evidence as plain attributes
+    assert encircled["label"] == "encircled" and encircled["since"] == "2024-12-08"
+    assert encircled["quote"] == "effectively encircling Damascus" and encircled["claimants"] == "Rami Abdel-Rahman"
+    assert encircled["sources"] == "Syrian Rebels Advance on Damascus as Government Forces Retreat"
+    text = out.read_text(encoding="utf-8")
+    if fmt == "gexf":
+        assert 'mode="static"' in text and " start=" not in text and " end=" not in text
+    else:
+        ids = [edge.get("id") for edge in ElementTree.parse(out).iter() if edge.tag.endswith("}edge")]
+        assert len(ids) == len(set(ids)) == original.number_of_edges()
+
+
+def test_graphml_reads_in_igraph_and_gexf_dates_play_in_gephi(run, tmp_path: Path) -> None:
+    import igraph as ig
+
+    graphml = tmp_path / "seed.graphml"
+    assert run("export", "--format", "graphml", "-o", str(graphml)).exit_code == 0
+    read = ig.Graph.Read_GraphML(str(graphml))
+    assert read.ecount() == 50 and "label" in read.es.attributes() and "quote" in read.es.attributes()
+    timeline = tmp_path / "timeline.gexf"
+    assert run("export", "--format", "gexf", "--dates", "-o", str(timeline)).exit_code == 0
+    valid(timeline, "gexf.xsd")
+    text = timeline.read_text(encoding="utf-8")
+    assert 'mode="dynamic"' in text and 'timeformat="date"' in text and 'end=""' not in text
+    dated = nx.read_gexf(timeline)
+    homs = dated.get_edge_data(
+        "https://w3id.org/conflict-kg/id/syrian-government-forces", "https://w3id.org/conflict-kg/id/homs"
+    )
+    (control,) = homs.values()
+    assert (control["start"], control["end"]) == ("2021-12-07", "2024-12-07")
+    # a state known only "since before" the report has an end at most, never a made-up start
+    assad = dated.get_edge_data(
+        "https://w3id.org/conflict-kg/id/russia", "https://w3id.org/conflict-kg/id/bashar-al-assad"
+    )
+    assert all("start" not in data for data in assad.values())
 
 
 def test_csv_and_json_exports(run, tmp_path: Path) -> None:

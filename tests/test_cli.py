@@ -260,7 +260,7 @@ def test_export_to_stdout_is_the_whole_file(tmp_path: Path, built_store: Path) -
         env=env,
     )
     assert piped.returncode == saved.returncode == 0 and piped.stderr == b""
-    assert piped.stdout == (tmp_path / "g.graphml").read_bytes() and piped.stdout.endswith(b"</graphml>\n")
+    assert piped.stdout == (tmp_path / "g.graphml").read_bytes() and piped.stdout.rstrip().endswith(b"</graphml>")
     assert list(tmp_path.iterdir()) == [tmp_path / "g.graphml"]
 
 
