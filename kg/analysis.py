@@ -230,6 +230,9 @@ class Blocs:
 
     members: pd.DataFrame
     blocs: pd.DataFrame
+    ties: pd.DataFrame
+    """Every signed tie between two actors: their labels, the sign, the relations behind it, the claims
+    ("|"-joined), the best grade and its weight, and the bloc it joins (0 for an opposition)."""
     triads: pd.DataFrame
     allies_of_enemies: pd.DataFrame
     contested: pd.DataFrame
@@ -246,19 +249,35 @@ class Blocs:
         return float(self.triads["balanced"].mean()) if len(self.triads) else 1.0
 
 
+def grade_weight(grade: str) -> float:
+    """How much a tie's best grade counts: 1.0 for A1, falling with the letter (source) and the digit
+    (information) to 1/36 for F6; an ungraded tie (an inferred chain) counts 1/36 too.
+
+    >>> grade_weight("A1"), grade_weight("C3"), round(grade_weight("F6"), 3)
+    (1.0, 0.444, 0.028)
+    """
+    if len(grade) != 2 or grade[0] not in "ABCDEF" or grade[1] not in "123456":
+        return 1 / 36
+    return round((6 - "ABCDEF".index(grade[0])) * (7 - int(grade[1])) / 36, 3)
+
+
 def _signed_pairs(graph: nx.MultiDiGraph, positive: Iterable[str], negative: Iterable[str]) -> pd.DataFrame:
-    """Undirected pairs (a < b by node order) with sign +1 or -1 and the relations behind them."""
+    """Undirected pairs (a < b by node order) with sign +1 or -1, the relations and claims behind them,
+    the best grade among those claims and its weight."""
     arrays = Arrays.of(graph)
     sign = np.select([np.isin(arrays.predicate, list(positive)), np.isin(arrays.predicate, list(negative))], [1, -1], 0)
+    data = [d for _, _, d in graph.edges(data=True)]
     ties = pd.DataFrame(
         {
             "a": np.minimum(arrays.source, arrays.target),
             "b": np.maximum(arrays.source, arrays.target),
             "sign": sign,
             "predicate": arrays.predicate,
+            "claims": [str(d.get("claims", "")) for d in data],
+            "reliability": [str(d.get("reliability", "")) for d in data],
         }
     )
-    ties = ties[(ties["sign"] != 0) & (ties["a"] != ties["b"])].drop_duplicates(["a", "b", "predicate"])
+    ties = ties[(ties["sign"] != 0) & (ties["a"] != ties["b"])].drop_duplicates(["a", "b", "predicate", "claims"])
     ties = ties.sort_values(["a", "b", "predicate"])
     starts = run_starts(ties, ["a", "b"])
     pairs = ties[["a", "b"]].iloc[starts].reset_index(drop=True)
@@ -266,6 +285,14 @@ def _signed_pairs(graph: nx.MultiDiGraph, positive: Iterable[str], negative: Ite
     low, high = np.minimum.reduceat(sign, starts), np.maximum.reduceat(sign, starts)
     pairs["sign"] = np.where(low == high, low, 0)  # both allied and opposed: contested
     pairs["via"] = join_runs(ties["predicate"], starts)
+    claims = join_runs(ties["claims"], starts).str.split("|")
+    pairs["claims"] = ["|".join(sorted({c for c in found if c})) for found in claims]
+    ranks = pd.Categorical(ties["reliability"], categories=GRADES).codes.astype(int)
+    ranks[ranks < 0] = len(GRADES)
+    pairs["reliability"] = (
+        np.array([*GRADES, ""], dtype=object)[np.minimum.reduceat(ranks, starts)] if len(ties) else []
+    )
+    pairs["weight"] = [grade_weight(g) for g in pairs["reliability"]]
     return pairs
 
 
@@ -286,14 +313,15 @@ def _triads(signed: pd.DataFrame) -> pd.DataFrame:
 
 
 def _communities(nodes: int, positive: pd.DataFrame, method: str, seed: int) -> np.ndarray:
-    """A bloc number per node (-1 for nodes without a signed tie) from the positive ties."""
+    """A bloc number per node (-1 for nodes without a signed tie) from the positive ties (Louvain weighs
+    each tie by the grade of its best claim)."""
     if method == "components":
         graph = ig.Graph(n=nodes, edges=positive[["a", "b"]].to_numpy().tolist())
         return np.array(graph.connected_components().membership)
     if method == "louvain":
         graph = nx.Graph()
         graph.add_nodes_from(range(nodes))
-        graph.add_edges_from(positive[["a", "b"]].itertuples(index=False, name=None))
+        graph.add_weighted_edges_from(positive[["a", "b", "weight"]].itertuples(index=False, name=None))
         membership = np.zeros(nodes, dtype=np.int64)
         for number, community in enumerate(nx.community.louvain_communities(graph, seed=seed)):
             membership[list(community)] = number
@@ -334,6 +362,10 @@ def blocs(
     along the oppositions between them. A **triad** (three pairwise tied actors) is balanced
     when the product of its signs is positive (Harary): my ally's ally is my ally, my
     enemy's enemy is my ally; an ally of an enemy who is also my ally is not.
+
+    Every tie keeps the claims that made it and their best grade (``ties``), so a bloc can be
+    traced to the words behind it; Louvain weighs ties by that grade (:func:`grade_weight`),
+    and the projection's ``min_reliability`` leaves out ties whose claims are all graded worse.
     """
     arrays = Arrays.of(graph)
     pairs = _signed_pairs(graph, positive, negative)
@@ -368,9 +400,20 @@ def blocs(
     for column in ("a", "b", "c"):
         triads[f"{column}Label"] = labels[triads[column].to_numpy()] if len(triads) else []
         triads[column] = compact_series(pd.Series(arrays.nodes[triads[column].to_numpy()], dtype=object)).to_numpy()
+    ties_table = signed.assign(
+        aLabel=labels[signed["a"].to_numpy()] if len(signed) else [],
+        bLabel=labels[signed["b"].to_numpy()] if len(signed) else [],
+        bloc=np.where(signed["sign"] > 0, bloc[signed["a"].to_numpy()], 0) if len(signed) else [],
+    )
+    for column in ("a", "b"):
+        ties_table[column] = compact_series(
+            pd.Series(arrays.nodes[ties_table[column].to_numpy()], dtype=object)
+        ).to_numpy()
+    ties_table = ties_table[["bloc", "aLabel", "bLabel", "sign", "via", "reliability", "weight", "claims", "a", "b"]]
     return Blocs(
         members=members,
         blocs=table.reset_index(),
+        ties=ties_table.sort_values(["bloc", "aLabel", "bLabel"]).reset_index(drop=True),
         triads=triads.sort_values(["balanced", "aLabel", "bLabel", "cLabel"]).reset_index(drop=True),
         allies_of_enemies=_allies_of_enemies(arrays, labels, positive_pairs, negative_pairs),
         contested=_named_pairs(arrays, labels, contested),

@@ -1126,8 +1126,10 @@ def blocs(ctx: click.Context, method: str, limit: int, fmt: str, **projection: A
     Opposite sides: opposes. Blocs are groups of actors joined by same-side ties; camps pair
     blocs that oppose each other (1a against 1b). A triad of three tied actors is balanced
     when the product of its signs is positive; "allies of enemies" lists, for each actor,
-    the allies of those it opposes and how the actor itself relates to them. csv gives the
-    members table; json all tables.
+    the allies of those it opposes and how the actor itself relates to them. Each tie is
+    listed with the claims behind it and their best grade; --min-reliability leaves out ties
+    no claim that good supports, and louvain weighs ties by grade. csv gives the members
+    table; json all tables.
 
     \b
     Example:
@@ -1141,6 +1143,7 @@ def blocs(ctx: click.Context, method: str, limit: int, fmt: str, **projection: A
         tables = {
             "blocs": result.blocs,
             "members": result.members,
+            "ties": result.ties,
             "triads": result.triads,
             "allies_of_enemies": result.allies_of_enemies,
             "contested": result.contested,
@@ -1152,6 +1155,12 @@ def blocs(ctx: click.Context, method: str, limit: int, fmt: str, **projection: A
         _print_frame(result.members, fmt)
         return
     _print_frame(result.blocs, fmt, columns=["bloc", "camp", "size", "leader", "members"], title="blocs")
+    _print_frame(
+        result.ties.head(limit),
+        fmt,
+        columns=["bloc", "aLabel", "bLabel", "sign", "via", "reliability", "claims"],
+        title=f"ties and the claims behind them ({len(result.ties)}; bloc 0: oppositions)",
+    )
     balanced = len(result.triads) - len(result.unbalanced)
     sides = "split cleanly in two" if result.two_sided else "do not split in two"
     click.echo(f"\n{balanced} of {len(result.triads)} signed triads balanced; camps {sides}")

@@ -96,6 +96,13 @@ PALETTE = (
 )  # fmt: skip
 """Categorical colours, for entity types and predicates alike; they repeat past twenty."""
 
+MIXED = "#7f7f7f"
+"""The colour of a relation whose claims in view come from several sources (or claimants), when
+edges are coloured by source (or claimant); sources and claimants take :data:`PALETTE` without it."""
+
+UNCLAIMED = "#c8c8c8"
+"""The colour of a relation with no claim of its own (a transitive inference), coloured by source or claimant."""
+
 SHAPES = {"actor": "dot", "place": "square", "event": "diamond", "weapon": "triangle"}
 """vis-network shape by kind of entity; colour then tells the type within a kind."""
 
@@ -491,7 +498,11 @@ def _present(**fields: Any) -> dict[str, Any]:
 
 
 class _EvidenceTable:
-    """The claims a page cites, each stored once; sources and claimants too, referred to by index."""
+    """The claims a page cites, each stored once; sources and claimants too, referred to by index.
+
+    Call :meth:`legends` once every edge is cited: it orders sources (by title) and claimants (by
+    name) for their legends, renumbers the claims' references to match and counts the claims of each.
+    """
 
     def __init__(self, evidence: Mapping[str, Claim]) -> None:
         self.evidence = evidence
@@ -514,6 +525,34 @@ class _EvidenceTable:
                 self.claims.append(self._row(claim))
             refs.append(self._claims[curie])
         return refs
+
+    def legends(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The source and claimant legend rows (``id``, ``label``, ``color``, ``count`` of claims), in legend order."""
+        source_order = sorted(
+            range(len(self.sources)), key=lambda i: (self.sources[i].get("title", "").casefold(), self.sources[i]["id"])
+        )
+        claimant_order = sorted(range(len(self.claimants)), key=lambda i: self.claimants[i].casefold())
+        source_at = {old: new for new, old in enumerate(source_order)}
+        claimant_at = {old: new for new, old in enumerate(claimant_order)}
+        sources = [0] * len(self.sources)
+        claimants = [0] * len(self.claimants)
+        for claim in self.claims:
+            claim["source"] = source_at[claim["source"]]
+            claim["claimant"] = claimant_at[claim["claimant"]]
+            sources[claim["source"]] += 1
+            claimants[claim["claimant"]] += 1
+        colours = [colour for colour in PALETTE if colour != MIXED]
+        source_rows = [
+            self.sources[old] | {"label": self.sources[old].get("title") or self.sources[old]["id"]}
+            for old in source_order
+        ]
+        claimant_rows = [
+            {"id": self.claimants[old], "label": self.claimants[old] or "(not named)"} for old in claimant_order
+        ]
+        for rows, counts in ((source_rows, sources), (claimant_rows, claimants)):
+            for i, row in enumerate(rows):
+                row |= {"color": colours[i % len(colours)], "count": counts[i]}
+        return source_rows, claimant_rows
 
     def _row(self, claim: Claim) -> dict[str, Any]:
         if claim.source not in self._sources:
@@ -538,6 +577,35 @@ class _EvidenceTable:
         )
 
 
+def _summary_spans(attrs: Mapping[str, Any]) -> list[list[Any]]:
+    """The spans (date, last day, grade, open) the page filters an edge by when its claims are not at hand.
+
+    From the projection's summary: one span for its claims with a known start (from ``dated``),
+    and one open span ("since before" ``date``) when some claim is a state reported without a
+    start, which the summary shows as ``dated`` empty or later than ``date``. An edge drawn from a
+    graph without ``dated`` (not from :func:`kg.project.to_networkx`) counts all claims as dated.
+    A claimed edge without any date gets an undated span: shown at all dates, on no single day.
+
+    >>> _summary_spans({"claim_count": 2, "date": "2024-12-01", "dated": "2024-12-07", "end": "", "reliability": "B2"})
+    [['2024-12-07', '', 'B2', False], ['2024-12-01', '', 'B2', True]]
+    >>> _summary_spans({"claim_count": 1, "date": "2024-12-07", "end": "2024-12-09", "reliability": "C3"})
+    [['2024-12-07', '2024-12-09', 'C3', False]]
+    """
+    if not attrs.get("claim_count"):
+        return []
+    date, end, grade = attrs.get("date", ""), attrs.get("end", ""), attrs.get("reliability", "")
+    dated = attrs.get("dated", date)
+    spans = [[dated, end, grade, False]] if dated else []
+    if date and (not dated or date < dated):
+        spans.append([date, end, grade, True])
+    return spans or [["", end, grade, False]]
+
+
+def _day_after(day: str) -> str:
+    """The day after an ISO date ("" for none): when a claim that lasts until ``day`` is no longer in effect."""
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat() if day else ""
+
+
 def page_data(
     graph: nx.MultiDiGraph,
     *,
@@ -547,10 +615,14 @@ def page_data(
 ) -> dict[str, Any]:
     """Everything the page script needs, as plain JSON-ready data.
 
-    Nodes, edges, claims, sources and claimants are lists that refer to each other by index.
-    An edge's ``claims`` are the claims it cites that ``evidence`` covers; an edge whose claims
-    it does not cover carries ``spans`` (date, end, grade) from the edge's summary instead, so
-    the page's filters work either way.
+    Nodes, edges, claims, sources and claimants are lists that refer to each other by index;
+    sources and claimants are legend rows (``id``, ``label``, ``color``, ``count`` of claims) as
+    types and predicates are. An edge's ``claims`` are the claims it cites that ``evidence``
+    covers, each with its ``date``, last day (``until``) and ``open`` ("since before" its date);
+    an edge whose claims it does not cover carries ``spans`` (date, last day, grade, open) from
+    the edge's summary instead (see :func:`_summary_spans`), so the page's filters work either
+    way. ``dates`` are the days the time slider stops at: every claim's date and the day after
+    every last day, when it stops being in effect.
     """
     large = graph.number_of_nodes() > LAYOUT_THRESHOLD
     values = measure(graph, size_by)
@@ -583,7 +655,6 @@ def page_data(
     bends = _curves([(source, target) for source, target, _, _ in edge_rows])
     for (source, target, key, attrs), bend in zip(edge_rows, bends, strict=True):
         refs = table.cite(attrs.get("claims", ""))
-        summary = [attrs.get("date", ""), attrs.get("end", ""), attrs.get("reliability", "")]
         row = {
             "from": node_index[source],
             "to": node_index[target],
@@ -595,20 +666,24 @@ def page_data(
             date=attrs.get("date", ""),
             end=attrs.get("end", ""),
             claims=refs,
-            spans=[summary] if not refs and attrs.get("claim_count") else [],
+            spans=[] if refs else _summary_spans(attrs),
             bend=bend,
         )
         edges.append(row | optional)
 
-    days = {claim.get("date", "") for claim in table.claims} | {e["spans"][0][0] for e in edges if "spans" in e}
+    sources, claimants = table.legends()
+    spans = [span for edge in edges for span in edge.get("spans", [])]
+    days = {claim.get("date", "") for claim in table.claims} | {span[0] for span in spans}
+    days |= {_day_after(claim.get("until", "")) for claim in table.claims} | {_day_after(span[1]) for span in spans}
     return {
         "nodes": nodes,
         "edges": edges,
         "claims": table.claims,
-        "sources": table.sources,
-        "claimants": table.claimants,
+        "sources": sources,
+        "claimants": claimants,
         "types": types,
         "predicates": predicates,
+        "colours": {"mixed": MIXED, "unclaimed": UNCLAIMED},
         "dates": sorted(day for day in days if day),
         "sizeBy": size_by,
         "physics": not large if physics is None else physics,

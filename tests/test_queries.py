@@ -59,6 +59,9 @@ def test_every_saved_query_runs_with_its_parameters(store: kg.Store) -> None:
         "until": "2024-12-31",
         "as_of": "2024-12-08",
         "dated_only": "true",
+        "relation": "kg:opposes",
+        "from": "2024-12-01",
+        "to": "2024-12-08",
     }
     for saved in queries.catalog().values():
         values = {p.name: examples[p.name] for p in saved.params}

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import kg
 from kg.cli import cli
 from kg.project import to_networkx
-from kg.viz import LAYOUT_THRESHOLD, draw, layout, page_data, render_html
+from kg.viz import LAYOUT_THRESHOLD, Claim, draw, layout, page_data, render_html
 from tests.browser import synthetic_graph
 
 ENTITY = "https://w3id.org/conflict-kg/id/"
@@ -51,9 +51,58 @@ def test_the_page_carries_the_projection_and_its_evidence(seed, store: kg.Store)
     )
     claims = [data["claims"][c] for c in captured["claims"]]
     assert {c["reliability"] for c in claims} == {"B2", "C2"} and captured["reliability"] == "B2"
-    assert {data["claimants"][c["claimant"]] for c in claims} >= {"Rami Abdel-Rahman"}
+    assert {data["claimants"][c["claimant"]]["id"] for c in claims} >= {"Rami Abdel-Rahman"}
     assert all(data["sources"][c["source"]]["title"].startswith("Syrian Rebels Advance") for c in claims)
-    assert all(c["quote"] and c["date"] == "2024-12-07" for c in claims)
+    assert all(c["quote"] and c["date"] == "2024-12-07" and not c.get("open") for c in claims)
+
+
+def test_sources_and_claimants_come_as_legends(seed) -> None:
+    data = embedded(seed.html)
+    for rows, key in ((data["sources"], "source"), (data["claimants"], "claimant")):
+        assert [row["label"].casefold() for row in rows] == sorted(row["label"].casefold() for row in rows)
+        assert [row["count"] for row in rows] == [sum(c[key] == i for c in data["claims"]) for i in range(len(rows))]
+        assert data["colours"]["mixed"] not in {row["color"] for row in rows}
+    assert [row["label"] for row in data["sources"]] == [
+        "Syrian Rebels Advance on Damascus as Government Forces Retreat"
+    ]
+    assert {"Rami Abdel-Rahman", "Iraqi state media"} <= {row["id"] for row in data["claimants"]}
+
+
+def test_states_without_a_start_are_open_claims_and_spans(store: kg.Store) -> None:
+    graph = to_networkx(store, inferred=True)
+    heads = ("kge:bashar-al-assad", "kg:headOf", "kge:syrian-government")
+
+    def head_of(data: dict) -> dict:
+        return next(
+            e
+            for e in data["edges"]
+            if (
+                data["nodes"][e["from"]]["curie"],
+                data["predicates"][e["predicate"]]["id"],
+                data["nodes"][e["to"]]["curie"],
+            )
+            == heads
+        )
+
+    with_evidence = embedded(draw(store, inferred=True).html)
+    (claim,) = [with_evidence["claims"][c] for c in head_of(with_evidence)["claims"]]
+    assert claim["open"] is True and claim["date"] == "2024-12-08" and "until" not in claim
+    # Without the evidence the edge's summary says the same: open, "since before" its date.
+    assert head_of(embedded(render_html(graph)))["spans"] == [["2024-12-08", "", "C1", True]]
+
+
+def test_the_slider_stops_the_day_after_a_claim_ends() -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_edge(ENTITY + "a", ENTITY + "b", key="kg:controls", claims="kgc:x", claim_count=1, date="2024-12-01")
+    claim = Claim(
+        id="kgc:x", quote="A holds B", source="kgs:s", source_title="S", claimant="", date="2024-12-01",
+        until="2024-12-20", reliability="B2", open=True,
+    )  # fmt: skip
+    data = page_data(graph, evidence={"kgc:x": claim})
+    assert data["dates"] == ["2024-12-01", "2024-12-21"]
+    assert data["claims"][0]["open"] and data["claimants"] == [
+        {"id": "", "label": "(not named)", "color": "#1f77b4", "count": 1}
+    ]
 
 
 def test_the_page_loads_nothing_from_anywhere(seed) -> None:

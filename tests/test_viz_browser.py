@@ -14,7 +14,7 @@ import pytest
 
 import kg
 from kg.project import to_networkx
-from kg.viz import draw, render_html
+from kg.viz import draw, load_evidence, render_html
 from tests.browser import CHROMIUM, Visit, chromium, synthetic_graph, visit
 from tests.helpers import ROOT, input_paths, shapes_of
 
@@ -24,6 +24,8 @@ HOSTILE_TEXT = (
     "It was <script>window.__pwned=2</script> reported href=javascript:window.__pwned=3 again.\n"
 )
 HOSTILE_QUOTE = f"{HOSTILE} Group captured Homs on Monday"
+LINES = {"false": "solid", "[6,5]": "inferred", "[2,6]": "since before", "[10,4,2,4]": "inferred, since before"}
+"""The line an edge is drawn with, by its vis-network ``dashes`` (as JSON), named as the page's legend names it."""
 
 
 def hostile_source(data: Path) -> None:
@@ -108,6 +110,62 @@ def shown(page) -> dict[str, int]:
     )
 
 
+def settle(page) -> None:
+    """Wait for two animation frames: the page applies a slider move at the next, and draws at the one after."""
+    page.evaluate("async () => { for (let k = 0; k < 2; k++) await new Promise(done => requestAnimationFrame(done)); }")
+
+
+def relations(page) -> dict[tuple[str, str, str], str]:
+    """The relations the reader sees, (subject, predicate, object) CURIEs, each with the line it is drawn with."""
+    settle(page)
+    rows = page.evaluate(
+        """() => {
+            const d = JSON.parse(document.getElementById('kg-data').textContent);
+            return network.body.data.edges.get({filter: e => !e.hidden}).map(e => [
+                d.nodes[e.from].curie, d.predicates[d.edges[e.id].predicate].id, d.nodes[e.to].curie,
+                JSON.stringify(e.dashes || false)]);
+        }"""
+    )
+    return {(subject, predicate, obj): LINES[dashes] for subject, predicate, obj, dashes in rows}
+
+
+def projected(graph) -> dict[tuple[str, str, str], str]:
+    """The relations of a projection, each with the line the page should draw it with."""
+    lines = {(False, False): "solid", (True, False): "inferred", (False, True): "since before"}
+    lines[True, True] = "inferred, since before"
+    return {
+        (graph.nodes[u]["curie"], key, graph.nodes[v]["curie"]): lines[bool(a["inferred"]), bool(a["since_before"])]
+        for u, v, key, a in graph.edges(keys=True, data=True)
+    }
+
+
+def entities_with_relations(graph) -> int:
+    return sum(1 for _, degree in graph.degree() if degree)
+
+
+def reset(page) -> None:
+    """Every control as the page opens with, and nothing selected: tests that share a page start from here."""
+    page.fill("#as-of", page.get_attribute("#as-of", "max"))
+    page.set_checked("#dated-only", False)
+    page.set_checked("#hide-isolated", True)
+    page.select_option("#min-reliability", "")
+    page.select_option("#colour-by", "predicate")
+    for name in ("type", "predicate", "source", "claimant"):
+        box = page.locator(f"#{name}-legend")
+        if box.is_visible():
+            box.locator(".legend-actions button", has_text="all").click()
+    page.mouse.click(5 + page.evaluate("document.getElementById('graph').getBoundingClientRect().left"), 5)
+    settle(page)
+
+
+def legend_box(page, legend: str, name: str):
+    """The checkbox of the legend row called ``name`` exactly."""
+    row = page.locator(f"#{legend}-legend label").filter(
+        has=page.locator(".name", has_text=re.compile(f"^{re.escape(name)}$"))
+    )
+    return row.locator("input")
+
+
 def pixel(page, point: tuple[float, float]) -> list[int]:
     """The colour (RGBA) the graph canvas shows at a page point, copied out so the page's canvas is never read."""
     return page.evaluate(
@@ -157,7 +215,9 @@ def test_the_page_draws_the_whole_projection_offline(seed_page: Visit, store: kg
     graph = to_networkx(store, inferred=True)
     drawn = seed_page.page.evaluate("[network.body.data.nodes.length, network.body.data.edges.length]")
     assert drawn == [graph.number_of_nodes(), graph.number_of_edges()]
-    assert shown(seed_page.page) == {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    # Entities that never have a relation (state media that only make claims) are hidden at first.
+    assert shown(seed_page.page) == {"nodes": entities_with_relations(graph), "edges": graph.number_of_edges()}
+    assert relations(seed_page.page) == projected(graph)
     assert seed_page.requests == []
     assert seed_page.console == []
     assert seed_page.page.evaluate("location.protocol") == "file:"
@@ -216,21 +276,65 @@ def test_search_by_alias_focuses_the_node(seed_page: Visit) -> None:
     assert details.startswith("Bashar al-Assad") and "Q44329" in details and "allied with" in details
 
 
-@pytest.mark.parametrize(("day", "fewer_entities"), [("2024-11-27", True), ("2024-12-07", True), ("2024-12-08", False)])
+@pytest.fixture(scope="module")
+def summary_page(browser, store: kg.Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Visit]:
+    """The projection drawn without its evidence: the page filters each edge by its summary alone."""
+    path = tmp_path_factory.mktemp("summary") / "graph.html"
+    path.write_text(render_html(to_networkx(store, inferred=True)), encoding="utf-8")
+    seen = visit(browser, path)
+    yield seen
+    seen.page.close()
+
+
+@pytest.mark.parametrize("dated_only", [False, True], ids=["since-before", "dated-only"])
+@pytest.mark.parametrize("day", ["2021-12-07", "2024-11-27", "2024-12-07", "2024-12-08", None])
+@pytest.mark.parametrize("drawn", ["seed_page", "summary_page"])
 def test_the_time_slider_shows_what_the_projection_has_on_that_day(
-    seed_page: Visit, store: kg.Store, day: str, fewer_entities: bool
+    request: pytest.FixtureRequest, store: kg.Store, drawn: str, day: str | None, dated_only: bool
 ) -> None:
-    page = seed_page.page
+    page = request.getfixturevalue(drawn).page
+    reset(page)
     dates = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).dates")
-    page.fill("#as-of", str(dates.index(day)))
-    assert page.inner_text("#as-of-value") == day
-    expected = to_networkx(store, inferred=True, as_of=dt.date.fromisoformat(day))
-    assert shown(page)["edges"] == expected.number_of_edges()
-    # An entity none of whose relations is claimed yet is hidden; the projection keeps it.
-    assert (shown(page)["nodes"] < expected.number_of_nodes()) is fewer_entities
-    page.fill("#as-of", str(len(dates)))
-    assert page.inner_text("#as-of-value") == "all dates"
-    assert shown(page)["edges"] == to_networkx(store, inferred=True).number_of_edges()
+    page.set_checked("#dated-only", dated_only)
+    page.fill("#as-of", str(dates.index(day) if day else len(dates)))
+    assert page.inner_text("#as-of-value") == (day or "all dates")
+    expected = to_networkx(
+        store, inferred=True, as_of=dt.date.fromisoformat(day) if day else None, dated_only=dated_only
+    )
+    # The same relations, each drawn dotted when it is there only "since before" (the projection's since_before).
+    assert relations(page) == projected(expected)
+    # An entity none of whose relations is in effect is hidden; the projection keeps it, isolated.
+    assert shown(page)["nodes"] == entities_with_relations(expected)
+    reset(page)
+    assert relations(page) == projected(to_networkx(store, inferred=True))
+
+
+def test_a_state_without_a_start_reads_since_before(seed_page: Visit) -> None:
+    page = seed_page.page
+    reset(page)
+    page.evaluate("network.fit({animation: false})")
+    dates = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).dates")
+    page.fill("#as-of", str(dates.index("2024-12-07")))  # the day before the article says Assad heads the government
+    j = page.evaluate(
+        """() => { const d = JSON.parse(document.getElementById('kg-data').textContent);
+            return d.edges.findIndex(e => d.nodes[e.from].label === 'Bashar al-Assad'
+                && d.predicates[e.predicate].id === 'kg:headOf'); }"""
+    )
+    assert relations(page)["kge:bashar-al-assad", "kg:headOf", "kge:syrian-government"] == "since before"
+    page.mouse.move(*point_at_edge(page, j))
+    page.wait_for_selector("#tooltip:not([hidden])")
+    assert "since before 2024-12-08" in page.inner_text("#tooltip")
+    page.mouse.click(*point_at_edge(page, j))
+    details = page.inner_text("#details")
+    assert "date\nsince before 2024-12-08" in details and "President Bashar al-Assad" in details
+    page.check("#dated-only")  # counted from the article's date only: not yet there on the 7th
+    settle(page)
+    assert ("kge:bashar-al-assad", "kg:headOf", "kge:syrian-government") not in relations(page)
+    assert "Hidden by the current filters" in page.inner_text("#details")
+    page.fill("#as-of", str(dates.index("2024-12-08")))
+    settle(page)
+    assert relations(page)["kge:bashar-al-assad", "kg:headOf", "kge:syrian-government"] == "since before"
+    reset(page)
 
 
 def test_reliability_and_type_filters(seed_page: Visit, store: kg.Store) -> None:
@@ -312,9 +416,185 @@ def test_hostile_text_stays_text_through_search_and_filters(hostile_page: Visit)
     assert f"{HOSTILE} Group" in page.inner_text("#matches")  # the label, listed as text
     page.select_option("#min-reliability", "B2")
     page.select_option("#min-reliability", "")
-    for box in page.locator("#type-legend input").all() + page.locator("#predicate-legend input").all():
+    legends = ("type", "predicate", "source", "claimant")
+    assert "<script>window.__pwned=5</script> href bulletin" in page.inner_text("#source-legend")
+    assert '<img src=y onerror="window.__pwned=6"> voice' in page.inner_text("#claimant-legend")
+    for by in ("source", "claimant", "predicate"):
+        page.select_option("#colour-by", by)
+    for box in [box for name in legends for box in page.locator(f"#{name}-legend input").all()]:
         box.uncheck()
         box.check()
     assert page.evaluate("window.__pwned") is None
     assert page.evaluate("document.querySelectorAll('img, b, script:not([src])').length") == 3  # the page's own
     assert hostile_page.requests == [] and [line for line in hostile_page.console if "pwned" in line] == []
+
+
+def claimed(graph, evidence, keep) -> set[tuple[str, str, str]]:
+    """The relations of ``graph`` with a claim that ``keep`` keeps: what a source or claimant filter leaves."""
+    return {
+        (graph.nodes[u]["curie"], key, graph.nodes[v]["curie"])
+        for u, v, key, curies in graph.edges(keys=True, data="claims")
+        if any(keep(evidence[curie]) for curie in curies.split("|") if curie in evidence)
+    }
+
+
+def edge_pixels(page, j: int) -> list[list[int]]:
+    """The colours the canvas shows along the first half of edge ``j`` (its label sits in the middle)."""
+    points = page.evaluate(
+        """j => {
+            const box = document.querySelector('#graph canvas').getBoundingClientRect(), edge = network.body.edges[j];
+            return [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4].map(t => {
+                const at = network.canvasToDOM(edge.edgeType.getPoint(t));
+                return [box.left + at.x, box.top + at.y];
+            });
+        }""",
+        j,
+    )
+    return [pixel(page, point) for point in points]
+
+
+def rgb(css: str) -> list[int]:
+    """``#rrggbb`` or ``rgb(r, g, b)`` as three numbers."""
+    if css.startswith("#"):
+        return [int(css[k : k + 2], 16) for k in (1, 3, 5)]
+    return [int(part) for part in re.findall(r"\d+", css)[:3]]
+
+
+def drawn_in(colours: list[list[int]], css: str) -> bool:
+    """Whether one of the pixels is the colour ``css`` (give or take the anti-aliasing)."""
+    return any(max(abs(a - b) for a, b in zip(colour[:3], rgb(css), strict=True)) <= 16 for colour in colours)
+
+
+def edge_index(page, subject: str, predicate: str, obj: str) -> int:
+    return page.evaluate(
+        """([s, p, o]) => { const d = JSON.parse(document.getElementById('kg-data').textContent);
+            return d.edges.findIndex(e => d.nodes[e.from].label === s && d.predicates[e.predicate].id === p
+                && d.nodes[e.to].label === o); }""",
+        [subject, predicate, obj],
+    )
+
+
+def test_filtering_and_colouring_by_claimant(seed_page: Visit, store: kg.Store) -> None:
+    page = seed_page.page
+    reset(page)
+    graph, evidence = to_networkx(store, inferred=True), load_evidence(store)
+    author, rami = "author of the seed article", "Rami Abdel-Rahman"
+    assert page.inner_text("#claimant-legend").count("\n") >= 8  # all, none and a row per claimant
+    legend_box(page, "claimant", author).uncheck()
+    assert set(relations(page)) == claimed(graph, evidence, lambda claim: claim.claimant != author)
+    page.locator("#claimant-legend .legend-actions button", has_text="none").click()
+    assert relations(page) == {} and shown(page)["nodes"] == 0
+    legend_box(page, "claimant", rami).check()
+    only_rami = claimed(graph, evidence, lambda claim: claim.claimant == rami)
+    assert set(relations(page)) == only_rami and 0 < len(only_rami) < len(graph.edges) / 4
+    assert shown(page)["nodes"] == len({end for s, _, o in only_rami for end in (s, o)})
+
+    # Coloured by claimant: an edge takes the colour of the claimant of its claims in view, the
+    # legend's swatch shows it, and an edge whose claims in view come from several is grey.
+    page.select_option("#colour-by", "claimant")
+    swatch = legend_box(page, "claimant", rami).locator("xpath=..").locator(".swatch")
+    rami_colour = swatch.evaluate("s => getComputedStyle(s).backgroundColor")
+    assert swatch.is_visible() and not page.locator("#predicate-legend .swatch").first.is_visible()
+    captured = edge_index(page, "Hayat Tahrir al-Sham", "kg:captured", "Homs")
+    page.evaluate("network.fit({animation: false})")
+    page.mouse.click(*point_at_edge(page, captured))  # selected: drawn above the veil, nothing over it
+    settle(page)
+    assert drawn_in(edge_pixels(page, captured), rami_colour)
+    legend_box(page, "claimant", author).check()
+    settle(page)
+    mixed = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).colours.mixed")
+    assert drawn_in(edge_pixels(page, captured), mixed) and not drawn_in(edge_pixels(page, captured), rami_colour)
+    assert "several claimants" in page.inner_text("#colour-key")
+    page.select_option("#colour-by", "predicate")
+    settle(page)
+    predicate_colour = page.evaluate(
+        "j => { const d = JSON.parse(document.getElementById('kg-data').textContent); "
+        "return d.predicates[d.edges[j].predicate].color; }",
+        captured,
+    )
+    assert drawn_in(edge_pixels(page, captured), predicate_colour) and not page.is_visible("#colour-key")
+    reset(page)
+
+
+def test_filtering_and_colouring_by_source(hostile_page: Visit, hostile_store: kg.Store) -> None:
+    page = hostile_page.page
+    reset(page)
+    graph, evidence = to_networkx(hostile_store), load_evidence(hostile_store)
+    bulletin = "<script>window.__pwned=5</script> href bulletin"
+    legend_box(page, "source", bulletin).uncheck()
+    assert set(relations(page)) == claimed(graph, evidence, lambda claim: claim.source != "kgs:hostile")
+    visible = page.evaluate("network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.label)")
+    assert f"{HOSTILE} Group" not in visible and "Homs" in visible  # its one relation is the bulletin's
+    legend_box(page, "source", bulletin).check()
+    page.select_option("#colour-by", "source")
+    settle(page)
+    colours = page.evaluate(
+        """() => { const d = JSON.parse(document.getElementById('kg-data').textContent);
+            return Object.fromEntries(d.sources.map(s => [s.id, s.color])); }"""
+    )
+    edge = edge_index(page, f"{HOSTILE} Group", "kg:captured", "Homs")
+    assert page.evaluate(f"network.body.data.edges.get({edge}).color") == colours["kgs:hostile"]
+    seed_colour = colours["kgs:syrian-rebels-advance"]
+    assert {page.evaluate(f"network.body.data.edges.get({j}).color") for j in range(len(graph.edges)) if j != edge} == {
+        seed_colour
+    }
+    assert page.evaluate("window.__pwned") is None and hostile_page.requests == []
+    reset(page)
+
+
+def test_hiding_the_selection_lifts_the_veil(seed_page: Visit) -> None:
+    page = seed_page.page
+    reset(page)
+    page.evaluate("network.fit({animation: false})")
+    settle(page)
+    dates = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).dates")
+    offensive, far = index_of(page, "2024 HTS-led offensive"), index_of(page, "Russia")
+    colour = pixel(page, point_at_node(page, far))
+    page.mouse.click(*point_at_node(page, offensive))
+    settle(page)
+    veiled = pixel(page, point_at_node(page, far))
+    assert sum(veiled[:3]) > sum(colour[:3]) + 150  # Russia is not a neighbour: faded
+
+    page.fill("#as-of", str(dates.index("2021-12-07")))  # years before the offensive was launched
+    settle(page)
+    assert shown(page)["nodes"] > 10 and far not in page.evaluate("network.getSelectedNodes()")
+    assert pixel(page, point_at_node(page, far)) == colour  # the graph shown is no longer faded
+    details = page.inner_text("#details")
+    assert (
+        details.startswith("2024 HTS-led offensive")
+        and "Hidden by the current filters, so nothing is highlighted" in details
+    )
+
+    page.fill("#as-of", str(len(dates)))  # shown again: highlighted again
+    settle(page)
+    assert pixel(page, point_at_node(page, far)) == veiled
+    assert page.evaluate("network.getSelectedNodes()") == [offensive]
+
+    legend_box(page, "type", "offensive").uncheck()  # any filter, not only the slider
+    settle(page)
+    assert pixel(page, point_at_node(page, far)) == colour
+    assert "Hidden by the current filters" in page.inner_text("#details")
+    reset(page)
+
+
+@pytest.mark.parametrize("day", [None, "2024-11-27"])
+def test_entities_with_no_relation_in_view_are_hidden_unless_asked(
+    seed_page: Visit, store: kg.Store, day: str | None
+) -> None:
+    page = seed_page.page
+    reset(page)
+    dates = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).dates")
+    page.fill("#as-of", str(dates.index(day) if day else len(dates)))
+    expected = to_networkx(store, inferred=True, as_of=dt.date.fromisoformat(day) if day else None)
+    assert page.is_checked("#hide-isolated")
+    assert shown(page)["nodes"] == entities_with_relations(expected)
+    visible = page.evaluate("network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.label)")
+    assert "Iraqi state media" not in visible  # it only makes claims: never a relation of its own
+    page.uncheck("#hide-isolated")
+    assert shown(page) == {"nodes": expected.number_of_nodes(), "edges": expected.number_of_edges()}
+    legend_box(page, "type", "media outlet").uncheck()  # off, the type filter still applies
+    outlets = sum(1 for _, label in expected.nodes(data="type_label") if label == "media outlet")
+    assert shown(page)["nodes"] == expected.number_of_nodes() - outlets
+    page.check("#hide-isolated")
+    assert shown(page)["nodes"] == entities_with_relations(expected)
+    reset(page)

@@ -30,7 +30,7 @@ from kg.dataset import FORMATS, locate_problems
 from kg.errors import DataError, ParameterError, StoreError, ValidationError
 from kg.formats import annotation as annotations
 from kg.formats.events import EVENT_SUFFIXES, event_graph_id, event_kind, read_events
-from kg.names import exact_only, is_common_word
+from kg.names import is_common_word
 from kg.namespaces import DCT, ENTITY, GRAPH, INFERRED_GRAPH, ONTOLOGY, OWL, RDF, RDFS, SKOS, SOURCE
 from kg.params import resolve_source
 from kg.results import SelectResult
@@ -208,17 +208,18 @@ def ingest(
 
 
 def alias_warnings(annotation: annotations.Annotation, path: Path) -> list[str]:
-    """A line for each new name that is short or a common word: kg matches it only as written (:mod:`kg.names`)."""
+    """A line for each new name that is also a common English word ("US", "IS"): kg matches it only as
+    written (:mod:`kg.names`), which may not be what the annotator meant. Short acronyms ("SDF") are
+    matched so too, silently: that is what they need."""
     lines = annotations.record_lines(path)
     warnings = []
     for i, entity in enumerate(annotation.entities):
         for name in [entity.label, *entity.aliases]:
-            if exact_only(name):
-                why = "a common English word" if is_common_word(name) else f"{len(name.strip())} characters long"
+            if is_common_word(name):
                 where = f"{display_path(path)}:{lines.get(ENTITY + entity.id, '')}".rstrip(":")
                 warnings.append(
-                    f"{where}: entities[{i}]: the name {name!r} is {why}, so kg matches it in texts only as "
-                    "written (same case, whole words)"
+                    f"{where}: entities[{i}]: the name {name!r} is also a common English word, so kg matches it "
+                    "in texts only as written (same case, whole words)"
                 )
     return warnings
 
@@ -266,10 +267,14 @@ def drop(source: str, *, store_path: Path | str | None = None, data_dir: Path | 
     root = local_root(store_path)
     data = data_dir or config.project_root() / "data"
     store = open_store(root)
-    try:
-        source_id = resolve_source(store, source).value.removeprefix(SOURCE)
-    except ParameterError as exc:
-        raise DataError(str(exc)) from None
+    bare = source.strip().strip("<>").removeprefix("kgg:").removeprefix(GRAPH)
+    if _graph_size(store, ox.NamedNode(GRAPH + bare)):  # an event import's graph has many sources: name it by id
+        source_id = bare
+    else:
+        try:
+            source_id = resolve_source(store, source).value.removeprefix(SOURCE)
+        except ParameterError as exc:
+            raise DataError(str(exc)) from None
     graph = GRAPH + source_id
     removed = _graph_size(store, ox.NamedNode(graph))
     if not removed:

@@ -65,10 +65,21 @@ TRIGGERS: dict[str, list[str]] = {
     "operatesIn": ["informants within", "network of informants", "operates in"],
     "launched": ["offensive", "launched"],
     "locatedIn": ["city in", "region of", "located in", "town in"],
+    "struckFromAir": ["air strikes on", "airstrikes on", "air strike on", "airstrike on", "bombed", "drone strike on"],
+    "shelled": ["shelled", "shelling of", "bombarded"],
+    "attacked": ["attacked", "struck", "raided", "attack on", "attacks on"],
+    "killed": ["killed", "killing"],
+    "occupied": ["occupied", "occupation of", "moved into"],
+    "appointed": ["appointed", "named as"],
+    "negotiatedWith": ["negotiated with", "talks with", "met with"],
+    "ceasefireWith": ["ceasefire with", "truce with"],
+    "supplied": ["supplied", "armed by", "weapons to"],
+    "trained": ["trained"],
+    "sanctioned": ["sanctioned", "sanctions on", "sanctions against"],
 }
 """Phrases that signal each predicate, matched case-insensitively on whole words."""
 
-PASSIVE = {"fell to", "backed by"}
+PASSIVE = {"fell to", "backed by", "armed by"}
 """Triggers whose grammatical subject is the relation's object ("Homs fell to the rebels")."""
 
 _NOT_NAMES = {

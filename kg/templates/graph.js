@@ -48,16 +48,145 @@
 
   // --- The network --------------------------------------------------------------------------
 
-  // What the filters test, per edge: one [date, until, grade] per claim, or the edge's own summary.
+  // What the filters test, per edge: one span per claim it cites, or the spans of its summary
+  // (date, last day, grade, open) when the page does not have its claims (source and claimant -1).
   const spans = edges.map((edge) =>
-    edge.spans || (edge.claims || []).map((c) => [data.claims[c].date, data.claims[c].until, data.claims[c].reliability]),
+    edge.claims
+      ? edge.claims.map((c) => {
+          const claim = data.claims[c];
+          return {
+            date: claim.date || "",
+            until: claim.until || "",
+            grade: claim.reliability || "",
+            open: Boolean(claim.open),
+            source: claim.source,
+            claimant: claim.claimant,
+          };
+        })
+      : (edge.spans || []).map(([date, until, grade, open]) => ({
+          date: date || "",
+          until: until || "",
+          grade: grade || "",
+          open: Boolean(open),
+          source: -1,
+          claimant: -1,
+        })),
   );
+
+  // --- What is in view ------------------------------------------------------------------------
+
+  // The filters' state; the view below is computed from it and the data, and apply() hands the
+  // differences to vis-network.
+  const state = {
+    asOf: null,
+    datedOnly: false,
+    floor: null,
+    selected: null,
+    hideIsolated: true,
+    colourBy: "predicate",
+  };
+  const typeOn = data.types.map(() => true);
+  const predicateOn = data.predicates.map(() => true);
+  const sourceOn = data.sources.map(() => true);
+  const claimantOn = data.claimants.map(() => true);
+
+  // Inferred relations are dashed; relations in view only as "since before" (every claim of
+  // theirs in view is a state reported without a start) are dotted; both, dash-dot.
+  const DASH_INFERRED = [6, 5];
+  const DASH_SINCE_BEFORE = [2, 6];
+  const DASH_BOTH = [10, 4, 2, 4];
+
+  function dashesOf(edge, sinceBefore) {
+    if (edge.inferred) return sinceBefore ? DASH_BOTH : DASH_INFERRED;
+    return sinceBefore ? DASH_SINCE_BEFORE : false;
+  }
+
+  // A claim is in effect on day D when it has begun, by its own date or as "since before" a
+  // date (unless dated only), and has not ended: (date <= D || (open && !datedOnly)) && (!until
+  // || until >= D). The rule of kg.project.edges_frame(as_of=D, dated_only=...).
+  function spanHolds(span, narrowed) {
+    if (state.asOf !== null) {
+      const begun = (span.date !== "" && span.date <= state.asOf) || (span.open && !state.datedOnly);
+      if (!begun || (span.until !== "" && span.until < state.asOf)) return false;
+    }
+    if (state.floor !== null && !(span.grade && span.grade[0] <= state.floor[0] && span.grade[1] <= state.floor[1])) {
+      return false;
+    }
+    // A span from a summary has no known source or claimant: it passes only while none is unchecked.
+    if (span.source < 0 ? narrowed.sources : !sourceOn[span.source]) return false;
+    if (span.claimant < 0 ? narrowed.claimants : !claimantOn[span.claimant]) return false;
+    return true;
+  }
+
+  // One colour for the claims in view: theirs when they agree, MIXED when they do not.
+  function colourOf(passing, key, rows) {
+    let found = -1;
+    for (const span of passing) {
+      if (span[key] < 0) continue;
+      if (found >= 0 && span[key] !== found) return data.colours.mixed;
+      found = span[key];
+    }
+    return found >= 0 ? rows[found].color : data.colours.unclaimed;
+  }
+
+  // Mirrors kg.project.to_networkx: an edge stays when one of its claims passes every filter
+  // (time, reliability, source, claimant); an edge without claims (a transitive inference) is
+  // timeless, has no grade, no source and no claimant. It is "since before" when no claim in
+  // view has a start of its own (the projection's since_before); `since` is then the earliest
+  // date of those claims ("" if none has one), else null.
+  function edgeView(edge, j, narrowed) {
+    const hidden = { shown: false, since: null, colour: null };
+    if (!predicateOn[edge.predicate] || !typeOn[nodes[edge.from].type] || !typeOn[nodes[edge.to].type]) return hidden;
+    const predicateColour = data.predicates[edge.predicate].color;
+    if (spans[j].length === 0) {
+      const shown = state.floor === null && !narrowed.sources && !narrowed.claimants;
+      const colour = state.colourBy === "predicate" ? predicateColour : data.colours.unclaimed;
+      return shown ? { shown, since: null, colour } : hidden;
+    }
+    const passing = spans[j].filter((span) => spanHolds(span, narrowed));
+    if (passing.length === 0) return hidden;
+    let since = null;
+    if (!passing.some((span) => !span.open && span.date !== "")) {
+      since = passing.reduce((first, span) => (span.date && (!first || span.date < first) ? span.date : first), "");
+    }
+    let colour = predicateColour;
+    if (state.colourBy === "source") colour = colourOf(passing, "source", data.sources);
+    else if (state.colourBy === "claimant") colour = colourOf(passing, "claimant", data.claimants);
+    return { shown: true, since, colour };
+  }
 
   const incident = nodes.map(() => []);
   edges.forEach((edge, i) => {
     incident[edge.from].push(i);
     if (edge.to !== edge.from) incident[edge.to].push(i);
   });
+
+  // With "hide entities with no relation in view" on (the default), an entity is shown when its
+  // type is checked and at least one of its relations is shown; off, whenever its type is checked.
+  function nodeVisible(i, edgeShown) {
+    if (!typeOn[nodes[i].type]) return false;
+    return !state.hideIsolated || incident[i].some((j) => edgeShown[j]);
+  }
+
+  function computeView() {
+    const narrowed = { sources: sourceOn.includes(false), claimants: claimantOn.includes(false) };
+    const views = edges.map((edge, j) => edgeView(edge, j, narrowed));
+    const shownEdges = views.map((v) => v.shown);
+    return {
+      edges: shownEdges,
+      since: views.map((v) => v.since),
+      colours: views.map((v) => v.colour),
+      nodes: nodes.map((_, i) => nodeVisible(i, shownEdges)),
+    };
+  }
+
+  // What vis-network has now: apply() sends it only what changed.
+  const initial = computeView();
+  let edgeShown = initial.edges;
+  let nodeShown = initial.nodes;
+  let edgeSince = initial.since;
+  const edgeDashes = edges.map((edge, j) => dashesOf(edge, edgeSince[j] !== null));
+  const edgeColour = initial.colours.map((colour, j) => colour || data.predicates[edges[j].predicate].color);
 
   // Only what differs from the defaults in the options below is set per item: vis-network
   // merges every item's options on creation and update, which is most of the time a large graph
@@ -66,14 +195,17 @@
   const nodeSet = new vis.DataSet(
     nodes.map((node, i) => {
       const type = data.types[node.type];
-      return { id: i, label: node.label, shape: type.shape, color: type.color, size: node.size, x: node.x, y: node.y };
+      const item = { id: i, label: node.label, shape: type.shape, color: type.color, size: node.size, x: node.x, y: node.y };
+      if (!nodeShown[i]) item.hidden = true;
+      return item;
     }),
   );
   const edgeSet = new vis.DataSet(
     edges.map((edge, j) => {
-      const item = { id: j, from: edge.from, to: edge.to, color: data.predicates[edge.predicate].color };
+      const item = { id: j, from: edge.from, to: edge.to, color: edgeColour[j] };
       if (!data.large) item.label = data.predicates[edge.predicate].label;
-      if (edge.inferred) item.dashes = true;
+      if (edgeDashes[j]) item.dashes = edgeDashes[j];
+      if (!edgeShown[j]) item.hidden = true;
       if (!data.large && edge.bend) {
         item.smooth = { enabled: true, type: edge.bend > 0 ? "curvedCW" : "curvedCCW", roundness: Math.abs(edge.bend) };
       }
@@ -145,47 +277,39 @@
 
   // --- Filters --------------------------------------------------------------------------------
 
-  const state = { asOf: null, floor: null, selected: null };
-  const typeOn = data.types.map(() => true);
-  const predicateOn = data.predicates.map(() => true);
-  let edgeShown = edges.map(() => true);
-  let nodeShown = nodes.map(() => true);
-
-  function spanHolds(span) {
-    const [date, until, grade] = span;
-    if (state.asOf !== null && !(date && date <= state.asOf && (!until || until >= state.asOf))) return false;
-    if (state.floor !== null && !(grade && grade[0] <= state.floor[0] && grade[1] <= state.floor[1])) return false;
-    return true;
-  }
-
-  // Mirrors kg.project.to_networkx: an edge stays when one of its claims passes every filter;
-  // an edge without claims (a transitive inference) is timeless and has no grade.
-  function edgeVisible(edge, j) {
-    if (!predicateOn[edge.predicate] || !typeOn[nodes[edge.from].type] || !typeOn[nodes[edge.to].type]) return false;
-    if (spans[j].length === 0) return state.floor === null;
-    return spans[j].some(spanHolds);
-  }
-
-  function nodeVisible(i) {
-    if (!typeOn[nodes[i].type]) return false;
-    return incident[i].length === 0 || incident[i].some((j) => edgeShown[j]);
-  }
-
-  function changes(before, after) {
-    const changed = [];
-    after.forEach((shown, i) => {
-      if (shown !== before[i]) changed.push({ id: i, hidden: !shown });
-    });
-    return changed;
-  }
-
   function apply() {
-    const nextEdges = edges.map(edgeVisible);
-    const edgeChanges = changes(edgeShown, nextEdges);
-    edgeShown = nextEdges;
-    const nextNodes = nodes.map((_, i) => nodeVisible(i));
-    const nodeChanges = changes(nodeShown, nextNodes);
-    nodeShown = nextNodes;
+    const view = computeView();
+    const edgeChanges = [];
+    view.edges.forEach((shown, j) => {
+      const change = { id: j };
+      let changed = false;
+      if (shown !== edgeShown[j]) {
+        change.hidden = !shown;
+        changed = true;
+      }
+      if (shown) {
+        // A hidden edge keeps its last style: nobody sees it, and vis-network merges every update.
+        const dashes = dashesOf(edges[j], view.since[j] !== null);
+        if (dashes !== edgeDashes[j]) {
+          change.dashes = dashes;
+          edgeDashes[j] = dashes;
+          changed = true;
+        }
+        if (view.colours[j] !== edgeColour[j]) {
+          change.color = view.colours[j];
+          edgeColour[j] = view.colours[j];
+          changed = true;
+        }
+      }
+      if (changed) edgeChanges.push(change);
+    });
+    const nodeChanges = [];
+    view.nodes.forEach((shown, i) => {
+      if (shown !== nodeShown[i]) nodeChanges.push({ id: i, hidden: !shown });
+    });
+    edgeShown = view.edges;
+    edgeSince = view.since;
+    nodeShown = view.nodes;
     edgeSet.update(edgeChanges);
     nodeSet.update(nodeChanges);
     showCounts();
@@ -237,10 +361,82 @@
     swatch.style.color = row.color;
     return swatch;
   });
-  legend("predicate-legend", data.predicates, predicateOn, (row) => {
+  const lineSwatch = (row) => {
     const swatch = el("span", "swatch line");
     swatch.style.background = row.color;
     return swatch;
+  };
+  legend("predicate-legend", data.predicates, predicateOn, lineSwatch);
+  legend("source-legend", data.sources, sourceOn, lineSwatch);
+  legend("claimant-legend", data.claimants, claimantOn, lineSwatch);
+  // A page without cited claims (drawn from a graph alone) has no sources or claimants to filter by.
+  document.getElementById("sources").hidden = data.sources.length === 0;
+  document.getElementById("claimants").hidden = data.claimants.length === 0;
+
+  // The line styles, drawn with the dash patterns vis-network draws the edges with.
+  function dashSwatch(pattern) {
+    const canvas = el("canvas", "swatch dash");
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = 30 * ratio;
+    canvas.height = 6 * ratio;
+    const ctx = canvas.getContext("2d");
+    ctx.scale(ratio, ratio);
+    ctx.strokeStyle = "#555";
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash(pattern);
+    ctx.beginPath();
+    ctx.moveTo(0, 3);
+    ctx.lineTo(30, 3);
+    ctx.stroke();
+    return canvas;
+  }
+  const lineKey = document.getElementById("line-key");
+  for (const [pattern, text] of [
+    [[], "claimed, with a date of its own"],
+    [DASH_SINCE_BEFORE, "since before: only states reported without a start"],
+    [DASH_INFERRED, "inferred"],
+    [DASH_BOTH, "inferred, since before"],
+  ]) {
+    const item = el("li");
+    item.append(dashSwatch(pattern), el("span", "name", text));
+    lineKey.append(item);
+  }
+
+  // Colour by predicate, source or claimant: the chosen legend shows its colours, the others none.
+  const colourBy = document.getElementById("colour-by");
+  const LEGEND_OF = { predicate: "predicate-legend", source: "source-legend", claimant: "claimant-legend" };
+  const mixedKey = document.getElementById("colour-key");
+  function showColourKey() {
+    for (const [by, id] of Object.entries(LEGEND_OF)) {
+      document.getElementById(id).classList.toggle("keyed", by === state.colourBy);
+    }
+    clear(mixedKey);
+    mixedKey.hidden = state.colourBy === "predicate";
+    if (mixedKey.hidden) return;
+    const several = state.colourBy === "source" ? "several sources" : "several claimants";
+    for (const [colour, text] of [
+      [data.colours.mixed, `${several} among its claims in view`],
+      [data.colours.unclaimed, "no claim of its own (inferred from a chain)"],
+    ]) {
+      const item = el("li");
+      item.append(lineSwatch({ color: colour }), el("span", "name", text));
+      mixedKey.append(item);
+    }
+  }
+  // The controls start from the state, whatever a browser restores into a reloaded form.
+  colourBy.value = state.colourBy;
+  document.getElementById("dated-only").checked = state.datedOnly;
+  document.getElementById("hide-isolated").checked = state.hideIsolated;
+  colourBy.addEventListener("change", () => {
+    state.colourBy = colourBy.value;
+    showColourKey();
+    apply();
+  });
+  showColourKey();
+
+  document.getElementById("hide-isolated").addEventListener("change", (event) => {
+    state.hideIsolated = event.target.checked;
+    apply();
   });
 
   const slider = document.getElementById("as-of");
@@ -260,6 +456,11 @@
       sliding = false;
       apply();
     });
+  });
+
+  document.getElementById("dated-only").addEventListener("change", (event) => {
+    state.datedOnly = event.target.checked;
+    apply();
   });
 
   document.getElementById("min-reliability").addEventListener("change", (event) => {
@@ -309,7 +510,7 @@
   function claimBlock(claim) {
     const block = el("div", "claim");
     block.append(el("blockquote", null, claim.quote));
-    let when = claim.date || "";
+    let when = claim.open ? `since before ${claim.date || "its source's date"}` : claim.date || "";
     if (claim.precision) when += ` (${claim.precision})`;
     if (claim.until) when += ` until ${claim.until}`;
     const grade = claim.reliability ? claim.reliability + (claim.reason ? ` \u2014 ${claim.reason}` : "") : "";
@@ -318,7 +519,7 @@
     block.append(
       definitions([
         ["source", source.title ? `${source.title} (${source.id})` : source.id],
-        ["claimant", data.claimants[claim.claimant]],
+        ["claimant", data.claimants[claim.claimant].id],
         ["date", when],
         ["reliability", grade],
         ["claim", where],
@@ -327,11 +528,19 @@
     return block;
   }
 
-  function edgeSummary(edge) {
+  // "since before DATE" while the relation is in view only through states reported without a start.
+  function sinceBefore(j) {
+    if (edgeSince[j] === null) return null;
+    return edgeSince[j] ? `since before ${edgeSince[j]}` : "since before its source's date";
+  }
+
+  function edgeSummary(edge, j) {
+    const until = edge.end ? ` until ${edge.end}` : "";
+    const since = sinceBefore(j);
     return definitions([
       ["relation", data.predicates[edge.predicate].label + (edge.inferred ? " (inferred)" : "")],
       ["best grade", edge.reliability],
-      ["date", edge.date ? edge.date + (edge.end ? ` until ${edge.end}` : "") : ""],
+      ["date", since ? since + until : edge.date ? edge.date + until : ""],
     ]);
   }
 
@@ -360,7 +569,7 @@
         [data.sizeBy === "pagerank" ? "PageRank" : "relations", node.measure],
       ]),
     );
-    if (!nodeShown[i]) panel.append(el("p", "note", "Hidden by the current filters."));
+    if (!nodeShown[i]) panel.append(el("p", "note hidden-note", HIDDEN_NOTE));
     const around = incident[i];
     const shown = around.filter((j) => edgeShown[j]);
     panel.append(
@@ -380,6 +589,8 @@
         nodeLink(outgoing ? edge.to : edge.from),
       );
       if (edge.inferred) head.append(el("span", "badge", "inferred"));
+      const since = sinceBefore(j);
+      if (since) head.append(el("span", "badge", since));
       if (edge.reliability) head.append(el("span", "badge", edge.reliability));
       item.append(head);
       for (const c of edge.claims || []) item.append(claimBlock(data.claims[c]));
@@ -394,16 +605,29 @@
     clear(panel);
     const head = el("h3");
     head.append(nodeLink(edge.from), document.createTextNode(` ${data.predicates[edge.predicate].label} `), nodeLink(edge.to));
-    panel.append(head, edgeSummary(edge));
-    if (!edgeShown[j]) panel.append(el("p", "note", "Hidden by the current filters."));
+    panel.append(head, edgeSummary(edge, j));
+    if (!edgeShown[j]) panel.append(el("p", "note hidden-note", HIDDEN_NOTE));
     const claims = edge.claims || [];
     panel.append(el("h2", null, `Evidence: ${claims.length} claim${claims.length === 1 ? "" : "s"}`));
     for (const c of claims) panel.append(claimBlock(data.claims[c]));
     if (!claims.length) panel.append(el("p", "note", "No claim of its own: inferred from a chain of relations."));
   }
 
+  const HIDDEN_NOTE =
+    "Hidden by the current filters, so nothing is highlighted; it is highlighted again when the filters show it.";
+
+  // The selection stays when the filters hide it, but its highlight does not: a veil over the
+  // whole graph with nothing lifted out of it would fade everything that is shown.
   function select(target, how) {
     state.selected = target;
+    const hidden = target.kind === "node" ? !nodeShown[target.id] : !edgeShown[target.id];
+    if (hidden) {
+      highlight(null, null);
+      network.unselectAll();
+      if (target.kind === "node") showNode(target.id);
+      else showEdge(target.id);
+      return;
+    }
     if (target.kind === "node") {
       const i = target.id;
       const keepEdges = new Set(incident[i].filter((j) => edgeShown[j]));
@@ -482,7 +706,7 @@
     const claims = edge.claims || [];
     const content = [
       el("strong", null, `${nodes[edge.from].label} \u2192 ${data.predicates[edge.predicate].label} \u2192 ${nodes[edge.to].label}`),
-      edgeSummary(edge),
+      edgeSummary(edge, event.edge),
     ];
     for (const c of claims.slice(0, 2)) content.push(claimBlock(data.claims[c]));
     if (claims.length > 2) content.push(el("p", "note", `and ${claims.length - 2} more: click for all`));
