@@ -686,8 +686,9 @@ def control(
     Claims with the same place, actor, status, basis and dates are one row, with their
     claim ids, best grade and the best claim's quote. ``as_of`` keeps the periods in force on
     that day (a period known only "since before" its date counts on earlier days unless
-    ``dated_only``); ``min_reliability`` ignores claims graded below it; ``place`` keeps one
-    place.
+    ``dated_only``); ``min_reliability`` ignores holdings graded below it (the ends stay those
+    the build inferred from every asserted claim, so a holding may show as ended by a capture
+    graded below the floor: ``ended_by`` names it); ``place`` keeps one place.
     """
     claims = claims_frame(store)
     claims["predicate"] = claims["predicate"].str.removeprefix(ONTOLOGY)
