@@ -884,6 +884,9 @@ def serve(
 @click.option("--predicate", "predicates", multiple=True, metavar="CURIE", help="Only these relations. Repeatable.")
 @click.option("--type", "types", multiple=True, metavar="CLASS", help="Only entities of these classes. Repeatable.")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only what was claimed and true that day.")
+@click.option(
+    "--dated-only", is_flag=True, help='With --as-of: leave out states known only "since before" a later report.'
+)
 @click.option("--min-reliability", metavar="GRADE", help="Only claims graded this well or better (e.g. B2).")
 @click.option("--inferred", is_flag=True, help="Draw inferred relations too (dashed).")
 @click.option("--title", help="Page title (default: kg graph).")
@@ -906,6 +909,7 @@ def viz(
     predicates: tuple[str, ...],
     types: tuple[str, ...],
     as_of: dt.datetime | None,
+    dated_only: bool,
     min_reliability: str | None,
     inferred: bool,
     title: str | None,
@@ -941,6 +945,7 @@ def viz(
         title=title,
         size_by=size_by,
         engine=engine,
+        dated_only=dated_only,
     )
     if str(output) == "-":
         click.echo(drawing.html, nl=False)

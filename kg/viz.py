@@ -184,6 +184,7 @@ def draw(
     title: str | None = None,
     size_by: str = "degree",
     engine: str = "kg",
+    dated_only: bool = False,
 ) -> Drawing:
     """Draw the store, or the part of it the options select, as an interactive page.
 
@@ -192,6 +193,7 @@ def draw(
     ``types`` take CURIEs, IRIs or bare local names (``captured``, ``ArmedGroup``); the other
     filters are those of :func:`kg.project.to_networkx`. When a filter narrows the relations
     (``predicates``, ``as_of``, ``min_reliability``), entities left with none are not drawn.
+    ``dated_only`` leaves out, with ``as_of``, states known only "since before" a later report.
     ``engine="pyvis"`` writes the page of :func:`to_pyvis`'s ``Network`` instead of kg's own.
     """
     if engine not in ENGINES:
@@ -206,6 +208,7 @@ def draw(
         as_of=as_of,
         min_reliability=min_reliability,
         inferred=inferred,
+        dated_only=dated_only,
     )
     if engine == "pyvis":
         network = _pyvis_network(graph, evidence=load_evidence(store), title=title, size_by=size_by, physics=None)
@@ -224,6 +227,7 @@ def _select(
     as_of: dt.date | None,
     min_reliability: str | None,
     inferred: bool,
+    dated_only: bool = False,
 ) -> tuple[nx.MultiDiGraph, str]:
     """The part of the store's projection that :func:`draw`'s options select, and a line saying which part."""
     from kg.params import resolve_entity
@@ -232,7 +236,13 @@ def _select(
     predicates = _known_terms(store, predicates, "predicate")
     types = _known_terms(store, types, "type")
     graph = to_networkx(
-        store, predicates=predicates, inferred=inferred, as_of=as_of, min_reliability=min_reliability, types=types
+        store,
+        predicates=predicates,
+        inferred=inferred,
+        as_of=as_of,
+        min_reliability=min_reliability,
+        types=types,
+        dated_only=dated_only,
     )
     if predicates or as_of or min_reliability:
         # Narrowed to some relations: an entity with none of them is clutter, as in the page's own filters.
@@ -249,6 +259,7 @@ def _select(
         as_of=as_of,
         min_reliability=min_reliability,
         inferred=inferred,
+        dated_only=dated_only,
     )
     return graph, scope
 
@@ -306,6 +317,7 @@ def _describe(
     as_of: dt.date | None,
     min_reliability: str | None,
     inferred: bool,
+    dated_only: bool = False,
 ) -> str:
     """One line saying what part of the graph a drawing shows, for under its title.
 
@@ -320,7 +332,7 @@ def _describe(
     if types:
         parts.append("entities of type " + ", ".join(types))
     if as_of:
-        parts.append(f"as of {as_of.isoformat()}")
+        parts.append(f"as of {as_of.isoformat()}" + (", dated claims only" if dated_only else ""))
     if min_reliability:
         parts.append(f"reliability {min_reliability.upper()} or better")
     parts.append("with inferred relations" if inferred else "asserted relations only")
@@ -799,6 +811,7 @@ def to_pyvis(
     size_by: str = "degree",
     evidence: Mapping[str, Claim] | None = None,
     physics: bool | None = None,
+    dated_only: bool = False,
 ) -> Network:
     """A ``pyvis.network.Network`` of the store (filtered as :func:`draw` filters) or of a projection-shaped graph.
 
@@ -845,6 +858,7 @@ def to_pyvis(
             "as_of": as_of,
             "min_reliability": min_reliability,
             "inferred": inferred,
+            "dated_only": dated_only,
         }
         given = [name for name, value in store_only.items() if value]
         if given:
@@ -863,6 +877,7 @@ def to_pyvis(
             as_of=as_of,
             min_reliability=min_reliability,
             inferred=inferred,
+            dated_only=dated_only,
         )
         if evidence is None:
             evidence = load_evidence(source)

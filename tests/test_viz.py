@@ -5,6 +5,7 @@ What it does in a browser is in test_viz_browser.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -239,3 +240,12 @@ def test_the_command_reports_errors_in_one_line(built_store: Path, tmp_path: Pat
     result = CliRunner().invoke(cli, ["--store", str(built_store), "viz", *args, "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 1 and result.stderr == message
     assert not (tmp_path / "x.html").exists()
+
+
+def test_drawing_as_of_a_day_keeps_states_since_before_unless_dated_only(store: kg.Store) -> None:
+    day = dt.date(2024, 12, 1)
+    every = draw(store, as_of=day)
+    dated = draw(store, as_of=day, dated_only=True)
+    assert every.edges == to_networkx(store, as_of=day).number_of_edges() == 32
+    assert dated.edges == to_networkx(store, as_of=day, dated_only=True).number_of_edges() == 2
+    assert "as of 2024-12-01, dated claims only" in dated.html
