@@ -676,7 +676,7 @@ def control(
        allied with, or part of, one another hold jointly (the rebels and HTS, a part of them,
        both took Homs). Periods are half-open: on the day Homs was captured, the captor holds
        it. These ends are inferred by the build (``kg:endedOn``, ``kg:endedBy``; the rule is
-       ``kg/queries/inference/holding-ends.rq``), so queries, the projection and this table
+       :mod:`kg.holdings`), so queries, the projection and this table
        agree.
     6. Two *held* periods of one place by actors who are neither allied nor part of one
        another, overlapping on some day, are a contested holding: both rows get the status

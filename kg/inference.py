@@ -6,11 +6,11 @@ a list in code, and run until nothing new appears. Their output goes to the infe
 only, so ``GRAPH kgg:inferred`` tells an inferred triple from an asserted one, and the
 evidence for an inferred triple is the claim behind the triple it came from.
 
-A rule that reads across resources (``holding-ends.rq``: a capture of a place ends other
-actors' holdings of it) declares what it writes in its header (``# produces:``). It runs once,
+One rule reads across resources: a capture of a place ends other actors' holds on it
+(:mod:`kg.holdings`, kept in Python because Oxigraph joins its pairs slowly). It runs once,
 after the other rules have reached their fixpoint, so it sees every inferred date and alliance;
 and an update re-runs it over the whole store, replacing what it wrote before, since a new
-capture can end a holding that no quad of the change mentions.
+capture can end a hold that no quad of the change mentions.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pyoxigraph as ox
 
 from kg import queries, sparql
+from kg.holdings import replace_holding_ends
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY, OWL, RDF
 
 __all__ = ["MAX_ROUNDS", "materialise", "touched_by", "update"]
@@ -36,21 +37,14 @@ MAX_ROUNDS = 50
 """A bound on fixpoint rounds; each round at least doubles the length of transitive chains it closes."""
 
 
-def _rules() -> tuple[dict[str, queries.SavedQuery], dict[str, queries.SavedQuery]]:
-    """The local rules (run to a fixpoint) and the global ones (run once after, over everything)."""
-    rules = queries.internal_group("inference")
-    local = {name: rule for name, rule in rules.items() if not rule.produces}
-    return local, {name: rule for name, rule in rules.items() if rule.produces}
-
-
-def materialise(store: ox.Store, *, global_rules: bool = True) -> int:
+def materialise(store: ox.Store, *, holds: bool = True) -> int:
     """Add every inferable triple to the inferred graph; return how many were added.
 
-    ``global_rules=False`` leaves out the rules that read across resources, for a partial copy
-    of the store where they would see only part of what they need.
+    ``holds=False`` leaves out the ends of holds (:mod:`kg.holdings`), for a partial copy of the
+    store where that rule would see only part of what it needs.
     """
     graph = ox.NamedNode(INFERRED_GRAPH)
-    rules, across = _rules()
+    rules = queries.internal_group("inference")
 
     def apply(rule: queries.SavedQuery) -> set[ox.Triple]:
         return set(store.query(rule.text, use_default_graph_as_union=True))
@@ -69,22 +63,9 @@ def materialise(store: ox.Store, *, global_rules: bool = True) -> int:
             total += len(new)
         else:
             log.warning("inference stopped after %d rounds with triples still appearing", MAX_ROUNDS)
-    if global_rules:
-        total += _run_global(store, across)
+    if holds:
+        total += replace_holding_ends(store)
     return total
-
-
-def _run_global(store: ox.Store, rules: dict[str, queries.SavedQuery]) -> int:
-    """Run the rules that read across resources over the whole store, replacing what they wrote before."""
-    graph = ox.NamedNode(INFERRED_GRAPH)
-    for rule in rules.values():
-        for prefixed in rule.produces:
-            predicate = ox.NamedNode(ONTOLOGY + prefixed.removeprefix("kg:"))
-            for quad in list(store.quads_for_pattern(None, predicate, None, graph)):
-                store.remove(quad)
-    found = {triple for rule in rules.values() for triple in store.query(rule.text, use_default_graph_as_union=True)}
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in found)
-    return len(found)
 
 
 def touched_by(quads: Iterable[ox.Quad]) -> set[Node]:
@@ -122,7 +103,6 @@ def update(store: ox.Store, touched: Iterable[Node]) -> tuple[int, int]:
     seeds = sorted((node for node in nodes if isinstance(node, ox.NamedNode)), key=lambda n: n.value)
     if not nodes:
         return materialise(store), 0
-    _, across = _rules()
     affected: set[Node] = set(nodes)
     if seeds:
         affected_query = queries.internal("internal/transitive-neighbourhood")
@@ -134,10 +114,10 @@ def update(store: ox.Store, touched: Iterable[Node]) -> tuple[int, int]:
         store.remove(quad)
     part = _reach(store, affected)
     known = set(part.quads_for_pattern(None, None, None, graph))
-    materialise(part, global_rules=False)
+    materialise(part, holds=False)
     found = [quad for quad in part.quads_for_pattern(None, None, None, graph) if quad not in known]
     store.extend(found)
-    return len(found) + _run_global(store, across), len(stale)
+    return len(found) + replace_holding_ends(store), len(stale)
 
 
 def _reach(store: ox.Store, affected: set[Node]) -> ox.Store:

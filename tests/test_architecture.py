@@ -24,7 +24,7 @@ FLOORS: list[tuple[str, set[str]]] = [
     ("SPARQL text, saved queries, results, shapes", {"kg.results", "kg.sparql", "kg.queries", "kg.shacl"}),
     ("parameters and remote endpoints", {"kg.params", "kg.remote"}),
     ("the store", {"kg.store"}),
-    ("checks and inference over a store", {"kg.validation", "kg.inference"}),
+    ("checks and inference over a store", {"kg.validation", "kg.inference", "kg.holdings"}),
     (
         "file formats",
         {"kg.formats", "kg.formats.annotation", "kg.formats.acled", "kg.formats.gdelt", "kg.formats.records"}
@@ -33,7 +33,10 @@ FLOORS: list[tuple[str, set[str]]] = [
     ("the loader", {"kg.dataset"}),
     ("operations that change the store", {"kg.build", "kg.ingest", "kg.ingest.apply", "kg.entities"}),
     ("the projection", {"kg.project"}),
-    ("views and analyses", {"kg.analysis", "kg.viz", "kg.export", "kg.server", "kg.stats", "kg.ingest.extract"}),
+    (
+        "views and analyses",
+        {"kg.analysis", "kg.viz", "kg.map", "kg.geocode", "kg.export", "kg.server", "kg.stats", "kg.ingest.extract"},
+    ),
     ("the public API and the CLI", {"kg", "kg.cli"}),
 ]
 

@@ -62,7 +62,7 @@ __all__ = [
 
 PARAM_TYPES = frozenset({"entity", "source", "iri", "string", "integer", "date", "grade", "boolean"})
 
-_HEADER_KEY = re.compile(r"^#\s*(title|description|message|binding|produces):\s*(.+?)\s*$")
+_HEADER_KEY = re.compile(r"^#\s*(title|description|message|binding):\s*(.+?)\s*$")
 
 BINDINGS = ("substitutions", "values")
 """How the embedded store binds a query's parameters: pyoxigraph's ``substitutions`` (the default),
@@ -107,10 +107,6 @@ class SavedQuery:
     """For kg's own checks: how to word one result row, with ``{variable}`` placeholders."""
     binding: str = "substitutions"
     """How the embedded store binds the parameters: see :data:`BINDINGS`."""
-    produces: tuple[str, ...] = ()
-    """For an inference rule that reads across resources (``# produces: kg:endedOn kg:endedBy``):
-    the predicates it writes. Such a rule runs once over the whole store after the other rules
-    reach their fixpoint, and an update replaces everything it wrote (see :mod:`kg.inference`)."""
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -169,7 +165,6 @@ def parse(text: str, *, name: str, path: Path | None = None) -> SavedQuery:
         path,
         fields.get("message", ""),
         binding,
-        tuple(fields.get("produces", "").split()),
     )
 
 
