@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Build the graph from ontology/ and data/ into .kg/, then answer the example questions.
+# Build the graph from ontology/ and data/ into .kg/, answer the example questions, draw the graph and the map.
 demo: setup
 	$(BIN)/kg build
 	@echo; echo "Who captured Homs?"
@@ -36,7 +36,8 @@ demo: setup
 	$(BIN)/kg stats
 	@echo
 	$(BIN)/kg viz -o graph.html
-	@echo "Open graph.html in a browser: it works offline and can be e-mailed."
+	$(BIN)/kg map -o map.html
+	@echo "Open graph.html and map.html in a browser: they work offline and can be e-mailed."
 
 # Refresh the README's generated query table from the .rq headers.
 docs: setup
@@ -66,4 +67,4 @@ screenshot: setup browser
 	$(BIN)/python -m docs.screenshot
 
 clean:
-	rm -rf $(VENV) .kg .pytest_cache .ruff_cache graph.html
+	rm -rf $(VENV) .kg .pytest_cache .ruff_cache graph.html map.html

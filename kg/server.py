@@ -11,7 +11,8 @@ worker, which the pool replaces. The endpoint
   parameters (400), bodies over a size limit (413) and results over a size limit;
 - answers 400 with the parser's message for a malformed query and 503 when the time limit
   cuts a query;
-- serves the interactive graph page (``kg viz``) at ``/``, drawn once per store generation;
+- serves the interactive graph page (``kg viz``) at ``/`` and the map (``kg map``) at ``/map``, each
+  drawn once per store generation;
 - follows a rebuilt store: a worker reopens the store when its live generation changes;
 - sets ``X-Content-Type-Options``, a restrictive Content-Security-Policy and, when asked,
   CORS headers for GET and POST only.
@@ -282,12 +283,34 @@ def create_app(settings: ServerSettings) -> Starlette:
             page["generation"] = live
         return page["html"]
 
+    drawn_map: dict[str, str] = {}
+
+    def render_map() -> str:
+        """The map of the live generation, drawn once per generation."""
+        from kg.map import draw as draw_map
+        from kg.store import LIVE, open_store
+
+        live = (settings.store / LIVE).read_text(encoding="utf-8").strip()
+        if drawn_map.get("generation") != live:
+            drawn_map["html"] = draw_map(open_store(settings.store)).html
+            drawn_map["generation"] = live
+        return drawn_map["html"]
+
     async def graph_page(request: Request) -> Response:
         from starlette.responses import HTMLResponse
 
         from kg.viz import content_security_policy
 
         html = await asyncio.to_thread(render_page)
+        headers = SECURITY_HEADERS | {"Content-Security-Policy": content_security_policy() + "; frame-ancestors 'none'"}
+        return HTMLResponse(html, headers=headers)
+
+    async def map_page(request: Request) -> Response:
+        from starlette.responses import HTMLResponse
+
+        from kg.map import content_security_policy
+
+        html = await asyncio.to_thread(render_map)
         headers = SECURITY_HEADERS | {"Content-Security-Policy": content_security_policy() + "; frame-ancestors 'none'"}
         return HTMLResponse(html, headers=headers)
 
@@ -303,6 +326,7 @@ def create_app(settings: ServerSettings) -> Starlette:
         )
     routes = [
         Route("/", graph_page, methods=["GET"]),
+        Route("/map", map_page, methods=["GET"]),
         Route("/sparql", endpoint, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
     ]
