@@ -590,23 +590,35 @@ def ingest(ctx: click.Context, text: Path, annotation: Path, data_dir: Path | No
 @cli.command()
 @click.argument("source")
 @data_option("holding the source's files")
+@click.option(
+    "--store-only",
+    is_flag=True,
+    help="Remove it from the store only, leaving any files (a build from them brings it back).",
+)
 @click.pass_context
-def drop(ctx: click.Context, source: str, data_dir: Path | None) -> None:
+def drop(ctx: click.Context, source: str, data_dir: Path | None, store_only: bool) -> None:
     """Remove one SOURCE (its id, kgs: CURIE or graph) from the store and move its files aside.
 
     The files go to data/.dropped/, where builds do not look, so a drop can be undone by
-    moving them back and running `kg build`.
+    moving them back and running `kg build`. A source with no file in the data folder is
+    refused (the next build of the folder it came from would bring it back) unless
+    --store-only says to remove it from the store alone. Dropping an imported event file reads
+    the rest of its dataset again: an event it held returns as another file has it.
 
     \b
     Example:
         kg drop second-report
+        kg drop acled-syria-2024 --data ~/analysis/data
     """
     from kg.config import display_path
     from kg.ingest.apply import drop as run_drop
 
-    report = run_drop(source, store_path=_store_option_path(ctx), data_dir=data_dir)
-    moved = f"; moved {', '.join(display_path(p) for p in report.moved)}" if report.moved else ""
-    click.echo(f"Dropped kgs:{report.source}: {report.quads:,} quads{moved}")
+    report = run_drop(source, store_path=_store_option_path(ctx), data_dir=data_dir, store_only=store_only)
+    if report.moved:
+        where = f"; moved {', '.join(display_path(p) for p in report.moved)}"
+    else:
+        where = f"; no files moved (--store-only: a build of {display_path(report.data)} brings it back)"
+    click.echo(f"Dropped kgs:{report.source}: {report.quads:,} quads{where}")
 
 
 @cli.command()
@@ -738,32 +750,83 @@ def merge(ctx: click.Context, keep: str, other: str, data_dir: Path | None) -> N
 @click.argument("kind", type=click.Choice(["acled", "gdelt"]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @data_option("to save the file into")
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The file's encoding (default: UTF-8, else Windows-1252, which the output says).",
+)
 @click.option("--skip-validation", is_flag=True, help="Skip shapes and evidence checks (large trusted exports).")
 @click.pass_context
-def import_(ctx: click.Context, kind: str, path: Path, data_dir: Path | None, skip_validation: bool) -> None:
-    """Import an ACLED export (CSV) or a GDELT 2.0 event file (tab-separated) as one graph of records.
+def import_(
+    ctx: click.Context, kind: str, path: Path, data_dir: Path | None, encoding: str | None, skip_validation: bool
+) -> None:
+    """Import an ACLED export (CSV) or a GDELT event file (tab-separated) as one graph of records.
 
-    Each row becomes a source document quoting itself; captures, withdrawals, asylum,
-    military cooperation and fighting become claims attributed to the dataset; names join
-    the gazetteer's entities where they match. The file is saved into the data folder
-    (as NAME.acled.csv or NAME.gdelt.tsv) so builds include it, and re-importing replaces it.
+    Each event becomes a source document quoting its row, with its place, point and actors;
+    captures, bases, fighting between armed actors, asylum and military cooperation become
+    claims attributed to the dataset; names join the gazetteer's entities where they match.
+    ACLED's current, 2020 and older layouts are read (any column order and case, a byte-order
+    mark, Windows-1252, a zip), and GDELT 2.0 and 1.0 events. An event already in another file
+    of the data folder is kept once, in its newest version (ACLED's timestamp), the older one
+    recorded beside it. The file is saved into the data folder (as NAME.acled.csv or
+    NAME.gdelt.tsv) so builds include it; re-importing a name replaces it.
 
     \b
     Example:
         kg import acled syria-2024.csv
-        kg import gdelt 20241208.export.CSV
+        kg import acled ACLED-Africa-2016_csv.zip --encoding cp1252
+        kg import gdelt 20241208.export.CSV.zip
     """
     from kg.config import display_path
     from kg.ingest.apply import import_events
 
     report = import_events(
-        kind, path, store_path=_store_option_path(ctx), data_dir=data_dir, validate=not skip_validation
+        kind,
+        path,
+        store_path=_store_option_path(ctx),
+        data_dir=data_dir,
+        validate=not skip_validation,
+        encoding=encoding,
     )
     verb = "Replaced" if report.replaced else "Imported"
     click.echo(
-        f"{verb} kgg:{report.source}: {report.claims} claims, {report.quads:,} quads; saved "
-        f"{display_path(report.files[0])} ({report.seconds:.1f}s)"
+        f"{verb} kgg:{report.source}: {report.events:,} event{'s' if report.events != 1 else ''}, "
+        f"{report.claims:,} claim{'s' if report.claims != 1 else ''}, {report.quads:,} quads; saved "
+        f"{display_path(report.files[0])} "
+        f"({report.seconds:.1f}s)"
     )
+    for line in _import_details(report):
+        click.echo(f"  {line}")
+
+
+def _import_details(report) -> list[str]:  # report: kg.ingest.apply.ImportReport
+    """What else an import's user should know, one line each: versions, other files, unknown types, encodings."""
+
+    def events(n: int) -> str:
+        return f"{n:,} event{'s' if n != 1 else ''}"
+
+    lines = list(report.notes)
+    if report.updated:
+        lines.append(
+            f"{events(report.updated)} here {'is a newer version' if report.updated == 1 else 'are newer versions'} "
+            "of one in another file; the older is kept beside it"
+        )
+    if report.outdated:
+        lines.append(
+            f"{events(report.outdated)} here {'has' if report.outdated == 1 else 'have'} a newer version in another "
+            "file, which is kept"
+        )
+    if report.duplicates:
+        lines.append(
+            f"{events(report.duplicates)} here {'is' if report.duplicates == 1 else 'are'} in another file in the "
+            "same version, and kept there"
+        )
+    for name, (graph, kept) in sorted(report.others.items()):
+        lines.append(f"kgg:{graph} ({name}) now keeps {events(kept)}")
+    if report.unrelated:
+        types = ", ".join(f"{kind!r} ({count:,})" for kind, count in report.unrelated.items())
+        lines.append(f"event types kg has no relation for, kept as records: {types}")
+    return lines
 
 
 @cli.command()

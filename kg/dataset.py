@@ -22,8 +22,8 @@ import pyoxigraph as ox
 from kg import queries
 from kg.config import display_path
 from kg.errors import DataError, Problem
-from kg.formats.events import event_graph_id, event_kind
-from kg.namespaces import ONTOLOGY, RDF, compact, expand
+from kg.formats.events import event_kind
+from kg.namespaces import GRAPH, ONTOLOGY, RDF, compact, expand
 
 __all__ = [
     "ANNOTATION_SUFFIXES",
@@ -174,23 +174,47 @@ def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
             if isinstance(graph, ox.NamedNode):
                 report.graph_files.setdefault(graph.value, path)
         log.debug("loaded %s", path)
-    for path in events:
-        _load_events(store, path, report)
+    if events:
+        _load_events(store, events, annotations, report)
     for path in annotations:
         _load_annotation(store, path, report)
     report.texts = attach_texts(store)
     return report
 
 
-def _load_events(store: ox.Store, path: Path, report: LoadReport) -> None:
-    from kg.formats.events import read_events
-    from kg.namespaces import GRAPH
+def _load_events(store: ox.Store, events: Sequence[Path], annotations: Sequence[Path], report: LoadReport) -> None:
+    """Read the event files, each dataset's files together (:func:`kg.formats.events.read_dataset`).
+
+    Their names join the entities loaded so far and those the annotations declare, which load
+    later (an annotation may name an entity an event file introduced); ``kg import`` joins the
+    same ones, so a build of the data folder gives the store the imports gave.
+    """
+    from kg.formats import annotation as annotation_format
+    from kg.formats.events import EventFile, read_dataset
+    from kg.formats.names import Directory
+    from kg.namespaces import ENTITY
     from kg.store import Store
 
-    graph_id = event_graph_id(path)
-    quads, _ = read_events(Store(store), path, event_kind(path) or "", graph_id)
-    store.bulk_extend(quads)
-    report.graph_files[GRAPH + graph_id] = path
+    directory = Directory.of_store(Store(store))
+    for path in annotations:
+        try:
+            declared, _ = annotation_format.load(path)
+        except DataError:
+            continue  # reported with its line when the annotation itself is loaded
+        for entity in declared.entities:
+            directory.add(
+                ENTITY + entity.id,
+                [entity.label, *entity.aliases],
+                directory.kinds_of(entity.type),
+                armed=directory.is_armed_class(entity.type),
+            )
+    for kind in dict.fromkeys(event_kind(p) for p in events):
+        files = [EventFile(p, p.name, display_path(p)) for p in events if event_kind(p) == kind]
+        for _, quads in read_dataset(kind or "", files, directory).graphs():
+            store.bulk_extend(quads)
+        for file in files:
+            report.graph_files[GRAPH + file.graph_id] = file.path
+            log.debug("loaded %s", file.path)
 
 
 def _load_annotation(store: ox.Store, path: Path, report: LoadReport) -> None:

@@ -3,15 +3,19 @@
 Two sources naming one actor differently ("HTS", "Hayat Tahrir al-Sham", "Tahrir al-Sham")
 should not split its evidence. :func:`duplicates` proposes pairs: entities linked to the same
 Wikidata item, and entities whose names are near-identical once case, punctuation and the
-Arabic article are set aside. :func:`merge` records the decision as ``OTHER owl:sameAs KEEP``
-in ``data/merges.trig`` (graph ``kgg:merges``), so every later build repeats it, and applies it
-to the store now: OTHER's statements and claims move onto KEEP, and OTHER's name becomes one
-of KEEP's aliases.
+Arabic article are set aside, unless the names or regions say they belong to different
+countries ("Protesters (Iran)" and "Protesters (Iraq)"), to regimes that began in different years
+("Military Forces of Syria (2000-2024)" and "(2024-)"), or to places far apart (villages of one
+name in different provinces). :func:`merge` records the decision
+as ``OTHER owl:sameAs KEEP`` in ``data/merges.trig`` (graph ``kgg:merges``), so every later build
+repeats it, and applies it to the store now: OTHER's statements and claims move onto KEEP, and
+OTHER's name becomes one of KEEP's aliases.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -21,8 +25,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg import queries
+from kg import merges, queries
 from kg.errors import DataError
+from kg.formats.names import countries_in, start_year
+from kg.merges import smush
 from kg.namespaces import ENTITY, GRAPH, OWL, compact
 from kg.results import SelectResult
 
@@ -31,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MERGES_FILE", "MERGES_GRAPH", "Duplicate", "duplicates", "merge", "normalise", "smush"]
 
-MERGES_GRAPH = GRAPH + "merges"
+MERGES_GRAPH = merges.MERGES_GRAPH
 MERGES_FILE = "merges.trig"
 SIMILAR = 0.88
 """Name similarity (difflib ratio of normalised names) from which two entities are listed as likely one."""
@@ -59,6 +65,21 @@ def normalise(name: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
+NAMESAKES_KM = 25.0
+"""Two places of one name farther apart than this are namesakes (villages called Bani in three provinces)."""
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in kilometres between two (latitude, longitude) points.
+
+    >>> round(_km((33.5138, 36.2765), (34.7324, 36.7137)))  # Damascus to Homs
+    141
+    """
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
 def _rows(store: Store, name: str) -> list[tuple]:
     result = store.run(queries.internal_query(name))
     assert isinstance(result, SelectResult)
@@ -76,9 +97,27 @@ def duplicates(store: Store) -> list[Duplicate]:
     for entity, top in _rows(store, "internal/entity-kinds"):
         kinds[entity.value].add(top.value)  # type: ignore[union-attr]
     names: dict[str, set[str]] = defaultdict(set)
+    countries: dict[str, set[str]] = defaultdict(set)
+    years: dict[str, set[str]] = defaultdict(set)
     for entity, _, name in _rows(store, "internal/entity-names"):
         if entity.value.startswith(ENTITY):  # type: ignore[union-attr]
             names[entity.value].add(normalise(name.value))  # type: ignore[union-attr]
+            countries[entity.value] |= countries_in(name.value)  # type: ignore[union-attr]
+            if year := start_year(name.value):  # type: ignore[union-attr]
+                years[entity.value].add(year)  # type: ignore[union-attr]
+    for entity, region in _rows(store, "internal/entity-regions"):
+        countries[entity.value] |= countries_in(region.value)  # type: ignore[union-attr]
+    points = {
+        entity.value: (float(lat.value), float(long.value))  # type: ignore[union-attr]
+        for entity, lat, long in _rows(store, "internal/entity-points")
+    }
+
+    def apart(a: str, b: str) -> bool:
+        """Different countries, regimes that began in different years, or places far apart: namesakes."""
+        ca, cb, ya, yb = countries[a], countries[b], years[a], years[b]
+        far = a in points and b in points and _km(points[a], points[b]) > NAMESAKES_KM
+        return bool(ca and cb and not ca & cb) or bool(ya and yb and not ya & yb) or far
+
     blocks: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for entity, variants in names.items():
         for variant in variants:
@@ -88,20 +127,13 @@ def duplicates(store: Store) -> list[Duplicate]:
             for b, name_b in members[i + 1 :]:
                 if a == b or not kinds[a] & kinds[b]:  # a prison and its prisoners are not one
                     continue
-                ratio = difflib.SequenceMatcher(None, name_a, name_b).ratio()
                 pair = (min(a, b), max(a, b))
+                if pair in found and found[pair].score >= 1.0 or apart(a, b):
+                    continue
+                ratio = difflib.SequenceMatcher(None, name_a, name_b).ratio()
                 if ratio >= SIMILAR and (pair not in found or found[pair].score < ratio):
                     found[pair] = Duplicate(*pair, f"similar names: {name_a!r} and {name_b!r}", round(ratio, 3))
     return sorted(found.values(), key=lambda d: (-d.score, d.first, d.second))
-
-
-def smush(store: ox.Store, *, rounds: int = 10) -> int:
-    """Apply every recorded merge in ``store``, chains included; returns the rounds it took."""
-    for done in range(rounds):
-        if not store.query(queries.internal("internal/merge-pending")):
-            return done
-        store.update(queries.update("merge-entities"))
-    raise DataError("the merges in data/merges.trig form a cycle (A same as B, B same as A); remove one of them")
 
 
 def merge(

@@ -8,7 +8,7 @@ node-level ``sh:and``, ``sh:or`` and ``sh:node`` into ``EXISTS`` tests over the 
 Supported: ``sh:targetClass``; property shapes with a single IRI path and ``sh:minCount``,
 ``sh:maxCount``, ``sh:datatype``, ``sh:nodeKind`` (IRI, Literal, BlankNode), ``sh:pattern``,
 ``sh:in``, ``sh:class``, ``sh:minLength``, ``sh:languageIn``, ``sh:uniqueLang``,
-``sh:minInclusive``, ``sh:lessThan``, ``sh:qualifiedValueShape`` with ``sh:class`` and
+``sh:minInclusive``, ``sh:maxInclusive``, ``sh:lessThan``, ``sh:qualifiedValueShape`` with ``sh:class`` and
 qualified counts; node constraints ``sh:and``, ``sh:or``, ``sh:node``. A shape using anything
 else is refused with its name, rather than half checked; the tests compare the results with
 pyshacl's on broken data.
@@ -150,6 +150,8 @@ class _Shapes:
                 )
             case "minInclusive":
                 return f"{focus} {p} {v} FILTER(!({v} >= {value}))"
+            case "maxInclusive":
+                return f"{focus} {p} {v} FILTER(!({v} <= {value}))"
             case "lessThan":
                 other = f"?w{next(_counter)}"
                 return f"{focus} {p} {v} . {focus} {value} {other} FILTER(!({v} < {other}))"

@@ -26,11 +26,13 @@ class KG(DefinedNamespace):
     Affirmed: URIRef
     Ambiguous: URIRef
     ArmedGroup: URIRef
+    AtPlace: URIRef
     Attribute: URIRef
     City: URIRef
     Claim: URIRef
     Contradiction: URIRef
     Country: URIRef
+    CountryLevel: URIRef
     DatePrecision: URIRef
     Day: URIRef
     Denied: URIRef
@@ -41,6 +43,7 @@ class KG(DefinedNamespace):
     Facility: URIRef
     FactualError: URIRef
     Garbled: URIRef
+    GeoPrecision: URIRef
     Government: URIRef
     GovernmentBody: URIRef
     Interview: URIRef
@@ -51,6 +54,7 @@ class KG(DefinedNamespace):
     MonitoringGroup: URIRef
     Month: URIRef
     MoreThan: URIRef
+    NearPlace: URIRef
     NewsArticle: URIRef
     Offensive: URIRef
     OfficialStatement: URIRef
@@ -62,6 +66,7 @@ class KG(DefinedNamespace):
     Prison: URIRef
     QuantityQualifier: URIRef
     Region: URIRef
+    RegionLevel: URIRef
     Relation: URIRef
     Reporter: URIRef
     SourceDocument: URIRef
@@ -69,6 +74,7 @@ class KG(DefinedNamespace):
     SourceKind: URIRef
     State: URIRef
     StateRelation: URIRef
+    SupersededRecord: URIRef
     Target: URIRef
     Truncated: URIRef
     Unverifiable: URIRef
@@ -94,6 +100,7 @@ class KG(DefinedNamespace):
     content: URIRef
     controls: URIRef
     coreNumber: URIRef
+    dataFile: URIRef
     datePrecision: URIRef
     degreeCentrality: URIRef
     distanceKm: URIRef
@@ -103,13 +110,16 @@ class KG(DefinedNamespace):
     endedBy: URIRef
     endedOn: URIRef
     estimatedDate: URIRef
+    eventActor: URIRef
     eventDate: URIRef
     eventEnd: URIRef
+    eventPlace: URIRef
     eventStart: URIRef
     eventType: URIRef
     fatalities: URIRef
     fledFrom: URIRef
     fledTo: URIRef
+    geoPrecision: URIRef
     gradeReason: URIRef
     hasCapital: URIRef
     hasIssue: URIRef
@@ -135,11 +145,13 @@ class KG(DefinedNamespace):
     polarity: URIRef
     populationRank: URIRef
     quantityQualifier: URIRef
+    recordVersion: URIRef
     region: URIRef
     releasedFrom: URIRef
     reliability: URIRef
     renounced: URIRef
     reportedCount: URIRef
+    rowText: URIRef
     sanctioned: URIRef
     sha256: URIRef
     shelled: URIRef

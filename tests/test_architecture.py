@@ -24,11 +24,11 @@ FLOORS: list[tuple[str, set[str]]] = [
     ("SPARQL text, saved queries, results, shapes", {"kg.results", "kg.sparql", "kg.queries", "kg.shacl"}),
     ("parameters and remote endpoints", {"kg.params", "kg.remote"}),
     ("the store", {"kg.store"}),
-    ("checks and inference over a store", {"kg.validation", "kg.inference", "kg.holdings"}),
+    ("checks and inference over a store", {"kg.validation", "kg.inference", "kg.holdings", "kg.merges"}),
     (
         "file formats",
         {"kg.formats", "kg.formats.annotation", "kg.formats.acled", "kg.formats.gdelt", "kg.formats.records"}
-        | {"kg.formats.events", "kg.synth"},
+        | {"kg.formats.events", "kg.formats.names", "kg.formats.textfile", "kg.synth"},
     ),
     ("the loader", {"kg.dataset"}),
     ("operations that change the store", {"kg.build", "kg.ingest", "kg.ingest.apply", "kg.entities"}),

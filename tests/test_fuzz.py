@@ -86,6 +86,16 @@ def test_mutated_event_files(tmp_path: Path, data: st.DataObject) -> None:
 
 
 @SETTINGS
+@given(data=st.binary(max_size=400), prefix=st.sampled_from([b"", b"\xef\xbb\xbf", b"PK\x03\x04", b"\x1f\x8b"]))
+def test_arbitrary_bytes_as_event_files(tmp_path: Path, data: bytes, prefix: bytes) -> None:
+    """Any bytes (text or not, a zip or gzip header in front) are a kg error or records, never a crash."""
+    for reader, name in ((acled.read, "x.acled.csv"), (gdelt.read, "x.gdelt.tsv")):
+        path = tmp_path / name
+        path.write_bytes(prefix + data)
+        only_kg_errors(lambda reader=reader, path=path: list(reader(path)))
+
+
+@SETTINGS
 @given(text=st.text(max_size=200))
 def test_arbitrary_sparql(store: kg.Store, text: str) -> None:
     only_kg_errors(lambda: store.query("SELECT * WHERE { " + text + " } LIMIT 5"))

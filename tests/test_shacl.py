@@ -33,6 +33,18 @@ BREAKAGES = {
     "source without text": (SEED, "      kg:text <sources/syrian-rebels-advance-on-damascus.txt> ;\n", ""),
     "note kind": (SEED, "kg:issueKind kg:Garbled ;", "kg:issueKind kg:Odd ;"),
     "empty reason": (SEED, 'kg:gradeReason "Uncontested geography."@en ;', 'kg:gradeReason ""@en ;'),
+    "event point off the globe": (
+        SEED,
+        "kgs:syrian-rebels-advance a kg:SourceDocument ;",
+        "kgs:syrian-rebels-advance a kg:SourceDocument ; <http://www.w3.org/2003/01/geo/wgs84_pos#lat> 95.0 , 91.5 ;"
+        " <http://www.w3.org/2003/01/geo/wgs84_pos#long> -180.5 ; kg:geoPrecision kg:Day ;",
+    ),
+    "event place not a place": (
+        SEED,
+        "kgs:syrian-rebels-advance a kg:SourceDocument ;",
+        "kgs:syrian-rebels-advance a kg:SourceDocument ; kg:eventPlace kge:hts ; kg:eventActor kge:homs ;"
+        ' kg:recordVersion "1" , "2" .\n  kge:old-version a kg:SupersededRecord .\n  kgs:syrian-rebels-advance',
+    ),
 }
 
 

@@ -1,28 +1,53 @@
-"""Event datasets (ACLED, GDELT) as sources: one source document per record, claims quoting the record.
+"""Event datasets (ACLED, GDELT) as sources: one source document per event, claims quoting its record.
 
-A row of an event dataset is evidence in its own right, so each row becomes a
-``kg:SourceDocument`` (kind ``kg:EventRecord``) whose verbatim text (``kg:content``) is the
-row exactly as it stands in the file, and each relation the row supports becomes a claim
-whose quote is a span of that row (ACLED's notes, GDELT's event code) with its offsets. The
-dataset itself is the claimant, and the row's identifier and its date keep it traceable.
-All rows of one file form one named graph, so an import is replaced or dropped whole.
+A row of an event dataset is evidence in its own right, so each event becomes a
+``kg:SourceDocument`` (kind ``kg:EventRecord``) whose verbatim text (``kg:content``) is the row
+exactly as it stands in the file, and each relation the row supports becomes a claim whose
+quote is a span of that row (ACLED's notes, GDELT's event code) with its offsets. The dataset
+itself is the claimant, and the row's identifier and date keep it traceable. The record also
+keeps what the dataset says about the event beyond relations: where (``kg:eventPlace``, the
+row's own point as ``geo:lat``/``geo:long`` and ``kg:geoPrecision``), who took part
+(``kg:eventActor``), how many died, and the dataset's version stamp (``kg:recordVersion``);
+an earlier version that a newer export replaced is kept beside it (``prov:wasRevisionOf`` a
+``kg:SupersededRecord``).
+
+An event is one thing whichever file it came in: its source and claims are named by dataset
+and event id (``kgs:acled-syr1001``, ``kgc:acled-syr1001-1``; with the date for a row without
+a version stamp, ``kgs:acled-9902rta-20151230``), and :mod:`kg.formats.events` decides which
+file's version of it is kept. The entities a dataset names are named by dataset and name
+(``kge:acled-actor-military-forces-of-syria-2000``), or join a known entity, so the files of
+one dataset share them; each file's graph declares the ones it uses with the same label,
+classes and point, chosen from all the files, and the names its own rows give as alternatives.
 
 The readers in :mod:`kg.formats.acled` and :mod:`kg.formats.gdelt` turn rows into
-:class:`Record` objects; :class:`GraphWriter` turns records into quads.
+:class:`Record` objects; :func:`write_graphs` turns the records of each file into its quads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
-from kg.namespaces import CLAIM, DCT, ENTITY, GEO, GRAPH, OA, ONTOLOGY, PROV, RDF, RDFS, SOURCE, XSD
+from kg.formats.names import Country, Directory, identity
+from kg.namespaces import CLAIM, DCT, ENTITY, GEO, GRAPH, OA, ONTOLOGY, PROV, RDF, RDFS, SKOS, SOURCE, XSD
 
-__all__ = ["Actor", "GraphWriter", "Location", "Record", "Relation", "slug"]
+__all__ = [
+    "Actor",
+    "Location",
+    "Record",
+    "Relation",
+    "Superseded",
+    "decimal",
+    "slug",
+    "write_graphs",
+]
 
 
 def slug(text: str) -> str:
@@ -34,12 +59,33 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
 
 
+def decimal(value: float) -> ox.Literal:
+    """A coordinate as an ``xsd:decimal`` literal (never in exponent form, which xsd:decimal does not allow).
+
+    >>> decimal(36.15).value, decimal(-0.00001).value, decimal(-0.0000001).value
+    ('36.15', '-0.00001', '0')
+    """
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return ox.Literal("0" if text in ("-0", "") else text, datatype=ox.NamedNode(XSD + "decimal"))
+
+
 @dataclass(frozen=True)
 class Actor:
     """An actor as a dataset names it, with the ontology class its coding implies."""
 
     name: str
+    """The label kg gives it (the dataset's name, in a sensible case)."""
     cls: str
+    key: str = ""
+    """Its identity within the dataset; by default :func:`kg.formats.names.identity` of the name."""
+    lookup: tuple[str, ...] = ()
+    """Names to look for among the known entities before ``name`` (a plain name before a qualified one)."""
+    country: Country | None = None
+    """Set when the actor is a country itself, as a state: it is then the same entity as the country as a place."""
+
+    @property
+    def identity(self) -> str:
+        return f"country:{self.country.code}" if self.country else f"actor:{identity(self.key or self.name)}"
 
 
 @dataclass(frozen=True)
@@ -51,6 +97,16 @@ class Location:
     latitude: float | None = None
     longitude: float | None = None
     regions: tuple[str, ...] = ()
+    key: str = ""
+    """Its identity within the dataset: a place name with the areas that tell it from its namesakes."""
+    precision: str | None = None
+    """How precise the point is: a ``kg:GeoPrecision`` individual's local name (``AtPlace`` .. ``CountryLevel``)."""
+    country: Country | None = None
+    """Set when the place is a country as a whole."""
+
+    @property
+    def identity(self) -> str:
+        return f"country:{self.country.code}" if self.country else f"place:{identity(self.key or self.name)}"
 
 
 @dataclass(frozen=True)
@@ -63,9 +119,19 @@ class Relation:
     quote: tuple[int, int]
 
 
+@dataclass(frozen=True)
+class Superseded:
+    """An earlier version of an event that a newer one replaced: where it stood and what it said."""
+
+    version: str | None
+    line: str
+    file: str
+    line_no: int
+
+
 @dataclass
 class Record:
-    """One row, ready to be written: its identity, text, date, grade and relations."""
+    """One event as one row gives it, ready to be written: identity, text, date, grade, place, actors, relations."""
 
     dataset: str
     identifier: str
@@ -82,123 +148,336 @@ class Record:
     cites: str | None = None
     fatalities: int | None = None
     mentions: int | None = None
+    actors: list[Actor] = field(default_factory=list)
+    """Every actor the row codes as taking part, related or not."""
+    version: int | None = None
+    """The dataset's version stamp as a number (ACLED ``timestamp``, GDELT ``DATEADDED``): higher is newer."""
+    version_text: str | None = None
+    file: str = ""
+    """The name of the data file the row is in."""
+    line_no: int = 0
+    fingerprint: tuple = ()
+    """What the row says, as values: two rows with the same fingerprint say the same."""
+    coding: Any = None
+    """What a reader needs to relate rows once the whole dataset is read (:func:`kg.formats.acled.relate`)."""
+    supersedes: list[Superseded] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """What makes two rows one event: the dataset's event id, and its date when the row has no version stamp.
+
+        ACLED's older exports (no ``timestamp``) numbered events per release, so one id names
+        different events in different years' files; with a version stamp the id is the event's.
+        """
+        return self.identifier if self.version is not None else f"{self.identifier}@{self.date.isoformat()}"
+
+    @property
+    def local_name(self) -> str:
+        """The event's name under ``kgs:`` (and its claims' under ``kgc:``): ``acled-syr1001``."""
+        base = f"{self.dataset}-{slug(self.identifier)}"
+        return base if self.version is not None else f"{base}-{self.date:%Y%m%d}"
 
 
-class GraphWriter:
-    """Quads for the records of one file, in its own named graph; entities are declared once.
+_PRECISE = {"AtPlace": 0, "NearPlace": 1, "RegionLevel": 2, "CountryLevel": 3}
 
-    ``resolve`` maps an actor or place name to a known entity IRI (or None), so a dataset's
-    "HEZBOLLAH" or "Syria" joins the gazetteer's entity instead of starting a new one.
+
+def _preferred_label(names: Iterable[str]) -> str:
+    """The one name an entity's graphs all give it, whichever files are read: the newest regime date ("(2000-2024)"
+    over "(2000-)"), then a name not in capitals, then the first in order.
+
+    >>> _preferred_label(["Military Forces of Syria (2000-)", "Military Forces of Syria (2000-2024)"])
+    'Military Forces of Syria (2000-2024)'
+    >>> _preferred_label(["Al Qaeda", "Al-Qaeda"])
+    'Al Qaeda'
     """
 
-    def __init__(self, graph_id: str, dataset_label: str, resolve: Callable[[str], str | None]) -> None:
-        self.graph = ox.NamedNode(GRAPH + graph_id)
-        self.resolve = resolve
-        self.claimant = ox.NamedNode(ENTITY + slug(dataset_label))
-        self.quads: list[ox.Quad] = []
-        self.declared: dict[str, ox.NamedNode] = {}
-        self.claims = 0
-        known = resolve(dataset_label)
-        if known:
-            self.claimant = ox.NamedNode(known)
-        else:
-            self._add(self.claimant, RDF + "type", ox.NamedNode(ONTOLOGY + "MonitoringGroup"))
-            self._add(self.claimant, RDFS + "label", ox.Literal(dataset_label, language="en"))
+    def rank(name: str) -> tuple[int, bool, str]:
+        ended = re.search(r"\(\s*\d{4}\s*-\s*(\d{4})\s*\)", name)
+        return (-int(ended[1]) if ended else 0, name.isupper(), name)
 
-    def _add(self, subject: ox.NamedNode | ox.BlankNode, predicate: str, obj: ox.NamedNode | ox.Literal | ox.BlankNode):
+    return min(names, key=rank)
+
+
+@dataclass
+class _Named:
+    """Everything a dataset says of one entity (one identity), gathered before anything is written.
+
+    Every choice is made from all of it, never from the order of the files, so a graph changes
+    only when what it says changes: the entity joins a known one if any of its names does (tried
+    in order), its label is the preferred name, its classes are all its rows imply, its point is
+    the most precise one to about 100 m (then the first by value), its regions all those named.
+    """
+
+    kind: str
+    local: str
+    lookups: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    classes: set[str] = field(default_factory=set)
+    points: set[tuple[int, float, float]] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    fixed_label: str | None = None
+    by_graph: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Per graph, the names its records give the entity: its alternative labels there, other than the label."""
+    node: ox.NamedNode | None = None
+    minted: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.fixed_label or _preferred_label(self.names)
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        return min(self.points)[1:] if self.points else None
+
+
+class _Entities:
+    """Which IRI each actor and place of a dataset stands for, decided once for the whole dataset."""
+
+    def __init__(self, dataset: str, directory: Directory) -> None:
+        self.dataset = dataset
+        self.directory = directory
+        self.named: dict[str, _Named] = {}
+        self.minted: dict[ox.NamedNode, _Named] = {}
+
+    def _entry(self, key: str, kind: str, local: str) -> _Named:
+        if key not in self.named:
+            self.named[key] = _Named(kind, local)
+        return self.named[key]
+
+    def _country(self, country: Country) -> _Named:
+        entry = self._entry(f"country:{country.code}", "country", f"country-{country.code.lower()}")
+        entry.fixed_label = country.name
+        entry.lookups.update((country.name, *country.names))
+        entry.classes.update(("Country", "State") if country.state else ("Region",))
+        return entry
+
+    def note_actor(self, actor: Actor, graph: str) -> None:
+        """Gather what this row says of an actor."""
+        if actor.country is not None:
+            self._country(actor.country).classes.add(actor.cls)  # a territory acting: its administration
+            return
+        key = actor.identity
+        entry = self._entry(key, "actor", f"{self.dataset}-actor-{key.split(':', 1)[1]}")
+        entry.lookups.update(actor.lookup)
+        entry.names.add(actor.name)
+        entry.classes.add(actor.cls)
+        entry.by_graph[graph].add(actor.name)
+
+    def note_place(self, location: Location, graph: str) -> None:
+        """Gather what this row says of a place."""
+        if location.country is not None:
+            entry = self._country(location.country)
+        else:
+            key = location.identity
+            entry = self._entry(key, "place", f"{self.dataset}-place-{key.split(':', 1)[1]}")
+            entry.names.add(location.name)
+            entry.classes.add(location.cls)
+            entry.regions.update(location.regions)
+            entry.by_graph[graph].add(location.name)
+        if location.latitude is not None and location.longitude is not None:
+            # to 3 decimals (about 100 m): exports differ in how many digits they give one place's point
+            entry.points.add(
+                (_PRECISE.get(location.precision or "", 4), round(location.latitude, 3), round(location.longitude, 3))
+            )
+
+    def settle(self) -> None:
+        """Join each entity to a known one where one of its names (its lookups first) names one; mint the rest."""
+        for entry in self.named.values():
+            names = [*sorted(entry.lookups), *sorted(entry.names)]
+            if entry.kind == "country":
+                known = self.directory.find(names, "actor") or self.directory.find(names, "place")
+            else:
+                known = self.directory.find(names, entry.kind)
+            entry.node = ox.NamedNode(known or ENTITY + entry.local)
+            entry.minted = not known
+            if entry.minted:
+                self.minted[entry.node] = entry
+
+    def actor(self, actor: Actor) -> ox.NamedNode:
+        node = self.named[f"country:{actor.country.code}" if actor.country else actor.identity].node
+        assert node is not None
+        return node
+
+    def place(self, location: Location) -> ox.NamedNode:
+        node = self.named[f"country:{location.country.code}" if location.country else location.identity].node
+        assert node is not None
+        return node
+
+
+def _literal(value: str, datatype: str | None = None, language: str | None = None) -> ox.Literal:
+    if datatype:
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
+    return ox.Literal(value, language=language) if language else ox.Literal(value)
+
+
+class _Graph:
+    """The quads of one file's graph."""
+
+    def __init__(self, graph_id: str) -> None:
+        self.graph = ox.NamedNode(GRAPH + graph_id)
+        self.quads: list[ox.Quad] = []
+        self.used: set[ox.NamedNode] = set()
+        self.claims = 0
+
+    def add(self, subject: ox.NamedNode | ox.BlankNode, predicate: str, obj: ox.NamedNode | ox.Literal | ox.BlankNode):
         self.quads.append(ox.Quad(subject, ox.NamedNode(predicate), obj, self.graph))
 
-    def _entity(self, kind: str, name: str, cls: str) -> ox.NamedNode:
-        key = f"{kind}:{name}"
-        if key in self.declared:
-            return self.declared[key]
-        known = self.resolve(name)
-        node = (
-            ox.NamedNode(known)
-            if known
-            else ox.NamedNode(f"{ENTITY}{self.graph.value.rsplit('/', 1)[-1]}-{kind}-{slug(name)}")
-        )
-        if not known:
-            self._add(node, RDF + "type", ox.NamedNode(ONTOLOGY + cls))
-            self._add(node, RDFS + "label", ox.Literal(name, language="en"))
-        self.declared[key] = node
-        return node
 
-    def _place(self, location: Location) -> ox.NamedNode:
-        node = self._entity("place", location.name, location.cls)
-        if f"geo:{node.value}" not in self.declared and node.value.startswith(
-            ENTITY + self.graph.value.rsplit("/", 1)[-1]
-        ):
-            self.declared[f"geo:{node.value}"] = node
-            if location.latitude is not None and location.longitude is not None:
-                self._add(
-                    node, GEO + "lat", ox.Literal(repr(location.latitude), datatype=ox.NamedNode(XSD + "decimal"))
-                )
-                self._add(
-                    node, GEO + "long", ox.Literal(repr(location.longitude), datatype=ox.NamedNode(XSD + "decimal"))
-                )
-            for region in location.regions:
-                self._add(node, ONTOLOGY + "region", ox.Literal(region))
-        return node
+@dataclass(frozen=True)
+class Written:
+    """The quads of one file's graph and how many claims they hold."""
 
-    def write(self, records: Iterable[Record]) -> list[ox.Quad]:
-        """Add every record; returns all quads so far."""
-        for record in records:
-            self._record(record)
-        return self.quads
+    quads: list[ox.Quad]
+    claims: int
 
-    def _record(self, r: Record) -> None:
-        source = ox.NamedNode(f"{SOURCE}{r.dataset}-{slug(r.identifier)}")
-        day = ox.Literal(r.date.isoformat(), datatype=ox.NamedNode(XSD + "date"))
-        self._add(source, RDF + "type", ox.NamedNode(ONTOLOGY + "SourceDocument"))
-        self._add(source, DCT + "title", ox.Literal(r.title, language="en"))
-        self._add(source, DCT + "identifier", ox.Literal(r.identifier))
-        self._add(source, ONTOLOGY + "sourceKind", ox.NamedNode(ONTOLOGY + "EventRecord"))
-        self._add(source, DCT + "language", ox.Literal("en", datatype=ox.NamedNode(XSD + "language")))
-        self._add(source, DCT + "date", day)
-        self._add(source, ONTOLOGY + "content", ox.Literal(r.line))
-        self._add(source, ONTOLOGY + "eventType", ox.Literal(r.event_type))
-        if r.url:
-            self._add(source, DCT + "source", ox.NamedNode(r.url))
-        if r.cites:
-            self._add(source, DCT + "bibliographicCitation", ox.Literal(r.cites))
-        if r.fatalities is not None:
-            self._add(
-                source, ONTOLOGY + "fatalities", ox.Literal(str(r.fatalities), datatype=ox.NamedNode(XSD + "integer"))
-            )
-        for number, relation in enumerate(r.relations, 1):
-            self._claim(r, source, day, relation, number)
 
-    def _claim(self, r: Record, source: ox.NamedNode, day: ox.Literal, relation: Relation, number: int) -> None:
-        subject = self._entity("actor", relation.subject.name, relation.subject.cls)
-        target = relation.target
-        obj = self._place(target) if isinstance(target, Location) else self._entity("actor", target.name, target.cls)
-        if subject == obj:
-            return
-        self.claims += 1
-        claim = ox.NamedNode(f"{CLAIM}{r.dataset}-{slug(r.identifier)}-{number}")
-        predicate = ox.NamedNode(ONTOLOGY + relation.predicate)
-        self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
-        self._add(claim, RDF + "type", ox.NamedNode(ONTOLOGY + "Claim"))
-        self._add(claim, RDF + "subject", subject)
-        self._add(claim, RDF + "predicate", predicate)
-        self._add(claim, RDF + "object", obj)
-        self._add(claim, ONTOLOGY + "asserted", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
-        self._add(claim, ONTOLOGY + "polarity", ox.NamedNode(ONTOLOGY + "Affirmed"))
-        self._add(claim, PROV + "wasDerivedFrom", source)
-        self._add(claim, PROV + "wasAttributedTo", self.claimant)
-        self._add(claim, ONTOLOGY + "eventDate", day)
-        self._add(claim, ONTOLOGY + "datePrecision", ox.NamedNode(ONTOLOGY + r.precision))
-        self._add(claim, ONTOLOGY + "reliability", ox.Literal(r.reliability))
-        self._add(claim, ONTOLOGY + "gradeReason", ox.Literal(r.reason, language="en"))
-        if r.mentions is not None:
-            self._add(claim, ONTOLOGY + "mentions", ox.Literal(str(r.mentions), datatype=ox.NamedNode(XSD + "integer")))
-        start, end = relation.quote
-        quote, position = ox.BlankNode(), ox.BlankNode()
-        self._add(claim, OA + "hasSelector", quote)
-        self._add(quote, RDF + "type", ox.NamedNode(OA + "TextQuoteSelector"))
-        self._add(quote, OA + "exact", ox.Literal(r.line[start:end]))
-        self._add(claim, OA + "hasSelector", position)
-        self._add(position, RDF + "type", ox.NamedNode(OA + "TextPositionSelector"))
-        self._add(position, OA + "start", ox.Literal(str(start), datatype=ox.NamedNode(XSD + "integer")))
-        self._add(position, OA + "end", ox.Literal(str(end), datatype=ox.NamedNode(XSD + "integer")))
+def write_graphs(
+    dataset: str,
+    claimant_label: str,
+    records: Mapping[str, Sequence[Record]],
+    directory: Directory,
+) -> Iterator[tuple[str, Written]]:
+    """The quads of each graph (by graph id) from its records, with the entities they name decided dataset-wide.
+
+    Graph by graph, so a caller can compare or store one before the next is made.
+    """
+    entities = _Entities(dataset, directory)
+    for graph_id, graph_records in records.items():
+        for record in graph_records:
+            for actor in record.actors:
+                entities.note_actor(actor, graph_id)
+            for relation in record.relations:
+                entities.note_actor(relation.subject, graph_id)
+                if isinstance(relation.target, Actor):
+                    entities.note_actor(relation.target, graph_id)
+                else:
+                    entities.note_place(relation.target, graph_id)
+            if record.location is not None and record.location.name:
+                entities.note_place(record.location, graph_id)
+    entities.settle()
+    known = directory.find((claimant_label,), "actor")
+    claimant = ox.NamedNode(known or ENTITY + slug(claimant_label))
+    for graph_id, graph_records in records.items():
+        graph = _Graph(graph_id)
+        for record in sorted(graph_records, key=lambda r: r.line_no):
+            _record(graph, entities, record, claimant)
+        if graph.claims and not known:
+            graph.add(claimant, RDF + "type", ox.NamedNode(ONTOLOGY + "MonitoringGroup"))
+            graph.add(claimant, RDFS + "label", ox.Literal(claimant_label, language="en"))
+        _declare(graph, entities)
+        yield graph_id, Written(graph.quads, graph.claims)
+
+
+def _declare(graph: _Graph, entities: _Entities) -> None:
+    """Type, label and position of every minted entity the graph's records name."""
+    graph_id = graph.graph.value.removeprefix(GRAPH)
+    for node in sorted(graph.used, key=lambda n: n.value):
+        minted = entities.minted.get(node)
+        if minted is None:
+            continue  # a known entity: its own file declares it
+        for cls in sorted(minted.classes):
+            graph.add(node, RDF + "type", ox.NamedNode(ONTOLOGY + cls))
+        label = minted.label
+        graph.add(node, RDFS + "label", ox.Literal(label, language="en"))
+        for name in sorted(minted.by_graph.get(graph_id, set()) - {label}):
+            graph.add(node, SKOS + "altLabel", ox.Literal(name, language="en"))
+        if minted.point is not None:
+            graph.add(node, GEO + "lat", decimal(minted.point[0]))
+            graph.add(node, GEO + "long", decimal(minted.point[1]))
+        for region in sorted(minted.regions):
+            graph.add(node, ONTOLOGY + "region", ox.Literal(region))
+
+
+def _record(graph: _Graph, entities: _Entities, r: Record, claimant: ox.NamedNode) -> None:
+    local = r.local_name
+    source = ox.NamedNode(SOURCE + local)
+    day = _literal(r.date.isoformat(), "date")
+    graph.add(source, RDF + "type", ox.NamedNode(ONTOLOGY + "SourceDocument"))
+    graph.add(source, DCT + "title", ox.Literal(r.title, language="en"))
+    graph.add(source, DCT + "identifier", ox.Literal(r.identifier))
+    graph.add(source, ONTOLOGY + "sourceKind", ox.NamedNode(ONTOLOGY + "EventRecord"))
+    graph.add(source, DCT + "language", _literal("en", "language"))
+    graph.add(source, DCT + "date", day)
+    graph.add(source, ONTOLOGY + "datePrecision", ox.NamedNode(ONTOLOGY + r.precision))
+    graph.add(source, ONTOLOGY + "content", ox.Literal(r.line))
+    graph.add(source, ONTOLOGY + "eventType", ox.Literal(r.event_type))
+    if r.version_text:
+        graph.add(source, ONTOLOGY + "recordVersion", ox.Literal(r.version_text))
+    if r.url:
+        graph.add(source, DCT + "source", ox.NamedNode(r.url))
+    if r.cites:
+        graph.add(source, DCT + "bibliographicCitation", ox.Literal(r.cites))
+    if r.fatalities is not None:
+        graph.add(source, ONTOLOGY + "fatalities", _literal(str(r.fatalities), "integer"))
+    place = r.location
+    if place is not None and place.name:
+        node = entities.place(place)
+        graph.used.add(node)
+        graph.add(source, ONTOLOGY + "eventPlace", node)
+    if place is not None and place.latitude is not None and place.longitude is not None:
+        graph.add(source, GEO + "lat", decimal(place.latitude))
+        graph.add(source, GEO + "long", decimal(place.longitude))
+    if place is not None and place.precision:
+        graph.add(source, ONTOLOGY + "geoPrecision", ox.NamedNode(ONTOLOGY + place.precision))
+    for node in dict.fromkeys(entities.actor(a) for a in r.actors):
+        graph.used.add(node)
+        graph.add(source, ONTOLOGY + "eventActor", node)
+    for old in r.supersedes:
+        stamp = old.version or hashlib.sha1(f"{old.file}\n{old.line}".encode()).hexdigest()[:12]
+        earlier = ox.NamedNode(f"{SOURCE}{local}-{slug(stamp)}")
+        graph.add(source, PROV + "wasRevisionOf", earlier)
+        graph.add(earlier, RDF + "type", ox.NamedNode(ONTOLOGY + "SupersededRecord"))
+        graph.add(earlier, DCT + "identifier", ox.Literal(r.identifier))
+        if old.version:
+            graph.add(earlier, ONTOLOGY + "recordVersion", ox.Literal(old.version))
+        graph.add(earlier, ONTOLOGY + "rowText", ox.Literal(old.line))
+        graph.add(earlier, ONTOLOGY + "dataFile", ox.Literal(f"{old.file}:{old.line_no}"))
+    for number, relation in enumerate(r.relations, 1):
+        _claim(graph, entities, r, source, day, relation, f"{local}-{number}", claimant)
+
+
+def _claim(
+    graph: _Graph,
+    entities: _Entities,
+    r: Record,
+    source: ox.NamedNode,
+    day: ox.Literal,
+    relation: Relation,
+    local: str,
+    claimant: ox.NamedNode,
+) -> None:
+    subject = entities.actor(relation.subject)
+    target = relation.target
+    obj = entities.place(target) if isinstance(target, Location) else entities.actor(target)
+    if subject == obj:
+        return
+    graph.used.update((subject, obj))
+    graph.claims += 1
+    claim = ox.NamedNode(CLAIM + local)
+    predicate = ox.NamedNode(ONTOLOGY + relation.predicate)
+    graph.quads.append(ox.Quad(subject, predicate, obj, graph.graph))
+    graph.add(claim, RDF + "type", ox.NamedNode(ONTOLOGY + "Claim"))
+    graph.add(claim, RDF + "subject", subject)
+    graph.add(claim, RDF + "predicate", predicate)
+    graph.add(claim, RDF + "object", obj)
+    graph.add(claim, ONTOLOGY + "asserted", _literal("true", "boolean"))
+    graph.add(claim, ONTOLOGY + "polarity", ox.NamedNode(ONTOLOGY + "Affirmed"))
+    graph.add(claim, PROV + "wasDerivedFrom", source)
+    graph.add(claim, PROV + "wasAttributedTo", claimant)
+    graph.add(claim, ONTOLOGY + "eventDate", day)
+    graph.add(claim, ONTOLOGY + "datePrecision", ox.NamedNode(ONTOLOGY + r.precision))
+    graph.add(claim, ONTOLOGY + "reliability", ox.Literal(r.reliability))
+    graph.add(claim, ONTOLOGY + "gradeReason", ox.Literal(r.reason, language="en"))
+    if r.mentions is not None:
+        graph.add(claim, ONTOLOGY + "mentions", _literal(str(r.mentions), "integer"))
+    start, end = relation.quote
+    # Blank nodes named after the claim: the same row always gives the same quads, so an import can
+    # tell which graphs it changed, and a rebuild can be compared with the store an import left
+    quote, position = ox.BlankNode(f"{local}-quote"), ox.BlankNode(f"{local}-position")
+    graph.add(claim, OA + "hasSelector", quote)
+    graph.add(quote, RDF + "type", ox.NamedNode(OA + "TextQuoteSelector"))
+    graph.add(quote, OA + "exact", ox.Literal(r.line[start:end]))
+    graph.add(claim, OA + "hasSelector", position)
+    graph.add(position, RDF + "type", ox.NamedNode(OA + "TextPositionSelector"))
+    graph.add(position, OA + "start", _literal(str(start), "integer"))
+    graph.add(position, OA + "end", _literal(str(end), "integer"))

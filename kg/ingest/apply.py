@@ -16,7 +16,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -24,19 +24,31 @@ from urllib.request import url2pathname
 
 import pyoxigraph as ox
 
-from kg import config, inference, phases, queries, remote, validation
+from kg import config, inference, merges, phases, queries, remote, validation
 from kg.config import display_path
 from kg.dataset import FORMATS, locate_problems
 from kg.errors import DataError, ParameterError, StoreError, ValidationError
 from kg.formats import annotation as annotations
-from kg.formats.events import EVENT_SUFFIXES, event_graph_id, event_kind, read_events
+from kg.formats import textfile
+from kg.formats.events import DATASETS, EventFile, dataset_files, event_graph_id, event_kind, read_dataset
+from kg.formats.names import Directory
 from kg.names import is_common_word
 from kg.namespaces import DCT, ENTITY, GRAPH, INFERRED_GRAPH, ONTOLOGY, OWL, RDF, RDFS, SKOS, SOURCE
 from kg.params import resolve_source
 from kg.results import SelectResult
 from kg.store import Store, open_store, rebuild, revise
 
-__all__ = ["DropReport", "IngestReport", "drop", "import_events", "ingest", "local_root", "replace_graph"]
+__all__ = [
+    "DropReport",
+    "ImportReport",
+    "IngestReport",
+    "drop",
+    "import_events",
+    "ingest",
+    "local_root",
+    "replace_graph",
+    "replace_graphs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +70,43 @@ class IngestReport:
 
 
 @dataclass(frozen=True)
+class ImportReport:
+    """What an import of an event file wrote, and what became of its rows."""
+
+    source: str
+    """The file's graph id (``acled-syria-2024``)."""
+    events: int
+    """Events kept in the file's graph."""
+    rows: int
+    claims: int
+    quads: int
+    """Quads written: the file's graph and the other graphs that changed with it."""
+    replaced: bool
+    files: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    updated: int = 0
+    """Events of the file that replaced an older version from another file."""
+    outdated: int = 0
+    """Events of the file that another file has in a newer version (kept there)."""
+    duplicates: int = 0
+    """Events of the file that another file already has in the same version (kept there)."""
+    others: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Other files whose graphs changed: file name -> (graph id, events it keeps now)."""
+    unrelated: dict[str, int] = field(default_factory=dict)
+    """Event types kg knows no relation for, with how many events have each."""
+    notes: list[str] = field(default_factory=list)
+    """How the file was read and saved, when that was unusual."""
+
+
+@dataclass(frozen=True)
 class DropReport:
     """What a drop removed."""
 
     source: str
     quads: int
     moved: list[Path] = field(default_factory=list)
+    data: Path | None = None
+    """The data folder the drop looked in."""
 
 
 def local_root(store_path: Path | str | None) -> Path:
@@ -87,8 +130,8 @@ IDENTIFYING = tuple(
 """What identifies a resource a new source refers to: its types, names and links."""
 
 
-def _context(store: Store, graph: str, quads: list[ox.Quad]) -> ox.Store:
-    """A small store to validate a new source in: the ontology, the new graph, and what it refers to."""
+def _context(store: Store, graphs: str | set[str], quads: list[ox.Quad]) -> ox.Store:
+    """A small store to validate new graphs in: the ontology, the new graphs, and what they refer to."""
     check = ox.Store()
     check.extend(store.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))  # the ontology
     check.extend(quads)
@@ -97,10 +140,19 @@ def _context(store: Store, graph: str, quads: list[ox.Quad]) -> ox.Store:
     }
     # Looked up entity by entity and property: a handful of index lookups each, where one SPARQL query
     # over all of them scanned every rdf:type triple of the store (0.8 s at 1M quads)
-    skip = {ox.NamedNode(graph), ox.NamedNode(INFERRED_GRAPH), ox.DefaultGraph()}
+    replaced = {graphs} if isinstance(graphs, str) else graphs
+    skip = {*(ox.NamedNode(g) for g in replaced), ox.NamedNode(INFERRED_GRAPH), ox.DefaultGraph()}
+    same_as, recorded = ox.NamedNode(OWL + "sameAs"), ox.NamedNode(merges.MERGES_GRAPH)
+    mentioned |= {  # what a recorded merge turns a mentioned entity into
+        q.object
+        for entity in list(mentioned)
+        for q in store.inner.quads_for_pattern(entity, same_as, None, recorded)
+        if isinstance(q.object, ox.NamedNode)
+    }
     for entity in mentioned:
         for prop in IDENTIFYING:
             check.extend(q for q in store.inner.quads_for_pattern(entity, prop, None) if q.graph_name not in skip)
+    merges.smush(check)  # as a build applies them before it checks
     return check
 
 
@@ -120,20 +172,37 @@ def replace_graph(root: Path, graph: str, quads: Iterable[ox.Quad]) -> int:
 
     A new generation is written and swapped in, so readers never see half a change.
     """
-    node = ox.NamedNode(graph)
-    batch = list(quads)
-    if _graph_size(open_store(root), node) > COPY_ABOVE:
-        with rebuild(root, leave_out={node, ox.NamedNode(INFERRED_GRAPH)}) as writable:
-            writable.bulk_extend(batch)
+    return replace_graphs(root, {graph: quads})
+
+
+def replace_graphs(root: Path, graphs: Mapping[str, Iterable[ox.Quad]]) -> int:
+    """Replace several named graphs in one new generation (an empty graph is removed); returns the quads written."""
+    batch = {ox.NamedNode(graph): list(quads) for graph, quads in graphs.items()}
+    written = sum(len(quads) for quads in batch.values())
+    if not batch:
+        return 0
+    live = open_store(root)
+    if sum(_graph_size(live, node) for node in batch) > COPY_ABOVE:
+        with rebuild(root, leave_out={*batch, ox.NamedNode(INFERRED_GRAPH)}) as writable:
+            for quads in batch.values():
+                writable.bulk_extend(quads)
+            merges.smush(writable)
             inference.materialise(writable)
-        return len(batch)
+        return written
     with revise(root) as writable:
-        old = list(writable.quads_for_pattern(None, None, None, node))
-        if old:
-            writable.remove_graph(node)
-        writable.bulk_extend(batch)
-        inference.update(writable, inference.touched_by([*old, *batch]))
-    return len(batch)
+        old = []
+        for node in batch:
+            before = list(writable.quads_for_pattern(None, None, None, node))
+            if before:
+                writable.remove_graph(node)
+            old.extend(before)
+        new = [q for quads in batch.values() for q in quads]
+        writable.bulk_extend(new)
+        touched = inference.touched_by([*old, *new])
+        if merges.smush(writable):  # what was written may name an entity merged into another
+            touched |= merges.recorded(writable)
+        inference.update(writable, touched)
+    return written
 
 
 def _staged(target: Path, content: bytes) -> Path:
@@ -231,12 +300,13 @@ def _retarget_text(quads: list[ox.Quad], text: Path) -> list[ox.Quad]:
     return [ox.Quad(q.subject, q.predicate, target, q.graph_name) if q.predicate == prop else q for q in quads]
 
 
-def _files_of(store: Store, data: Path, source_id: str) -> list[Path]:
-    """The data files that describe the source (its annotation or RDF file) and its verbatim text."""
+def _files_of(store: Store, data: Path, source_id: str) -> tuple[list[Path], list[Path]]:
+    """The data files that describe the source (its annotation, RDF or event file), and its verbatim texts."""
     graph = ox.NamedNode(GRAPH + source_id)
-    texts = store.query("SELECT ?text ?g WHERE { GRAPH ?g { ?source kg:text ?text } }", g=graph)
-    assert isinstance(texts, SelectResult)
-    files: list[Path] = [Path(url2pathname(urlparse(row[0].value).path)) for row in texts.rows]  # type: ignore[union-attr]
+    found = store.query("SELECT ?text ?g WHERE { GRAPH ?g { ?source kg:text ?text } }", g=graph)
+    assert isinstance(found, SelectResult)
+    texts: list[Path] = [Path(url2pathname(urlparse(row[0].value).path)) for row in found.rows]  # type: ignore[union-attr]
+    files: list[Path] = []
     for path in sorted(p for p in data.rglob("*") if p.is_file() and DROPPED not in p.parts):
         if path.suffix in (".yaml", ".yml"):
             try:
@@ -248,10 +318,13 @@ def _files_of(store: Store, data: Path, source_id: str) -> list[Path]:
         elif event_kind(path) and event_graph_id(path) == source_id:
             files.append(path)
         elif path.suffix in FORMATS and FORMATS[path.suffix].supports_datasets:
-            graphs = {
-                q.graph_name
-                for q in ox.parse(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
-            }
+            try:
+                graphs = {
+                    q.graph_name
+                    for q in ox.parse(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+                }
+            except (SyntaxError, OSError, ValueError):
+                continue  # not a file a build of this folder could read, so not one that brings the source back
             if graph in graphs:
                 if graphs - {graph, ox.DefaultGraph()}:
                     raise DataError(
@@ -259,11 +332,26 @@ def _files_of(store: Store, data: Path, source_id: str) -> list[Path]:
                     )
                 files.append(path)
     inside = data.resolve()
-    return [f for f in dict.fromkeys(files) if f.exists() and inside in f.resolve().parents]
+    return (
+        [f for f in dict.fromkeys(files) if f.exists() and inside in f.resolve().parents],
+        [f for f in dict.fromkeys(texts) if f.exists() and inside in f.resolve().parents],
+    )
 
 
-def drop(source: str, *, store_path: Path | str | None = None, data_dir: Path | None = None) -> DropReport:
-    """Remove a source's graph from the store and move its files into ``data/.dropped/``."""
+def drop(
+    source: str,
+    *,
+    store_path: Path | str | None = None,
+    data_dir: Path | None = None,
+    store_only: bool = False,
+) -> DropReport:
+    """Remove a source's graph from the store and move its files into ``data/.dropped/``.
+
+    The data folder is the record, so a source whose files are not in it is refused: dropped
+    from the store alone, the next build would bring it back. ``store_only=True`` does just that,
+    knowingly. Dropping an event file reads the rest of its dataset again: events it held in
+    their newest version return in the version another file has.
+    """
     root = local_root(store_path)
     data = data_dir or config.project_root() / "data"
     store = open_store(root)
@@ -279,16 +367,79 @@ def drop(source: str, *, store_path: Path | str | None = None, data_dir: Path | 
     removed = _graph_size(store, ox.NamedNode(graph))
     if not removed:
         raise DataError(f"no source {source_id!r} in the store; `kg query sources` lists them")
-    files = _files_of(store, data, source_id)
-    replace_graph(root, graph, [])
-    shelf = data / DROPPED / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{source_id}"
+    files, texts = _files_of(store, data, source_id)
+    if not files and not store_only:
+        raise DataError(
+            f"kgs:{source_id} has no file in {display_path(data)}, the data folder this drop looked in; dropped "
+            "from the store alone, it would come back with the next build of the folder it came from: name that "
+            "folder with --data DIR, or drop it from the store only with --store-only"
+        )
+    kind = next((event_kind(f) for f in files if event_kind(f)), None)
+    if kind and not store_only:
+        others = [p for p in dataset_files(data, kind) if p not in files]
+        _check_store_matches(store, kind, data, {event_graph_id(p) for p in others} | {source_id})
+        result = read_dataset(kind, [EventFile(p, p.name, display_path(p)) for p in others], Directory.of_store(store))
+        changed = _changed(store, result.graphs())
+        changed[graph] = []
+        replace_graphs(root, changed)
+    else:
+        replace_graph(root, graph, [])
     moved = []
-    for path in files:
-        target = shelf / path.resolve().relative_to(data.resolve())
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(path, target)
-        moved.append(target)
-    return DropReport(source_id, int(removed), moved)
+    if not store_only:
+        shelf = data / DROPPED / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{source_id}"
+        for path in [*files, *texts]:
+            target = shelf / path.resolve().relative_to(data.resolve())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
+            moved.append(target)
+    return DropReport(source_id, int(removed), moved, data)
+
+
+def _changed(store: Store, graphs: Iterable[tuple[str, list[ox.Quad]]]) -> dict[str, list[ox.Quad]]:
+    """The graphs whose quads differ from the store's (event graphs are written the same way each time).
+
+    Taken one graph at a time, so only the changed ones are held in memory.
+    """
+    changed = {}
+    for graph, quads in graphs:
+        if set(store.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph))) != set(quads):
+            changed[graph] = quads
+    return changed
+
+
+def _check_store_matches(store: Store, kind: str, data: Path, expected: set[str]) -> None:
+    """Refuse when the store holds a graph of this dataset whose file is not in the data folder.
+
+    Events are kept once across a dataset's files, which only works when every file the store
+    was built from is read again.
+    """
+    rows = store.run(queries.internal_query("internal/event-graphs"))
+    assert isinstance(rows, SelectResult)
+    strays = sorted(
+        row[0].value.removeprefix(GRAPH)  # type: ignore[union-attr]
+        for row in rows.rows
+        if row[0].value.removeprefix(GRAPH).startswith(f"{kind}-")  # type: ignore[union-attr]
+        and row[0].value.removeprefix(GRAPH) not in expected  # type: ignore[union-attr]
+    )
+    if strays:
+        listed = ", ".join(f"kgg:{s}" for s in strays[:5]) + (f" and {len(strays) - 5} more" if len(strays) > 5 else "")
+        raise DataError(
+            f"the store holds {listed}, whose file is not in {display_path(data)}, the data folder read here; an "
+            f"event must be compared with every {DATASETS[kind].claimant} file the store holds, so name the folder "
+            f"the store was built from with --data DIR, or drop {'them' if len(strays) > 1 else 'it'} first "
+            "(`kg drop SOURCE --store-only`)"
+        )
+
+
+def _stem(path: Path, kind: str) -> str:
+    """The name an imported file gets in the data folder, before its suffix: ``syria-2024`` for ``syria-2024.csv``."""
+    name = path.name
+    for ending in (".zip", ".gz"):
+        name = name.removesuffix(ending).removesuffix(ending.upper())
+    name = name.removesuffix(DATASETS[kind].suffix)
+    for ending in (".csv", ".tsv", ".txt", ".CSV", ".TSV", ".TXT"):
+        name = name.removesuffix(ending)
+    return name or kind
 
 
 def import_events(
@@ -298,36 +449,72 @@ def import_events(
     store_path: Path | str | None = None,
     data_dir: Path | None = None,
     validate: bool = True,
-) -> IngestReport:
-    """Import an ACLED or GDELT file: one graph of records, saved into the data folder as the original file.
+    encoding: str | None = None,
+) -> ImportReport:
+    """Import an ACLED or GDELT file: one graph of records, saved into the data folder as the file's text.
 
-    Re-importing a file of the same name replaces its graph. ``validate=False`` skips the
-    shapes and evidence checks, for large files from a trusted export.
+    The dataset's files in the data folder are read again with it, so an event that several
+    files hold is kept once, in its newest version, and the graphs of the other files change
+    where the new file changes them: the store stays what a build of the data folder gives.
+    Re-importing a file of the same name replaces it. The text is saved as it came when it is
+    UTF-8; otherwise (a zip, a byte-order mark, another encoding) as UTF-8 text, with the note
+    saying so. ``validate=False`` skips the shapes and evidence checks, for large files from a
+    trusted export.
     """
     started = time.perf_counter()
+    if kind not in DATASETS:
+        raise DataError(f"unknown event dataset {kind!r}; known: {', '.join(DATASETS)}")
     root = local_root(store_path)
     data = data_dir or config.project_root() / "data"
-    suffix = next((s for s, k in EVENT_SUFFIXES.items() if k == kind), None)
-    if suffix is None:
-        raise DataError(f"unknown event dataset {kind!r}; known: {', '.join(EVENT_SUFFIXES.values())}")
-    stem = path.name.removesuffix(suffix).removesuffix(".csv").removesuffix(".tsv").removesuffix(".CSV")
-    target = data / f"{stem}{suffix}"
+    target = data / f"{_stem(path, kind)}{DATASETS[kind].suffix}"
     graph_id = event_graph_id(target)
+    text = textfile.read(path, encoding=encoding, display=display_path(path))
     store = open_store(root)
-    quads, claims = read_events(store, path, kind, graph_id)
-    if validate:
-        graph = GRAPH + graph_id
-        problems = validation.validate(
-            _context(store, graph, quads), shapes=config.default_shapes(), graph_files={graph: path}
-        )
-        if problems:
-            raise ValidationError(problems)
-    replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(GRAPH + graph_id)))
-    staged = _staged(target, path.read_bytes())
+    others = [p for p in dataset_files(data, kind) if p.resolve() != target.resolve()]
+    _check_store_matches(store, kind, data, {event_graph_id(p) for p in others} | {graph_id})
+    content = path.read_bytes() if text.plain else text.text.encode("utf-8")
+    staged = _staged(target, content)
     try:
-        count = replace_graph(root, GRAPH + graph_id, quads)
+        files = [EventFile(p, p.name, display_path(p)) for p in others]
+        files.append(EventFile(staged, target.name, display_path(path)))
+        result = read_dataset(kind, files, Directory.of_store(store))
+        changed = _changed(store, result.graphs())
+        if validate and changed:
+            quads = [q for graph_quads in changed.values() for q in graph_quads]
+            problems = validation.validate(
+                _context(store, set(changed), quads),
+                shapes=config.default_shapes(),
+                graph_files={GRAPH + f.graph_id: path if f.path == staged else f.path for f in files},
+            )
+            if problems:
+                raise ValidationError(problems)
+        replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(GRAPH + graph_id)))
+        count = replace_graphs(root, changed)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
     os.replace(staged, target)
-    return IngestReport(graph_id, claims, count, replaced, [target], time.perf_counter() - started)
+    mine = result.files[target.name]
+    notes = [text.note] if text.note else []
+    if not text.plain:
+        notes.append(f"saved as UTF-8 text in {display_path(target)}")
+    return ImportReport(
+        source=graph_id,
+        events=mine.events,
+        rows=mine.rows,
+        claims=mine.claims,
+        quads=count,
+        replaced=replaced,
+        files=[target],
+        seconds=time.perf_counter() - started,
+        updated=mine.updated,
+        outdated=mine.outdated,
+        duplicates=mine.duplicates,
+        others={
+            name: (read.graph.removeprefix(GRAPH), read.events)
+            for name, read in result.files.items()
+            if name != target.name and read.graph in changed
+        },
+        unrelated=dict(mine.unrelated_types.most_common()),
+        notes=notes,
+    )
