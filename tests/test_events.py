@@ -296,6 +296,7 @@ LAYOUTS = {
             ("Military Forces of Burkina Faso (2015-2022)", "captured", "Tin-Akoff"),
             ("Military Forces of Burkina Faso (2015-2022)", "opposes", "Islamic State (Greater Sahara)"),
             ("Military Forces of France (2017-)", "opposes", "Islamic State (Greater Sahara)"),
+            ("Military Forces of France (2017-)", "struckFromAir", "Islamic State (Greater Sahara)"),
         },
     ),
     "mali-2020-quoted.csv": (
@@ -404,7 +405,7 @@ def test_gdelt_excerpts_of_real_files_import(seed: tuple[Path, Path], tmp_path: 
     data, store = seed
     v2 = import_events("gdelt", EVENTS / "20191024143000.export.CSV", store_path=store, data_dir=data)
     v1 = import_events("gdelt", EVENTS / "gdelt-1.0-events.csv", store_path=store, data_dir=data)
-    assert (v2.events, v2.claims, v1.events, v1.claims) == (14, 9, 8, 5)
+    assert (v2.events, v2.claims, v1.events, v1.claims) == (14, 10, 8, 5)  # Syria shelled Israel (CAMEO 194)
     # the United States as an actor and as the place of the event are one entity
     usa = records(store, "SELECT ?e WHERE { kgs:gdelt-881992713 kg:eventPlace ?e ; kg:eventActor ?e }")
     assert usa == [{"e": "kge:country-usa"}]
@@ -665,3 +666,26 @@ def test_the_cli_imports_in_one_line(imported: tuple[Path, Path], tmp_path: Path
         "  1 event here is a newer version of one in another file; the older is kept beside it",
         "  kgg:acled-syria-dec-2024 (syria-dec-2024.acled.csv) now keeps 3 events",
     ]
+
+
+def test_the_importers_map_events_to_the_relations_the_ontology_names() -> None:
+    """Each relation's kg:acledSubEventType and kg:cameoCode in the ontology is what the importers do."""
+    import pyoxigraph as ox
+
+    from kg.formats import acled, gdelt
+
+    ontology = ox.Store()
+    ontology.load(path=str(ROOT / "ontology" / "kg.ttl"), format=ox.RdfFormat.TURTLE)
+    kg_ = "https://w3id.org/conflict-kg/ontology#"
+    named = {
+        kind: {
+            (q.object.value.lower() if kind == "acled" else q.object.value, q.subject.value.removeprefix(kg_))
+            for q in ontology.quads_for_pattern(None, ox.NamedNode(kg_ + prop), None)
+        }
+        for kind, prop in (("acled", "acledSubEventType"), ("cameo", "cameoCode"))
+    }
+    acled_map = {**acled.TERRITORY, **acled.STRIKES, **acled.TALKS, "armed clash": "opposes"}
+    assert named["acled"] == set(acled_map.items())
+    cameo_map = {**gdelt.ACTOR_EVENTS, **gdelt.PLACE_EVENTS}
+    assert {(code, p) for code, p in named["cameo"] if p != "opposes"} == set(cameo_map.items())
+    assert all(code.startswith("19") for code, p in named["cameo"] if p == "opposes")  # every fight opposes

@@ -28,21 +28,23 @@ different groups under one name, so they take part in records but in no relation
   "Armed clash": actor1 ``opposes`` actor2; "Government regains territory" and "Non-state
   actor overtakes territory" (control of a location changes hands by force): actor1
   ``captured`` the location, and ``opposes`` actor2.
-- **Explosions/Remote violence** (one-sided violence at a distance: "Chemical weapon",
-  "Air/drone strike", "Suicide bomb", "Shelling/artillery/missile attack", "Remote
-  explosive/landmine/IED", "Grenade"): actor1 ``opposes`` actor2 when actor2 is armed; no
-  relation when the target is civilians or unnamed.
+- **Explosions/Remote violence** (one-sided violence at a distance): "Air/drone strike":
+  actor1 ``struckFromAir`` actor2, or the location when actor2 is unnamed; "Shelling/
+  artillery/missile attack": ``shelled``; "Chemical weapon", "Suicide bomb", "Remote
+  explosive/landmine/IED", "Grenade": ``attacked``; and actor1 ``opposes`` actor2 when both
+  are armed.
 - **Violence against civilians** ("Sexual violence", "Attack", "Abduction/forced
-  disappearance": armed actors against unarmed non-combatants): no relation between the
-  actors (civilians are not a side that one ``opposes``); the record keeps who, where, when
-  and how many died.
+  disappearance": armed actors against unarmed non-combatants): "Attack": actor1
+  ``attacked`` the civilians (or the location); never ``opposes`` (civilians are not a side);
+  the record keeps who, where, when and how many died.
 - **Protests** ("Peaceful protest", "Protest with intervention", "Excessive force against
   protesters") and **Riots** ("Violent demonstration", "Mob violence"): records only.
 - **Strategic developments** (non-violent, contextually important events): "Headquarters or
   base established": actor1 ``basedIn`` the location; "Non-violent transfer of territory"
   (control changes hands without a fight): actor1 ``controls`` the location; "Agreement",
   "Arrests", "Change to group/activity", "Disrupted weapons use", "Looting/property
-  destruction", "Other": records only.
+  destruction", "Other": records only, but "Agreement" between two identified actors is
+  actor1 ``negotiatedWith`` actor2.
 - **Associated actors** (``assoc_actor_1``/``2``, earlier ``ALLY_ACTOR_1``/``2``) act alongside
   the main actor; for civilians, protesters and rioters they say who those people are (an
   ethnic group, teachers, a party's supporters), which is not an alliance. An associated
@@ -158,6 +160,19 @@ TERRITORY = {
     "headquarters or base established": "basedIn",
 }
 FIGHTS = {"battles", "explosions/remote violence"}
+STRIKES = {
+    "air/drone strike": "struckFromAir",
+    "shelling/artillery/missile attack": "shelled",
+    "remote explosive/landmine/ied": "attacked",
+    "suicide bomb": "attacked",
+    "grenade": "attacked",
+    "chemical weapon": "attacked",
+    "attack": "attacked",
+}
+"""One-sided violence by sub-event type: actor1 did this to actor2, or to the location when actor2 is
+unnamed or not identified (each is the sub-event type the ontology names, ``kg:acledSubEventType``)."""
+TALKS = {"agreement": "negotiatedWith"}
+"""Strategic developments between two identified actors."""
 OLD_TYPES = {
     "battle-no change of territory": ("Battles", "Armed clash"),
     "battle-government regains territory": ("Battles", "Government regains territory"),
@@ -539,6 +554,10 @@ def relate(records: Sequence[Record], known_armed: Callable[[str], bool | None] 
         two = main2 if main2 and _identified(main2.name) else None
         if one and place and (predicate := TERRITORY.get(sub_event_type)):
             relations.append(Relation(one, predicate, place, quote))
+        if one and (predicate := STRIKES.get(sub_event_type)) and (two or place):
+            relations.append(Relation(one, predicate, two or place, quote))
+        if one and two and (predicate := TALKS.get(sub_event_type)):
+            relations.append(Relation(one, predicate, two, quote))
         if (
             event_type in FIGHTS
             and one

@@ -11,8 +11,18 @@ CAMEO event codes are read as strings, since their leading zeros matter ("0874" 
 - ``192`` (occupy territory): Actor1 ``captured`` the action's place
 - ``0874`` (retreat or surrender militarily): Actor1 ``withdrewFrom`` the action's place
 - ``075`` (grant asylum): Actor1 ``sheltered`` Actor2
-- ``062`` (cooperate militarily) and ``072`` (provide military aid): Actor1 ``alliedWith`` Actor2
-- ``19x`` (fight): Actor1 ``opposes`` Actor2
+- ``062`` (cooperate militarily): Actor1 ``alliedWith`` Actor2
+- ``072`` (provide military aid): Actor1 ``supplied`` Actor2
+- ``046`` (engage in negotiation): Actor1 ``negotiatedWith`` Actor2
+- ``0871`` (declare truce, ceasefire): Actor1 ``ceasefireWith`` Actor2
+- ``163`` (impose embargo, boycott or sanctions), ``172`` (impose administrative sanctions):
+  Actor1 ``sanctioned`` Actor2
+- ``18``, ``180``, ``181``, ``183x``, ``186`` (assault, abduct, bomb, assassinate): Actor1
+  ``attacked`` Actor2; ``1823`` (kill by physical assault) and ``202`` (engage in mass
+  killings): Actor1 ``killed`` Actor2
+- ``195`` (employ aerial weapons): Actor1 ``struckFromAir`` Actor2; ``194`` (fight with
+  artillery and tanks): Actor1 ``shelled`` Actor2
+- ``19x`` (fight): Actor1 ``opposes`` Actor2 as well
 
 Relations need actors one can tell apart: an actor with a country (CAMEO's three-letter code,
 "SYR") or a known group ("HZB"); "POLICE" or "PRESIDENT" with neither, or only a region ("AFR",
@@ -158,7 +168,29 @@ ROLES = {
 GEO_CLASSES = {"1": "Country", "2": "Region", "3": "City", "4": "City", "5": "Region"}
 GEO_PRECISION = {"1": "CountryLevel", "2": "RegionLevel", "3": "AtPlace", "4": "AtPlace", "5": "RegionLevel"}
 PLACE_EVENTS = {"192": "captured", "0874": "withdrewFrom"}
-ACTOR_EVENTS = {"075": "sheltered", "062": "alliedWith", "072": "alliedWith"}
+ACTOR_EVENTS = {
+    "075": "sheltered",
+    "062": "alliedWith",
+    "072": "supplied",
+    "046": "negotiatedWith",
+    "0871": "ceasefireWith",
+    "163": "sanctioned",
+    "172": "sanctioned",
+    "1823": "killed",
+    "202": "killed",
+    "195": "struckFromAir",
+    "194": "shelled",
+    "18": "attacked",
+    "180": "attacked",
+    "181": "attacked",
+    "183": "attacked",
+    "1831": "attacked",
+    "1832": "attacked",
+    "1833": "attacked",
+    "186": "attacked",
+}
+"""Actor-to-actor relations by CAMEO code; each is the code the ontology names for the relation
+(``kg:cameoCode``), and every ``19x`` (fight) also makes the two actors ``opposes``."""
 
 
 def _actor(row: dict[str, str], side: str) -> tuple[Actor | None, bool]:
@@ -331,14 +363,9 @@ def parse(text: str, *, name: str, file: str = "", dataset: str = "gdelt") -> It
         relations = []
         if actor1 and known1 and (predicate := PLACE_EVENTS.get(code)) and place:
             relations.append(Relation(actor1, predicate, place, quote))
-        if (
-            actor1
-            and actor2
-            and known1
-            and known2
-            and (predicate := ACTOR_EVENTS.get(code) or ("opposes" if code.startswith("19") else None))
-        ):
-            relations.append(Relation(actor1, predicate, actor2, quote))
+        if actor1 and actor2 and known1 and known2:
+            predicates = [ACTOR_EVENTS.get(code), "opposes" if code.startswith("19") else None]
+            relations += [Relation(actor1, predicate, actor2, quote) for predicate in predicates if predicate]
         sources = int(row["NumSources"]) if row.get("NumSources", "").isdigit() else 0
         mentions = int(row["NumMentions"]) if row.get("NumMentions", "").isdigit() else None
         added = row.get("DATEADDED", "").strip()
