@@ -41,9 +41,7 @@ import html
 import io
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -51,7 +49,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import DataError, KGError
+from kg.errors import DataError
 from kg.namespaces import ONTOLOGY, compact
 
 if TYPE_CHECKING:
@@ -131,20 +129,9 @@ class MapPage:
 
     def save(self, path: Path | str) -> Path:
         """Write the page to ``path`` whole: a temporary file beside it renamed over it, never a half page."""
-        target = Path(path)
-        try:
-            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise KGError(f"cannot write {target}: {exc.strerror or exc}") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self.html)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except OSError as exc:
-            Path(temporary).unlink(missing_ok=True)
-            raise KGError(f"cannot write {target}: {exc.strerror or exc}") from None
-        return target
+        from kg.viz import save_page
+
+        return save_page(self.html, path)
 
     def _repr_html_(self) -> str:
         """An iframe holding the page (escaped into ``srcdoc``), sandboxed away from the notebook."""

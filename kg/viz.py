@@ -133,6 +133,27 @@ class Claim:
     """A state reported without a start: in effect "since before" ``date`` too (``kg:openStart``)."""
 
 
+def save_page(page: str, path: Path | str) -> Path:
+    """Write an HTML page to ``path`` whole: a temporary file beside it renamed over it, never a half page.
+
+    Shared by every page kg writes (the graph, the map), so each is replaced atomically the same way.
+    """
+    target = Path(path)
+    try:
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise KGError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(page)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise KGError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target
+
+
 @dataclass(frozen=True)
 class Drawing:
     """A rendered page: ``str(drawing)`` is the HTML, ``save`` writes it, notebooks show it inline."""
@@ -147,20 +168,7 @@ class Drawing:
 
     def save(self, path: Path | str) -> Path:
         """Write the page to ``path`` whole: a temporary file beside it renamed over it, never a half page."""
-        target = Path(path)
-        try:
-            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise KGError(f"cannot write {target}: {exc.strerror or exc}") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self.html)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except OSError as exc:
-            Path(temporary).unlink(missing_ok=True)
-            raise KGError(f"cannot write {target}: {exc.strerror or exc}") from None
-        return target
+        return save_page(self.html, path)
 
     def _repr_html_(self) -> str:
         """An iframe holding the page (escaped into ``srcdoc``), sandboxed away from the notebook."""
