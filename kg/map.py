@@ -34,10 +34,7 @@ needs no image source.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import html
 import io
 import json
 import math
@@ -47,10 +44,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kg.errors import DataError
 from kg.namespaces import ONTOLOGY, compact
+from kg.page import HtmlPage, app_script, inline, policy, script_json, template, without_source_map
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,11 +108,10 @@ _LEAFLET_CSS = "vendor/leaflet/leaflet.css"
 _TOPOJSON_JS = "vendor/topojson-client/topojson-client.min.js"
 _IMAGE_RULE = re.compile(r"[^{}]*\{[^{}]*url\((?!data:)[^)]*\)[^{}]*\}")
 """A CSS rule that loads something by URL (Leaflet's marker and layer-control PNGs, IE's VML behaviour)."""
-_SOURCE_MAP = re.compile(r"\n?//# sourceMappingURL=\S*\s*$")
 
 
 @dataclass(frozen=True)
-class MapPage:
+class MapPage(HtmlPage):
     """A rendered map: ``str(page)`` is the HTML, ``save`` writes it, notebooks show it inline."""
 
     html: str = field(repr=False)
@@ -123,22 +120,7 @@ class MapPage:
     events: int
     movements: int
     title: str
-
-    def __str__(self) -> str:
-        return self.html
-
-    def save(self, path: Path | str) -> Path:
-        """Write the page to ``path`` whole: a temporary file beside it renamed over it, never a half page."""
-        from kg.viz import save_page
-
-        return save_page(self.html, path)
-
-    def _repr_html_(self) -> str:
-        """An iframe holding the page (escaped into ``srcdoc``), sandboxed away from the notebook."""
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.title, quote=True)}" '
-            'style="width:100%;height:660px;border:1px solid #ddd" sandbox="allow-scripts"></iframe>'
-        )
+    FRAME_HEIGHT: ClassVar[int] = 660
 
 
 def draw(
@@ -785,16 +767,7 @@ def load_basemap(path: Path | str | None = None) -> dict[str, Any]:
 def content_security_policy() -> str:
     """The policy a server should send with a page from :func:`draw` (the page also carries it in a meta tag)."""
     leaflet, topojson, app, _ = _assets()
-    return _content_security_policy([leaflet, topojson, app])
-
-
-def _content_security_policy(scripts: Sequence[str]) -> str:
-    """Only the page's own inline scripts run (by hash), and nothing is fetched from anywhere, not even images."""
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
-    return (
-        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src 'none'; "
-        "base-uri 'none'; form-action 'none'"
-    )
+    return policy([leaflet, topojson, app], images="'none'")  # the map draws no image, so it loads none
 
 
 def render_html(
@@ -808,39 +781,20 @@ def render_html(
         f"{placed:,} places on the map · {len(data['events']):,} events · {len(data['movements']):,} movements · "
         f"{len(data['claims']):,} claims"
     )
-    return _template().render(
+    return template("map.html.j2").render(
         title=title,
         subtitle=subtitle,
         counts=counts,
-        csp=_content_security_policy([leaflet, topojson, app]),
-        css=_markup(css, "style"),
-        leaflet_js=_markup(leaflet, "script"),
-        topojson_js=_markup(topojson, "script"),
-        app_js=_markup(app, "script"),
-        data_json=_markup(_script_json(data), "script"),
-        basemap_json=_markup(_script_json(topology), "script"),
+        csp=policy([leaflet, topojson, app], images="'none'"),
+        css=inline(css, "style"),
+        leaflet_js=inline(leaflet, "script"),
+        topojson_js=inline(topojson, "script"),
+        app_js=inline(app, "script"),
+        data_json=inline(script_json(data), "script"),
+        basemap_json=inline(script_json(topology), "script"),
         leaflet_version=LEAFLET,
         topojson_version=TOPOJSON_CLIENT,
     )
-
-
-def _script_json(data: object) -> str:
-    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end it or open a comment.
-
-    >>> _script_json({"label": "</script><!--x-->&"})
-    '{"label":"\\\\u003c/script\\\\u003e\\\\u003c!--x--\\\\u003e\\\\u0026"}'
-    """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _markup(text: str, element: str) -> Any:
-    """Code already safe where the template puts it, so not escaped again; refused if it could end its element."""
-    from markupsafe import Markup
-
-    if re.search(rf"</{element}|<!--", text, flags=re.IGNORECASE):
-        raise ValueError(f"inline code must not contain '</{element}' or '<!--' (it would end its element)")
-    return Markup(text)
 
 
 def _without_images(css: str) -> str:
@@ -856,21 +810,8 @@ def _without_images(css: str) -> str:
 def _assets() -> tuple[str, str, str, str]:
     """Leaflet, topojson-client and the page script (source-map comments dropped), and the page's CSS."""
     folder = resources.files(__package__) / _TEMPLATES
-    leaflet = _SOURCE_MAP.sub("", (folder / _LEAFLET_JS).read_text(encoding="utf-8"))
-    topojson = _SOURCE_MAP.sub("", (folder / _TOPOJSON_JS).read_text(encoding="utf-8"))
-    app = (folder / "map.js").read_text(encoding="utf-8")
+    leaflet = without_source_map((folder / _LEAFLET_JS).read_text(encoding="utf-8"))
+    topojson = without_source_map((folder / _TOPOJSON_JS).read_text(encoding="utf-8"))
+    app = app_script("map.js")
     css = _without_images((folder / _LEAFLET_CSS).read_text(encoding="utf-8"))
     return leaflet, topojson, app, css + "\n" + (folder / "map.css").read_text(encoding="utf-8")
-
-
-@cache
-def _template() -> Any:
-    import jinja2
-
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader(__package__, _TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    return environment.get_template("map.html.j2")

@@ -28,26 +28,21 @@ nothing and runs only its own scripts (``draw(..., engine="pyvis")`` writes that
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import difflib
-import hashlib
 import html
-import json
-import os
 import random
-import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kg import queries
-from kg.errors import KGError, ParameterError
+from kg.errors import ParameterError
 from kg.namespaces import compact, expand
+from kg.page import HtmlPage, app_script, inline, policy, script_json, template, without_source_map
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -108,7 +103,6 @@ SHAPES = {"actor": "dot", "place": "square", "event": "diamond", "weapon": "tria
 
 _TEMPLATES = "templates"
 _VENDOR = "vendor/vis-network/vis-network.min.js"
-_SOURCE_MAP = "//# sourceMappingURL="
 
 
 @dataclass(frozen=True)
@@ -133,50 +127,15 @@ class Claim:
     """A state reported without a start: in effect "since before" ``date`` too (``kg:openStart``)."""
 
 
-def save_page(page: str, path: Path | str) -> Path:
-    """Write an HTML page to ``path`` whole: a temporary file beside it renamed over it, never a half page.
-
-    Shared by every page kg writes (the graph, the map), so each is replaced atomically the same way.
-    """
-    target = Path(path)
-    try:
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise KGError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(page)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise KGError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return target
-
-
 @dataclass(frozen=True)
-class Drawing:
-    """A rendered page: ``str(drawing)`` is the HTML, ``save`` writes it, notebooks show it inline."""
+class Drawing(HtmlPage):
+    """A rendered graph page: ``str(drawing)`` is the HTML, ``save`` writes it, notebooks show it inline."""
 
     html: str = field(repr=False)
     nodes: int
     edges: int
     title: str
-
-    def __str__(self) -> str:
-        return self.html
-
-    def save(self, path: Path | str) -> Path:
-        """Write the page to ``path`` whole: a temporary file beside it renamed over it, never a half page."""
-        return save_page(self.html, path)
-
-    def _repr_html_(self) -> str:
-        """An iframe holding the page (escaped into ``srcdoc``), sandboxed away from the notebook."""
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.title, quote=True)}" '
-            'style="width:100%;height:640px;border:1px solid #ddd" '
-            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
-        )
+    SANDBOX: ClassVar[str] = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 
 
 def draw(
@@ -728,72 +687,31 @@ def render_html(
     """
     data = page_data(graph, evidence=evidence, size_by=size_by, physics=physics)
     vis_js, app_js, css = _assets()
-    return _template().render(
+    return template("graph.html.j2").render(
         title=title,
         subtitle=subtitle,
         counts=f"{len(data['nodes']):,} entities · {len(data['edges']):,} relations",
-        csp=_content_security_policy([vis_js, app_js]),
-        css=_markup(css, "style"),
-        vis_js=_markup(vis_js, "script"),
-        app_js=_markup(app_js, "script"),
-        data_json=_markup(_script_json(data), "script"),
+        csp=policy([vis_js, app_js]),
+        css=inline(css, "style"),
+        vis_js=inline(vis_js, "script"),
+        app_js=inline(app_js, "script"),
+        data_json=inline(script_json(data), "script"),
         vis_version=VIS_NETWORK,
     )
-
-
-def _script_json(data: object) -> str:
-    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end it or open a comment.
-
-    >>> _script_json({"label": "</script><!--x-->&"})
-    '{"label":"\\\\u003c/script\\\\u003e\\\\u003c!--x--\\\\u003e\\\\u0026"}'
-    """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def content_security_policy() -> str:
     """The policy a server should send with a page from :func:`draw` (the page also carries it in a meta tag)."""
     vis_js, app_js, _ = _assets()
-    return _content_security_policy([vis_js, app_js])
-
-
-def _content_security_policy(scripts: Sequence[str]) -> str:
-    """Only the page's own inline scripts run (by hash), and nothing is fetched from anywhere."""
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
-    return (
-        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
-        "base-uri 'none'; form-action 'none'"
-    )
-
-
-def _markup(text: str, element: str) -> Any:
-    """Code already safe where the template puts it, so not escaped again; refused if it could end its element."""
-    from markupsafe import Markup
-
-    if re.search(rf"</{element}|<!--", text, flags=re.IGNORECASE):
-        raise ValueError(f"inline code must not contain '</{element}' or '<!--' (it would end its element)")
-    return Markup(text)
+    return policy([vis_js, app_js])
 
 
 @cache
 def _assets() -> tuple[str, str, str]:
     """The vendored vis-network (its source-map comment dropped: no file to fetch), the page script and CSS."""
     folder = resources.files(__package__) / _TEMPLATES
-    vis_js = _strip_source_map((folder / _VENDOR).read_text(encoding="utf-8"))
-    return vis_js, (folder / "graph.js").read_text(encoding="utf-8"), (folder / "graph.css").read_text(encoding="utf-8")
-
-
-@cache
-def _template() -> Any:
-    import jinja2
-
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader(__package__, _TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    return environment.get_template("graph.html.j2")
+    vis_js = without_source_map((folder / _VENDOR).read_text(encoding="utf-8"))
+    return vis_js, app_script("graph.js"), (folder / "graph.css").read_text(encoding="utf-8")
 
 
 # PyVis ---------------------------------------------------------------------------------------
@@ -1046,28 +964,20 @@ def _pyvis_environment() -> Any:
 
     lib = Path(pyvis.__file__).parent / _PYVIS_LIB
     vis_js, _, _ = _assets()
-    tom_js = _strip_source_map((lib / "tom-select/tom-select.complete.min.js").read_text(encoding="utf-8"))
-    tom_css = _strip_source_map((lib / "tom-select/tom-select.css").read_text(encoding="utf-8"))
+    tom_js = without_source_map((lib / "tom-select/tom-select.complete.min.js").read_text(encoding="utf-8"))
+    tom_css = without_source_map((lib / "tom-select/tom-select.css").read_text(encoding="utf-8"))
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / _TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    environment.filters["content_security_policy"] = _content_security_policy
+    environment.filters["content_security_policy"] = policy
     environment.filters["text"] = _unescaped
     environment.globals.update(
-        vis_js=_markup(vis_js, "script"),
-        utils_js=_markup((lib / "bindings/utils.js").read_text(encoding="utf-8"), "script"),
-        tom_select_js=_markup(tom_js, "script"),
-        tom_select_css=_markup(tom_css, "style"),
+        vis_js=inline(vis_js, "script"),
+        utils_js=inline((lib / "bindings/utils.js").read_text(encoding="utf-8"), "script"),
+        tom_select_js=inline(tom_js, "script"),
+        tom_select_css=inline(tom_css, "style"),
         vis_version=VIS_NETWORK,
     )
     return environment
-
-
-def _strip_source_map(code: str) -> str:
-    """Code without its trailing source-map comment, which points at a file the page does not have."""
-    for marker in (_SOURCE_MAP, "/*# sourceMappingURL="):
-        if marker in code:
-            code = code[: code.rfind(marker)]
-    return code

@@ -35,7 +35,8 @@ FLOORS: list[tuple[str, set[str]]] = [
     ("the projection", {"kg.project"}),
     (
         "views and analyses",
-        {"kg.analysis", "kg.viz", "kg.map", "kg.geocode", "kg.export", "kg.server", "kg.stats", "kg.ingest.extract"},
+        {"kg.analysis", "kg.viz", "kg.map", "kg.geocode", "kg.export", "kg.server", "kg.stats", "kg.ingest.extract"}
+        | {"kg.page"},
     ),
     ("the public API and the CLI", {"kg", "kg.cli"}),
 ]

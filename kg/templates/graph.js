@@ -16,35 +16,7 @@
 
   // --- Small DOM helpers: text only -------------------------------------------------------
 
-  function el(tag, className, text) {
-    const element = document.createElement(tag);
-    if (className) element.className = className;
-    if (text !== undefined && text !== null) element.textContent = String(text);
-    return element;
-  }
-
-  function clear(element) {
-    while (element.firstChild) element.removeChild(element.firstChild);
-  }
-
-  function definitions(pairs) {
-    const list = el("dl");
-    for (const [term, value] of pairs) {
-      if (value === undefined || value === null || value === "") continue;
-      list.append(el("dt", null, term));
-      const dd = el("dd");
-      dd.append(value instanceof Node ? value : document.createTextNode(String(value)));
-      list.append(dd);
-    }
-    return list;
-  }
-
-  function button(text, onClick, className) {
-    const b = el("button", className || "link", text);
-    b.type = "button";
-    b.addEventListener("click", onClick);
-    return b;
-  }
+  const { el, clear, definitions, button } = kgDom; // kg/templates/dom.js, ahead of this script
 
   // --- The network --------------------------------------------------------------------------
 
