@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import random
 import time
 from collections.abc import Iterator
@@ -172,3 +173,48 @@ def synthetic_graph(nodes: int, *, edges_per_node: int = 3, seed: int = 1) -> tu
             end="",
         )
     return graph, claims
+
+
+# --- Hostile data: a source whose every text is markup, for the page tests -------------------------
+
+HOSTILE = '<img src=x onerror="window.__pwned=1"> href'
+HOSTILE_TEXT = (
+    f"Statement: {HOSTILE} Group captured Homs on Monday, says <b>the</b> bulletin.\n"
+    "It was <script>window.__pwned=2</script> reported href=javascript:window.__pwned=3 again.\n"
+)
+HOSTILE_QUOTE = f"{HOSTILE} Group captured Homs on Monday"
+
+
+def hostile_source(data: Path) -> None:
+    """A small extra source whose entity label, quote, title and claimant are all markup: valid data all the same."""
+    text = data / "sources" / "hostile.txt"
+    text.write_text(HOSTILE_TEXT, encoding="utf-8")
+    start = HOSTILE_TEXT.index(HOSTILE_QUOTE)
+    sha = hashlib.sha256(text.read_bytes()).hexdigest()
+    ttl = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
+    (data / "hostile.trig").write_text(
+        f"""@prefix kg: <https://w3id.org/conflict-kg/ontology#> . @prefix kge: <https://w3id.org/conflict-kg/id/> .
+@prefix kgs: <https://w3id.org/conflict-kg/source/> . @prefix kgc: <https://w3id.org/conflict-kg/claim/> .
+@prefix kgg: <https://w3id.org/conflict-kg/graph/> . @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix dct: <http://purl.org/dc/terms/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+kgg:hostile {{
+  kge:hostile-group a kg:ArmedGroup ; rdfs:label "{ttl} Group"@en ;
+      skos:altLabel "</script><script>window.__pwned=4</script>"@en .
+  kgs:hostile a kg:SourceDocument ; dct:title "<script>window.__pwned=5</script> href bulletin"@en ;
+      kg:sourceKind kg:OfficialStatement ; dct:language "en"^^xsd:language ;
+      kg:text <sources/hostile.txt> ; kg:sha256 "{sha}" ; kg:estimatedDate "2024-12-09"^^xsd:date .
+  kgs:hostile-voice a kg:Reporter ; rdfs:label "<img src=y onerror=\\"window.__pwned=6\\"> voice"@en .
+  kge:hostile-group kg:captured kge:homs .
+  kgc:hostile-1 a kg:Claim ; rdf:subject kge:hostile-group ; rdf:predicate kg:captured ; rdf:object kge:homs ;
+      kg:asserted true ; kg:polarity kg:Affirmed ; prov:wasDerivedFrom kgs:hostile ;
+      prov:wasAttributedTo kgs:hostile-voice ; kg:reliability "F6" ;
+      kg:gradeReason "<img src=z onerror=window.__pwned=7> made up for the test"@en ;
+      kg:eventDate "2024-12-09"^^xsd:date ; kg:datePrecision kg:Day ;
+      oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "{ttl} Group captured Homs on Monday" ] ,
+                     [ a oa:TextPositionSelector ; oa:start {start} ; oa:end {start + len(HOSTILE_QUOTE)} ] .
+}}
+""",
+        encoding="utf-8",
+    )

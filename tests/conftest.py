@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from tests.helpers import ROOT
+from tests.helpers import ROOT, add_second_report, input_paths, shapes_of
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +22,47 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def store(built_store: Path) -> kg.Store:
     return kg.open_store(built_store)
+
+
+@pytest.fixture(scope="session")
+def falls(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the seed and the second report (Damascus falls, Manbij contested) and the
+    store built from it, as ``data/`` and ``store/``; read-only for the tests that share it."""
+    root = tmp_path_factory.mktemp("falls")
+    shutil.copytree(ROOT / "data", root / "data")
+    add_second_report(root / "data")
+    kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
+    return root
+
+
+@pytest.fixture(scope="session")
+def falls_store(falls: Path) -> kg.Store:
+    return kg.open_store(falls / "store")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless and offline, driven by Playwright: one per test module, closed after it
+    (Playwright's sync API allows one running instance, and the benchmark smoke test starts its own)."""
+    from tests.browser import CHROMIUM, chromium
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
+    """The project's data plus a source whose label, quote, title and claimant are all markup."""
+    from tests.browser import hostile_source
+
+    root = tmp_path_factory.mktemp("hostile")
+    for name in ("ontology", "data"):
+        shutil.copytree(ROOT / name, root / name)
+    hostile_source(root / "data")
+    kg.build(input_paths(root), store_path=root / "store", shapes=shapes_of(root))
+    return kg.open_store(root / "store")
 
 
 @pytest.fixture

@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kg.config import project_root
 
 ROOT = project_root()
 SEED_TEXT = ROOT / "data" / "sources" / "syrian-rebels-advance-on-damascus.txt"
+SECOND_REPORT = ROOT / "tests" / "data" / "damascus-falls"
+"""The second hand-annotated report (``.txt`` and ``.yaml``): Damascus falls, Manbij contested."""
+
+
+def add_second_report(data: Path) -> None:
+    """Put the second report's text and annotation into the data folder ``data``."""
+    import shutil
+
+    for suffix in (".yaml", ".txt"):
+        shutil.copy(SECOND_REPORT.with_suffix(suffix), data)
+
+
+def rows(store: Any, name: str, **values: Any) -> list[dict]:
+    """A saved query's answer as records (a SELECT query)."""
+    import kg
+
+    result = store.query(name, **values)
+    assert isinstance(result, kg.SelectResult)
+    return result.records()
 
 
 def input_paths(root: Path) -> list[Path]:

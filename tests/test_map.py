@@ -21,10 +21,9 @@ from kg.map import content_security_policy, draw, load_basemap, map_data, render
 from kg.shacl import compile_shapes
 from kg.store import Store
 from kg.validation import check_shapes, check_shapes_pyshacl
-from tests.helpers import ROOT
+from tests.helpers import ROOT, rows
 
 SHAPES = ROOT / "ontology" / "shapes.ttl"
-REPORT = ROOT / "tests" / "data" / "damascus-falls"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 CHECKED = {
@@ -49,28 +48,6 @@ SEED_POINTS = {
     "Hermel region": ("279997", False),  # the town's point stands for the region
     "Sednaya prison": ("164717", False),  # the town's point, near the prison
 }
-
-
-def rows(store: kg.Store, name: str, **values: str) -> list[dict]:
-    result = store.query(name, **values)
-    assert isinstance(result, kg.SelectResult)
-    return result.records()
-
-
-@pytest.fixture(scope="module")
-def falls(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder with the seed and the second report (Damascus falls, Manbij contested), and its store."""
-    root = tmp_path_factory.mktemp("falls")
-    shutil.copytree(ROOT / "data", root / "data")
-    for suffix in (".yaml", ".txt"):
-        shutil.copy(REPORT.with_suffix(suffix), root / "data")
-    kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
-    return root
-
-
-@pytest.fixture(scope="module")
-def falls_store(falls: Path) -> kg.Store:
-    return kg.open_store(falls / "store")
 
 
 # --- Coordinates as data ---------------------------------------------------------------------

@@ -17,10 +17,9 @@ import pytest
 import kg
 from kg import analysis
 from kg.map import draw
-from tests.browser import CHROMIUM, READY, VIEWPORT, chromium, wait_for
-from tests.helpers import ROOT, input_paths, shapes_of
+from tests.browser import READY, VIEWPORT, wait_for
+from tests.helpers import ROOT, add_second_report, input_paths, shapes_of
 
-REPORT = ROOT / "tests" / "data" / "damascus-falls"
 HOSTILE = '<img src=x onerror="window.__pwned=1"> href'
 HOSTILE_TEXT = (
     f"Statement: {HOSTILE} Group captured {HOSTILE} Town on Monday, says <b>the</b> bulletin.\n"
@@ -120,29 +119,11 @@ def marker(page, place: str):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def seed_map(browser, store: kg.Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
     path = draw(store, title="The seed article on a map").save(tmp_path_factory.mktemp("map") / "map.html")
     seen = open_map(browser, path)
     yield seen
     seen.page.close()  # type: ignore[attr-defined]
-
-
-@pytest.fixture(scope="module")
-def falls_store(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
-    root = tmp_path_factory.mktemp("falls")
-    shutil.copytree(ROOT / "data", root / "data")
-    for suffix in (".yaml", ".txt"):
-        shutil.copy(REPORT.with_suffix(suffix), root / "data")
-    kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
-    return kg.open_store(root / "store")
 
 
 @pytest.fixture(scope="module")
@@ -415,8 +396,7 @@ def test_manbij_geocoded_is_drawn_contested(browser, tmp_path: Path) -> None:
     from kg.geocode import propose, write
 
     shutil.copytree(ROOT / "data", tmp_path / "data")
-    for suffix in (".yaml", ".txt"):
-        shutil.copy(REPORT.with_suffix(suffix), tmp_path / "data")
+    add_second_report(tmp_path / "data")
     kg.build([ROOT / "ontology", tmp_path / "data"], store_path=tmp_path / "before")
     write(propose(kg.open_store(tmp_path / "before"), places=["Manbij"]), tmp_path / "data" / "entities.trig")
     kg.build([ROOT / "ontology", tmp_path / "data"], store_path=tmp_path / "after")

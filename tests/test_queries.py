@@ -9,15 +9,9 @@ import pytest
 
 import kg
 from kg import params, queries
-from tests.helpers import ROOT
+from tests.helpers import ROOT, rows
 
 SECOND = ROOT / "tests" / "data" / "second-report.yaml"
-
-
-def rows(store: kg.Store, name: str, **params: str) -> list[dict]:
-    result = store.query(name, **params)
-    assert isinstance(result, kg.SelectResult)
-    return result.records()
 
 
 def column(records: list[dict], name: str) -> list:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -22,31 +21,11 @@ from kg.cli import cli
 from kg.errors import ParameterError
 from kg.project import to_networkx
 from kg.viz import LAYOUT_THRESHOLD, draw, to_pyvis
-from tests.browser import CHROMIUM, Visit, chromium, synthetic_graph, visit, wait_for
-from tests.helpers import ROOT, input_paths, shapes_of
-from tests.test_viz_browser import HOSTILE, HOSTILE_QUOTE, hostile_source
+from tests.browser import HOSTILE, HOSTILE_QUOTE, Visit, synthetic_graph, visit, wait_for
 
 HOSTILE_VOICE = '<img src=y onerror="window.__pwned=6"> voice'
 HOSTILE_TITLE = "<script>window.__pwned=5</script> href bulletin"
 HOSTILE_ALIAS = "</script><script>window.__pwned=4</script>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
-    root = tmp_path_factory.mktemp("hostile")
-    for name in ("ontology", "data"):
-        shutil.copytree(ROOT / name, root / name)
-    hostile_source(root / "data")
-    kg.build(input_paths(root), store_path=root / "store", shapes=shapes_of(root))
-    return kg.open_store(root / "store")
 
 
 @pytest.fixture(scope="module")
