@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint docs browser bench screenshot clean
+.PHONY: parser setup demo test lint docs browser bench screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) parser
+
+# kg extract parses with Debian's link-grammar and cites WordNet senses: offline, nothing downloaded at run time.
+parser:
+	@test -e /usr/share/link-grammar/en/4.0.dict -a -e /usr/share/wordnet/index.verb && \
+		ldconfig -p | grep -q liblink-grammar.so.5 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			liblink-grammar5 link-grammar-dictionaries-en wordnet-base >/dev/null)
 
 # Build the graph from ontology/ and data/ into .kg/, answer the example questions, draw the graph and the map.
 demo: setup

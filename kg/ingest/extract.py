@@ -1,169 +1,71 @@
 """The extraction assistant: candidate entities and claims in a new report, for a person to review.
 
-It never asserts anything: ``kg extract`` writes a draft annotation whose claims have no
-grade, so ``kg ingest`` refuses it until someone has read each candidate, fixed or deleted it
-and graded it. How it finds candidates, all offline (a blank spaCy pipeline, no model):
+It never asserts anything: ``kg extract`` writes a draft annotation whose claims have no grade,
+so ``kg ingest`` refuses it until someone has read each candidate, fixed or deleted it and
+graded it. All offline, and general rather than tuned to one article:
 
-- known entities: a gazetteer of every label and alias in the store (spaCy PhraseMatcher,
-  case-insensitive);
-- unknown names: runs of capitalised words the gazetteer does not cover, not at the start of
-  a sentence on their own;
-- relations: trigger phrases per predicate ("fell to", "withdrew", "took in", "standing by"
-  ...); the subject is the nearest fitting entity before the trigger and the object the
-  nearest fitting one after it ("fitting" = of the kind the predicate's domain and range
-  ask for; passive triggers such as "fell to" swap the two). The quote is the sentence, with
-  its offsets.
+1. sentences, headlines kept apart (:mod:`kg.ingest.mentions` treats their capitals with care);
+2. names: the store's entities, countries and demonyms, unknown capitalised names, titles;
+3. each name replaced by a placeholder proper noun, so the parser sees "Rapid Support Forces"
+   as one word, then parsed by link-grammar (:mod:`kg.ingest.linkgrammar`);
+4. frames from the lexicon (:mod:`kg.ingest.lexicon`, ``lexicon.tsv``: verbs, nouns and
+   "X-backed" compounds with their provenance) read off the parse (:mod:`kg.ingest.frames`),
+   pronouns and descriptions ("the group", "the city") resolved to the last fitting name;
+5. each candidate kept only if its arguments fit the predicate's domain and range, and given the
+   clause that states it (verbatim, with offsets), its date as the text gives it
+   (:mod:`kg.ingest.dates`), a confidence and the lexicon entry that proposed it.
 
-:func:`score` compares candidates with a source's hand-built claims (precision and recall of
-subject-predicate-object triples), which is how the trigger list is judged.
+:mod:`kg.ingest.gold` scores candidates against hand-written gold relations.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import asdict, dataclass
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
-from kg.names import exact_only
+from kg.errors import KGError
+from kg.ingest import frames as frame_reader
+from kg.ingest import linkgrammar
+from kg.ingest.dates import dates_in
+from kg.ingest.lexicon import by_lemma
+from kg.ingest.mentions import (
+    PLACE_WORDS,
+    Gazetteer,
+    Mention,
+    find_mentions,
+    gazetteer_from,
+    is_headline,
+    normal,
+)
 from kg.namespaces import ONTOLOGY, compact
-from kg.terms import to_python
 
 if TYPE_CHECKING:
     from kg.store import Store
 
-__all__ = ["TRIGGERS", "Candidate", "Mention", "as_json", "claim_triples", "draft", "extract", "score"]
+__all__ = ["Candidate", "ExtractionError", "MAX_CHARS", "as_json", "draft", "extract", "gazetteer"]
 
-TRIGGERS: dict[str, list[str]] = {
-    "captured": [
-        "captured",
-        "capturing",
-        "capture of",
-        "seized",
-        "seizing control of",
-        "took control of",
-        "fell to",
-        "overran",
-        "victory in",
-    ],
-    "withdrewTo": ["withdrew to", "withdraw", "pulled out to", "heading to", "retreated to", "journeying to"],
-    "withdrewFrom": ["withdrew from", "pulled out of", "retreated from"],
-    "sheltered": ["welcomed", "welcoming", "took in", "granted asylum", "sheltered"],
-    "alliedWith": ["allied with", "standing firmly by", "standing by", "stands by", "backed by", "allies"],
-    "fledTo": ["fled to", "refuge in", "took refuge in", "seeking refuge"],
-    "fledFrom": ["fled", "fleeing", "exodus"],
-    "encircled": ["encircling", "encircled", "surrounded", "besieged", "siege of"],
-    "advancedOn": ["closing in on", "advance on", "converged on", "converge", "entry into", "advancing on"],
-    "opposes": ["fighting against", "against", "insurgent"],
-    "headOf": ["head of", "leader of"],
-    "basedIn": ["based in"],
-    "releasedFrom": ["liberation of", "freed from", "released from"],
-    "heldIn": ["prisoners"],
-    "renounced": ["will not employ", "will not use", "rejecting"],
-    "controls": ["strongholds", "security ring", "stronghold"],
-    "operatesIn": ["informants within", "network of informants", "operates in"],
-    "launched": ["offensive", "launched"],
-    "locatedIn": ["city in", "region of", "located in", "town in"],
-    "struckFromAir": ["air strikes on", "airstrikes on", "air strike on", "airstrike on", "bombed", "drone strike on"],
-    "shelled": ["shelled", "shelling of", "bombarded"],
-    "attacked": ["attacked", "struck", "raided", "attack on", "attacks on"],
-    "killed": ["killed", "killing"],
-    "occupied": ["occupied", "occupation of", "moved into"],
-    "appointed": ["appointed", "named as"],
-    "negotiatedWith": ["negotiated with", "talks with", "met with"],
-    "ceasefireWith": ["ceasefire with", "truce with"],
-    "supplied": ["supplied", "armed by", "weapons to"],
-    "trained": ["trained"],
-    "sanctioned": ["sanctioned", "sanctions on", "sanctions against"],
-}
-"""Phrases that signal each predicate, matched case-insensitively on whole words."""
+MAX_CHARS = 300_000
+"""How much text one run reads (about 50,000 words, a few minutes); longer input is refused with advice."""
 
-PASSIVE = {"fell to", "backed by", "armed by"}
-"""Triggers whose grammatical subject is the relation's object ("Homs fell to the rebels")."""
+SYMMETRIC = frozenset({"alliedWith", "opposes", "ceasefireWith", "negotiatedWith", "linkedTo"})
+"""Predicates the ontology declares symmetric: scored and deduplicated without regard to direction."""
 
-_NOT_NAMES = {
-    "the",
-    "a",
-    "an",
-    "it",
-    "this",
-    "these",
-    "those",
-    "there",
-    "what",
-    "we",
-    "our",
-    "many",
-    "while",
-    "knowing",
-    "standing",
-    "joining",
-    "thank",
-    "fall",
-    "interview",
-    "interviewer",
-    "rebels",
-    "rebel",
-    "president",
-    "minister",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "syrian",
-    "lebanese",
-    "iraqi",
-    "iranian",
-    "russian",
-    "turkish",
-    "israeli",
-    "kurdish",
-    "islamist",
-    "sunni",
-    "shia",
-    "interior",
-    "defense",
-    "defence",
-    "foreign",
-}
-"""Capitalised words that are not names on their own: function words, titles, days, months, adjectives."""
-
-SYMMETRIC = {"alliedWith", "opposes", "linkedTo"}
-"""Predicates scored without regard to direction (the ontology declares them symmetric)."""
+_COMMON_ENGLISH = frozenset(
+    "the of and to in a is that for on was with as by at from has have were are it be its said their after".split()
+)
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A name found in the text: a known entity (with its IRI) or a candidate new one."""
-
-    text: str
-    start: int
-    end: int
-    entity: str | None
-    label: str
-    kinds: frozenset[str]
-    """actor, place, event, weapon: all that apply (Syria is a state and a country); empty when unknown."""
+class ExtractionError(KGError):
+    """Text that extraction cannot read: empty, binary, not English, or too long."""
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A proposed claim: labels for reading, IRIs where known, the sentence as quote with its offsets."""
+    """A proposed claim, for review: who, what, whom, the words that say it, when, how sure, and why."""
 
     subject: str
     predicate: str
@@ -171,210 +73,461 @@ class Candidate:
     subject_iri: str | None
     object_iri: str | None
     quote: str
+    """The clause that states it, verbatim: from the first to the last word of trigger and arguments."""
     start: int
     end: int
     trigger: str
+    """The word that states it ("withdrew", "ally")."""
+    why: str
+    """The frame and lexicon entry that proposed it, and how each argument was found."""
+    confidence: float
+    date: str | None = None
+    precision: str | None = None
+    date_text: str | None = None
+    subject_type: str | None = None
+    object_type: str | None = None
+    subject_keys: tuple[str, ...] = ()
+    object_keys: tuple[str, ...] = ()
 
     def triple(self) -> tuple[str | None, str, str | None]:
         return self.subject_iri, self.predicate, self.object_iri
 
 
-def _sentences(text: str, nlp: Any) -> list[tuple[int, int]]:
-    """Sentence spans: lines first (headlines and speaker turns have no full stop), then spaCy's sentencizer."""
-    spans = []
-    for line in re.finditer(r"[^\n]+", text):
-        doc = nlp(line.group())
-        for sentence in doc.sents:
-            start = line.start() + sentence.start_char
-            end = line.start() + sentence.end_char
-            if text[start:end].strip():
-                spans.append((start, end))
-    return spans
-
-
-def _gazetteer(store: Store) -> tuple[dict[str, tuple[str, str, frozenset[str]]], dict[str, tuple[str, str]]]:
-    """Names to (entity IRI, label, kinds), and each relation's (domain kind, range kind).
-
-    A name is keyed by its lower case, except a short or common one ("IS", "US"), which is kept
-    as written and matched only so (:mod:`kg.names`).
-    """
+def gazetteer(store: Store | None) -> tuple[Gazetteer, dict[str, tuple[str | None, str | None]]]:
+    """The store's names (label and aliases -> IRI, label, kinds) and each relation's (domain, range) kind."""
+    if store is None:
+        return Gazetteer(), {}
     from kg import queries
     from kg.project import nodes_frame
     from kg.results import SelectResult
 
     nodes = nodes_frame(store)
-    tops = {"kg:Actor": "actor", "kg:Place": "place", "kg:Event": "event", "kg:Weapon": "weapon"}
-    names: dict[str, tuple[str, str, frozenset[str]]] = {}
+    tops = {"kg:Actor": "actor", "kg:Place": "place", "kg:Event": "event", "kg:Weapon": "weapon", "kg:Person": "person"}
+    rows = []
     for iri, row in nodes.iterrows():
-        kinds = frozenset(kind for cls, kind in tops.items() if cls in row["classes"].split("|"))
-        for name in [row["label"], *filter(None, row["aliases"].split("|"))]:
-            names.setdefault(name if exact_only(name) else name.lower(), (str(iri), row["label"], kinds))
-    kinds = store.run(queries.internal_query("internal/relation-kinds"))
-    assert isinstance(kinds, SelectResult)
-    relations = {row["predicate"].removeprefix("kg:"): (row["domainKind"], row["rangeKind"]) for row in kinds.records()}
-    return names, relations
+        classes = row["classes"].split("|")
+        kinds = {kind for cls, kind in tops.items() if cls in classes}
+        rows.append((str(iri), row["label"], [a for a in row["aliases"].split("|") if a], kinds))
+    result = store.run(queries.internal_query("internal/relation-kinds"))
+    assert isinstance(result, SelectResult)
+    relations = {r["predicate"].removeprefix("kg:"): (r["domainKind"], r["rangeKind"]) for r in result.records()}
+    return gazetteer_from(rows), relations
 
 
-def _headline(doc: Any) -> bool:
-    """Title Case Lines Have Every Word Capitalised, so capitals say nothing about names there."""
-    words = [t for t in doc if t.is_alpha and len(t) > 3]
-    return len(words) >= 3 and sum(t.is_title for t in words) / len(words) > 0.6
+def check_text(text: str) -> None:
+    """Refuse what cannot be a report, with the reason: empty, binary, too long, or not English."""
+    if not text.strip():
+        raise ExtractionError("the text is empty")
+    sample = text[:20_000]
+    control = sum(1 for c in sample if unicodedata.category(c) in {"Cc", "Cs", "Co", "Cn"} and c not in "\n\r\t")
+    if "\x00" in sample or control > len(sample) * 0.01:
+        raise ExtractionError("the file looks binary, not text")
+    if len(text) > MAX_CHARS:
+        raise ExtractionError(
+            f"the text has {len(text):,} characters; extraction reads at most {MAX_CHARS:,} at a time "
+            "(split it into reports)"
+        )
+    words = re.findall(r"[^\W\d_]+", sample.lower())
+    if len(words) >= 8 and sum(w in _COMMON_ENGLISH for w in words) < len(words) * 0.08:
+        raise ExtractionError("the text does not look like English; kg extract reads English reports")
 
 
-def _mentions(text: str, start: int, end: int, nlp: Any, matcher: Any, names: dict) -> list[Mention]:
-    """Known entities (longest match wins) and capitalised unknown names in one sentence."""
-    doc = nlp.make_doc(text[start:end])
-    headline = _headline(doc)
-    spans = sorted(((s, e) for s, e in matcher(doc)), key=lambda span: (span[0], -(span[1] - span[0])))
-    mentions, taken = [], set()
-    for s, e in spans:
-        if taken & set(range(s, e)):
+_ABBREVIATIONS = frozenset(
+    "gen lt col maj capt mr mrs ms dr st no sen rep gov brig sgt jan feb mar apr jun jul aug sep sept oct nov dec "
+    "u.s u.n u.k vs approx e.g i.e".split()
+)
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+def _ends(text: str, start: int, end: int) -> Iterable[re.Match[str]]:
+    """Sentence ends in ``text[start:end]``, not after an abbreviation ("Gen.", "U.S.") or an initial."""
+    for match in _SENTENCE_END.finditer(text, start, end):
+        word = re.search(r"([\w.]+)$", text[start : match.start()])
+        before = word.group(1).lower() if word else ""
+        if before in _ABBREVIATIONS or len(before) == 1:
             continue
-        taken |= set(range(s, e))
-        span = doc[s:e]
-        iri, label, kinds = names.get(span.text) or names[span.text.lower()]
-        mentions.append(Mention(span.text, start + span.start_char, start + span.end_char, iri, label, kinds))
-    i = 0
-    while i < len(doc):
-        if i in taken or not doc[i].is_title or doc[i].lower_ in _NOT_NAMES:
-            i += 1
+        yield match
+
+
+_DATELINE = re.compile(r"\s*[A-Z][A-Z .'-]+(?:,[\w .]{0,30})?(?:\s*\([\w .]+\))?\s*[-–—]+\s*")
+"""A wire story's opening "CAIRO, Dec 19 (Reuters) - ": a place and a date, not part of the first sentence."""
+
+
+def sentences(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is_headline) of each sentence: lines first (headlines have no full stop), then sentence ends."""
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        if not line.group().strip():
             continue
-        j = i
-        while j + 1 < len(doc) and j + 1 not in taken and (doc[j + 1].is_title or doc[j + 1].lower_ in ("al", "of")):
-            j += 1
-        while j > i and not doc[j].is_title:
-            j -= 1
-        span = doc[i : j + 1]
-        if not headline and not (i == 0 and j == 0):  # a lone capitalised opening word is usually just that
-            mentions.append(
-                Mention(span.text, start + span.start_char, start + span.end_char, None, span.text, frozenset())
-            )
-        i = j + 1
-    return sorted(mentions, key=lambda m: m.start)
+        headline = is_headline(line.group())
+        dateline = _DATELINE.match(line.group())
+        at = line.start() + (dateline.end() if dateline else 0)
+        for end in _ends(text, line.start(), line.end()):
+            spans.append((at, end.start() + 1, headline))
+            at = end.end()
+        spans.append((at, line.end(), headline))
+    return [(s, e, h) for s, e, h in spans if text[s:e].strip()]
 
 
-def _nearest(mentions: list[Mention], kind: str | None, exclude: Mention | None = None) -> Mention | None:
-    """The nearest known entity of the right kind; an unknown name only if it is the nearest mention of all."""
-    candidates = [m for m in mentions if m is not exclude]
-    known = next((m for m in candidates if m.entity and (kind is None or kind in m.kinds)), None)
-    if known is not None:
-        return known
-    return candidates[0] if candidates and candidates[0].entity is None else None
+def _seen_names(text: str, spans: list[tuple[int, int, bool]]) -> set[str]:
+    """Capitalised words and phrases inside running text (not opening it): what a headline may call a name."""
+    seen = set()
+    for start, end, headline in spans:
+        if headline:
+            continue
+        for match in re.finditer(r"(?<=[a-z,;] )([A-Z][\w'-]*(?: (?:al-|of |the )?[A-Z][\w'-]*)*)", text[start:end]):
+            seen.add(normal(match.group()))
+            seen.update(normal(w) for w in match.group().split())
+    return seen
 
 
-def _with_conjuncts(chosen: Mention, mentions: list[Mention], text: str) -> list[Mention]:
-    """``chosen`` and the entities coordinated with it ("Russia and Iran", "HTS, SOHR and ...")."""
-    group = [chosen]
-    ordered = sorted(mentions, key=lambda m: m.start)
-    index = ordered.index(chosen)
-    for step in (1, -1):
-        i = index
-        while 0 <= i + step < len(ordered):
-            left, right = sorted((ordered[i], ordered[i + step]), key=lambda m: m.start)
-            joined = text[left.end : right.start].strip() in (",", "and", ", and")
-            if not joined or ordered[i + step].kinds != chosen.kinds:
-                break
-            i += step
-            group.append(ordered[i])
-    return group
+def _placeholder(n: int) -> str:
+    """A capitalised word the parser cannot know, so it reads it as a proper noun: Zqa, Zqb ..."""
+    letters = "abcdefghijklmnoprstuvwy"
+    word = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, len(letters))
+        word = letters[r] + word
+    return "Zq" + word
 
 
-def _candidates(sentence: tuple[int, int], text: str, mentions: list[Mention], relations: dict) -> list[Candidate]:
-    start, end = sentence
-    lowered = text[start:end].lower()
-    found = []
-    for predicate, phrases in TRIGGERS.items():
-        domain, range_ = relations.get(predicate, (None, None))
-        for phrase in phrases:
-            for hit in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered):
-                at, after = start + hit.start(), start + hit.end()
-                before = [m for m in reversed(mentions) if m.end <= at]
-                later = [m for m in mentions if m.start >= after]
-                if phrase in PASSIVE:  # the object is the sentence's grammatical subject, its first name
-                    subject, obj = _nearest(later, domain), _nearest(list(reversed(before)), range_)
-                else:
-                    subject = _nearest(before, domain)
-                    obj = _nearest(later, range_, exclude=subject)
-                    if subject is None and predicate in SYMMETRIC and obj is not None:  # "standing by X are Y and Z"
-                        subject = _nearest([m for m in later if m.start > obj.end], domain)
-                if not (subject and obj):
-                    continue
-                for s in _with_conjuncts(subject, mentions, text):
-                    if s.label != obj.label:
-                        found.append(
-                            Candidate(
-                                s.label, predicate, obj.label, s.entity, obj.entity, text[start:end], start, end, phrase
-                            )
-                        )
-    return list({c.triple() + (c.start,): c for c in found}.values())
+class _Document:
+    """The state extraction keeps across sentences: the names met so far, for pronouns and descriptions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.history: list[Mention] = []
+        self.aliases: dict[str, Mention] = {}
+        self.kinds: dict[str, set[str]] = {}
+
+    def typed(self, mentions: list[Mention]) -> list[Mention]:
+        """Mentions with what the report has taught so far: "RSF" after "Rapid Support Forces (RSF)", learnt kinds."""
+        for a, b in zip(mentions, mentions[1:], strict=False):
+            if self.text[a.end : b.start].strip() == "(" and self.text[b.end : b.end + 1] == ")":
+                self.aliases[normal(b.text)] = a
+        out = []
+        for m in mentions:
+            canonical = self.aliases.get(normal(m.text))
+            if canonical is not None and canonical.start != m.start:
+                m = replace(
+                    m, entity=canonical.entity, label=canonical.label, kinds=canonical.kinds, extra=(canonical.text,)
+                )
+            learnt = self.kinds.get(normal(m.label))
+            if learnt and not m.entity and m.source in {"name", "title"}:
+                m = replace(m, kinds=m.kinds | frozenset(learnt))
+            out.append(m)
+        return out
+
+    def learn(self, m: Mention, kind: str | None) -> None:
+        if kind and not m.entity and m.source in {"name", "title"} and not m.resolved_from:
+            self.kinds.setdefault(normal(m.label), set()).add(kind)
+
+    def resolver(self, sentence_mentions: list[Mention], offsets: dict[int, int]) -> frame_reader.Resolver:
+        def resolve(head: str, word: int) -> Mention | None:
+            at = offsets.get(word, 0)
+            if head.startswith("+"):  # a group of people named in place: "displaced people"
+                first, phrase = head[1:].split(":", 1)
+                start = offsets.get(int(first), at)
+                return Mention(phrase, start, start + len(phrase), None, phrase, frozenset({"actor"}), "group")
+            earlier = self.history + [m for m in sentence_mentions if m.end <= at]
+            return _refer(head, earlier)
+
+        return resolve
 
 
-def extract(store: Store, text: str) -> tuple[list[Candidate], list[Mention]]:
-    """Candidate claims and the unknown names (candidate entities) in ``text``."""
-    import spacy
-    from spacy.matcher import PhraseMatcher
+_GROUP_HEADS = frozenset(
+    """group militia movement organisation organization rebels insurgents jihadists paramilitary
+    paramilitaries army military force forces regime government faction alliance coalition militants
+    fighters troops battlegroup brigade unit units formation formations command division ministry""".split()
+)
 
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    names, relations = _gazetteer(store)
-    # long names whatever their case; short and common ones ("IS", "US") only as written
-    anycase, written = PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH")
-    anycase.add("ENTITY", list(nlp.tokenizer.pipe(n for n in names if not exact_only(n))))
-    written.add("ENTITY", list(nlp.tokenizer.pipe(n for n in names if exact_only(n))))
 
-    def matcher(doc: Any) -> list[tuple[int, int]]:
-        return [(s, e) for _, s, e in [*anycase(doc), *written(doc)]]
+def _refer(head: str, earlier: list[Mention]) -> Mention | None:
+    """The last earlier name a pronoun or a description can stand for."""
 
-    candidates, unknown = [], {}
-    for sentence in _sentences(text, nlp):
-        mentions = _mentions(text, *sentence, nlp, matcher, names)
-        candidates += _candidates(sentence, text, mentions, relations)
-        for mention in mentions:
-            if mention.entity is None:
-                unknown.setdefault(mention.text, mention)
+    def actor(m: Mention) -> bool:
+        return "person" not in m.kinds and ("actor" in m.kinds or not m.kinds)
+
+    if head in {"he", "him", "his", "she", "her"}:
+        pick = next((m for m in reversed(earlier) if "person" in m.kinds), None)
+    elif head in {"it", "its", "they", "them", "their"}:
+        pick = next((m for m in reversed(earlier) if actor(m) and m.kinds != frozenset({"actor", "place"})), None)
+    elif head in PLACE_WORDS or head in {"capital", "area"}:
+
+        def fits(m: Mention) -> bool:
+            city = m.source not in {"demonym", "country"} or head in {"country", "state"}
+            return city and ("place" in m.kinds or not m.kinds)
+
+        pick = next((m for m in reversed(earlier) if fits(m)), None)
+    elif head in _GROUP_HEADS:
+        pick = next((m for m in reversed(earlier) if actor(m) and head in normal(m.text).split()), None)
+        pick = pick or next((m for m in reversed(earlier) if actor(m) and m.source not in {"country"}), None)
+    else:
+        return None
+    return replace(pick, resolved_from=head) if pick else None
+
+
+def _substitute(text: str, start: int, end: int, mentions: list[Mention]) -> tuple[str, dict[int, Mention], list[int]]:
+    """The sentence with each name replaced by a placeholder; placeholder char offset -> mention; char map."""
+    out, where, chars = [], {}, []
+    at = start
+    for n, m in enumerate(mentions):
+        piece = text[at : m.start]
+        out.append(piece)
+        chars += range(at, m.start)
+        word = _placeholder(n)
+        if m.text.endswith("s") and not m.text.endswith("ss") and m.source != "country":
+            word += "s"  # "the Houthis were": keep the number the verb agrees with
+        where[sum(len(p) for p in out)] = m
+        out.append(word)
+        chars += [m.start] * len(word)
+        at = m.end
+    out.append(text[at:end])
+    chars += range(at, end)
+    return "".join(out), where, chars
+
+
+def _slots(parse: linkgrammar.Parse, substituted: str, where: dict[int, Mention], chars: list[int]):  # type: ignore[no-untyped-def]
+    """Parse word index -> its mention, and parse word index -> offset in the original text."""
+    encoded = substituted.encode("utf-8")
+    byte_to_char = {}
+    position = 0
+    for i, ch in enumerate(substituted):
+        byte_to_char[position] = i
+        position += len(ch.encode("utf-8"))
+    byte_to_char[len(encoded)] = len(substituted)
+    slots, offsets = {}, {}
+    for i, (b, _) in enumerate(parse.spans):
+        c = byte_to_char.get(b)
+        if c is None or i == 0:
+            continue
+        offsets[i] = chars[c] if c < len(chars) else (chars[-1] if chars else 0)
+        if c in where:
+            slots[i] = where[c]
+    return slots, offsets
+
+
+def extract(
+    store: Store | None, text: str, *, published: dt.date | None = None
+) -> tuple[list[Candidate], list[Mention]]:
+    """Candidate claims and the unknown names (candidate entities) in ``text``, read against ``published``."""
+    check_text(text)
+    names, relations = gazetteer(store)
+    spans = sentences(text)
+    seen = _seen_names(text, spans)
+    document = _Document(text)
+    candidates: list[Candidate] = []
+    unknown: dict[str, Mention] = {}
+    for start, end, headline in spans:
+        mentions = document.typed(
+            find_mentions(text, start, end, names, headline=headline, seen=seen, known_word=_known_word)
+        )
+        for m in mentions:
+            if m.entity is None and m.source in {"name", "title"}:
+                unknown.setdefault(normal(m.text), m)
+        if len(mentions) >= 1:
+            candidates += _sentence(text, start, end, mentions, document, relations, published)
+        document.history += mentions
+    candidates = _merge(candidates)
     return candidates, list(unknown.values())
 
 
-def _unordered(triple: tuple[Any, str, Any]) -> tuple[Any, str, Any]:
-    s, p, o = triple
-    return (min(s, o, key=str), p, max(s, o, key=str)) if p in SYMMETRIC else triple
+def _known_word(word: str) -> bool:
+    from lemminflect import getAllLemmas
+
+    return bool(getAllLemmas(word))
 
 
-def score(candidates: list[Candidate], claims: set[tuple[str, str, str]]) -> dict[str, float]:
-    """Precision and recall of candidate triples against hand-built (subject IRI, predicate, object IRI) triples;
-    symmetric predicates count in either direction."""
-    proposed = {_unordered(c.triple()) for c in candidates}
-    claims = {_unordered(t) for t in claims}
-    correct = proposed & claims
-    precision = len(correct) / len(proposed) if proposed else 0.0
-    recall = len(correct) / len(claims) if claims else 0.0
-    return {
-        "candidates": len(proposed),
-        "correct": len(correct),
-        "claims": len(claims),
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-    }
+def _sentence(
+    text: str,
+    start: int,
+    end: int,
+    mentions: list[Mention],
+    document: _Document,
+    relations: dict[str, tuple[str | None, str | None]],
+    published: dt.date | None,
+) -> list[Candidate]:
+    substituted, where, chars = _substitute(text, start, end, mentions)
+    findings: list[tuple[str, Mention, Mention, str, str, tuple[int, int], float]] = []
+    parse = linkgrammar.parse(substituted) if len(substituted) < 2000 else None
+    if parse is not None:
+        slots, offsets = _slots(parse, substituted, where, chars)
+        for f in frame_reader.read_frames(parse, slots, document.resolver(mentions, offsets)):
+            words = [offsets[w] for w in f.words if w in offsets]
+            ends = [_word_end(text, offsets[w], end) for w in f.words if w in offsets]
+            lo, hi = (
+                min([*words, *(_arg_span(f.subject, start, end)), *(_arg_span(f.object, start, end))]),
+                max([*ends, *(_arg_end(f.subject, start, end)), *(_arg_end(f.object, start, end))]),
+            )
+            confidence = 0.85 - 0.1 * bool(parse.null_count) - 0.1 * (f.entry.pos == "noun")
+            confidence -= 0.2 * bool(f.subject.resolved_from or f.object.resolved_from)
+            why = f.entry.describe() + (" (passive)" if f.passive else "")
+            trigger = frame_reader.surface(parse.words[f.trigger])
+            findings.append((f.predicate, f.subject, f.object, trigger, why, (lo, hi), confidence))
+    findings += _compounds(text, mentions)
+    dates = dates_in(text, start, end, published)
+    found = []
+    for predicate, subject, obj, trigger, why, (lo, hi), confidence in findings:
+        if not _fits(subject, obj, predicate, relations):
+            continue
+        domain, range_ = relations.get(predicate, (None, None))
+        document.learn(subject, domain)
+        document.learn(obj, range_)
+        lo, hi = max(lo, start), min(hi, end)
+        when = min(dates, key=lambda d: abs(d.start - lo)) if dates else None
+        found.append(
+            Candidate(
+                subject.label if subject.entity else subject.text if not subject.resolved_from else subject.label,
+                predicate,
+                obj.label if obj.entity else obj.text if not obj.resolved_from else obj.label,
+                subject.entity,
+                obj.entity,
+                text[lo:hi],
+                lo,
+                hi,
+                trigger,
+                why + _how(subject, "subject") + _how(obj, "object"),
+                round(max(0.1, min(confidence - 0.1 * (not subject.kinds or not obj.kinds), 0.95)), 2),
+                when.date.isoformat() if when else None,
+                when.precision if when else None,
+                when.text if when else None,
+                _proposed_type(subject, predicate, "subject"),
+                _proposed_type(obj, predicate, "object"),
+                tuple(sorted(subject.keys())),
+                tuple(sorted(obj.keys())),
+            )
+        )
+    return found
 
 
-def claim_triples(store: Store, source: str) -> set[tuple[str, str, object]]:
-    """(subject IRI, predicate name, object IRI or value) of every claim of ``source``: the answers to score against."""
-    from kg import queries
-    from kg.params import resolve_source
-    from kg.results import SelectResult
-
-    query = queries.internal_query("internal/source-claim-triples")
-    result = store.run(query, {"source": resolve_source(store, source)})
-    assert isinstance(result, SelectResult)
-    triples = set()
-    for _, subject, predicate, obj in result.rows:
-        value = obj.value if isinstance(obj, ox.NamedNode) else to_python(obj)  # type: ignore[union-attr]
-        triples.add((subject.value, predicate.value.removeprefix(ONTOLOGY), value))  # type: ignore[union-attr]
-    return triples
+def _word_end(text: str, at: int, limit: int) -> int:
+    match = re.match(r"[\w'’-]+", text[at:limit])
+    return at + (match.end() if match else 1)
 
 
-def draft(candidates: list[Candidate], unknown: list[Mention], *, source_id: str, title: str) -> dict[str, Any]:
+def _arg_span(m: Mention, start: int, end: int) -> list[int]:
+    return [m.start] if start <= m.start < end and not m.resolved_from else []
+
+
+def _arg_end(m: Mention, start: int, end: int) -> list[int]:
+    return [m.end] if start <= m.start < end and not m.resolved_from else []
+
+
+def _how(m: Mention, role: str) -> str:
+    if m.resolved_from:
+        return f"; {role} '{m.label}' from '{m.resolved_from}' (the last fitting name before it)"
+    if m.source == "demonym":
+        return f"; {role} '{m.text}' read as {m.label}"
+    return ""
+
+
+_COMPOUND = re.compile(r"-(backed|allied|aligned|supported|sponsored|held|controlled|run|led|based)\b")
+
+
+def _compounds(
+    text: str, mentions: list[Mention]
+) -> list[tuple[str, Mention, Mention, str, str, tuple[int, int], float]]:
+    """ "the Iran-backed Houthis", "RSF-held El Fasher": the compound's name and the name it describes."""
+    found = []
+    for i, m in enumerate(mentions):
+        match = _COMPOUND.match(text, m.end)
+        if not match or i + 1 >= len(mentions):
+            continue
+        described = mentions[i + 1]
+        between = text[match.end() : described.start]
+        if len(between) > 40 or re.search(r"[,.;:]", between) or re.search(r"\b[A-Z]", between):
+            continue
+        for entry in by_lemma().get(("adj", match.group(1)), ()):
+            roles = {"mod": m, "self": described}
+            subject, obj = roles[entry.subject], roles[entry.object]
+            quote = (m.start, described.end)
+            found.append((entry.predicate, subject, obj, match.group(1), entry.describe(), quote, 0.8))
+    return found
+
+
+def _fits(subject: Mention, obj: Mention, predicate: str, relations: dict[str, tuple[str | None, str | None]]) -> bool:
+    """Whether the arguments can be of the kinds the predicate's domain and range ask for (unknown kinds can)."""
+    if normal(subject.label) == normal(obj.label):
+        return False
+    domain, range_ = relations.get(predicate, (None, None))
+    if predicate in {"headOf"} and subject.kinds and "person" not in subject.kinds:
+        return False
+    if predicate in {"appointed"} and obj.kinds and "person" not in obj.kinds:
+        return False
+    return _kind_ok(subject, domain) and _kind_ok(obj, range_)
+
+
+def _kind_ok(m: Mention, kind: str | None) -> bool:
+    if kind is None or not m.kinds:
+        return True
+    if kind == "actor":
+        return bool(m.kinds & {"actor", "person"})
+    return kind in m.kinds
+
+
+_TYPES = {
+    "army": "ArmedGroup", "forces": "ArmedGroup", "force": "ArmedGroup", "brigade": "ArmedGroup",
+    "front": "ArmedGroup", "militia": "ArmedGroup", "movement": "ArmedGroup", "corps": "MilitaryUnit",
+    "battalion": "MilitaryUnit", "division": "MilitaryUnit", "regiment": "MilitaryUnit",
+    "government": "Government", "ministry": "GovernmentBody", "council": "GovernmentBody",
+    "observatory": "MonitoringGroup", "agency": "MediaOutlet", "news": "MediaOutlet",
+    "province": "Region", "governorate": "Region", "region": "Region", "district": "Region",
+    "oblast": "Region", "city": "City", "town": "City", "village": "City", "airport": "Facility",
+    "base": "Facility", "prison": "Prison", "sea": "WaterBody", "river": "WaterBody",
+}  # fmt: skip
+
+
+def _proposed_type(m: Mention, predicate: str, role: str) -> str | None:
+    """A type for a new entity, from its own words, else from the role it fills; None for a known one."""
+    if m.entity:
+        return None
+    if m.source in {"country", "demonym"}:
+        return "Country" if m.source == "country" else "ArmedGroup"
+    words = normal(m.text).split()
+    for word in reversed(words):
+        if word in _TYPES:
+            return _TYPES[word]
+    if "person" in m.kinds:
+        return "Person"
+    place_object = predicate in {
+        "captured", "withdrewFrom", "withdrewTo", "fledFrom", "fledTo", "encircled", "advancedOn",
+        "controls", "basedIn", "operatesIn", "occupied", "locatedIn",
+    }  # fmt: skip
+    if role == "object" and place_object or "place" in m.kinds:
+        return "City"
+    if predicate == "headOf" and role == "subject":
+        return "Person"
+    return "ArmedGroup"
+
+
+def _merge(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per claim and clause: the most confident of those the frames proposed twice."""
+    best: dict[tuple[Any, ...], Candidate] = {}
+    for c in candidates:
+        s, o = c.subject_iri or normal(c.subject), c.object_iri or normal(c.object)
+        if c.predicate in SYMMETRIC:
+            s, o = sorted((s, o))
+        key = (s, c.predicate, o, c.start // 1)
+        if key not in best or c.confidence > best[key].confidence:
+            best[key] = c
+    return sorted(best.values(), key=lambda c: (c.start, c.predicate))
+
+
+def draft(
+    candidates: list[Candidate], unknown: list[Mention], *, source_id: str, title: str, text: str = ""
+) -> dict[str, Any]:
     """A draft annotation for review: claims without grades, so it cannot be ingested unread."""
+    ids = {normal(m.text): re.sub(r"[^a-z0-9]+", "-", normal(m.text)).strip("-") for m in unknown}
+    types = {}
+    for c in candidates:
+        for name, kind in ((c.subject, c.subject_type), (c.object, c.object_type)):
+            if kind and normal(name) in ids:
+                types.setdefault(normal(name), kind)
+
+    def ref(name: str, iri: str | None) -> str:
+        return compact(iri) if iri else ids.get(normal(name), name)
+
     return {
         "source": {
             "id": source_id,
@@ -384,24 +537,35 @@ def draft(candidates: list[Candidate], unknown: list[Mention], *, source_id: str
             "reporters": {"author": {"label": f"author of {title}"}},
         },
         "entities": [
-            {"id": re.sub(r"[^a-z0-9]+", "-", m.text.lower()).strip("-"), "type": "?", "label": m.text} for m in unknown
+            {"id": ids[normal(m.text)], "type": types.get(normal(m.text), "?"), "label": m.text} for m in unknown
         ],
-        "claims": [
-            {
-                "subject": compact(c.subject_iri) if c.subject_iri else c.subject,
-                "predicate": c.predicate,
-                "object": compact(c.object_iri) if c.object_iri else c.object,
-                "quote": c.quote,
-                "claimant": "author",
-                "reliability": "",
-                "reason": "",
-                "comment": f"trigger: {c.trigger}",
-            }
-            for c in candidates
-        ],
+        "claims": [_draft_claim(c, ref, text) for c in candidates],
+    }
+
+
+def _draft_claim(c: Candidate, ref: Any, text: str) -> dict[str, Any]:
+    occurrence = text.count(c.quote, 0, c.start) + 1 if text else 1
+    return {
+        "subject": ref(c.subject, c.subject_iri),
+        "predicate": c.predicate,
+        "object": ref(c.object, c.object_iri),
+        "quote": c.quote,
+        **({"occurrence": occurrence} if occurrence > 1 else {}),
+        **({"date": dt.date.fromisoformat(c.date), "precision": c.precision} if c.date else {}),
+        "claimant": "author",
+        "reliability": "",
+        "reason": "",
+        "comment": f"offsets {c.start}-{c.end}; confidence {c.confidence}; {c.why}"
+        + (f"; date from '{c.date_text}'" if c.date_text else ""),
     }
 
 
 def as_json(candidates: list[Candidate]) -> list[dict[str, Any]]:
-    """The candidates as plain records: labels, IRIs when known, quote, offsets, trigger."""
-    return [asdict(c) | {"predicate": ONTOLOGY + c.predicate} for c in candidates]
+    """The candidates as plain records: labels, IRIs when known, quote, offsets, date, confidence, why."""
+    records = []
+    for c in candidates:
+        record = asdict(c) | {"predicate": ONTOLOGY + c.predicate}
+        record.pop("subject_keys")
+        record.pop("object_keys")
+        records.append(record)
+    return records

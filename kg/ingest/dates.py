@@ -1,0 +1,103 @@
+"""Dates in a report's sentences, read against the report's own date, with their precision.
+
+A reviewer wants each candidate claim dated the way the text dates it: "on Saturday" in a
+report of Sunday 8 December 2024 is 7 December (to the day), "last week" a week (to the week),
+"in March" a month. Only expressions that can be placed are returned; without the report's date
+a weekday or "yesterday" cannot be, and is left out rather than guessed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = ["TextDate", "dates_in"]
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+_MONTHS["sept"] = 9
+_DAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_PATTERNS = [
+    (re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", re.I), "day"),
+    (re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b", re.I), "day"),
+    (re.compile(rf"\b(?:in|since|during|by|until|early|late|mid-?)\s+{_MONTH}(?:\s+{_YEAR})?\b", re.I), "month"),
+    (re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I), "month"),
+    (re.compile(r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"), "day"),
+    (re.compile(r"\b(?:on|last|this|late on|early on)\s+(?P<weekday>" + "|".join(_DAYS) + r")\b", re.I), "day"),
+    (re.compile(r"\b(?P<relative>yesterday|today|last night|this morning|overnight)\b", re.I), "day"),
+    (re.compile(r"\b(?P<week>last week|this week|earlier this week)\b", re.I), "week"),
+    (re.compile(r"\b(?P<month_rel>last month|this month|earlier this month)\b", re.I), "month"),
+]
+
+
+@dataclass(frozen=True)
+class TextDate:
+    """A date in the text: its words and offsets, the day it stands for, and how precisely."""
+
+    text: str
+    start: int
+    end: int
+    date: dt.date
+    precision: str
+    """day, week, month (kg's date precisions)."""
+
+
+def dates_in(text: str, start: int, end: int, published: dt.date | None) -> list[TextDate]:
+    """The dates in ``text[start:end]`` that can be placed, earliest in the text first; overlaps keep the longest."""
+    found: list[TextDate] = []
+    for pattern, precision in _PATTERNS:
+        for match in pattern.finditer(text, start, end):
+            date = _place(match, published)
+            if date is not None:
+                found.append(TextDate(match.group(), match.start(), match.end(), date, precision))
+    kept: list[TextDate] = []
+    for d in sorted(found, key=lambda d: (d.start, -(d.end - d.start))):
+        if not kept or d.start >= kept[-1].end:
+            kept.append(d)
+    return kept
+
+
+def _place(match: re.Match[str], published: dt.date | None) -> dt.date | None:
+    groups = {k: v for k, v in match.groupdict().items() if v}
+    if "iso" in groups:
+        try:
+            return dt.date.fromisoformat(groups["iso"])
+        except ValueError:
+            return None
+    if "month" in groups:
+        month = _MONTHS[groups["month"].lower().rstrip(".")]
+        year = int(groups["year"]) if "year" in groups else _year_for(month, published)
+        if year is None:
+            return None
+        day = int(groups.get("day", 1))
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
+    if published is None:
+        return None
+    if "weekday" in groups:
+        back = (published.weekday() - _DAYS[groups["weekday"].lower()]) % 7
+        return published - dt.timedelta(days=back)
+    if "relative" in groups:
+        word = groups["relative"].lower()
+        return published - dt.timedelta(days=1 if word in {"yesterday", "last night"} else 0)
+    if "week" in groups:
+        return published - dt.timedelta(days=7 if groups["week"].lower() == "last week" else 0)
+    if "month_rel" in groups:
+        first = published.replace(day=1)
+        return (first - dt.timedelta(days=1)).replace(day=1) if groups["month_rel"].lower() == "last month" else first
+    return None
+
+
+def _year_for(month: int, published: dt.date | None) -> int | None:
+    """A month without a year is the latest such month not after the report (a report of January on "December")."""
+    if published is None:
+        return None
+    return published.year if month <= published.month else published.year - 1

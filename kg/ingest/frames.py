@@ -1,0 +1,492 @@
+"""Relations from one parsed sentence: lexicon frames read off link-grammar's links.
+
+Given a sentence whose names were replaced by placeholder proper nouns (so each is one word),
+its best linkage, and which word stands for which :class:`~kg.ingest.mentions.Mention`, this
+finds every trigger word of :mod:`kg.ingest.lexicon` and fills its frame:
+
+- **verbs**: the grammatical subject through auxiliaries, coordinated verbs and relative
+  pronouns ("Hezbollah, which had withdrawn ..."), the object, particles ("pulled out of"),
+  light-verb nouns ("took control of", "launched an attack on"), prepositional objects (also
+  where the parser hung the phrase on the object: "withdrew its fighters from Homs to
+  Latakia"); the passive swaps subject and object and takes the agent from "by"; a reduced
+  relative ("forces backed by Iran") makes the modified noun the grammatical subject;
+- **nouns**: the agent from "by", a possessive, a modifying name or demonym ("Israeli air
+  strikes"), or the subject of a light verb; "between X and Y"; the described name for
+  "ally", "leader", "member" nouns ("Russia is Assad's main ally", "HTS leader Jolani");
+- **arguments**: coordinations ("Russia and Iran") give one relation per member; a force noun
+  takes its owner ("Hezbollah's fighters", "fighters of HTS"); a pronoun or a description ("the
+  group", "the city") is resolved by the caller's coreference.
+
+Negated, modal and intended actions ("did not capture", "could fall", "vowed to retake") state
+no relation and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+
+from kg.ingest.lexicon import Entry, by_lemma
+from kg.ingest.linkgrammar import Parse
+from kg.ingest.mentions import Mention
+
+__all__ = ["Finding", "read_frames"]
+
+Resolver = Callable[[str, int], "Mention | None"]
+"""(a pronoun or description's head word, the word's index) -> the mention it refers to, or None."""
+
+AUXILIARY_LINKS = ("Pv", "Pg", "PP", "I", "TO", "IV", "Pa")
+"""Links from an auxiliary, modal or control verb down to the verb it governs."""
+
+MODAL = frozenset({"could", "would", "may", "might", "should", "must", "can"})
+INTENT = frozenset(
+    """threaten vow plan aim seek try attempt want hope intend prepare refuse fail deny threaten warn pledge
+    promise expect fear urge call demand ask order""".split()
+)
+"""Verbs whose complement did not (yet) happen: "vowed to retake", "denied seizing", "called on X to leave"."""
+
+LIGHT_VERBS = frozenset(
+    """launch carry conduct mount stage begin start make unleash order resume step intensify continue deliver
+    announce complete""".split()
+)
+"""Verbs whose object noun carries the relation ("launched an attack on", "carried out air strikes")."""
+
+OWNED_HEADS = frozenset(
+    """forces force fighters troops soldiers militants members units unit army militia rebels jets warplanes
+    aircraft drones artillery gunmen men officials government police positions convoy convoys ranks
+    loyalists supporters insurgents paramilitaries commanders leadership remnants formations aviation
+    battalions brigades""".split()
+)
+"""Nouns that stand for the name that owns them ("Hezbollah's fighters", "fighters of HTS")."""
+
+PLACE_HEADS = frozenset(
+    """city town village province region area district capital outskirts centre center countryside suburbs
+    suburb neighbourhood neighborhood parts governorate territory""".split()
+)
+"""Nouns that stand for the place they name ("the city of Homs", "Homs province", "the outskirts of X")."""
+
+PARTICLES = frozenset({"out", "back", "in", "off", "up", "down", "away"})
+
+PARTS = frozenset(
+    """most much part parts half all some areas swathes swaths rest control tens hundreds thousands dozens
+    millions many""".split()
+)
+"""Words whose "of" phrase names the place meant ("most of the capital", "parts of Darfur")."""
+
+PEOPLE = frozenset(
+    """people civilians residents refugees migrants inmates prisoners detainees families villagers
+    displaced protesters demonstrators workers children women hostages""".split()
+)
+"""Nouns for groups of people that can fill a relation themselves ("displaced people fled to Sennar")."""
+
+AIRCRAFT = frozenset(
+    {
+        "aviation",
+        "warplanes",
+        "jets",
+        "aircraft",
+        "drones",
+        "helicopters",
+        "planes",
+        "bombers",
+        "drone",
+        "warplane",
+        "jet",
+    }
+)
+"""Attackers that make an attack an air strike ("warplanes struck", "drones hit")."""
+
+PRONOUNS = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her"})
+RELATIVES = frozenset({"which", "who", "that", "whom"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A relation read from the parse: predicate, subject and object mentions, and the frame that read it."""
+
+    predicate: str
+    subject: Mention
+    object: Mention
+    entry: Entry
+    trigger: int
+    """The trigger word's index in the parse."""
+    words: tuple[int, ...]
+    """The parse words that state it (trigger, arguments): their span is the quote."""
+    passive: bool
+
+
+def surface(word: str) -> str:
+    """A parse word without the dictionary's tags: "withdrew.v-d" -> "withdrew", "Homs[!<...>]" -> "Homs"."""
+    found = _TAGGED.match(word.split("[", 1)[0])
+    return found.group(1) if found else word.split("[", 1)[0]
+
+
+def tag(word: str) -> str:
+    found = _TAGGED.match(word.split("[", 1)[0])
+    return found.group(2) if found else ""
+
+
+_TAGGED = re.compile(r"^(.*[^.])\.([a-z][a-z]*(?:-[a-z]+)*)$")
+
+
+@cache
+def verb_lemma(word: str) -> str:
+    from lemminflect import getLemma
+
+    lemmas = getLemma(word.lower(), upos="VERB")
+    return lemmas[0] if lemmas else word.lower()
+
+
+@cache
+def noun_lemma(word: str) -> str:
+    from lemminflect import getLemma
+
+    lower = word.lower()
+    if lower in {"talks", "sanctions", "negotiations", "arms", "weapons"}:
+        return lower
+    lemmas = getLemma(lower, upos="NOUN")
+    return lemmas[0] if lemmas else lower
+
+
+class _Graph:
+    """The linkage as adjacency lists, with the few walks frames need."""
+
+    def __init__(self, parse: Parse) -> None:
+        self.parse = parse
+        self.words = [surface(w) for w in parse.words]
+        self.lower = [w.lower() for w in self.words]
+        self.tags = [tag(w) for w in parse.words]
+        self.right: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        self.left: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for link in parse.links:
+            self.right[link.left].append((link.label, link.right))
+            self.left[link.right].append((link.label, link.left))
+
+    def rights(self, i: int, *prefixes: str) -> list[int]:
+        return [j for label, j in self.right[i] if label.startswith(prefixes)]
+
+    def lefts(self, i: int, *prefixes: str) -> list[int]:
+        return [j for label, j in self.left[i] if label.startswith(prefixes)]
+
+    def is_conjunction(self, i: int) -> bool:
+        return self.tags[i].startswith("j") or self.lower[i] in {"and", "or"}
+
+    def members(self, i: int, seen: frozenset[int] = frozenset()) -> list[int]:
+        """The members of a noun coordination ("Russia and Iran", "X, Y and Z"), else [i]."""
+        if not self.is_conjunction(i) or i in seen:
+            return [i]
+        found = []
+        for j in self.lefts(i, "SJ") + self.rights(i, "SJ"):
+            if j not in seen:
+                found += self.members(j, seen | {i})
+        return sorted(set(found)) or [i]
+
+    def chain(self, verb: int) -> list[int]:
+        """The verb and the auxiliaries, modals, control verbs and conjunctions above it, nearest first."""
+        chain, todo = [verb], [verb]
+        while todo:
+            i = todo.pop()
+            above = self.lefts(i, *AUXILIARY_LINKS)
+            above += [j for j in self.rights(i, "VJl") + self.lefts(i, "VJr") if self.is_conjunction(j)]
+            for j in above:
+                if j not in chain:
+                    chain.append(j)
+                    todo.append(j)
+        return chain
+
+    def passive(self, verb: int) -> bool:
+        """Passive: after "be" (Pv), or a participle modifying a noun ("forces backed by Iran", "The army, led by")."""
+        return bool(self.lefts(verb, "Pv", "Mv")) or (
+            self.tags[verb] == "v-d"
+            and bool(self.lefts(verb, "MX"))
+            and self.lower[verb].endswith(("ed", "en", "led", "held"))
+        )
+
+    def subject(self, verb: int) -> int | None:
+        for i in self.chain(verb):
+            for j in self.lefts(i, "S"):
+                if not self.lower[j] or self.lefts(i, "SJ") == [j]:
+                    continue
+                return j
+            for j in self.rights(i, "SI", "SX"):
+                return j
+            for j in self.lefts(i, "Mv", "Mg", "Mp", "MX"):  # a reduced relative: "forces backed by Iran"
+                if self.tags[i] in {"v-d", "v", "g", "w", "q"} or self.lower[i].endswith(("ed", "ing")):
+                    return j
+        return None
+
+    def negated_or_unreal(self, verb: int) -> bool:
+        """Negated ("did not seize"), modal ("could fall") or intended ("vowed to retake")."""
+        for i in self.chain(verb):
+            if self.lower[i] in MODAL or self.rights(i, "N") or self.lower[i] in {"not", "never"}:
+                return True
+            if i != verb and verb_lemma(self.words[i]) in INTENT:
+                return True
+            for j in self.lefts(i, "O", "Mg", "TO", "I", "MVi", "Pg"):
+                if verb_lemma(self.words[j]) in INTENT:
+                    return True
+        return False
+
+    def preposition_objects(self, head: int, *, verb: bool) -> dict[str, list[int]]:
+        """Preposition -> its objects, for phrases attached to ``head`` (MV for a verb, M for a noun)."""
+        found: dict[str, list[int]] = defaultdict(list)
+        for p in self.rights(head, *(("MV",) if verb else ("Mp", "Mf")), "OF"):
+            for j in self.rights(p, "J", "ON", "IN"):
+                found[self.lower[p]].append(j)
+        return found
+
+
+def read_frames(parse: Parse, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
+    """Every relation the lexicon's frames find in one parsed sentence."""
+    graph = _Graph(parse)
+    findings: list[Finding] = []
+    for i, word in enumerate(graph.words):
+        if i in slots or not word[:1].isalpha():
+            continue
+        tagged = graph.tags[i]
+        if tagged.startswith(("v", "w", "q")) or (tagged in {"g", ""} and graph.rights(i, "O", "MV")):
+            findings += _verb(graph, i, slots, resolve)
+        if tagged.startswith(("n", "g", "s")) or tagged == "" or word.lower() in {"talks", "sanctions"}:
+            findings += _noun(graph, i, slots, resolve)
+    return _unique(findings)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen, kept = set(), []
+    for f in findings:
+        key = (f.predicate, f.subject.start, f.object.start, f.subject.text, f.object.text)
+        if key not in seen and f.subject.label != f.object.label:
+            seen.add(key)
+            kept.append(f)
+    return kept
+
+
+def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
+    lemma = verb_lemma(graph.words[verb])
+    particles = [graph.lower[j] for j in graph.rights(verb, "K")]
+    if verb + 1 < len(graph.words) and graph.lower[verb + 1] in PARTICLES:  # "pulls out of", when not linked as one
+        particles.append(graph.lower[verb + 1])
+    objects = graph.rights(verb, "O")
+    candidates: list[tuple[str, int | None]] = [(f"{lemma} {p}", None) for p in particles]
+    candidates += [(f"{lemma} {noun_lemma(graph.words[o])}", o) for o in objects]
+    candidates += [(f"{lemma} {graph.lower[j]}", None) for j in graph.rights(verb, "Pa")]  # "be active in"
+    candidates.append((lemma, None))
+    lexicon = by_lemma()
+    chosen = next(((lexicon[("verb", key)], light) for key, light in candidates if ("verb", key) in lexicon), None)
+    if chosen is None:
+        return []
+    entries, light = chosen
+    if graph.negated_or_unreal(verb):
+        return []
+    passive = graph.passive(verb)
+    roles = _verb_roles(graph, verb, light, passive)
+    found = []
+    for entry in entries:
+        found += _fill(graph, entry, verb, roles, slots, resolve, passive)
+    return found
+
+
+def _verb_roles(graph: _Graph, verb: int, light: int | None, passive: bool) -> dict[str, list[int]]:
+    """Role -> the words that fill it, as the frame names roles (subj, obj, prepositions)."""
+    roles: dict[str, list[int]] = defaultdict(list)
+    subject = graph.subject(verb)
+    objects = [o for o in graph.rights(verb, "O") if o != light]
+    preps = graph.preposition_objects(verb, verb=True)
+    for conj in [j for j in graph.lefts(verb, "VJr") if graph.is_conjunction(j)]:  # shared phrases of "X and Y"
+        for p, objs in graph.preposition_objects(conj, verb=True).items():
+            preps[p] += objs
+    for p in graph.rights(verb, "K"):  # "pulled out of Homs": the phrase hangs on the particle
+        for p2, objs in graph.preposition_objects(p, verb=True).items():
+            preps[p2] += objs
+    for holder in [
+        *objects,
+        *([light] if light is not None else []),
+        *[j for objs in list(preps.values()) for j in objs],
+    ]:
+        for p, objs in graph.preposition_objects(holder, verb=False).items():  # phrases the parser hung lower
+            if p not in preps:
+                preps[p] += objs
+    if passive:
+        if subject is not None:
+            roles["obj"].append(subject)
+        roles["subj"] += preps.pop("by", [])
+    else:
+        if subject is not None:
+            roles["subj"].append(subject)
+        roles["obj"] += objects
+    for p, objs in preps.items():
+        roles[p] += objs
+    return roles
+
+
+def _noun(graph: _Graph, noun: int, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
+    lemma = noun_lemma(graph.words[noun])
+    keys = [lemma]
+    left = [j for label, j in graph.left[noun] if label.startswith(("AN", "A"))]
+    keys = [f"{graph.lower[j]} {lemma}" for j in left if j not in slots] + keys  # "air strike", "drone strike"
+    for key in keys:
+        entries = by_lemma().get(("noun", key))
+        if entries:
+            break
+    else:
+        return []
+    roles = _noun_roles(graph, noun, slots)
+    found = []
+    for entry in entries:
+        found += _fill(graph, entry, noun, roles, slots, resolve, False)
+    return found
+
+
+def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[str, list[int]]:
+    roles: dict[str, list[int]] = defaultdict(list)
+    preps = graph.preposition_objects(noun, verb=False)
+    light_verbs = [v for v in graph.lefts(noun, "O") if verb_lemma(graph.words[v]) in LIGHT_VERBS]
+    for v in light_verbs:
+        for p, objs in graph.preposition_objects(v, verb=True).items():
+            preps.setdefault(p, objs)
+    roles.update(preps)
+    agents = list(preps.get("by", []))
+    for j in graph.lefts(noun, "D"):  # "Israel's strikes": Israel -YS-> 's -D-> strikes
+        agents += graph.lefts(j, "YS", "YP")
+        if graph.lower[j] in PRONOUNS:
+            agents.append(j)
+    agents += [j for j in graph.lefts(noun, "AN", "A", "GN") if j in slots]
+    for v in light_verbs:
+        if (s := graph.subject(v)) is not None:
+            agents.append(s)
+    roles["by"] = agents
+    roles["between"] = [m for j in preps.get("between", []) for m in graph.members(j)]
+    roles["self"] = _described(graph, noun, slots)
+    roles["modifier"] = [j for j in graph.lefts(noun, "AN", "A", "GN") if j in slots]
+    return roles
+
+
+def _described(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> list[int]:
+    """The name a noun like "ally" or "leader" describes: by copula, apposition or a following name."""
+    found = []
+    for be in graph.lefts(noun, "O"):
+        if verb_lemma(graph.words[be]) in {"be", "remain", "become"} and (s := graph.subject(be)) is not None:
+            found.append(s)
+    if noun + 1 < len(graph.words) and noun + 1 in slots:  # "HTS leader Jolani"
+        found.append(noun + 1)
+    j = noun - 1
+    while j > 0 and (
+        graph.tags[j].startswith(("a", "e"))
+        or graph.lower[j] in {"the", "a", "an", "its", "their", "his", "her", "main", "key", "top", "closest", "chief"}
+        or j in slots
+        or graph.lower[j] in {"'s", "’s"}
+    ):
+        j -= 1
+    if j > 0 and graph.words[j] == "," and j - 1 in slots:  # "Jolani, the HTS leader"
+        found.append(j - 1)
+    return found
+
+
+def _fill(
+    graph: _Graph,
+    entry: Entry,
+    trigger: int,
+    roles: Mapping[str, list[int]],
+    slots: Mapping[int, Mention],
+    resolve: Resolver,
+    passive: bool,
+) -> list[Finding]:
+    if entry.subject == "between":
+        members = [(j, m) for j in roles.get("between", []) if (m := _mention(graph, j, slots, resolve))]
+        pairs = [(a, b, (ja, jb)) for ja, a in members for jb, b in members if ja < jb]
+    else:
+        subject_words, object_words = roles.get(entry.subject, []), roles.get(entry.object, [])
+        if entry.subject == "self" and not object_words:  # "HTS leader Jolani", "Assad ally Russia"
+            object_words = roles.get("modifier", [])
+        subjects = _arguments(graph, subject_words, slots, resolve)
+        objects = _arguments(graph, object_words, slots, resolve)
+        pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
+    predicate = entry.predicate
+    if predicate == "attacked" and any(
+        graph.lower[j] in AIRCRAFT or any(graph.lower[k] in AIRCRAFT for k in graph.lefts(j, "A", "AN"))
+        for j in roles.get(entry.subject, []) + roles.get("with", [])
+    ):
+        predicate = "struckFromAir"
+    return [
+        Finding(predicate, s, o, entry, trigger, tuple(sorted({trigger, *words})), passive)
+        for s, o, words in pairs
+        if s.start != o.start
+    ]
+
+
+def _arguments(
+    graph: _Graph, words: list[int], slots: Mapping[int, Mention], resolve: Resolver
+) -> list[tuple[int, Mention]]:
+    found = []
+    for word in words:
+        for member in graph.members(word):
+            mention = _mention(graph, member, slots, resolve)
+            if mention is not None:
+                found.append((member, mention))
+    return found
+
+
+def _mention(
+    graph: _Graph, word: int, slots: Mapping[int, Mention], resolve: Resolver, depth: int = 0
+) -> Mention | None:
+    """The mention a word stands for: itself, its owner ("Hezbollah's fighters"), or what it refers to."""
+    if word in slots:
+        return slots[word]
+    lower = graph.lower[word]
+    if lower in RELATIVES:
+        antecedent = _antecedent(graph, word, slots)
+        return slots.get(antecedent) if antecedent is not None else None
+    if lower in PRONOUNS:
+        return resolve(lower, word)
+    head = noun_lemma(graph.words[word])
+    if head in OWNED_HEADS or lower in OWNED_HEADS or head in PLACE_HEADS or lower in PARTS:
+        for j in graph.lefts(word, "AN", "A", "GN"):
+            if j in slots:
+                return _owning(slots[j], graph.words[word])
+            if (m := resolve(noun_lemma(graph.words[j]), j)) is not None:  # "Army warplanes", "government forces"
+                return _owning(m, graph.words[word])
+        for d in graph.lefts(word, "D"):
+            for owner in graph.lefts(d, "YS", "YP"):
+                if depth < 2 and (m := _mention(graph, owner, slots, resolve, depth + 1)):
+                    return _owning(m, graph.words[word])
+            if graph.lower[d] in {"its", "their", "his", "her"}:
+                return resolve(graph.lower[d], d)
+        preps = sorted(graph.rights(word, "Mp", "Mf", "OF"), key=lambda p: graph.lower[p] != "of")
+        for p in preps:
+            if graph.lower[p] == "of" or (graph.lower[p] in {"from", "loyal"} and head not in PLACE_HEADS):
+                for j in graph.rights(p, "J"):
+                    if depth < 2 and (m := _mention(graph, j, slots, resolve, depth + 1)):
+                        return _owning(m, graph.words[word]) if head in OWNED_HEADS else m
+        if word + 1 in slots and head in PLACE_HEADS:  # "the city of" is handled above; "province Idlib" rarely
+            return slots[word + 1]
+    if lower in PEOPLE or head in PEOPLE:
+        modifiers = sorted(j for j in graph.lefts(word, "A", "AN") if j not in slots and graph.words[j].isalpha())
+        first = modifiers[0] if modifiers else word
+        phrase = " ".join([*(graph.words[j] for j in modifiers), graph.words[word]])
+        return resolve(f"+{first}:{phrase}", word)
+    if graph.lefts(word, "D") and head not in {"", "one"}:  # "the group", "the city": the caller's coreference
+        return resolve(head, word)
+    return None
+
+
+def _owning(owner: Mention, head: str) -> Mention:
+    """The owner standing for its forces, known also as "X's forces" and "X forces"."""
+    return replace(
+        owner, extra=(*owner.extra, f"{owner.text} s {head}", f"{owner.text} {head}", f"{head} of {owner.text}")
+    )
+
+
+def _antecedent(graph: _Graph, relative: int, slots: Mapping[int, Mention]) -> int | None:
+    """The name a relative pronoun refers to: linked by R/B, else the nearest name before it."""
+    for j in graph.lefts(relative, "R", "MX", "B"):
+        if j in slots:
+            return j
+    j = relative - 1
+    while j > 0 and graph.words[j] in {",", "-", "—"}:
+        j -= 1
+    while j > 0 and j not in slots and j > relative - 6:
+        j -= 1
+    return j if j in slots else None

@@ -1,0 +1,302 @@
+"""Names in a report: the store's entities, countries and their demonyms, and names kg has never seen.
+
+Extraction needs every name that can fill a relation, known or not, as one unit (so the parser
+sees "Rapid Support Forces" as a single proper noun) and with a guess of its kind (actor, place,
+person), because the lexicon's frames only accept arguments of the kinds the ontology's domain
+and range allow. Sources, in order of trust:
+
+- the gazetteer: every label and alias in the store (short or common ones only as written);
+- countries and demonyms (``kg/formats/countries.tsv``): "Syria", "Syrian" -> Syria; a demonym
+  before a force noun is one name ("Russian forces", "the Sudanese army");
+- runs of capitalised words (with "al-", "bin", "of", "de" inside: "Hayat Tahrir al-Sham",
+  "Army of Islam"), not an ordinary English word that merely opens a sentence, and with a title
+  ("President", "General") kept out of the name and marking it a person.
+
+Headlines Write Every Word Capitalised, so there only names seen elsewhere in the report count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from kg.formats.names import countries
+from kg.names import exact_only
+
+__all__ = ["Gazetteer", "Mention", "find_mentions", "is_headline", "normal"]
+
+TITLES = frozenset(
+    """president vice prime minister general gen. gen lt. lt lieutenant colonel col. col major maj. captain
+    commander commander-in-chief king queen prince sheikh emir mr mr. mrs ms ms. dr dr. sen. senator governor
+    chief marshal field admiral brigadier spokesman spokeswoman spokesperson ambassador envoy secretary
+    pope patriarch imam mullah ayatollah""".split()
+)
+"""Words that introduce a person's name without being part of it ("President Bashar al-Assad")."""
+
+CONNECTORS = frozenset(
+    {"al", "al-", "el", "el-", "bin", "ibn", "abu", "of", "de", "du", "la", "le", "van", "von", "the"}
+)
+"""Lower-case words that may sit inside a multi-word name ("Army of Islam", "Democratic Republic of the Congo")."""
+
+FORCE_NOUNS = frozenset(
+    """forces force army aviation troops military soldiers navy police government authorities regime militia militias
+    fighters rebels jets warplanes aircraft drones artillery paratroopers marines units gunmen""".split()
+)
+"""Nouns that, after a demonym, name a state's or a people's armed body ("Russian forces")."""
+
+PLACE_WORDS = frozenset(
+    """city town village province governorate region district state county valley mountains mountain
+    airport airbase base port harbour bridge sea river strait gulf desert plain plains island islands
+    camp square street road highway crossing border oblast raion""".split()
+)
+ACTOR_WORDS = frozenset(
+    """forces force army front brigade brigades movement party council group militia battalion division
+    corps committee organisation organization government ministry command alliance coalition guard guards
+    police union authority agency observatory network jihad hezbollah rebels wing legion regiment
+    service services""".split()
+)
+
+PLACE_PREPOSITIONS = frozenset({"in", "into", "near", "outside", "towards", "toward", "around", "across", "inside"})
+"""Words after which an unknown name is most likely a place ("fighting in Khartoum")."""
+
+_NOT_NAMES = frozenset(
+    """the a an it its this these those there what we our they their he his she her many while after before
+    as at by for from in into on over since under until when where which who with without yet but and or
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december jan feb mar apr jun jul aug sep sept oct nov dec i ii iii
+    one two three four five six seven eight nine ten tens dozens hundreds thousands millions""".split()
+)
+"""Capitalised words that are not names on their own (function words, days, months)."""
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Names the extractor knows: the store's labels and aliases, keyed by :func:`normal`, and their kinds."""
+
+    names: Mapping[str, tuple[str, str, frozenset[str]]] = field(default_factory=dict)
+    """normal name -> (entity IRI, label, kinds), kinds among actor, place, person, event, weapon."""
+
+    def lookup(self, text: str) -> tuple[str, str, frozenset[str]] | None:
+        return self.names.get(text if exact_only(text) else normal(text))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name in the text: a known entity (with its IRI), a country, or a candidate new entity."""
+
+    text: str
+    start: int
+    end: int
+    entity: str | None
+    label: str
+    kinds: frozenset[str]
+    """actor, place, person, event, weapon: all that apply (Syria is a state and a country); empty when unknown."""
+    source: str = "name"
+    """How it was found: gazetteer, country, demonym, name, title (a name after a title)."""
+    resolved_from: str | None = None
+    """For a pronoun or description resolved to an earlier mention: the words in this sentence ("the group")."""
+    extra: tuple[str, ...] = ()
+    """Other names it went by here: "Haftar's forces" for Haftar standing for his forces."""
+
+    def keys(self) -> frozenset[str]:
+        """Every way of naming it, normalised: its words here, its label, and a demonym phrase's force noun."""
+        keys = {normal(self.text), normal(self.label), *(normal(e) for e in self.extra)}
+        words = normal(self.text).split()
+        if self.source == "demonym" and len(words) > 1:
+            keys.add(" ".join(words[1:]))
+        return frozenset(k for k in keys if k)
+
+
+def normal(text: str) -> str:
+    """Lower case, no leading article, no possessive, single spaces: how names are compared."""
+    text = re.sub(r"[’']s$", "", text.strip().lower())
+    text = re.sub(r"^(the|a|an)\s+", "", text)
+    return " ".join(re.sub(r"[^\w\s-]", " ", text).split())
+
+
+@cache
+def _countries() -> dict[str, tuple[str, str]]:
+    """Country names and demonyms (normalised) -> (country name, how: country or demonym)."""
+    found: dict[str, tuple[str, str]] = {}
+    for c in countries():
+        if c.adjective:
+            for adjective in c.adjective.split(";"):
+                found.setdefault(normal(adjective), (c.name, "demonym"))
+        for name in (c.name, *c.names):
+            found.setdefault(normal(name), (c.name, "country"))
+    return found
+
+
+def is_headline(line: str) -> bool:
+    """Title Case Lines Capitalise Every Long Word, so capitals say nothing about names there."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", line) if len(w) > 3]
+    short = len(line.split()) <= 15  # a caption may end with a full stop; a sentence in Title Case is rare
+    titled = len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+    return titled and (short or not line.rstrip().endswith("."))
+
+
+_TOKEN = re.compile(
+    r"[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F]*(?:['’](?![sS]\b)\w+)*(?:-(?:[A-Z\d\u00C0-\u00DE]|al-|el-|ez-|ad-|ash-)[\w\u00C0-\u024F'’]*)*"
+    r"|['’][sS]\b|\d+|[^\w\s]"
+)
+"""Words (keeping "al-Sham", "Ez-Zor" and "Deir-Hafer" whole, but not "GNA-aligned" or "Haftar's"), numbers, marks."""
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(m.group(), start + m.start(), start + m.end()) for m in _TOKEN.finditer(text[start:end])]
+
+
+def _capitalised(word: str) -> bool:
+    head = word[3:] if word.lower().startswith(("al-", "el-")) else word
+    return head[:1].isupper()
+
+
+def find_mentions(
+    text: str,
+    start: int,
+    end: int,
+    gazetteer: Gazetteer,
+    *,
+    headline: bool = False,
+    seen: Iterable[str] = (),
+    known_word: callable | None = None,  # type: ignore[valid-type]
+) -> list[Mention]:
+    """The names in ``text[start:end]``, longest first where they overlap, in text order.
+
+    ``seen`` holds the names found capitalised in the report's running text (headlines only
+    count those); ``known_word(w)`` says whether a lower-case word is ordinary English, so that
+    "Rebels" opening a sentence is not taken for a name while "Hezbollah" is.
+    """
+    tokens = _tokens(text, start, end)
+    seen_names = {normal(s) for s in seen}
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        found = _longest_known(tokens, i, text, gazetteer)
+        if found:
+            mentions.append(found[0])
+            i = found[1]
+            continue
+        if _is_name_start(tokens, i, headline, seen_names, known_word):
+            j = i
+            while j + 1 < len(tokens) and (
+                (
+                    _capitalised(tokens[j + 1][0])
+                    and tokens[j + 1][0].lower() not in _NOT_NAMES - {"the"}
+                    and tokens[j + 1][0].lower() not in TITLES
+                )
+                or (  # "Donetsk People's Republic"
+                    tokens[j + 1][0] in {"'s", "’s"} and j + 2 < len(tokens) and _capitalised(tokens[j + 2][0])
+                )
+                or (
+                    tokens[j + 1][0].lower() in CONNECTORS
+                    and j + 2 < len(tokens)
+                    and _capitalised(tokens[j + 2][0])
+                    and tokens[j + 1][0].lower() != "the"
+                )
+                or (tokens[j + 1][0].lower() in ("of",) and j + 3 < len(tokens) and tokens[j + 2][0] == "the")
+            ):
+                if (
+                    headline
+                    and normal(tokens[j + 1][0]) not in seen_names
+                    and not _seen_phrase(tokens, i, j + 1, seen_names)
+                ):
+                    break
+                j += 1
+            while j > i and not _capitalised(tokens[j][0]):
+                j -= 1
+            if not (
+                j + 1 < len(tokens) and tokens[j + 1][0].lower() in TITLES and j == i
+            ):  # "Defence" of "Defence Minister"
+                mentions.append(_name(tokens, i, j, text, known_word))
+            i = j + 1
+            continue
+        i += 1
+    return _with_demonym_phrases(mentions, tokens, text)
+
+
+def _seen_phrase(tokens: list[tuple[str, int, int]], i: int, j: int, seen: set[str]) -> bool:
+    return normal(" ".join(t[0] for t in tokens[i : j + 1])) in seen
+
+
+def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: ignore[no-untyped-def]
+    word = tokens[i][0]
+    if not _capitalised(word) or word.lower() in _NOT_NAMES or word.lower() in TITLES:
+        return False
+    if headline:
+        return normal(word) in seen
+    # an ordinary English word ("Rebels", "Thank", "Joining") is a name only where the report also
+    # capitalises it inside a sentence
+    stem = re.split(r"['’]", word)[0]  # "We've"
+    return not (known_word is not None and known_word(stem.lower()) and normal(word) not in seen)
+
+
+def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
+    """The longest gazetteer name, country or demonym starting at token ``i``, and the token after it."""
+    for size in range(min(8, len(tokens) - i), 0, -1):
+        s, e = tokens[i][1], tokens[i + size - 1][2]
+        if not all(t[0][:1].isalnum() for t in tokens[i : i + size]):
+            continue
+        phrase = text[s:e]
+        hit = gazetteer.lookup(phrase)
+        if hit:
+            iri, label, kinds = hit
+            return Mention(phrase, s, e, iri, label, kinds, "gazetteer"), i + size
+        country = _countries().get(normal(phrase))
+        if country and phrase[0].isupper():
+            name, how = country
+            after = i + size
+            if after < len(tokens) and tokens[after][0] in {"'s", "’s"} and how == "country":
+                after += 1  # "Sudan's army"
+            if (
+                after < len(tokens)
+                and tokens[after][0].lower() in FORCE_NOUNS
+                and (how == "demonym" or after > i + size)
+            ):
+                e = tokens[after][2]
+                return Mention(text[s:e], s, e, None, name, frozenset({"actor"}), "demonym"), after + 1
+            return Mention(phrase, s, e, None, name, frozenset({"actor", "place"}), how), i + size
+    return None
+
+
+def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped-def]
+    s, e = tokens[i][1], tokens[j][2]
+    phrase = text[s:e]
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", phrase)}
+    kinds: set[str] = set()
+    source = "name"
+    if i > 0 and tokens[i - 1][0].lower() in TITLES:
+        kinds.add("person")
+        source = "title"
+    elif words & PLACE_WORDS:
+        kinds.add("place")
+    elif words & ACTOR_WORDS:
+        kinds.add("actor")
+    elif i > 0 and tokens[i - 1][0].lower() in PLACE_PREPOSITIONS:
+        kinds.add("place")
+    elif phrase.isupper() and i == 0 and j + 1 < len(tokens) and tokens[j + 1][0] == ",":
+        kinds.add("place")  # a dateline: "CAIRO, Dec 19 -"
+    return Mention(phrase, s, e, None, phrase, frozenset(kinds), source)
+
+
+def _with_demonym_phrases(mentions: list[Mention], tokens, text) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """Keep mentions in order and without overlaps (the first found wins)."""
+    ordered, last_end = [], -1
+    for m in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if m.start >= last_end:
+            ordered.append(m)
+            last_end = m.end
+    return ordered
+
+
+def gazetteer_from(rows: Iterable[tuple[str, str, Iterable[str], Iterable[str]]]) -> Gazetteer:
+    """A gazetteer from (IRI, label, aliases, kinds) rows; a short or common name is kept as written."""
+    names: dict[str, tuple[str, str, frozenset[str]]] = {}
+    for iri, label, aliases, kinds in rows:
+        frozen = frozenset(kinds)
+        for name in (label, *aliases):
+            if name:
+                names.setdefault(name if exact_only(name) else normal(name), (iri, label, frozen))
+    return Gazetteer(names)

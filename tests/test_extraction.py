@@ -1,0 +1,216 @@
+"""Extraction on reports kg has never seen: the parser, the lexicon, the draft, the gold evaluation, bad input.
+
+Every test runs the real link-grammar parser (Debian liblink-grammar5, installed by `make test`)
+on text written for the test, about places and groups that are not in the store, so nothing
+here can pass by remembering the seed article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+import rdflib
+import yaml
+from click.testing import CliRunner
+
+import kg
+from kg.cli import cli
+from kg.ingest import gold as golden
+from kg.ingest import linkgrammar
+from kg.ingest.extract import MAX_CHARS, extract
+from kg.ingest.lexicon import entries
+from tests.helpers import ROOT
+
+GOLD = ROOT / "tests" / "data" / "extraction"
+KG = "https://w3id.org/conflict-kg/ontology#"
+
+UNSEEN = (
+    "Vanguard fighters take Tel Amar\n\n"
+    "QASR HALIL, March 9 - Fighters of the Free Vanguard Front captured the town of Tel Amar on Saturday, "
+    "residents said. The group later withdrew from Qasr Halil to Deir Sama. "
+    "Tel Amar was shelled by the Northern Legion, which is backed by Varenia. "
+    "The Northern Legion did not capture Deir Sama.\n"
+)
+"""A report on made-up places and groups: none of its names is in any store."""
+
+
+def triples(candidates: list) -> set[tuple[str, str, str]]:
+    return {(c.subject, c.predicate, c.object) for c in candidates}
+
+
+def test_the_parser_links_subject_verb_and_object() -> None:
+    parse = linkgrammar.parse("Hezbollah withdrew its fighters from Homs.")
+    assert parse is not None and parse.null_count == 0
+    words = [w.split(".")[0].split("[")[0] for w in parse.words]
+    links = {(link.label[0], words[link.left], words[link.right]) for link in parse.links}
+    assert ("S", "Hezbollah", "withdrew") in links
+    assert ("O", "withdrew", "fighters") in links
+
+
+def test_an_unseen_report_gives_claims_dates_and_new_entities(store: kg.Store) -> None:
+    candidates, unknown = extract(store, UNSEEN, published=dt.date(2025, 3, 9))
+    found = triples(candidates)
+    assert ("Free Vanguard Front", "captured", "Tel Amar") in found  # "Fighters of X" stand for X
+    assert ("Free Vanguard Front", "withdrewFrom", "Qasr Halil") in found  # "the group" is the last group named
+    assert ("Free Vanguard Front", "withdrewTo", "Deir Sama") in found
+    assert ("Northern Legion", "shelled", "Tel Amar") in found  # passive, agent from "by"
+    assert ("Varenia", "alliedWith", "Northern Legion") in found  # "which is backed by"
+    assert ("Northern Legion", "captured", "Deir Sama") not in found  # negated
+    for c in candidates:
+        assert UNSEEN[c.start : c.end] == c.quote
+        assert c.subject_iri is None and c.object_iri is None
+        assert 0 < c.confidence < 1 and "lexicon.tsv:" in c.why
+    capture = next(c for c in candidates if c.predicate == "captured" and c.subject == "Free Vanguard Front")
+    assert (capture.date, capture.precision, capture.date_text) == ("2025-03-08", "day", "on Saturday")
+    assert capture.quote.startswith("Fighters of the Free Vanguard Front captured the town")
+    names = {m.text for m in unknown}
+    assert {"Free Vanguard Front", "Tel Amar", "Qasr Halil", "Deir Sama", "Northern Legion"} <= names
+    assert not names & {"Fighters", "The", "Saturday", "March"}
+
+
+def test_known_entities_are_linked_to_the_store(store: kg.Store) -> None:
+    candidates, _ = extract(store, "The city of Homs was captured by Hezbollah, which Iran backs.")
+    assert ("https://w3id.org/conflict-kg/id/hezbollah", "captured", "https://w3id.org/conflict-kg/id/homs") in {
+        c.triple() for c in candidates
+    }
+
+
+def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
+    text = (
+        "The Iran-backed Zelani Movement attacked Port Ossa. "
+        "Marvanian forces struck the city again, said General Tomas Brell, the commander of the Ossa Guard."
+    )
+    candidates, unknown = extract(store, text)
+    found = triples(candidates)
+    assert ("Iran", "alliedWith", "Zelani Movement") in found
+    assert ("Zelani Movement", "attacked", "Port Ossa") in found
+    assert ("Tomas Brell", "headOf", "Ossa Guard") in found
+    assert {m.text: m.kinds for m in unknown}["Tomas Brell"] == frozenset({"person"})
+
+
+def test_the_draft_proposes_types_and_leaves_grades_empty(built_store: Path, tmp_path: Path) -> None:
+    report = tmp_path / "vanguard.txt"
+    report.write_text(UNSEEN, encoding="utf-8")
+    draft = tmp_path / "draft.yaml"
+    result = CliRunner().invoke(
+        cli, ["--store", str(built_store), "extract", str(report), "--date", "2025-03-09", "-o", str(draft)]
+    )
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    types = {e["label"]: e["type"] for e in written["entities"]}
+    assert types["Tel Amar"] == "City" and types["Free Vanguard Front"] == "ArmedGroup"
+    assert all(c["reliability"] == "" for c in written["claims"])
+    capture = next(c for c in written["claims"] if c["predicate"] == "captured" and "date" in c)
+    assert capture["date"] == dt.date(2025, 3, 8) and capture["precision"] == "day"
+    assert "offsets" in capture["comment"] and "confidence" in capture["comment"]
+    refused = CliRunner().invoke(
+        cli, ["--store", str(built_store), "ingest", str(report), str(draft), "--data", str(tmp_path / "data")]
+    )
+    assert refused.exit_code == 1 and not (tmp_path / "data").exists()
+
+
+def _store_digest(store: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in store.rglob("*") if p.is_file()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the text is empty"),
+        (b"\x00\x01\x02PK junk" * 100, "looks binary"),
+        (b"Die Truppen haben die Stadt am Samstag eingenommen, sagte ein Sprecher der Armee.", "English"),
+        (b"\xff\xfe not utf-8", "not UTF-8"),
+        (("The army took the town. " * (MAX_CHARS // 20)).encode(), "at most"),
+    ],
+)
+def test_bad_input_is_one_line_and_the_store_is_untouched(
+    built_store: Path, tmp_path: Path, content: bytes, message: str
+) -> None:
+    before = _store_digest(built_store)
+    report = tmp_path / "report.txt"
+    report.write_bytes(content)
+    result = CliRunner().invoke(cli, ["--store", str(built_store), "extract", str(report)])
+    assert result.exit_code == 1
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert _store_digest(built_store) == before
+
+
+def test_extract_reads_without_a_store(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text(UNSEEN, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "none"), "extract", str(report), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "no store built" in result.stderr
+    assert any(c["predicate"] == KG + "captured" for c in json.loads(result.stdout))
+
+
+def gold_files() -> list[Path]:
+    return sorted(GOLD.glob("*.gold.yaml"))
+
+
+def test_the_gold_set_has_two_halves_and_quotes_that_are_in_the_text() -> None:
+    halves = [yaml.safe_load(p.read_text(encoding="utf-8"))["half"] for p in gold_files()]
+    assert halves.count("development") >= 6 and halves.count("held-out") >= 6
+    predicates = {e.predicate for e in entries()}
+    for path in gold_files():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.with_name(f"{data['report']}.txt").read_text(encoding="utf-8")
+        for relation in data["relations"]:
+            assert relation["quote"] in text, (path.name, relation["quote"])
+            assert relation["subject"] in data["entities"] and relation["object"] in data["entities"]
+            assert relation["predicate"] in predicates, relation["predicate"]
+        assert golden.load(path).relations
+
+
+def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
+    result = CliRunner().invoke(cli, ["--store", str(built_store), "extract", "--gold", str(GOLD), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    reports = {r["report"] for r in rows}
+    assert {p.name.removesuffix(".gold.yaml") for p in gold_files()} <= reports
+    totals = {r["half"]: r for r in rows if r["report"].startswith("all ")}
+    assert set(totals) == {"development", "held-out"}
+    development = totals["development"]
+    # floors just under what was measured when the lexicon was last changed (README, Extraction)
+    assert development["precision"] >= 0.5 and development["recall"] >= 0.15, development
+    for row in rows:
+        assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1
+        assert row["correct"] <= row["candidates"] and row["found"] <= row["gold"]
+
+
+def test_a_gold_file_names_its_problems(tmp_path: Path) -> None:
+    bad = tmp_path / "x.gold.yaml"
+    bad.write_text("report: x\nentities: {a: {label: A}}\nrelations:\n- {subject: a, predicate: captured, object: b}\n")
+    (tmp_path / "x.txt").write_text("A took B.")
+    with pytest.raises(golden.GoldError, match="relation 1 names an entity not listed: b"):
+        golden.load(bad)
+
+
+def test_every_lexicon_entry_cites_a_real_wordnet_sense_and_a_known_predicate() -> None:
+    ontology = rdflib.Graph().parse(ROOT / "ontology" / "kg.ttl")
+    relations = {str(s).removeprefix(KG) for s in ontology.subjects(rdflib.RDF.type, rdflib.URIRef(KG + "Relation"))}
+    inverses = {str(s).removeprefix(KG) for s, _ in ontology.subject_objects(rdflib.OWL.inverseOf)}
+    inverses |= {str(o).removeprefix(KG) for _, o in ontology.subject_objects(rdflib.OWL.inverseOf)}
+    used = {e.predicate for e in entries()}
+    assert used <= relations
+    assert relations - used <= inverses, sorted(relations - used - inverses)  # every relation one states directly
+    wordnet = Path("/usr/share/wordnet")
+    for entry in entries():
+        cited = re.fullmatch(r"wordnet-3\.0:(\S+)\.([nv])\.(\d\d)", entry.provenance)
+        if cited is None:
+            assert entry.provenance.startswith("kg"), entry
+            continue
+        lemma, pos, sense = cited.groups()
+        index = (wordnet / f"index.{'noun' if pos == 'n' else 'verb'}").read_text(encoding="utf-8")
+        line = next((line for line in index.splitlines() if line.startswith(lemma.lower() + " ")), None)
+        assert line is not None, entry
+        assert int(sense) <= int(line.split()[2]), entry  # the sense exists
