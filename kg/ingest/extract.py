@@ -197,6 +197,7 @@ class _Document:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.air = len(_AIR.findall(text)) >= 2
         self.history: list[Mention] = []
         self.aliases: dict[str, Mention] = {}
         self.kinds: dict[str, set[str]] = {}
@@ -262,19 +263,25 @@ def _refer(head: str, earlier: list[Mention]) -> Mention | None:
         pick = next((m for m in reversed(earlier) if fits(m)), None)
     elif head in _GROUP_HEADS:
         pick = next((m for m in reversed(earlier) if actor(m) and head in normal(m.text).split()), None)
-        pick = pick or next((m for m in reversed(earlier) if actor(m) and m.source not in {"country"}), None)
+        named = [m for m in reversed(earlier) if actor(m) and m.source not in {"country", "demonym"}]
+        pick = pick or next(iter(named), None)
     else:
         return None
     return replace(pick, resolved_from=head) if pick else None
 
 
-def _substitute(text: str, start: int, end: int, mentions: list[Mention]) -> tuple[str, dict[int, Mention], list[int]]:
-    """The sentence with each name replaced by a placeholder; placeholder char offset -> mention; char map."""
+def _substitute(
+    text: str, start: int, end: int, mentions: list[Mention], *, headline: bool = False
+) -> tuple[str, dict[int, Mention], list[int]]:
+    """The sentence with each name replaced by a placeholder; placeholder char offset -> mention; char map.
+
+    A headline's other words are lower-cased, so that "Forces Strike Targets" parses as a sentence.
+    """
     out, where, chars = [], {}, []
     at = start
     for n, m in enumerate(mentions):
         piece = text[at : m.start]
-        out.append(piece)
+        out.append(piece.lower() if headline else piece)
         chars += range(at, m.start)
         word = _placeholder(n)
         if m.text.endswith("s") and not m.text.endswith("ss") and m.source != "country":
@@ -283,7 +290,7 @@ def _substitute(text: str, start: int, end: int, mentions: list[Mention]) -> tup
         out.append(word)
         chars += [m.start] * len(word)
         at = m.end
-    out.append(text[at:end])
+    out.append(text[at:end].lower() if headline else text[at:end])
     chars += range(at, end)
     return "".join(out), where, chars
 
@@ -327,7 +334,7 @@ def extract(
             if m.entity is None and m.source in {"name", "title"}:
                 unknown.setdefault(normal(m.text), m)
         if len(mentions) >= 1:
-            candidates += _sentence(text, start, end, mentions, document, relations, published)
+            candidates += _sentence(text, start, end, mentions, document, relations, published, headline)
         document.history += mentions
     candidates = _merge(candidates)
     return candidates, list(unknown.values())
@@ -347,8 +354,9 @@ def _sentence(
     document: _Document,
     relations: dict[str, tuple[str | None, str | None]],
     published: dt.date | None,
+    headline: bool = False,
 ) -> list[Candidate]:
-    substituted, where, chars = _substitute(text, start, end, mentions)
+    substituted, where, chars = _substitute(text, start, end, mentions, headline=headline)
     findings: list[tuple[str, Mention, Mention, str, str, tuple[int, int], float]] = []
     parse = linkgrammar.parse(substituted) if len(substituted) < 2000 else None
     if parse is not None:
@@ -366,6 +374,16 @@ def _sentence(
             trigger = frame_reader.surface(parse.words[f.trigger])
             findings.append((f.predicate, f.subject, f.object, trigger, why, (lo, hi), confidence))
     findings += _compounds(text, mentions)
+    findings += _locations(text, mentions)
+    findings += _memberships(text, mentions)
+    air_here = bool(_AIR.search(text, start, end))  # "jets ... struck", "strikes ... hit": an attack from the air
+    air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
+    findings = [
+        (("struckFromAir",) + f[1:])
+        if f[0] == "attacked" and (air_here or (air_report and f[3].lower().startswith(("strik", "struck"))))
+        else f
+        for f in findings
+    ]
     dates = dates_in(text, start, end, published)
     found = []
     for predicate, subject, obj, trigger, why, (lo, hi), confidence in findings:
@@ -422,6 +440,64 @@ def _how(m: Mention, role: str) -> str:
     return ""
 
 
+_AIR = re.compile(
+    r"\b(?:air ?strikes?|air raids?|air force|aircraft|aviation|warplanes?|jets?|drones?|bombers?|helicopters?|"
+    r"cruise missiles?|tomahawk|airstrikes?)\b",
+    re.IGNORECASE,
+)
+_DIRECTION = r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?west(?:ern)?|"
+_DIRECTION += r"north-?east(?:ern)?|south-?west(?:ern)?|south-?east(?:ern)?|far|upper|lower)\s+)*"
+_LOCATED = re.compile(
+    r",?\s+(?:in|inside|within)\s+(?:the\s+)?"
+    + _DIRECTION
+    + r"(?:(?:countryside|outskirts|suburbs|province|region|state|district|governorate|territory|parts?|area)"
+    r"\s+of\s+(?:the\s+)?)?"
+)
+_CAPITAL = re.compile(r",\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?")
+_DEMONYM_PLACE = re.compile(r"\s+(?:city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
+
+
+Found = tuple[str, Mention, Mention, str, str, tuple[int, int], float]
+"""A relation found in a sentence: predicate, subject, object, trigger, why, quote span, confidence."""
+
+
+def _memberships(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "Russia's Tsentr Battlegroup", "Ukrainian forces, including the 3rd Assault Brigade": a unit of a whole."""
+    found = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        between = text[a.end : b.start]
+        unit = "actor" in b.kinds and "person" not in b.kinds and b.source == "name"
+        if unit and a.source == "country" and re.fullmatch(r"['’]s\s+", between):
+            found.append(("partOf", b, a, "'s", "pattern: COUNTRY's UNIT", (a.start, b.end), 0.7))
+        elif unit and "actor" in a.kinds and re.fullmatch(r",?\s+including\s+(?:the\s+)?", between):
+            found.append(("partOf", b, a, "including", "pattern: FORCES, including UNIT", (a.start, b.end), 0.7))
+    return found
+
+
+def _locations(text: str, mentions: list[Mention]) -> list[Found]:
+    """Where places lie: "Minova, in Kalehe territory", "Goma, the capital of North Kivu", "the Saudi city of X"."""
+    found = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        between = text[a.end : b.start]
+        placeish = [m for m in (a, b) if not (m.kinds and "place" not in m.kinds) and m.source != "group"]
+        if len(placeish) < 2:
+            continue
+        if a.source == "demonym" and _DEMONYM_PLACE.fullmatch(between):
+            country = replace(a, text=a.label, source="country")
+            found.append(("locatedIn", b, country, "of", "pattern: DEMONYM city of PLACE", (a.start, b.end), 0.75))
+        elif _CAPITAL.fullmatch(between) and a.source not in {"demonym", "country"}:
+            predicate = "capitalOf" if b.source == "country" else "locatedIn"
+            found.append((predicate, a, b, "capital", "pattern: PLACE, the capital of PLACE", (a.start, b.end), 0.8))
+        elif _LOCATED.fullmatch(between) and a.source not in {"demonym", "country"} and b.source != "demonym":
+            found.append(("locatedIn", a, b, "in", "pattern: PLACE(,) in PLACE", (a.start, b.end), 0.7))
+    return found
+
+
+_FORCE_PHRASE = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:militias?|forces|fighters|rebels|groups?|factions?|troops|government|authorities|"
+    r"paramilitaries|gunmen|units|proxies)\b"
+)
+_FEW_WORDS = re.compile(r"\s+(?:[a-z]+\s+){0,2}")
 _COMPOUND = re.compile(r"-(backed|allied|aligned|supported|sponsored|held|controlled|run|led|based)\b")
 
 
@@ -432,11 +508,15 @@ def _compounds(
     found = []
     for i, m in enumerate(mentions):
         match = _COMPOUND.match(text, m.end)
-        if not match or i + 1 >= len(mentions):
+        if not match:
             continue
-        described = mentions[i + 1]
-        between = text[match.end() : described.start]
-        if len(between) > 40 or re.search(r"[,.;:]", between) or re.search(r"\b[A-Z]", between):
+        noun = _FORCE_PHRASE.match(text, match.end())
+        if noun:  # "GNA-aligned militias": the phrase names a group of its own
+            phrase = text[m.start : noun.end()]
+            described = Mention(phrase, m.start, noun.end(), None, phrase, frozenset({"actor"}), "group")
+        elif i + 1 < len(mentions) and _FEW_WORDS.fullmatch(text[match.end() : mentions[i + 1].start]):
+            described = mentions[i + 1]
+        else:
             continue
         for entry in by_lemma().get(("adj", match.group(1)), ()):
             roles = {"mod": m, "self": described}

@@ -58,7 +58,7 @@ OWNED_HEADS = frozenset(
     """forces force fighters troops soldiers militants members units unit army militia rebels jets warplanes
     aircraft drones artillery gunmen men officials government police positions convoy convoys ranks
     loyalists supporters insurgents paramilitaries commanders leadership remnants formations aviation
-    battalions brigades""".split()
+    battalions brigades targets sites strongholds facilities bases depots launchers troop""".split()
 )
 """Nouns that stand for the name that owns them ("Hezbollah's fighters", "fighters of HTS")."""
 
@@ -72,9 +72,17 @@ PARTICLES = frozenset({"out", "back", "in", "off", "up", "down", "away"})
 
 PARTS = frozenset(
     """most much part parts half all some areas swathes swaths rest control tens hundreds thousands dozens
-    millions many""".split()
+    millions many two three four five six seven eight nine ten dozen scores""".split()
 )
 """Words whose "of" phrase names the place meant ("most of the capital", "parts of Darfur")."""
+
+ATTACK_NOUNS = frozenset(
+    {"strike", "strikes", "airstrike", "airstrikes", "attack", "attacks", "raid", "raids", "bombing", "shelling"}
+)
+"""Nouns whose authors are the ones who killed or destroyed ("strikes killed five fighters")."""
+
+DEPUTIES = frozenset({"deputy", "vice", "assistant"})
+"""Who serves under the head ("deputy commander"): a member, not the leader."""
 
 PEOPLE = frozenset(
     """people civilians residents refugees migrants inmates prisoners detainees families villagers
@@ -100,7 +108,7 @@ AIRCRAFT = frozenset(
 """Attackers that make an attack an air strike ("warplanes struck", "drones hit")."""
 
 PRONOUNS = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her"})
-RELATIVES = frozenset({"which", "who", "that", "whom"})
+RELATIVES = frozenset({"which", "who", "that", "whom", "whose"})
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,8 @@ class Finding:
     words: tuple[int, ...]
     """The parse words that state it (trigger, arguments): their span is the quote."""
     passive: bool
+    light: int | None = None
+    """The object noun that was part of the trigger ("control" of "took control of"), if any."""
 
 
 def surface(word: str) -> str:
@@ -216,6 +226,25 @@ class _Graph:
             for j in self.lefts(i, "Mv", "Mg", "Mp", "MX"):  # a reduced relative: "forces backed by Iran"
                 if self.tags[i] in {"v-d", "v", "g", "w", "q"} or self.lower[i].endswith(("ed", "ing")):
                     return j
+        for v in self.lefts(verb, "O"):  # "began advancing on": the subject of "began"
+            if self.tags[verb] == "g" and (s := self.subject(v)) is not None:
+                return s
+        for i in self.chain(verb):  # "attacked X, killing Y": the participle's subject is the clause's
+            for j in self.lefts(i, "MVg", "MVx", "MVs"):
+                if j != verb and (s := self.subject(j)) is not None:
+                    return s
+        return None
+
+    def clause_subject(self, noun: int, depth: int = 0) -> int | None:
+        """The subject of the verb a noun's phrase hangs on ("X ... after months of fighting against Y" -> X)."""
+        for verb in self.lefts(noun, "O"):
+            return self.subject(verb)
+        for p in self.lefts(noun, "J"):
+            for verb in self.lefts(p, "MV"):
+                return self.subject(verb)
+            for head in self.lefts(p, "Mp", "Mf"):  # one noun up: "months of fighting"
+                if depth < 3:
+                    return self.clause_subject(head, depth + 1)
         return None
 
     def negated_or_unreal(self, verb: int) -> bool:
@@ -243,12 +272,18 @@ def read_frames(parse: Parse, slots: Mapping[int, Mention], resolve: Resolver) -
     """Every relation the lexicon's frames find in one parsed sentence."""
     graph = _Graph(parse)
     findings: list[Finding] = []
+    consumed: set[int] = set()  # nouns a verb frame has read already ("took control of": not also "control of")
     for i, word in enumerate(graph.words):
         if i in slots or not word[:1].isalpha():
             continue
         tagged = graph.tags[i]
-        if tagged.startswith(("v", "w", "q")) or (tagged in {"g", ""} and graph.rights(i, "O", "MV")):
-            findings += _verb(graph, i, slots, resolve)
+        gerund = tagged == "g" and bool(graph.lefts(i, "O"))  # "began advancing on Sirte"
+        if tagged.startswith(("v", "w", "q")) or gerund or (tagged in {"g", ""} and graph.rights(i, "O", "MV")):
+            verbs = _verb(graph, i, slots, resolve)
+            findings += verbs
+            consumed |= {f.light for f in verbs if f.light is not None}
+        if i in consumed:
+            continue
         if tagged.startswith(("n", "g", "s")) or tagged == "" or word.lower() in {"talks", "sanctions"}:
             findings += _noun(graph, i, slots, resolve)
     return _unique(findings)
@@ -285,7 +320,7 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
     roles = _verb_roles(graph, verb, light, passive)
     found = []
     for entry in entries:
-        found += _fill(graph, entry, verb, roles, slots, resolve, passive)
+        found += _fill(graph, entry, verb, roles, slots, resolve, passive, light)
     return found
 
 
@@ -295,6 +330,9 @@ def _verb_roles(graph: _Graph, verb: int, light: int | None, passive: bool) -> d
     subject = graph.subject(verb)
     objects = [o for o in graph.rights(verb, "O") if o != light]
     preps = graph.preposition_objects(verb, verb=True)
+    if graph.tags[verb] == "g":  # a gerund's phrases hang on it as on a noun
+        for p, objs in graph.preposition_objects(verb, verb=False).items():
+            preps[p] += objs
     for conj in [j for j in graph.lefts(verb, "VJr") if graph.is_conjunction(j)]:  # shared phrases of "X and Y"
         for p, objs in graph.preposition_objects(conj, verb=True).items():
             preps[p] += objs
@@ -357,10 +395,13 @@ def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[
     for v in light_verbs:
         if (s := graph.subject(v)) is not None:
             agents.append(s)
+    if not agents and (s := graph.clause_subject(noun)) is not None:  # "M23 advanced ... in clashes with FARDC"
+        agents.append(s)
     roles["by"] = agents
     roles["between"] = [m for j in preps.get("between", []) for m in graph.members(j)]
     roles["self"] = _described(graph, noun, slots)
     roles["modifier"] = [j for j in graph.lefts(noun, "AN", "A", "GN") if j in slots]
+    roles["modifier"] += [o for d in graph.lefts(noun, "D") for o in graph.lefts(d, "YS", "YP")]  # "the RSF's"
     return roles
 
 
@@ -382,6 +423,11 @@ def _described(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> list[i
         j -= 1
     if j > 0 and graph.words[j] == "," and j - 1 in slots:  # "Jolani, the HTS leader"
         found.append(j - 1)
+    last = noun
+    for p in graph.rights(noun, "Mf", "Mp"):  # "the commander of the SDF, Mazloum Abdi,"
+        last = max([last, *graph.rights(p, "J")])
+    if last + 2 < len(graph.words) and graph.words[last + 1] == "," and last + 2 in slots:
+        found.append(last + 2)
     return found
 
 
@@ -393,6 +439,7 @@ def _fill(
     slots: Mapping[int, Mention],
     resolve: Resolver,
     passive: bool,
+    light: int | None = None,
 ) -> list[Finding]:
     if entry.subject == "between":
         members = [(j, m) for j in roles.get("between", []) if (m := _mention(graph, j, slots, resolve))]
@@ -405,13 +452,15 @@ def _fill(
         objects = _arguments(graph, object_words, slots, resolve)
         pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
     predicate = entry.predicate
+    if predicate == "headOf" and any(graph.lower[j] in DEPUTIES for j in graph.lefts(trigger, "A", "AN")):
+        predicate = "partOf"  # "the RSF's deputy commander"
     if predicate == "attacked" and any(
         graph.lower[j] in AIRCRAFT or any(graph.lower[k] in AIRCRAFT for k in graph.lefts(j, "A", "AN"))
         for j in roles.get(entry.subject, []) + roles.get("with", [])
     ):
         predicate = "struckFromAir"
     return [
-        Finding(predicate, s, o, entry, trigger, tuple(sorted({trigger, *words})), passive)
+        Finding(predicate, s, o, entry, trigger, tuple(sorted({trigger, *words})), passive, light)
         for s, o, words in pairs
         if s.start != o.start
     ]
@@ -441,6 +490,10 @@ def _mention(
         return slots.get(antecedent) if antecedent is not None else None
     if lower in PRONOUNS:
         return resolve(lower, word)
+    if lower in ATTACK_NOUNS and depth < 2:  # "U.S. and British strikes had killed": the strikes' authors
+        agents = _noun_roles(graph, word, slots)["by"]
+        found = [m for j in agents for k in graph.members(j) if (m := _mention(graph, k, slots, resolve, depth + 1))]
+        return found[0] if found else None
     head = noun_lemma(graph.words[word])
     if head in OWNED_HEADS or lower in OWNED_HEADS or head in PLACE_HEADS or lower in PARTS:
         for j in graph.lefts(word, "AN", "A", "GN"):
@@ -449,6 +502,8 @@ def _mention(
             if (m := resolve(noun_lemma(graph.words[j]), j)) is not None:  # "Army warplanes", "government forces"
                 return _owning(m, graph.words[word])
         for d in graph.lefts(word, "D"):
+            if graph.lower[d] == "whose" and (a := _antecedent(graph, d, slots)) is not None:
+                return _owning(slots[a], graph.words[word])
             for owner in graph.lefts(d, "YS", "YP"):
                 if depth < 2 and (m := _mention(graph, owner, slots, resolve, depth + 1)):
                     return _owning(m, graph.words[word])
@@ -456,13 +511,14 @@ def _mention(
                 return resolve(graph.lower[d], d)
         preps = sorted(graph.rights(word, "Mp", "Mf", "OF"), key=lambda p: graph.lower[p] != "of")
         for p in preps:
-            if graph.lower[p] == "of" or (graph.lower[p] in {"from", "loyal"} and head not in PLACE_HEADS):
+            located = head in {"site", "target", "position", "facility", "base"} and graph.lower[p] in {"in", "at"}
+            if graph.lower[p] == "of" or located or (graph.lower[p] in {"from", "loyal"} and head not in PLACE_HEADS):
                 for j in graph.rights(p, "J"):
                     if depth < 2 and (m := _mention(graph, j, slots, resolve, depth + 1)):
                         return _owning(m, graph.words[word]) if head in OWNED_HEADS else m
         if word + 1 in slots and head in PLACE_HEADS:  # "the city of" is handled above; "province Idlib" rarely
             return slots[word + 1]
-    if lower in PEOPLE or head in PEOPLE:
+    if lower in PEOPLE or head in PEOPLE or (head in OWNED_HEADS and graph.lefts(word, "A", "AN")):
         modifiers = sorted(j for j in graph.lefts(word, "A", "AN") if j not in slots and graph.words[j].isalpha())
         first = modifiers[0] if modifiers else word
         phrase = " ".join([*(graph.words[j] for j in modifiers), graph.words[word]])

@@ -46,6 +46,8 @@ FORCE_NOUNS = frozenset(
 )
 """Nouns that, after a demonym, name a state's or a people's armed body ("Russian forces")."""
 
+FORCE_ADJECTIVES = frozenset({"armed", "regular", "special", "security", "government", "federal", "regional"})
+
 PLACE_WORDS = frozenset(
     """city town village province governorate region district state county valley mountains mountain
     airport airbase base port harbour bridge sea river strait gulf desert plain plains island islands
@@ -138,7 +140,7 @@ def is_headline(line: str) -> bool:
 
 
 _TOKEN = re.compile(
-    r"[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F]*(?:['’](?![sS]\b)\w+)*(?:-(?:[A-Z\d\u00C0-\u00DE]|al-|el-|ez-|ad-|ash-)[\w\u00C0-\u024F'’]*)*"
+    r"(?:[A-Z]\.){2,}|[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F]*(?:['’](?![sS]\b)\w+)*(?:-(?:[A-Z\d\u00C0-\u00DE]|al-|el-|ez-|ad-|ash-)[\w\u00C0-\u024F'’]*)*"
     r"|['’][sS]\b|\d+|[^\w\s]"
 )
 """Words (keeping "al-Sham", "Ez-Zor" and "Deir-Hafer" whole, but not "GNA-aligned" or "Haftar's"), numbers, marks."""
@@ -194,7 +196,7 @@ def find_mentions(
                     tokens[j + 1][0].lower() in CONNECTORS
                     and j + 2 < len(tokens)
                     and _capitalised(tokens[j + 2][0])
-                    and tokens[j + 1][0].lower() != "the"
+                    and (tokens[j + 1][0].lower() != "the" or tokens[j][0].lower() == "of")
                 )
                 or (tokens[j + 1][0].lower() in ("of",) and j + 3 < len(tokens) and tokens[j + 2][0] == "the")
             ):
@@ -225,6 +227,8 @@ def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: igno
     word = tokens[i][0]
     if not _capitalised(word) or word.lower() in _NOT_NAMES or word.lower() in TITLES:
         return False
+    if _countries().get(normal(word)) and _institution(tokens, i + 1):
+        return True
     if headline:
         return normal(word) in seen
     # an ordinary English word ("Rebels", "Thank", "Joining") is a name only where the report also
@@ -244,12 +248,14 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
         if hit:
             iri, label, kinds = hit
             return Mention(phrase, s, e, iri, label, kinds, "gazetteer"), i + size
-        country = _countries().get(normal(phrase))
-        if country and phrase[0].isupper():
+        country = _countries().get(normal(phrase.replace(".", "")))
+        if country and phrase[0].isupper() and not _institution(tokens, i + size):
             name, how = country
             after = i + size
             if after < len(tokens) and tokens[after][0] in {"'s", "’s"} and how == "country":
                 after += 1  # "Sudan's army"
+            if after + 1 < len(tokens) and tokens[after][0].lower() in FORCE_ADJECTIVES:
+                after += tokens[after + 1][0].lower() in FORCE_NOUNS  # "Ukrainian armed forces"
             if (
                 after < len(tokens)
                 and tokens[after][0].lower() in FORCE_NOUNS
@@ -259,6 +265,16 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
                 return Mention(text[s:e], s, e, None, name, frozenset({"actor"}), "demonym"), after + 1
             return Mention(phrase, s, e, None, name, frozenset({"actor", "place"}), how), i + size
     return None
+
+
+def _institution(tokens, after) -> bool:  # type: ignore[no-untyped-def]
+    """Whether capitalised words after a country make it part of a name ("Rwanda Defence Force", "Syrian Arab Army")."""
+    j = after
+    while j < len(tokens) and _capitalised(tokens[j][0]) and tokens[j][0].lower() not in _NOT_NAMES:
+        if tokens[j][0].lower() in ACTOR_WORDS:
+            return True
+        j += 1
+    return False
 
 
 def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped-def]
@@ -274,6 +290,8 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
         kinds.add("place")
     elif words & ACTOR_WORDS:
         kinds.add("actor")
+    elif i == j and re.search(r"(?:ish|ese|ian|i)$", phrase) and phrase.lower() not in {"mali", "haiti"}:
+        kinds.add("actor")  # a people's adjective used as a name ("Kurdish-led", "Houthi"): not a person
     elif i > 0 and tokens[i - 1][0].lower() in PLACE_PREPOSITIONS:
         kinds.add("place")
     elif phrase.isupper() and i == 0 and j + 1 < len(tokens) and tokens[j + 1][0] == ",":
