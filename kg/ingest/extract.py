@@ -245,29 +245,52 @@ _GROUP_HEADS = frozenset(
 
 
 def _refer(head: str, earlier: list[Mention]) -> Mention | None:
-    """The last earlier name a pronoun or a description can stand for."""
+    """The earlier name a pronoun or a description stands for: the nearest that fits, the most named among actors.
+
+    Places ("the city") take the nearest place; a facility ("the airport") only a name that says
+    so; groups ("the group", "it", "they") the actor the report names most among the last few, so
+    that a passing mention does not steal the report's protagonist.
+    """
 
     def actor(m: Mention) -> bool:
-        return "person" not in m.kinds and ("actor" in m.kinds or not m.kinds)
+        unknown_or_actor = "actor" in m.kinds or not m.kinds
+        lone_demonym = m.source == "demonym" and " " not in m.text
+        return "person" not in m.kinds and unknown_or_actor and m.source != "country" and not lone_demonym
 
+    recent = earlier[-10:]
     if head in {"he", "him", "his", "she", "her"}:
         pick = next((m for m in reversed(earlier) if "person" in m.kinds), None)
-    elif head in {"it", "its", "they", "them", "their"}:
-        pick = next((m for m in reversed(earlier) if actor(m) and m.kinds != frozenset({"actor", "place"})), None)
+    elif head in _FACILITIES:
+        pick = next((m for m in reversed(earlier) if head in normal(m.text).split()), None)
     elif head in PLACE_WORDS or head in {"capital", "area"}:
 
         def fits(m: Mention) -> bool:
-            city = m.source not in {"demonym", "country"} or head in {"country", "state"}
-            return city and ("place" in m.kinds or not m.kinds)
+            settlement = head in {"city", "town", "village", "capital"}
+            region = normal(m.text).split()[-1] in _REGION_WORDS
+            return (m.source not in {"demonym", "country", "group"} or head in {"country", "state"}) and not (
+                settlement and region
+            )
 
-        pick = next((m for m in reversed(earlier) if fits(m)), None)
-    elif head in _GROUP_HEADS:
-        pick = next((m for m in reversed(earlier) if actor(m) and head in normal(m.text).split()), None)
-        named = [m for m in reversed(earlier) if actor(m) and m.source not in {"country", "demonym"}]
-        pick = pick or next(iter(named), None)
+        pick = next((m for m in reversed(recent) if fits(m) and "place" in m.kinds), None)
+        pick = pick or next((m for m in reversed(recent) if fits(m) and not m.kinds), None)
+    elif head in _GROUP_HEADS or head in {"it", "its", "they", "them", "their"}:
+        named = [m for m in recent if actor(m)]
+        if head in _GROUP_HEADS:
+            named = [m for m in named if head in normal(m.text).split()] or named
+        counts: dict[str, int] = {}
+        for m in earlier:
+            counts[normal(m.label)] = counts.get(normal(m.label), 0) + 1
+        ranked = sorted(enumerate(named), key=lambda im: (counts[normal(im[1].label)] + bool(im[1].kinds), im[0]))
+        pick = ranked[-1][1] if ranked else None
     else:
         return None
     return replace(pick, resolved_from=head) if pick else None
+
+
+_REGION_WORDS = frozenset({"province", "state", "region", "district", "territory", "governorate", "oblast", "county"})
+
+_FACILITIES = frozenset({"airport", "base", "airbase", "bridge", "port", "prison", "camp", "plant", "dam", "hospital"})
+"""Descriptions that only a name with the same word can stand for ("the airport": "Mitiga International Airport")."""
 
 
 def _substitute(
@@ -376,6 +399,7 @@ def _sentence(
     findings += _compounds(text, mentions)
     findings += _locations(text, mentions)
     findings += _memberships(text, mentions)
+    findings += _titles(text, mentions)
     air_here = bool(_AIR.search(text, start, end))  # "jets ... struck", "strikes ... hit": an attack from the air
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [
@@ -461,6 +485,27 @@ Found = tuple[str, Mention, Mention, str, str, tuple[int, int], float]
 """A relation found in a sentence: predicate, subject, object, trigger, why, quote span, confidence."""
 
 
+_TITLE_BETWEEN = re.compile(
+    r"\s+(?:(?:acting|interim|transitional|supreme|military|army|top)\s+)?"
+    r"(president|prime minister|leader|commander|commander-in-chief|chief|head|king|emir|chairman|"
+    r"spokesman|spokeswoman|spokesperson|deputy commander|deputy leader|deputy)\s+",
+    re.IGNORECASE,
+)
+
+
+def _titles(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "U.S. President Joe Biden", "RSF commander Mohamed Hamdan Dagalo", "TPLF spokesperson Getachew Reda"."""
+    found = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        match = _TITLE_BETWEEN.fullmatch(text, a.end, b.start)
+        force_phrase = a.source == "demonym" and " " in a.text  # "Russian forces", not "Russian"
+        if match and "person" in b.kinds and "person" not in a.kinds and not force_phrase:
+            title = match.group(1).lower()
+            predicate = "partOf" if title.startswith(("spokes", "deputy")) else "headOf"
+            found.append((predicate, b, a, title, f"pattern: NAME {title} PERSON", (a.start, b.end), 0.8))
+    return found
+
+
 def _memberships(text: str, mentions: list[Mention]) -> list[Found]:
     """ "Russia's Tsentr Battlegroup", "Ukrainian forces, including the 3rd Assault Brigade": a unit of a whole."""
     found = []
@@ -534,6 +579,8 @@ def _fits(subject: Mention, obj: Mention, predicate: str, relations: dict[str, t
     if predicate in {"headOf"} and subject.kinds and "person" not in subject.kinds:
         return False
     if predicate in {"appointed"} and obj.kinds and "person" not in obj.kinds:
+        return False
+    if predicate == "capitalOf" and not {"actor", "place"} <= obj.kinds:  # a country is both; a province is not
         return False
     return _kind_ok(subject, domain) and _kind_ok(obj, range_)
 

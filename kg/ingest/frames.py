@@ -68,7 +68,7 @@ PLACE_HEADS = frozenset(
 )
 """Nouns that stand for the place they name ("the city of Homs", "Homs province", "the outskirts of X")."""
 
-PARTICLES = frozenset({"out", "back", "in", "off", "up", "down", "away"})
+PARTICLES = frozenset({"out", "back", "in", "off", "up", "down", "away", "over"})
 
 PARTS = frozenset(
     """most much part parts half all some areas swathes swaths rest control tens hundreds thousands dozens
@@ -263,6 +263,8 @@ class _Graph:
         """Preposition -> its objects, for phrases attached to ``head`` (MV for a verb, M for a noun)."""
         found: dict[str, list[int]] = defaultdict(list)
         for p in self.rights(head, *(("MV",) if verb else ("Mp", "Mf")), "OF"):
+            if p + 1 < len(self.words) and self.lower[p + 1] in {"least", "most"}:  # "at least five", not a place
+                continue
             for j in self.rights(p, "J", "ON", "IN"):
                 found[self.lower[p]].append(j)
         return found
@@ -330,6 +332,9 @@ def _verb_roles(graph: _Graph, verb: int, light: int | None, passive: bool) -> d
     subject = graph.subject(verb)
     objects = [o for o in graph.rights(verb, "O") if o != light]
     preps = graph.preposition_objects(verb, verb=True)
+    if verb + 1 < len(graph.words) and graph.lower[verb + 1] in PARTICLES and not objects:
+        objects += graph.rights(verb + 1, "J")  # "took over the towns": the particle parsed as a preposition
+        preps.pop(graph.lower[verb + 1], None)
     if graph.tags[verb] == "g":  # a gerund's phrases hang on it as on a noun
         for p, objs in graph.preposition_objects(verb, verb=False).items():
             preps[p] += objs
@@ -472,10 +477,23 @@ def _arguments(
     found = []
     for word in words:
         for member in graph.members(word):
-            mention = _mention(graph, member, slots, resolve)
-            if mention is not None:
-                found.append((member, mention))
+            for part in _listed(graph, member, slots):
+                mention = _mention(graph, part, slots, resolve)
+                if mention is not None:
+                    found.append((part, mention))
     return found
+
+
+def _listed(graph: _Graph, word: int, slots: Mapping[int, Mention]) -> list[int]:
+    """ "the towns of X and Y": the names a plural head lists, else the word itself."""
+    if word in slots or noun_lemma(graph.words[word]) not in PLACE_HEADS | OWNED_HEADS:
+        return [word]
+    for p in graph.rights(word, "Mf", "Mp"):
+        if graph.lower[p] == "of":
+            for j in graph.rights(p, "J"):
+                if graph.is_conjunction(j):
+                    return graph.members(j)
+    return [word]
 
 
 def _mention(
@@ -519,9 +537,17 @@ def _mention(
         if word + 1 in slots and head in PLACE_HEADS:  # "the city of" is handled above; "province Idlib" rarely
             return slots[word + 1]
     if lower in PEOPLE or head in PEOPLE or (head in OWNED_HEADS and graph.lefts(word, "A", "AN")):
-        modifiers = sorted(j for j in graph.lefts(word, "A", "AN") if j not in slots and graph.words[j].isalpha())
+        modifiers = sorted(
+            j
+            for j in graph.lefts(word, "A", "AN")
+            if j not in slots and graph.words[j].isalpha() and not graph.is_conjunction(j)
+        )
         first = modifiers[0] if modifiers else word
         phrase = " ".join([*(graph.words[j] for j in modifiers), graph.words[word]])
+        for p in graph.rights(word, "Mp", "Mf"):  # "residents of Tarhuna"
+            if graph.lower[p] in {"of", "from", "in"}:
+                places = [slots[j].text for j in graph.rights(p, "J") if j in slots]
+                phrase += f" {graph.lower[p]} {places[0]}" if places else ""
         return resolve(f"+{first}:{phrase}", word)
     if graph.lefts(word, "D") and head not in {"", "one"}:  # "the group", "the city": the caller's coreference
         return resolve(head, word)

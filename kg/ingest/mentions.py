@@ -57,7 +57,7 @@ ACTOR_WORDS = frozenset(
     """forces force army front brigade brigades movement party council group militia battalion division
     corps committee organisation organization government ministry command alliance coalition guard guards
     police union authority agency observatory network jihad hezbollah rebels wing legion regiment
-    service services""".split()
+    service services administration parliament assembly""".split()
 )
 
 PLACE_PREPOSITIONS = frozenset({"in", "into", "near", "outside", "towards", "toward", "around", "across", "inside"})
@@ -209,10 +209,9 @@ def find_mentions(
                 j += 1
             while j > i and not _capitalised(tokens[j][0]):
                 j -= 1
-            if not (
-                j + 1 < len(tokens) and tokens[j + 1][0].lower() in TITLES and j == i
-            ):  # "Defence" of "Defence Minister"
-                mentions.append(_name(tokens, i, j, text, known_word))
+            title_word = j == i and j + 1 < len(tokens) and tokens[j + 1][0].lower() in TITLES
+            if not title_word:  # not "Defence" of "Defence Minister"
+                mentions.append(_with_kind_word(_name(tokens, i, j, text, known_word), text))
             i = j + 1
             continue
         i += 1
@@ -265,6 +264,21 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
                 return Mention(text[s:e], s, e, None, name, frozenset({"actor"}), "demonym"), after + 1
             return Mention(phrase, s, e, None, name, frozenset({"actor", "place"}), how), i + size
     return None
+
+
+_KIND_WORDS = re.compile(
+    r"\s+((?:central\s+|international\s+)?(?:prison|district|province|state|territory|governorate|region|"
+    r"air base|airbase|airport|camp|oblast|county))\b"
+)
+
+
+def _with_kind_word(m: Mention, text: str) -> Mention:
+    """ "Rubavu district", "Munzenze central prison": a name with the word saying what it is (also known without)."""
+    match = _KIND_WORDS.match(text, m.end)
+    if not match:
+        return m
+    whole = text[m.start : match.end()]
+    return Mention(whole, m.start, match.end(), None, whole, m.kinds | {"place"}, m.source, extra=(m.text,))
 
 
 def _institution(tokens, after) -> bool:  # type: ignore[no-untyped-def]
