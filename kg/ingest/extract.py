@@ -59,6 +59,10 @@ _COMMON_ENGLISH = frozenset(
 )
 
 
+Found = tuple[str, Mention, Mention, str, str, tuple[int, int], float]
+"""A relation found in a sentence: predicate, subject, object, trigger, why, quote span, confidence."""
+
+
 class ExtractionError(KGError):
     """Text that extraction cannot read: empty, binary, not English, or too long."""
 
@@ -199,6 +203,8 @@ class _Document:
         self.text = text
         self.air = len(_AIR.findall(text)) >= 2
         self.history: list[Mention] = []
+        self.last: list[Mention] = []
+        """The previous sentence's mentions: where "it" and "they" look first."""
         self.aliases: dict[str, Mention] = {}
         self.kinds: dict[str, set[str]] = {}
 
@@ -231,8 +237,13 @@ class _Document:
                 first, phrase = head[1:].split(":", 1)
                 start = offsets.get(int(first), at)
                 return Mention(phrase, start, start + len(phrase), None, phrase, frozenset({"actor"}), "group")
-            earlier = self.history + [m for m in sentence_mentions if m.end <= at]
-            return _refer(head, earlier)
+            before = [m for m in sentence_mentions if m.end <= at]
+            if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
+                for candidates in (before, self.last):
+                    first = next((m for m in candidates[:2] if _agent(m)), None)
+                    if first is not None:
+                        return replace(first, resolved_from=head)
+            return _refer(head, self.history + before)
 
         return resolve
 
@@ -242,6 +253,11 @@ _GROUP_HEADS = frozenset(
     paramilitaries army military force forces regime government faction alliance coalition militants
     fighters troops battlegroup brigade unit units formation formations command division ministry""".split()
 )
+
+
+def _agent(m: Mention) -> bool:
+    """A name that can act: an actor, a country or demonym phrase, or unknown; not a person, not a place alone."""
+    return "person" not in m.kinds and ("actor" in m.kinds or not m.kinds) and m.source != "group"
 
 
 def _refer(head: str, earlier: list[Mention]) -> Mention | None:
@@ -293,28 +309,52 @@ _FACILITIES = frozenset({"airport", "base", "airbase", "bridge", "port", "prison
 """Descriptions that only a name with the same word can stand for ("the airport": "Mitiga International Airport")."""
 
 
+_ASIDE = re.compile(r"\s*\([^()]{0,120}\)")
+"""A parenthesis: an alias ("(RSF)"), a conversion ("(105 miles)"), an aside. The parser reads better without."""
+
+
 def _substitute(
     text: str, start: int, end: int, mentions: list[Mention], *, headline: bool = False
 ) -> tuple[str, dict[int, Mention], list[int]]:
     """The sentence with each name replaced by a placeholder; placeholder char offset -> mention; char map.
 
-    A headline's other words are lower-cased, so that "Forces Strike Targets" parses as a sentence.
+    Parentheses are left out (their names are still known to the report: an alias such as "(RSF)"
+    was recorded by :meth:`_Document.typed`); a headline's other words are lower-cased, so that
+    "Forces Strike Targets" parses as a sentence.
     """
-    out, where, chars = [], {}, []
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text, start, end)]
+    out: list[str] = []
+    where: dict[int, Mention] = {}
+    chars: list[int] = []
+    length = 0
+
+    def emit(a: int, b: int) -> None:
+        nonlocal length
+        for s0, e0 in asides:  # the plain text from a to b, without parentheses
+            if e0 <= a or s0 >= b:
+                continue
+            emit(a, s0)
+            a = max(a, e0)
+        if a < b:
+            piece = text[a:b]
+            out.append(piece.lower() if headline else piece)
+            chars.extend(range(a, b))
+            length += b - a
+
     at = start
     for n, m in enumerate(mentions):
-        piece = text[at : m.start]
-        out.append(piece.lower() if headline else piece)
-        chars += range(at, m.start)
+        if any(s0 <= m.start < e0 for s0, e0 in asides):
+            continue
+        emit(at, m.start)
         word = _placeholder(n)
         if m.text.endswith("s") and not m.text.endswith("ss") and m.source != "country":
             word += "s"  # "the Houthis were": keep the number the verb agrees with
-        where[sum(len(p) for p in out)] = m
+        where[length] = m
         out.append(word)
-        chars += [m.start] * len(word)
+        chars.extend([m.start] * len(word))
+        length += len(word)
         at = m.end
-    out.append(text[at:end].lower() if headline else text[at:end])
-    chars += range(at, end)
+    emit(at, end)
     return "".join(out), where, chars
 
 
@@ -359,6 +399,7 @@ def extract(
         if len(mentions) >= 1:
             candidates += _sentence(text, start, end, mentions, document, relations, published, headline)
         document.history += mentions
+        document.last = mentions
     candidates = _merge(candidates)
     return candidates, list(unknown.values())
 
@@ -379,8 +420,9 @@ def _sentence(
     published: dt.date | None,
     headline: bool = False,
 ) -> list[Candidate]:
+    compounds, mentions = _compounds(text, mentions)
     substituted, where, chars = _substitute(text, start, end, mentions, headline=headline)
-    findings: list[tuple[str, Mention, Mention, str, str, tuple[int, int], float]] = []
+    findings: list[Found] = list(compounds)
     parse = linkgrammar.parse(substituted) if len(substituted) < 2000 else None
     if parse is not None:
         slots, offsets = _slots(parse, substituted, where, chars)
@@ -396,7 +438,6 @@ def _sentence(
             why = f.entry.describe() + (" (passive)" if f.passive else "")
             trigger = frame_reader.surface(parse.words[f.trigger])
             findings.append((f.predicate, f.subject, f.object, trigger, why, (lo, hi), confidence))
-    findings += _compounds(text, mentions)
     findings += _locations(text, mentions)
     findings += _memberships(text, mentions)
     findings += _titles(text, mentions)
@@ -481,10 +522,6 @@ _CAPITAL = re.compile(r",\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?"
 _DEMONYM_PLACE = re.compile(r"\s+(?:city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
 
 
-Found = tuple[str, Mention, Mention, str, str, tuple[int, int], float]
-"""A relation found in a sentence: predicate, subject, object, trigger, why, quote span, confidence."""
-
-
 _TITLE_BETWEEN = re.compile(
     r"\s+(?:(?:acting|interim|transitional|supreme|military|army|top)\s+)?"
     r"(president|prime minister|leader|commander|commander-in-chief|chief|head|king|emir|chairman|"
@@ -546,19 +583,23 @@ _FEW_WORDS = re.compile(r"\s+(?:[a-z]+\s+){0,2}")
 _COMPOUND = re.compile(r"-(backed|allied|aligned|supported|sponsored|held|controlled|run|led|based)\b")
 
 
-def _compounds(
-    text: str, mentions: list[Mention]
-) -> list[tuple[str, Mention, Mention, str, str, tuple[int, int], float]]:
-    """ "the Iran-backed Houthis", "RSF-held El Fasher": the compound's name and the name it describes."""
-    found = []
+def _compounds(text: str, mentions: list[Mention]) -> tuple[list[Found], list[Mention]]:
+    """ "the Iran-backed Houthis", "RSF-held El Fasher": the compound's name and the name it describes.
+
+    "GNA-aligned militias" names a group of its own: it replaces "GNA" among the sentence's
+    mentions, so the parser sees one name where the text has one subject.
+    """
+    found: list[Found] = []
+    kept = list(mentions)
     for i, m in enumerate(mentions):
         match = _COMPOUND.match(text, m.end)
         if not match:
             continue
         noun = _FORCE_PHRASE.match(text, match.end())
-        if noun:  # "GNA-aligned militias": the phrase names a group of its own
+        if noun:
             phrase = text[m.start : noun.end()]
             described = Mention(phrase, m.start, noun.end(), None, phrase, frozenset({"actor"}), "group")
+            kept[i] = described
         elif i + 1 < len(mentions) and _FEW_WORDS.fullmatch(text[match.end() : mentions[i + 1].start]):
             described = mentions[i + 1]
         else:
@@ -568,7 +609,7 @@ def _compounds(
             subject, obj = roles[entry.subject], roles[entry.object]
             quote = (m.start, described.end)
             found.append((entry.predicate, subject, obj, match.group(1), entry.describe(), quote, 0.8))
-    return found
+    return found, kept
 
 
 def _fits(subject: Mention, obj: Mention, predicate: str, relations: dict[str, tuple[str | None, str | None]]) -> bool:

@@ -48,6 +48,9 @@ INTENT = frozenset(
 )
 """Verbs whose complement did not (yet) happen: "vowed to retake", "denied seizing", "called on X to leave"."""
 
+CONDITIONS = frozenset({"until", "unless", "if", "whether", "lest"})
+"""Words opening a clause whose action has not happened."""
+
 LIGHT_VERBS = frozenset(
     """launch carry conduct mount stage begin start make unleash order resume step intensify continue deliver
     announce complete""".split()
@@ -318,6 +321,9 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
     entries, light = chosen
     if graph.negated_or_unreal(verb):
         return []
+    subject = graph.subject(verb)
+    if subject is not None and any(graph.lower[j] in CONDITIONS for j in range(max(1, subject - 3), subject)):
+        return []  # "until Eritrean forces had left", "if the army retakes"
     passive = graph.passive(verb)
     roles = _verb_roles(graph, verb, light, passive)
     found = []

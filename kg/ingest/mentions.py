@@ -210,6 +210,7 @@ def find_mentions(
             while j > i and not _capitalised(tokens[j][0]):
                 j -= 1
             title_word = j == i and j + 1 < len(tokens) and tokens[j + 1][0].lower() in TITLES
+            title_word = title_word and known_word is not None and known_word(tokens[i][0].lower())
             if not title_word:  # not "Defence" of "Defence Minister"
                 mentions.append(_with_kind_word(_name(tokens, i, j, text, known_word), text))
             i = j + 1
