@@ -48,6 +48,9 @@ INTENT = frozenset(
 )
 """Verbs whose complement did not (yet) happen: "vowed to retake", "denied seizing", "called on X to leave"."""
 
+RECIPROCAL = frozenset({"opposes", "alliedWith", "negotiatedWith", "ceasefireWith"})
+"""Symmetric relations a coordinated subject can state alone ("X and Y clashed")."""
+
 CONDITIONS = frozenset({"until", "unless", "if", "whether", "lest"})
 """Words opening a clause whose action has not happened."""
 
@@ -358,6 +361,7 @@ def _verb_roles(graph: _Graph, verb: int, light: int | None, passive: bool) -> d
         for p, objs in graph.preposition_objects(holder, verb=False).items():  # phrases the parser hung lower
             if p not in preps:
                 preps[p] += objs
+    _adjacent_phrase(graph, verb, preps)
     if passive:
         if subject is not None:
             roles["obj"].append(subject)
@@ -369,6 +373,15 @@ def _verb_roles(graph: _Graph, verb: int, light: int | None, passive: bool) -> d
     for p, objs in preps.items():
         roles[p] += objs
     return roles
+
+
+def _adjacent_phrase(graph: _Graph, head: int, preps: dict[str, list[int]]) -> None:
+    """The phrase right after a trigger is its own, wherever the parser hung it ("killed by", "clashes with")."""
+    p = head + 1
+    if p < len(graph.words) and graph.lower[p] not in preps and graph.tags[p] in {"", "p", "r"}:
+        objects = graph.rights(p, "J")
+        if objects and not (p + 1 < len(graph.words) and graph.lower[p + 1] in {"least", "most"}):
+            preps[graph.lower[p]] = objects
 
 
 def _noun(graph: _Graph, noun: int, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
@@ -392,6 +405,7 @@ def _noun(graph: _Graph, noun: int, slots: Mapping[int, Mention], resolve: Resol
 def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[str, list[int]]:
     roles: dict[str, list[int]] = defaultdict(list)
     preps = graph.preposition_objects(noun, verb=False)
+    _adjacent_phrase(graph, noun, preps)
     light_verbs = [v for v in graph.lefts(noun, "O") if verb_lemma(graph.words[v]) in LIGHT_VERBS]
     for v in light_verbs:
         for p, objs in graph.preposition_objects(v, verb=True).items():
@@ -462,6 +476,8 @@ def _fill(
         subjects = _arguments(graph, subject_words, slots, resolve)
         objects = _arguments(graph, object_words, slots, resolve)
         pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
+        if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1:  # "the LNA and the GNA fought"
+            pairs = [(a, b, (ja, jb)) for ja, a in subjects for jb, b in subjects if ja < jb]
     predicate = entry.predicate
     if predicate == "headOf" and any(graph.lower[j] in DEPUTIES for j in graph.lefts(trigger, "A", "AN")):
         predicate = "partOf"  # "the RSF's deputy commander"
@@ -556,6 +572,8 @@ def _mention(
                 phrase += f" {graph.lower[p]} {places[0]}" if places else ""
         return resolve(f"+{first}:{phrase}", word)
     if graph.lefts(word, "D") and head not in {"", "one"}:  # "the group", "the city": the caller's coreference
+        return resolve(head, word)
+    if head in {"army", "military", "government", "regime", "police", "navy"}:  # "Army warplanes", "government"
         return resolve(head, word)
     return None
 
