@@ -607,6 +607,17 @@ def report(sections: list[Section], seconds: float, cap: float) -> str:
     return "\n".join(head) + "\n\n".join(section.markdown() for section in sections)
 
 
+START, END = "<!-- virtuoso:start -->", "<!-- virtuoso:end -->"
+"""Around the section `make bench-virtuoso` writes into RESULTS.md, which this run keeps."""
+
+
+def kept_section(out: Path) -> str:
+    """The dated section of `make bench-virtuoso` in ``out``, to keep when the rest is rewritten."""
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    start, end = text.find(START), text.find(END)
+    return "\n" + text[start : end + len(END)] + "\n" if 0 <= start < end else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="10000,100000,1000000", help="triples per dataset, comma-separated")
@@ -635,7 +646,7 @@ def main(argv: list[str] | None = None) -> int:
     print(once.markdown())
     text = report(sections, (dt.datetime.now() - started).total_seconds(), args.query_cap)
     if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+        args.out.write_text(text + "\n" + kept_section(args.out), encoding="utf-8")
     return 0
 
 

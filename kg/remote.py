@@ -8,6 +8,13 @@ expect the default graph to be the union of all graphs: with Oxigraph add
 default. Parameters are bound with a ``VALUES`` block (see :mod:`kg.sparql`), since the
 protocol has no parameters of its own.
 
+Virtuoso (told by its ``Server`` header, asked once per endpoint) gets two changes that keep its
+answers equal to the embedded store's, and mean the same in SPARQL: parameters bound with
+``BIND`` at the start of the WHERE group, since a ``VALUES`` block there empties some answers
+(event-places with dates); and non-ASCII plain literals in the query text written as
+``"..."^^xsd:string``, since Virtuoso returns a plain one's characters outside Latin-1 as ``?``
+(the neighbourhood's arrows). What still differs is in the README ("Remote stores").
+
 Big answers are streamed: :meth:`Endpoint.stream` copies the response to a file as it
 arrives and :meth:`Endpoint.solutions` parses rows off the socket one at a time, so the
 client's memory stays flat however many rows come back (``kg query --format csv`` and the
@@ -17,7 +24,9 @@ NetworkX projection use them).
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
+import io
 import json
 import os
 import shutil
@@ -41,6 +50,8 @@ __all__ = ["SCHEMES", "Endpoint", "is_endpoint"]
 SCHEMES = ("sparql+http://", "sparql+https://")
 UPDATE_ENV = "KG_UPDATE_ENDPOINT"
 TIMEOUT_S = 300.0
+XML = ox.QueryResultsFormat.XML
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 CHUNK = 1 << 16
 """Bytes copied at a time when a response is streamed to a file."""
 
@@ -110,7 +121,9 @@ class Endpoint:
             yield response
 
     def _prepared(self, text: str, bindings: Mapping[str, Term]) -> str:
-        return _prologue() + sparql.bind_values(text, bindings)
+        if not _is_virtuoso(self.query_url):
+            return _prologue() + sparql.bind_values(text, bindings)
+        return _prologue() + _typed_strings(_bind_first(text, bindings))
 
     def run(self, text: str, bindings: Mapping[str, Term]) -> SelectResult | GraphResult | bool:
         """Run a query; the result types are those of the embedded store."""
@@ -118,41 +131,62 @@ class Endpoint:
         if form in ("CONSTRUCT", "DESCRIBE"):
             body, _ = self._post(self.query_url, {"query": self._prepared(text, bindings)}, "application/n-triples")
             return GraphResult(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)))
+        if form == "SELECT" and _is_virtuoso(self.query_url):
+            return SelectResult(self.results(text, bindings, ox.QueryResultsFormat.JSON))
         accept = "application/sparql-results+json"
         body, _ = self._post(self.query_url, {"query": self._prepared(text, bindings)}, accept)
         if form == "ASK":
-            return bool(json.loads(body)["boolean"])
+            return _boolean(json.loads(body))
         return SelectResult(body)
 
     def results(self, text: str, bindings: Mapping[str, Term], format: ox.QueryResultsFormat) -> bytes:
-        """A SELECT or ASK query's results as the endpoint writes them in ``format``."""
-        body, _ = self._post(self.query_url, {"query": self._prepared(text, bindings)}, format.media_type)
-        return body
+        """A SELECT or ASK query's results in ``format``, as the endpoint writes them (or, from Virtuoso,
+        as pyoxigraph writes them: see :meth:`open_results`)."""
+        with self.open_results(text, bindings, format) as response:
+            return response.read()
 
     @contextlib.contextmanager
     def open_results(
         self, text: str, bindings: Mapping[str, Term], format: ox.QueryResultsFormat
     ) -> Iterator[BinaryIO]:
-        """A SELECT or ASK query's results in ``format``, as the open response to read from."""
+        """A SELECT or ASK query's results in ``format``, as the open response to read from.
+
+        Virtuoso's TSV is not the W3C's (its IRIs are quoted strings) and it writes booleans as 1
+        and 0; so from Virtuoso the answer is read as XML, its booleans written true and false
+        (:class:`_CanonicalBooleans`), and written in ``format`` by pyoxigraph, whole.
+        """
         form = {"query": self._prepared(text, bindings)}
-        with self._open(self.query_url, form, format.media_type) as response, _reading(self.query_url):
-            yield response
+        if not _is_virtuoso(self.query_url):
+            with self._open(self.query_url, form, format.media_type) as response, _reading(self.query_url):
+                yield response
+            return
+        with self._open(self.query_url, form, XML.media_type) as response, _reading(self.query_url):
+            parsed = ox.parse_query_results(_CanonicalBooleans(response), format=XML)
+            yield io.BytesIO(parsed.serialize(format=format))
 
     def stream(self, text: str, bindings: Mapping[str, Term], format: ox.QueryResultsFormat, out: BinaryIO) -> None:
-        """Copy a SELECT or ASK query's results in ``format`` to ``out`` as they arrive, a chunk at a time."""
-        with self.open_results(text, bindings, format) as response:
-            shutil.copyfileobj(response, out, CHUNK)
+        """Copy a SELECT or ASK query's results in ``format`` to ``out`` as they arrive, a chunk at a time
+        (from Virtuoso, solution by solution, read as XML and written in ``format`` by pyoxigraph)."""
+        if not _is_virtuoso(self.query_url):
+            with self.open_results(text, bindings, format) as response:
+                shutil.copyfileobj(response, out, CHUNK)
+            return
+        form = {"query": self._prepared(text, bindings)}
+        with self._open(self.query_url, form, XML.media_type) as response, _reading(self.query_url):
+            ox.parse_query_results(_CanonicalBooleans(response), format=XML).serialize(out, format=format)
 
     @contextlib.contextmanager
     def solutions(self, text: str, bindings: Mapping[str, Term]) -> Iterator[Iterator[tuple[Term | None, ...]]]:
         """A SELECT query's rows as tuples in variable order, parsed off the connection one at a time (from
-        TSV, the lightest format to parse).
+        TSV, the lightest format to parse; from Virtuoso, XML).
 
         Use as ``with endpoint.solutions(text, {}) as rows: for row in rows: ...``.
         """
         form = {"query": self._prepared(text, bindings)}
-        with self._open(self.query_url, form, ox.QueryResultsFormat.TSV.media_type) as response:
-            parsed = ox.parse_query_results(response, format=ox.QueryResultsFormat.TSV)
+        virtuoso = _is_virtuoso(self.query_url)
+        format = XML if virtuoso else ox.QueryResultsFormat.TSV
+        with self._open(self.query_url, form, format.media_type) as response:
+            parsed = ox.parse_query_results(_CanonicalBooleans(response) if virtuoso else response, format=format)
             if not isinstance(parsed, ox.QuerySolutions):
                 raise QueryError("expected the rows of a SELECT query, got a yes/no answer")
             yield _guarded(tuples(parsed), self.query_url)
@@ -175,6 +209,105 @@ class Endpoint:
         result = self.run(queries.internal("internal/count-quads"), {})
         assert isinstance(result, SelectResult)
         return int(result.records()[0]["n"])
+
+
+class _CanonicalBooleans(io.RawIOBase):
+    """A SPARQL XML results stream with Virtuoso's ``"1"^^xsd:boolean`` and ``"0"^^xsd:boolean``
+    written ``true`` and ``false`` (the same values), so that CSV and TSV say true and false.
+
+    >>> xml = b'<literal datatype="http://www.w3.org/2001/XMLSchema#boolean">1</literal>'
+    >>> _CanonicalBooleans(io.BytesIO(xml * 3)).read().count(b">true</literal>")
+    3
+    """
+
+    _OPEN = b'<literal datatype="http://www.w3.org/2001/XMLSchema#boolean">'
+    _FORMS = {_OPEN + b"1</literal>": _OPEN + b"true</literal>", _OPEN + b"0</literal>": _OPEN + b"false</literal>"}
+    _KEEP = len(_OPEN) + len(b"1</literal>") - 1
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw, self._carry, self._ready, self._ended = raw, b"", b"", False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 (a writable buffer)
+        while not self._ready and not self._ended:
+            chunk = self._raw.read(CHUNK)
+            self._ended = not chunk
+            text = self._carry + chunk
+            for virtuoso, canonical in self._FORMS.items():
+                text = text.replace(virtuoso, canonical)
+            cut = len(text) if self._ended else max(0, len(text) - self._KEEP)
+            self._ready, self._carry = text[:cut], text[cut:]
+        size = min(len(buffer), len(self._ready))
+        buffer[:size] = self._ready[:size]
+        self._ready = self._ready[size:]
+        return size
+
+
+def _boolean(answer: dict) -> bool:
+    """An ASK query's answer from SPARQL JSON results; Virtuoso answers one as a row with one number.
+
+    >>> _boolean({"boolean": True}), _boolean({"results": {"bindings": [{"__ASK_RETVAL": {"value": "0"}}]}})
+    (True, False)
+    """
+    if "boolean" in answer:
+        return bool(answer["boolean"])
+    rows = answer.get("results", {}).get("bindings", [])
+    if len(rows) == 1 and len(rows[0]) == 1:
+        value = next(iter(rows[0].values())).get("value")
+        return value not in ("0", "false")
+    raise QueryError("the endpoint answered a yes/no question with rows")
+
+
+@functools.lru_cache(maxsize=16)
+def _is_virtuoso(query_url: str) -> bool:
+    """Whether the endpoint says it is Virtuoso (one ``ASK {}`` per endpoint and process)."""
+    request = urllib.request.Request(
+        query_url,
+        data=urllib.parse.urlencode({"query": "ASK {}"}).encode("ascii"),
+        method="POST",
+        headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            server = response.headers.get("Server", "")
+    except urllib.error.HTTPError as exc:
+        server = exc.headers.get("Server", "") if exc.headers else ""
+    except (urllib.error.URLError, OSError) as exc:
+        raise StoreError(f"cannot reach the SPARQL endpoint {query_url}: {getattr(exc, 'reason', exc)}") from None
+    return server.startswith("Virtuoso")
+
+
+def _bind_first(text: str, bindings: Mapping[str, Term]) -> str:
+    """``text`` with one ``BIND`` per binding at the start of its WHERE group: the same solutions as a
+    ``VALUES`` block there.
+
+    >>> import pyoxigraph as ox
+    >>> _bind_first("SELECT ?x WHERE { ?x ?p ?o }", {"x": ox.NamedNode("http://e/a")})
+    'SELECT ?x WHERE { BIND(<http://e/a> AS ?x) ?x ?p ?o }'
+    """
+    if not bindings:
+        return text
+    at = sparql.where_start(text)
+    binds = " ".join(f"BIND({term} AS ?{name})" for name, term in bindings.items())
+    return f"{text[:at]} {binds}{text[at:]}"
+
+
+def _typed_strings(text: str) -> str:
+    """``text`` with each plain string literal that holds a non-ASCII character typed ``xsd:string``
+    (the same term in RDF 1.1); literals with a language tag or a datatype are left alone.
+
+    >>> _typed_strings('SELECT * WHERE { BIND("← a" AS ?x) ?s ?p "é"@fr, "b" }')
+    'SELECT * WHERE { BIND("← a"^^<http://www.w3.org/2001/XMLSchema#string> AS ?x) ?s ?p "é"@fr, "b" }'
+    """
+    parts, done = [], 0
+    for token in sparql.tokens(text):
+        end = token.start + len(token.text)
+        if token.kind == "string" and not token.text.isascii() and not text.startswith(("@", "^^"), end):
+            parts += [text[done:end], f"^^<{XSD_STRING}>"]
+            done = end
+    return "".join(parts) + text[done:]
 
 
 @contextlib.contextmanager

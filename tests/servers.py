@@ -1,9 +1,10 @@
-"""Real servers for tests: `kg serve` and the Oxigraph server, on free loopback ports."""
+"""Real servers for tests: `kg serve`, the Oxigraph server and Virtuoso, on free loopback ports."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -78,3 +80,133 @@ def oxigraph_server(location: Path) -> Iterator[str]:
     command = [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     with running(command, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"):
         yield f"sparql+http://127.0.0.1:{port}/query?union-default-graph"
+
+
+# -- Virtuoso Open Source (Debian's virtuoso-opensource) ------------------------------------------
+
+VIRTUOSO = "virtuoso-t"
+ISQL = "isql-vt"
+VIRTUOSO_DEFAULT_GRAPH = "urn:kg:default-graph"
+"""Where the bulk loader puts the triples kg keeps in the default graph (the ontology): Virtuoso
+stores every triple in some named graph and has no default graph of its own."""
+VIRTUOSO_SYSTEM_GRAPHS = (
+    "http://www.openlinksw.com/schemas/virtrdf#",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/sparql",
+)
+"""Graphs a fresh Virtuoso database holds for itself, which its union default graph would include."""
+_PRIVATE = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
+
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+DirsAllowed = {dir}
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+ThreadsPerQuery = 2
+AsyncQueueMaxThreads = 2
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {dir}
+ServerThreads = 4
+EnabledGzipContent = 0
+
+[SPARQL]
+; without these Virtuoso cuts answers at 10,000 rows, and at its time limit returns what it has
+ResultSetMaxRows = 1000000000
+MaxQueryExecutionTime = 0
+MaxQueryCostEstimationTime = 0
+"""
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    """A running Virtuoso: kg's store URL for it and its SQL port, for the bulk loader."""
+
+    url: str
+    sql_port: int
+    directory: Path
+
+    def isql(self, statements: str) -> str:
+        """Run SQL statements (``;``-separated) as the DBA; Virtuoso's errors become a RuntimeError."""
+        done = subprocess.run(
+            [ISQL, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0 or "*** Error" in done.stdout or "*** Error" in done.stderr:
+            raise RuntimeError(f"isql failed ({done.returncode}): {done.stdout[-2000:]} {done.stderr[-2000:]}")
+        return done.stdout
+
+    def bulk_load(self, file: Path) -> None:
+        """Load an N-Quads (or N-Triples, Turtle, TriG) file in the server's directory with Virtuoso's
+        bulk loader; triples outside a named graph go to :data:`VIRTUOSO_DEFAULT_GRAPH`."""
+        if file.parent.resolve() != self.directory.resolve():
+            raise ValueError(f"{file} must be in {self.directory}, the directory Virtuoso may read")
+        self.isql(
+            f"ld_dir('{self.directory}', '{file.name}', '{VIRTUOSO_DEFAULT_GRAPH}'); rdf_loader_run(); checkpoint;"
+        )
+        failed = self.isql(
+            "select ll_file, ll_error from DB.DBA.load_list where ll_state <> 2 or ll_error is not null;"
+        )
+        if "0 Rows." not in failed:
+            raise RuntimeError(f"Virtuoso's bulk loader failed: {failed[-2000:]}")
+
+
+def virtuoso_available() -> bool:
+    return shutil.which(VIRTUOSO) is not None and shutil.which(ISQL) is not None
+
+
+@contextlib.contextmanager
+def virtuoso_server(directory: Path, *, buffers: int = 10_000) -> Iterator[Virtuoso]:
+    """Virtuoso Open Source on free loopback ports with its database in ``directory`` (its own
+    virtuoso.ini; no system service), its own graphs hidden from the SPARQL endpoint so that the
+    union default graph holds only what is loaded. ``buffers`` are 8 KiB pages of cache."""
+    directory.mkdir(parents=True, exist_ok=True)
+    sql, http = free_port(), free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(
+        _VIRTUOSO_INI.format(dir=directory, sql=sql, http=http, buffers=buffers, dirty=buffers * 3 // 4),
+        encoding="utf-8",
+    )
+    with (directory / "server.out").open("w") as out:
+        process = subprocess.Popen(
+            [VIRTUOSO, "+configfile", str(ini), "+foreground"], cwd=directory, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        try:
+            wait_until_up(f"http://127.0.0.1:{http}/sparql?query=ASK%7B%7D", process, seconds=120)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}\n{(directory / 'server.out').read_text(errors='replace')[-2000:]}") from None
+        server = Virtuoso(f"sparql+http://127.0.0.1:{http}/sparql", sql, directory)
+        members = "".join(f"DB.DBA.RDF_GRAPH_GROUP_INS('{_PRIVATE}', '{graph}');" for graph in VIRTUOSO_SYSTEM_GRAPHS)
+        private = "DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 0, 1);"  # private graphs: unreadable anonymously
+        server.isql(f"DB.DBA.RDF_GRAPH_GROUP_CREATE('{_PRIVATE}', 1); {members} {private}")
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

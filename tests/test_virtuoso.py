@@ -1,0 +1,191 @@
+"""Virtuoso Open Source (Debian's virtuoso-opensource) as a remote store: the seed and a second
+report exported with `kg export --format nq`, bulk-loaded with Virtuoso's `ld_dir` and
+`rdf_loader_run`, then every saved query through `--store sparql+http://...` against the embedded
+answer. Where Virtuoso answers otherwise the README ("Remote stores") says so, and the tests here
+hold it to exactly that."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+import kg
+from kg import queries
+from kg.cli import cli
+from kg.project import to_networkx
+from kg.terms import Term
+from tests.servers import VIRTUOSO_DEFAULT_GRAPH, virtuoso_available, virtuoso_server
+from tests.test_remote import EXAMPLES
+
+pytestmark = pytest.mark.skipif(
+    not virtuoso_available(),
+    reason="Virtuoso is not installed: `make test` installs Debian's virtuoso-opensource (virtuoso-t, isql-vt)",
+)
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+BOOLEAN, INTEGER = ox.NamedNode(XSD + "boolean"), ox.NamedNode(XSD + "integer")
+
+# Virtuoso's own bugs, which the saved queries meet (see the README, "Remote stores"); strict, so
+# that a query rewritten around them fails here until it is taken off this list.
+IN_UNBOUND = "COALESCE(?unset IN (?a, ?b), true) is false on Virtuoso 7.2, not true: no rows"
+STRICT_UNBOUND = "COALESCE(?unbound > ?as_of, true) is false on Virtuoso 7.2 (>= is right): no rows"
+VIRTUOSO_BUGS = {
+    ("leaders", False): IN_UNBOUND,
+    ("versions", False): IN_UNBOUND,
+    ("holdings", True): STRICT_UNBOUND,
+    ("relations-on", True): STRICT_UNBOUND,
+    ("claims-below-grade", True): "SUBSTR(?stored, 1, 1) > SUBSTR(STR(?grade), 1, 1) is false on Virtuoso 7.2: no rows",
+    ("places", False): "FILTER NOT EXISTS with rdfs:subClassOf+ keeps every class on Virtuoso 7.2, not the narrowest",
+}
+
+
+SPECIFIC = {
+    "places-in": {"place": "Syria"},
+    "leaders": {"actor": "SOHR"},
+    "contested": {"as_of": "2024-12-12"},  # after the second report, which disagrees with the seed
+    "versions": {"entity": "Iran"},
+}
+"""Parameters, where test_remote's examples find nothing in the two-source store."""
+
+
+@pytest.fixture(scope="module")
+def falls_store(falls: Path) -> kg.Store:
+    return kg.open_store(falls / "store")
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory, falls: Path) -> str:
+    """A Virtuoso loaded with the two-source store's dump by its bulk loader; yields kg's store URL."""
+    directory = tmp_path_factory.mktemp("virtuoso")
+    with virtuoso_server(directory) as server:
+        dump = directory / "kg.nq"
+        exported = CliRunner().invoke(
+            cli, ["--store", str(falls / "store"), "export", "--format", "nq", "-o", str(dump)]
+        )
+        assert exported.exit_code == 0, exported.output
+        server.bulk_load(dump)
+        yield server.url
+
+
+def normalised(result: kg.SelectResult, booleans: set[int], concatenated: set[int]) -> list[tuple[str, ...]]:
+    """The rows, sorted, with what Virtuoso is documented to answer otherwise written one way (README,
+    "Remote stores"): in a boolean column (``booleans``), a boolean a query computes comes back as the
+    integer 0 or 1 and a stored one as "0" or "1" typed xsd:boolean; in a GROUP_CONCAT column
+    (``concatenated``), an aggregate over nothing is "" where Oxigraph leaves the cell unbound, the
+    parts' language tag is dropped, and the parts come in no defined order."""
+
+    def cell(column: int, term: Term | None) -> str:
+        if column in booleans and isinstance(term, ox.Literal) and term.datatype in (BOOLEAN, INTEGER):
+            return {"1": "true", "0": "false"}.get(term.value, term.value)
+        if column in concatenated:
+            if term is None:
+                return repr("")
+            assert isinstance(term, ox.Literal)
+            for separator in ("; ", ", ", "|", " "):
+                if separator in term.value:
+                    return repr(separator.join(sorted(term.value.split(separator))))
+            return repr(term.value)
+        return str(term)
+
+    return sorted(tuple(cell(i, term) for i, term in enumerate(row)) for row in result.rows)
+
+
+def boolean_columns(result: kg.SelectResult) -> set[int]:
+    """The columns where the embedded answer holds a boolean."""
+    return {i for row in result.rows for i, term in enumerate(row) if is_boolean(term)}
+
+
+def is_boolean(term: Term | None) -> bool:
+    return isinstance(term, ox.Literal) and term.datatype == BOOLEAN
+
+
+def concatenated_columns(text: str, variables: list[str]) -> set[int]:
+    """The columns a ``(GROUP_CONCAT(...) AS ?name)`` of the query fills."""
+    names = set()
+    for match in re.finditer(r"GROUP_CONCAT\s*\(", text, re.I):
+        depth, at = 1, match.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(text[at], 0)
+            at += 1
+        if alias := re.compile(r"\s*AS\s+\?(\w+)", re.I).match(text, at):
+            names.add(alias[1])
+    return {i for i, name in enumerate(variables) if name in names}
+
+
+def cases() -> list:
+    """Each saved query without parameters and with every parameter, as test_remote runs them."""
+    out = []
+    for name, saved in sorted(queries.catalog().items()):
+        for with_params in (False, True) if not any(p.required for p in saved.params) else (True,):
+            bug = VIRTUOSO_BUGS.get((name, with_params))
+            marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+            out.append(pytest.param(name, with_params, marks=marks, id=f"{name}-{'params' if with_params else 'bare'}"))
+    return out
+
+
+@pytest.mark.parametrize(("name", "with_params"), cases())
+def test_every_saved_query_answers_the_same_on_virtuoso(
+    name: str, with_params: bool, virtuoso: str, falls_store: kg.Store
+) -> None:
+    saved = queries.get(name)
+    examples = EXAMPLES | SPECIFIC.get(name, {})
+    values = {p.name: examples[p.name] for p in saved.params} if with_params else {}
+    here = falls_store.query(name, **values)
+    there = kg.open_store(virtuoso).query(name, **values)
+    assert isinstance(here, kg.SelectResult) and isinstance(there, kg.SelectResult)
+    assert there.variables == here.variables
+    assert len(here) > 0, (name, values)  # the second report disagrees with the seed: contested and versions answer
+    booleans, concatenated = boolean_columns(here), concatenated_columns(saved.text, here.variables)
+    assert normalised(there, booleans, concatenated) == normalised(here, booleans, concatenated), (name, values)
+
+
+def test_the_union_default_graph_holds_every_graph_and_nothing_of_virtuoso(
+    virtuoso: str, falls_store: kg.Store
+) -> None:
+    """Virtuoso answers over the union of all graphs with no setting; its own graphs are hidden (see
+    servers.virtuoso_server), and the triples kg keeps in the default graph (the ontology) are in a
+    graph of their own, since Virtuoso stores none outside a named graph."""
+    there = kg.open_store(virtuoso)
+    assert len(there) == len(falls_store) > 3000
+    claim = "ASK { kgc:syrian-rebels-advance-05 rdf:subject kge:syrian-rebels }"  # in a source's named graph
+    assert there.query(claim) is True and falls_store.query(claim) is True
+    graphs = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    mine = {row[0].value: int(row[1].value) for row in falls_store.query(graphs).rows}
+    theirs = {row[0].value: int(row[1].value) for row in there.query(graphs).rows}
+    ontology = theirs.pop(VIRTUOSO_DEFAULT_GRAPH)
+    assert theirs == mine and ontology == len(falls_store) - sum(mine.values()) > 900
+    ontology = "SELECT (COUNT(*) AS ?n) WHERE { ?p a owl:ObjectProperty }"
+    assert int(there.query(ontology).rows[0][0].value) == int(falls_store.query(ontology).rows[0][0].value) > 20
+
+
+def test_the_cli_against_virtuoso(virtuoso: str, falls_store: kg.Store) -> None:
+    result = CliRunner().invoke(cli, ["--store", virtuoso, "query", "allies", "-p", "actor=Assad", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert {line.split(",")[2] for line in result.stdout.splitlines()[1:]} == {"Russia", "Iran"}
+    ask = CliRunner().invoke(cli, ["--store", virtuoso, "query", "--sparql", "ASK { kge:hts kg:captured kge:homs }"])
+    assert ask.stdout == "true\n"
+    # non-ASCII text the query itself writes (the neighbourhood's arrows) arrives intact
+    hood = CliRunner().invoke(
+        cli, ["--store", virtuoso, "query", "neighbourhood", "-p", "entity=Homs", "--format", "csv"]
+    )
+    assert hood.exit_code == 0 and "→" in hood.stdout and "←" in hood.stdout and "?" not in hood.stdout
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kg.project reads the computed ?inferred of internal/project-edges as 'true'; Virtuoso answers 1",
+)
+def test_the_projection_is_the_same_on_virtuoso(virtuoso: str, falls_store: kg.Store) -> None:
+    here, there = to_networkx(falls_store, inferred=True), to_networkx(kg.open_store(virtuoso), inferred=True)
+    assert sorted(there.edges(keys=True)) == sorted(here.edges(keys=True))
+    assert dict(there.nodes(data=True)) == dict(here.nodes(data=True))
+
+
+def test_errors_from_virtuoso_are_one_line(virtuoso: str) -> None:
+    bad = CliRunner().invoke(cli, ["--store", virtuoso, "query", "--sparql", "SELECT * WHERE { ?s ?p }"])
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: ") and bad.stderr.count("\n") == 1
+    assert "Traceback" not in bad.output
