@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
                     source = Path(folder) / f"synthetic-{rows}{SUFFIX[kind]}"
                     (acled_file if kind == "acled" else gdelt_file)(source, rows)
                     _run([*QUIET, "--store", str(store), "build", str(ROOT / "ontology"), str(data)])
-                    seconds, peak = _run([*QUIET, "--store", str(store), "import", kind, str(source), "--data", str(data)])
+                    seconds, peak = _run(
+                        [*QUIET, "--store", str(store), "import", kind, str(source), "--data", str(data)]
+                    )
                     m = {"seconds": seconds, "peak": peak, "rebuild_s": float("nan"), "rebuild_peak": float("nan")}
                 else:
                     m = measure(kind, rows, Path(folder))

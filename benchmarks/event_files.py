@@ -68,7 +68,12 @@ _WORDS = (
 
 def _places(rng: random.Random, count: int) -> list[tuple[str, str, float, float]]:
     return [
-        (f"Synthetic place {i}", rng.choice(_REGIONS), round(rng.uniform(32.4, 37.2), 4), round(rng.uniform(35.8, 41.9), 4))
+        (
+            f"Synthetic place {i}",
+            rng.choice(_REGIONS),
+            round(rng.uniform(32.4, 37.2), 4),
+            round(rng.uniform(35.8, 41.9), 4),
+        )
         for i in range(count)
     ]
 

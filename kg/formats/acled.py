@@ -73,9 +73,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +85,7 @@ from kg.formats import textfile
 from kg.formats.names import identity, join_key
 from kg.formats.records import Actor, Location, Record, Relation
 
-__all__ = ["ALIASES", "COLUMNS", "REQUIRED", "parse", "read", "relate"]
+__all__ = ["ALIASES", "COLUMNS", "REQUIRED", "date_order", "inter_codes", "parse", "read", "relate"]
 
 COLUMNS = (
     "event_id_cnty",
@@ -263,19 +264,19 @@ def _delimiter(header: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _rows(text: str, name: str) -> Iterator[tuple[int, str, list[str], list[str], str]]:
+def _rows(lines: Iterable[str], name: str) -> Iterator[tuple[int, str, list[str], list[str], str]]:
     """(line number, raw text, header, fields, delimiter) of each data row; the raw text is the row as written."""
-    handle = io.StringIO(text, newline="")
+    handle = iter(lines)
     buffer: list[str] = []
+    first = next(handle, "")
 
-    def lines() -> Iterator[str]:
-        for line in handle:
+    def read() -> Iterator[str]:
+        for line in itertools.chain([first] if first else [], handle):
             buffer.append(line)
             yield line
 
-    first = text.split("\n", 1)[0]
-    delimiter = _delimiter(first)
-    reader = csv.reader(lines(), delimiter=delimiter, strict=True)
+    delimiter = _delimiter(first.split("\n", 1)[0])
+    reader = csv.reader(read(), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -332,7 +333,7 @@ def _header(header: list[str], name: str) -> dict[str, int]:
     )
 
 
-def _slash_order(rows: Sequence[tuple[int, str]], name: str) -> tuple[str, ...]:
+def _slash_order(rows: Iterable[tuple[int, str]], name: str) -> tuple[str, ...]:
     """Day first (as ACLED writes 08/12/2024) unless some date can only be month first; both at once is an error."""
     day_first = month_first = None
     for line_no, value in rows:
@@ -387,26 +388,60 @@ def _span(raw: str, notes: str) -> tuple[int, int]:
     return 0, len(raw)
 
 
-def parse(text: str, *, name: str, file: str = "", dataset: str = "acled") -> Iterator[Record]:
+Lines = str | Callable[[], Iterable[str]]
+"""A file's text, or a function giving its lines afresh (:meth:`kg.formats.textfile.Source.lines`) for one too
+big to hold."""
+
+
+def _opener(text: Lines) -> Callable[[], Iterable[str]]:
+    return (lambda: io.StringIO(text, newline="")) if isinstance(text, str) else text
+
+
+def date_order(text: Lines, *, name: str) -> tuple[str, ...]:
+    """How the file's slashed dates read (day or month first), from every row: a pass of its own over a large file."""
+    rows = _rows(_opener(text)(), name)
+    first = next(rows, None)
+    if first is None:
+        return _DAY_FIRST_FORMATS
+    columns = _header(first[2], name)
+    width = len(first[2])
+    index = columns["event_date"]
+    dates = (
+        (line_no, values[index].strip())
+        for line_no, _, _, values, _ in itertools.chain([first], rows)
+        if len(values) == width and any(v.strip() for v in values)
+    )
+    return _slash_order(dates, name)
+
+
+def parse(
+    text: Lines, *, name: str, file: str = "", dataset: str = "acled", slashed: tuple[str, ...] | None = None
+) -> Iterator[Record]:
     """The events of an ACLED file's text, as records with their coding and no relations yet (see :func:`relate`).
 
-    ``name`` is how messages name the file; ``file`` is its name in the data folder.
+    ``name`` is how messages name the file; ``file`` is its name in the data folder. Rows are
+    read as they come, never all at once; ``slashed`` is :func:`date_order` when the caller
+    already has it (else it is found first, a pass of its own).
     """
-    rows = list(_rows(text, name))
-    if not rows:
+    lines = _opener(text)
+    rows = _rows(lines(), name)
+    first = next(rows, None)
+    if first is None:
         raise DataError(f"{name}: a header and no events; nothing to import")
-    columns = _header(rows[0][2], name)
-    width = len(rows[0][2])
+    columns = _header(first[2], name)
+    width = len(first[2])
+    if slashed is None:
+        slashed = date_order(lines, name=name)
 
     def value(values: list[str], column: str) -> str:
         index = columns.get(column)
         return values[index].strip() if index is not None and index < len(values) else ""
 
-    rows = [r for r in rows if any(v.strip() for v in r[3])]
-    if not rows:
-        raise DataError(f"{name}: a header and no events; nothing to import")
-    slashed = _slash_order([(r[0], value(r[3], "event_date")) for r in rows if len(r[3]) == width], name)
-    for line_no, raw, _, values, delimiter in rows:
+    events = 0
+    for line_no, raw, _, values, delimiter in itertools.chain([first], rows):
+        if not any(v.strip() for v in values):
+            continue
+        events += 1
         where = f"{name}:{line_no}"
         if len(values) != width:
             raise DataError(
@@ -493,30 +528,47 @@ def parse(text: str, *, name: str, file: str = "", dataset: str = "acled") -> It
             ),
             coding=Coding(event_type, sub_event_type, actor1, inter1, actor2, inter2, associated1, associated2, quote),
         )
+    if not events:
+        raise DataError(f"{name}: a header and no events; nothing to import")
 
 
 def _identified(name: str) -> bool:
     return bool(name) and not name.lower().startswith("unidentified")
 
 
-def relate(records: Sequence[Record], known_armed: Callable[[str], bool | None] | None = None) -> None:
-    """Fill in each record's actors and relations, knowing every actor's inter code across ``records``.
+def inter_codes(record: Record) -> tuple[tuple[str, int], ...]:
+    """The inter codes a row gives its main actors, by actor identity: what :func:`relate` gathers from every row."""
+    coding: Coding = record.coding
+    return tuple(
+        (identity(actor), inter)
+        for actor, inter in ((coding.actor1, coding.inter1), (coding.actor2, coding.inter2))
+        if actor and inter is not None
+    )
+
+
+def relate(
+    records: Iterable[Record],
+    known_armed: Callable[[str], bool | None] | None = None,
+    codes: Mapping[str, set[int]] | None = None,
+) -> None:
+    """Fill in each record's actors and relations, knowing every actor's inter code across ``records``
+    (or across the dataset: ``codes``, gathered with :func:`inter_codes`, for records relating a few at a time).
 
     An associated actor has no inter code of its own in its row; it has one wherever it is a
     main actor, which is why relating waits until every file of the dataset has been read.
     Failing that, ``known_armed`` says whether the known entity a name joins is an armed or
     state actor (None: it joins none), and failing that the name does.
     """
-    codes: dict[str, set[int]] = defaultdict(set)
-    for record in records:
-        coding: Coding = record.coding
-        for actor, inter in ((coding.actor1, coding.inter1), (coding.actor2, coding.inter2)):
-            if actor and inter is not None:
-                codes[identity(actor)].add(inter)
+    if codes is None:
+        records = list(records)
+        codes = defaultdict(set)
+        for record in records:
+            for name, inter in inter_codes(record):
+                codes[name].add(inter)
 
     def code_of(name: str, inter: int | None = None) -> int | None:
         """The row's own code, else the lowest code the actor has anywhere (armed before unarmed)."""
-        return inter if inter is not None else min(codes.get(identity(name), ()), default=None)
+        return inter if inter is not None else min(codes.get(identity(name), ()), default=None)  # type: ignore[union-attr]
 
     def armed(name: str, inter: int | None = None) -> bool:
         if inter is not None:

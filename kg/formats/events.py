@@ -22,7 +22,7 @@ the order in which the files came.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from kg.errors import DataError
 from kg.formats import acled, gdelt, textfile
 from kg.formats.names import Directory
-from kg.formats.records import Record, Superseded, Written, slug, write_graphs
+from kg.formats.records import Claimant, Entities, Record, Superseded, Written, slug, write_chunks
 from kg.namespaces import GRAPH
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "EVENT_SUFFIXES",
     "Dataset",
     "DatasetRead",
+    "DatasetStream",
     "EventFile",
     "FileRead",
     "dataset_files",
@@ -58,11 +59,12 @@ class Dataset:
     claimant: str
     parse: Callable[..., object]
     relate: Callable[..., None]
+    codes: Callable[[Record], tuple[tuple[str, int], ...]]
 
 
 DATASETS = {
-    "acled": Dataset("acled", ".acled.csv", "ACLED", acled.parse, acled.relate),
-    "gdelt": Dataset("gdelt", ".gdelt.tsv", "GDELT", gdelt.parse, gdelt.relate),
+    "acled": Dataset("acled", ".acled.csv", "ACLED", acled.parse, acled.relate, acled.inter_codes),
+    "gdelt": Dataset("gdelt", ".gdelt.tsv", "GDELT", gdelt.parse, gdelt.relate, gdelt.inter_codes),
 }
 """The event datasets kg reads, by kind."""
 
@@ -146,23 +148,181 @@ class DatasetRead:
             yield GRAPH + graph_id, written.quads
 
 
-def _version(record: Record) -> int:
+class _Row:
+    """What the first pass keeps of a row: enough to decide which file keeps its event, nothing of its text."""
+
+    __slots__ = ("codes", "file", "fingerprint", "key", "line_hash", "line_no", "supersedes", "version", "version_text")
+
+    def __init__(self, record: Record, file: int, codes: tuple[tuple[str, int], ...]) -> None:
+        self.key = record.key
+        self.version = record.version
+        self.version_text = record.version_text
+        self.fingerprint = hash(record.fingerprint)
+        self.line_hash = hash(record.line)
+        self.line_no = record.line_no
+        self.file = file
+        self.codes = codes
+        self.supersedes: list[_Row] = []
+
+
+def _version(record: _Row) -> int:
     return record.version if record.version is not None else -1
 
 
-def _newer(candidate: Record, kept: Record) -> bool:
+def _newer(candidate: _Row, kept: _Row) -> bool:
     """Whether ``candidate`` (read later: from a newer file, or further down one) replaces ``kept``."""
     if _version(candidate) != _version(kept):
         return _version(candidate) > _version(kept)
     return candidate.version is None and candidate.fingerprint != kept.fingerprint
 
 
-def _supersede(newer: Record, older: Record) -> None:
+def _supersede(newer: _Row, older: _Row) -> None:
     """Record ``older`` as a version ``newer`` replaced, once per version (two files may hold the same old one)."""
     for known in newer.supersedes:
-        if (older.version_text is not None and known.version == older.version_text) or known.line == older.line:
+        if (older.version_text is not None and known.version_text == older.version_text) or (
+            known.line_hash == older.line_hash
+        ):
             return
-    newer.supersedes.append(Superseded(older.version_text, older.line, older.file, older.line_no))
+    newer.supersedes.append(older)
+
+
+class DatasetStream:
+    """The files of one dataset read in passes, a row at a time, so memory does not grow with their text.
+
+    The first pass keeps a few numbers per row (:class:`_Row`) and decides which file keeps each
+    event; the second relates the kept rows and gathers what they say of their entities (per
+    entity, not per row); :meth:`chunks` reads the files a third time and writes the quads of each
+    file's graph a chunk of rows at a time. :func:`read_dataset` is the same passes, whole.
+    """
+
+    def __init__(self, kind: str, files: Sequence[EventFile], directory: Directory) -> None:
+        if kind not in DATASETS:
+            raise DataError(f"unknown event dataset {kind!r}; known: {', '.join(DATASETS)}")
+        self.kind = kind
+        self.dataset = DATASETS[kind]
+        self.directory = directory
+        named: dict[str, EventFile] = {}
+        for file in files:
+            other = named.setdefault(file.graph_id, file)
+            if other is not file:
+                raise DataError(
+                    f"{other.display} and {file.display} would both be the graph kgg:{file.graph_id}; rename one of them"
+                )
+        self.files: dict[str, FileRead] = {}
+        self._sources: dict[str, textfile.Source] = {}
+        self._order: dict[str, tuple] = {}
+        self._slashed: dict[str, tuple[str, ...] | None] = {}
+        rows = self._scan(files)
+        self.ordered = sorted(files, key=lambda f: self._order[f.name])  # oldest first: a later copy is newer
+        self._kept = self._keep(rows)
+        self._gather()
+
+    def records(self, file: EventFile) -> Iterator[Record]:
+        """The records of one file, read again from disk."""
+        source = self._sources[file.name]
+        kwargs = {"slashed": self._slashed[file.name]} if self.kind == "acled" else {}
+        return self.dataset.parse(source.lines, name=file.display, file=file.name, **kwargs)  # type: ignore[operator]
+
+    def _scan(self, files: Sequence[EventFile]) -> list[list[_Row]]:
+        rows: list[list[_Row]] = []
+        for number, file in enumerate(files):
+            source = textfile.open_source(file.path, encoding=file.encoding, display=file.display)
+            self._sources[file.name] = source
+            self._slashed[file.name] = (
+                acled.date_order(source.lines, name=file.display) if self.kind == "acled" else None
+            )
+            mine: list[_Row] = []
+            newest, latest = -1, dt.date.min
+            for record in self.records(file):
+                mine.append(_Row(record, number, self.dataset.codes(record)))
+                newest = max(newest, record.version if record.version is not None else -1)
+                latest = max(latest, record.date)
+            rows.append(mine)
+            self.files[file.name] = FileRead(GRAPH + file.graph_id, rows=len(mine), note=source.note)
+            self._order[file.name] = (newest, latest, file.name)
+        self._names = [file.name for file in files]
+        return rows
+
+    def _keep(self, rows: list[list[_Row]]) -> dict[str, _Row]:
+        """Each event's kept row, files taken oldest first; counts what became of the others."""
+        kept: dict[str, _Row] = {}
+        index = {name: number for number, name in enumerate(self._names)}
+        results = self.files
+        for file in self.ordered:
+            for row in rows[index[file.name]]:
+                current = kept.get(row.key)
+                if current is None:
+                    kept[row.key] = row
+                elif _newer(row, current):
+                    row.supersedes = list(current.supersedes)
+                    _supersede(row, current)
+                    results[self._names[current.file]].outdated += 1
+                    kept[row.key] = row
+                elif _version(row) == _version(current) and (
+                    row.version is not None or row.fingerprint == current.fingerprint
+                ):
+                    results[self._names[row.file]].duplicates += 1
+                else:
+                    _supersede(current, row)
+                    results[self._names[row.file]].outdated += 1
+        return kept
+
+    def _is_kept(self, record: Record, file: int) -> _Row | None:
+        row = self._kept.get(record.key)
+        return row if row is not None and row.file == file and row.line_no == record.line_no else None
+
+    def _gather(self) -> None:
+        """The second pass: relate the kept rows, gather their entities, keep the text of the rows they replaced."""
+        codes: dict[str, set[int]] = defaultdict(set)
+        for row in self._kept.values():
+            for name, inter in row.codes:
+                codes[name].add(inter)
+        self._codes = codes
+        wanted = {(old.file, old.line_no) for row in self._kept.values() for old in row.supersedes}
+        self._lines: dict[tuple[int, int], str] = {}
+        self.entities = Entities(self.kind, self.directory)
+        index = {name: number for number, name in enumerate(self._names)}
+        for file in self.ordered:
+            number = index[file.name]
+            result = self.files[file.name]
+            for record in self.records(file):
+                if (number, record.line_no) in wanted:
+                    self._lines[number, record.line_no] = record.line
+                if self._is_kept(record, number) is None:
+                    continue
+                result.events += 1
+                self.dataset.relate([record], self.directory.armed, codes)
+                self.entities.note(record, file.graph_id)
+                if self.kind == "acled" and record.coding.event_type.lower() not in acled.EVENT_TYPES:
+                    result.unrelated_types[record.coding.event_type] += 1
+        for row in self._kept.values():
+            if row.supersedes:
+                self.files[self._names[row.file]].updated += 1
+        self.entities.settle()
+        self.claimant = Claimant.of(self.dataset.claimant, self.directory)
+
+    def _kept_records(self, file: EventFile, number: int) -> Iterator[Record]:
+        for record in self.records(file):
+            row = self._is_kept(record, number)
+            if row is None:
+                continue
+            self.dataset.relate([record], self.directory.armed, self._codes)
+            record.supersedes = [
+                Superseded(old.version_text, self._lines[old.file, old.line_no], self._names[old.file], old.line_no)
+                for old in row.supersedes
+            ]
+            yield record
+
+    def chunks(self, size: int | None = None) -> Iterator[tuple[str, Written]]:
+        """(graph IRI, quads of up to ``size`` rows) of every file, file by file (``size`` None: a file at once)."""
+        index = {name: number for number, name in enumerate(self._names)}
+        for file in self.ordered:
+            records = self._kept_records(file, index[file.name])
+            claims = 0
+            for written in write_chunks(file.graph_id, records, self.entities, self.claimant, size=size):
+                claims += written.claims
+                yield GRAPH + file.graph_id, written
+            self.files[file.name].claims = claims
 
 
 def read_dataset(kind: str, files: Sequence[EventFile], directory: Directory) -> DatasetRead:
@@ -171,60 +331,10 @@ def read_dataset(kind: str, files: Sequence[EventFile], directory: Directory) ->
     ``directory`` holds the entities names may join. A malformed file is a :class:`DataError`
     naming it, its line and its column.
     """
-    if kind not in DATASETS:
-        raise DataError(f"unknown event dataset {kind!r}; known: {', '.join(DATASETS)}")
-    dataset = DATASETS[kind]
-    named: dict[str, EventFile] = {}
-    for file in files:
-        other = named.setdefault(file.graph_id, file)
-        if other is not file:
-            raise DataError(
-                f"{other.display} and {file.display} would both be the graph kgg:{file.graph_id}; rename one of them"
-            )
-    parsed: list[tuple[EventFile, list[Record]]] = []
-    results: dict[str, FileRead] = {}
-    for file in files:
-        text = textfile.read(file.path, encoding=file.encoding, display=file.display)
-        records = list(dataset.parse(text.text, name=file.display, file=file.name))  # type: ignore[call-overload]
-        parsed.append((file, records))
-        results[file.name] = FileRead(GRAPH + file.graph_id, rows=len(records), note=text.note)
+    stream = DatasetStream(kind, files, directory)
 
-    def recency(item: tuple[EventFile, list[Record]]) -> tuple[int, dt.date, str]:
-        file, records = item
-        return (max((_version(r) for r in records), default=-1), max(r.date for r in records), file.name)
+    def written() -> Iterator[tuple[str, Written]]:
+        for graph, whole in stream.chunks():
+            yield graph.removeprefix(GRAPH), whole
 
-    parsed.sort(key=recency)  # oldest first: a later file's copy is the newer one
-    kept: dict[str, Record] = {}
-    for _, records in parsed:
-        for record in records:
-            current = kept.get(record.key)
-            if current is None:
-                kept[record.key] = record
-            elif _newer(record, current):
-                record.supersedes = list(current.supersedes)
-                _supersede(record, current)
-                results[current.file].outdated += 1
-                kept[record.key] = record
-            elif _version(record) == _version(current) and (
-                record.version is not None or record.fingerprint == current.fingerprint
-            ):
-                results[record.file].duplicates += 1
-            else:
-                _supersede(current, record)
-                results[record.file].outdated += 1
-    rank = {file.name: number for number, (file, _) in enumerate(parsed)}
-    dataset.relate(sorted(kept.values(), key=lambda r: (rank[r.file], r.line_no)), directory.armed)
-    by_graph: dict[str, list[Record]] = {file.graph_id: [] for file, _ in parsed}
-    graph_of = {file.name: file.graph_id for file, _ in parsed}
-    for record in kept.values():
-        by_graph[graph_of[record.file]].append(record)
-    for file, _ in parsed:
-        result = results[file.name]
-        mine = by_graph[file.graph_id]
-        result.events = len(mine)
-        result.updated = sum(1 for r in mine if r.supersedes)
-        if kind == "acled":
-            result.unrelated_types = Counter(
-                r.coding.event_type for r in mine if r.coding.event_type.lower() not in acled.EVENT_TYPES
-            )
-    return DatasetRead(results, write_graphs(kind, dataset.claimant, by_graph, directory))
+    return DatasetRead(stream.files, written())

@@ -47,7 +47,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from kg.errors import DataError
@@ -55,7 +55,7 @@ from kg.formats import textfile
 from kg.formats.names import countries_in, country, display_name, join_key
 from kg.formats.records import Actor, Location, Record, Relation
 
-__all__ = ["COLUMNS", "COLUMNS_V1", "parse", "read", "relate"]
+__all__ = ["COLUMNS", "COLUMNS_V1", "inter_codes", "parse", "read", "relate"]
 
 COLUMNS = (
     "GLOBALEVENTID",
@@ -250,12 +250,13 @@ def _refuse_other_files(fields: list[str], first: str, name: str) -> None:
         raise DataError(f"{name}: an ACLED export, not a GDELT event file; import it with `kg import acled`")
 
 
-def _rows(text: str, name: str) -> Iterator[tuple[int, str, list[str], tuple[str, ...]]]:
+def _rows(text: str | Callable[[], Iterable[str]], name: str) -> Iterator[tuple[int, str, list[str], tuple[str, ...]]]:
     """(line number, raw text, fields, columns) of each event row."""
     columns: tuple[str, ...] | None = None
     delimiter = "\t"
     seen = events = 0
-    for line_no, line in enumerate(io.StringIO(text, newline=""), 1):
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else text()
+    for line_no, line in enumerate(lines, 1):
         raw = line.rstrip("\r\n")
         if not raw.strip():
             continue
@@ -319,8 +320,10 @@ def _span(raw: str, fields: Sequence[str], index: int, delimiter: str) -> tuple[
     return 0, len(raw)
 
 
-def parse(text: str, *, name: str, file: str = "", dataset: str = "gdelt") -> Iterator[Record]:
-    """The events of a GDELT file's text; a row with the wrong number of fields or a bad date names its line."""
+def parse(
+    text: str | Callable[[], Iterable[str]], *, name: str, file: str = "", dataset: str = "gdelt"
+) -> Iterator[Record]:
+    """The events of a GDELT file's text (or a function giving its lines, for a file too big to hold); a row with the wrong number of fields or a bad date names its line."""
     for line_no, raw, fields, layout in _rows(text, name):
         row = dict(zip(layout, fields, strict=True))
         where = f"{name}:{line_no}"
@@ -395,7 +398,12 @@ def parse(text: str, *, name: str, file: str = "", dataset: str = "gdelt") -> It
         )
 
 
-def relate(records: Sequence[Record], known_armed: object = None) -> None:
+def inter_codes(record: Record) -> tuple[tuple[str, int], ...]:
+    """GDELT rows carry no codes that relate other rows."""
+    return ()
+
+
+def relate(records: Iterable[Record], known_armed: object = None, codes: object = None) -> None:
     """GDELT rows are related as they are read; nothing waits for the rest of the dataset."""
 
 

@@ -40,12 +40,15 @@ from kg.namespaces import CLAIM, DCT, ENTITY, GEO, GRAPH, OA, ONTOLOGY, PROV, RD
 
 __all__ = [
     "Actor",
+    "Claimant",
+    "Entities",
     "Location",
     "Record",
     "Relation",
     "Superseded",
     "decimal",
     "slug",
+    "write_chunks",
     "write_graphs",
 ]
 
@@ -230,7 +233,7 @@ class _Named:
         return min(self.points)[1:] if self.points else None
 
 
-class _Entities:
+class Entities:
     """Which IRI each actor and place of a dataset stands for, decided once for the whole dataset."""
 
     def __init__(self, dataset: str, directory: Directory) -> None:
@@ -250,6 +253,19 @@ class _Entities:
         entry.lookups.update((country.name, *country.names))
         entry.classes.update(("Country", "State") if country.state else ("Region",))
         return entry
+
+    def note(self, record: Record, graph_id: str) -> None:
+        """Gather what one record says of the actors and places it names."""
+        for actor in record.actors:
+            self.note_actor(actor, graph_id)
+        for relation in record.relations:
+            self.note_actor(relation.subject, graph_id)
+            if isinstance(relation.target, Actor):
+                self.note_actor(relation.target, graph_id)
+            else:
+                self.note_place(relation.target, graph_id)
+        if record.location is not None and record.location.name:
+            self.note_place(record.location, graph_id)
 
     def note_actor(self, actor: Actor, graph: str) -> None:
         """Gather what this row says of an actor."""
@@ -341,34 +357,61 @@ def write_graphs(
 
     Graph by graph, so a caller can compare or store one before the next is made.
     """
-    entities = _Entities(dataset, directory)
+    entities = Entities(dataset, directory)
     for graph_id, graph_records in records.items():
         for record in graph_records:
-            for actor in record.actors:
-                entities.note_actor(actor, graph_id)
-            for relation in record.relations:
-                entities.note_actor(relation.subject, graph_id)
-                if isinstance(relation.target, Actor):
-                    entities.note_actor(relation.target, graph_id)
-                else:
-                    entities.note_place(relation.target, graph_id)
-            if record.location is not None and record.location.name:
-                entities.note_place(record.location, graph_id)
+            entities.note(record, graph_id)
     entities.settle()
-    known = directory.find((claimant_label,), "actor")
-    claimant = ox.NamedNode(known or ENTITY + slug(claimant_label))
+    claimant = Claimant.of(claimant_label, directory)
     for graph_id, graph_records in records.items():
-        graph = _Graph(graph_id)
-        for record in sorted(graph_records, key=lambda r: r.line_no):
-            _record(graph, entities, record, claimant)
-        if graph.claims and not known:
-            graph.add(claimant, RDF + "type", ox.NamedNode(ONTOLOGY + "MonitoringGroup"))
-            graph.add(claimant, RDFS + "label", ox.Literal(claimant_label, language="en"))
+        for written in write_chunks(graph_id, sorted(graph_records, key=lambda r: r.line_no), entities, claimant):
+            yield graph_id, written
+
+
+@dataclass(frozen=True)
+class Claimant:
+    """The dataset as the claimant of its records: a known entity, or one each graph with claims declares."""
+
+    node: ox.NamedNode
+    label: str
+    known: bool
+
+    @classmethod
+    def of(cls, label: str, directory: Directory) -> Claimant:
+        known = directory.find((label,), "actor")
+        return cls(ox.NamedNode(known or ENTITY + slug(label)), label, bool(known))
+
+
+def write_chunks(
+    graph_id: str, records: Iterable[Record], entities: Entities, claimant: Claimant, *, size: int | None = None
+) -> Iterator[Written]:
+    """The quads of one graph's records (related, entities settled), ``size`` records at a time (all at once: None).
+
+    Each chunk declares the minted entities its records name (and the claimant, when it has
+    claims), so a chunk can be checked and inferred on its own; a graph is a set, so the
+    declarations repeated across chunks are one in the store.
+    """
+    graph = _Graph(graph_id)
+    count = 0
+
+    def flush() -> Written:
+        if graph.claims and not claimant.known:
+            graph.add(claimant.node, RDF + "type", ox.NamedNode(ONTOLOGY + "MonitoringGroup"))
+            graph.add(claimant.node, RDFS + "label", ox.Literal(claimant.label, language="en"))
         _declare(graph, entities)
-        yield graph_id, Written(graph.quads, graph.claims)
+        return Written(graph.quads, graph.claims)
+
+    for record in records:
+        _record(graph, entities, record, claimant.node)
+        count += 1
+        if size is not None and count % size == 0:
+            yield flush()
+            graph = _Graph(graph_id)
+    if graph.quads or size is None or not count:
+        yield flush()
 
 
-def _declare(graph: _Graph, entities: _Entities) -> None:
+def _declare(graph: _Graph, entities: Entities) -> None:
     """Type, label and position of every minted entity the graph's records name."""
     graph_id = graph.graph.value.removeprefix(GRAPH)
     for node in sorted(graph.used, key=lambda n: n.value):
@@ -388,7 +431,7 @@ def _declare(graph: _Graph, entities: _Entities) -> None:
             graph.add(node, ONTOLOGY + "region", ox.Literal(region))
 
 
-def _record(graph: _Graph, entities: _Entities, r: Record, claimant: ox.NamedNode) -> None:
+def _record(graph: _Graph, entities: Entities, r: Record, claimant: ox.NamedNode) -> None:
     local = r.local_name
     source = ox.NamedNode(SOURCE + local)
     day = _literal(r.date.isoformat(), "date")
@@ -438,7 +481,7 @@ def _record(graph: _Graph, entities: _Entities, r: Record, claimant: ox.NamedNod
 
 def _claim(
     graph: _Graph,
-    entities: _Entities,
+    entities: Entities,
     r: Record,
     source: ox.NamedNode,
     day: ox.Literal,

@@ -11,19 +11,27 @@ a zip of several tables, bytes that are neither UTF-8 nor Windows-1252.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gzip
+import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import DataError
 
-__all__ = ["MAX_BYTES", "Text", "read"]
+__all__ = ["MAX_BYTES", "STREAM_ABOVE", "Source", "Text", "open_source", "read"]
 
 MAX_BYTES = 2_000_000_000
 """The most a file (or the table inside a zip) may hold, unpacked: a zip bomb is refused, not unpacked."""
 
+STREAM_ABOVE = 32_000_000
+"""Files (unpacked) larger than this are read a line at a time, never held whole: :func:`open_source`."""
+
 _TABLES = (".csv", ".tsv", ".txt", ".tab")
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -163,3 +171,207 @@ def read(path: Path, *, encoding: str | None = None, display: str | None = None)
     if mark:
         notes.append("a UTF-8 byte-order mark was set aside")
     return Text(text, "utf-8-sig" if mark else "utf-8", member, "; ".join(notes) or None)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A data file to read as lines, as often as needed, without holding its text (see :func:`open_source`).
+
+    Small files are read once and kept as text; large ones are decoded from disk (or from their
+    archive) on each :meth:`lines`, with the encoding settled once by a first pass.
+    """
+
+    path: Path
+    encoding: str
+    member: str | None = None
+    note: str | None = None
+    text: str | None = None
+    """The whole text, for a file small enough to keep."""
+    size: int = 0
+    """Bytes of the (unpacked) file."""
+
+    @property
+    def plain(self) -> bool:
+        """True when the file's bytes are this text in UTF-8 as they stand (no zip, no mark, no other encoding)."""
+        return self.member is None and self.encoding == "utf-8"
+
+    def lines(self) -> Iterator[str]:
+        """The file's lines with their ends (as ``open(newline="")`` gives them; a byte-order mark set aside)."""
+        if self.text is not None:
+            yield from io.StringIO(self.text, newline="")
+            return
+        with _binary(self.path, self.member) as raw:
+            stream = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
+            first = True
+            for line in stream:
+                yield line.removeprefix("\ufeff") if first else line
+                first = False
+
+    def copy_to(self, target: Path) -> None:
+        """Write the text to ``target`` as UTF-8, a chunk at a time (the bytes as they are when :attr:`plain`)."""
+        if self.plain:
+            import shutil
+
+            shutil.copyfile(self.path, target)
+            return
+        with target.open("w", encoding="utf-8", newline="") as out:
+            for line in self.lines():
+                out.write(line)
+
+
+@contextlib.contextmanager
+def _binary(path: Path, member: str | None) -> Iterator[BinaryIO]:
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if member is None:
+        with path.open("rb") as handle:
+            yield handle
+    elif magic[:2] == b"\x1f\x8b":
+        with gzip.open(path) as handle:
+            yield handle  # type: ignore[misc]
+    else:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
+            yield handle  # type: ignore[misc]
+
+
+def _unpacked_size(path: Path, display: str) -> tuple[int, str | None]:
+    """How many bytes the table in ``path`` holds unpacked, and its member name for an archive; refuses what
+    :func:`read` refuses (workbooks, zips of several tables) without unpacking anything."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head[:2] == b"\x1f\x8b":
+        size = 0
+        with gzip.open(path) as handle:
+            while chunk := handle.read(_CHUNK):
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    raise DataError(
+                        f"{display}: unpacks to more than {MAX_BYTES:,} bytes; unpack it and split it first"
+                    )
+        return size, path.name.removesuffix(".gz")
+    if head != b"PK\x03\x04":
+        return path.stat().st_size, None
+    try:
+        member = _member(path, display)
+    except zipfile.BadZipFile as exc:
+        raise DataError(f"{display}: not a readable zip file ({exc})") from None
+    with zipfile.ZipFile(path) as archive:
+        return archive.getinfo(member).file_size, member  # type: ignore[arg-type]
+
+
+def _member(path: Path, display: str) -> str:
+    """The one table in a large zip, by the rules of :func:`_unpack`, without reading it."""
+    with zipfile.ZipFile(path) as archive:
+        names = [i for i in archive.infolist() if not i.is_dir()]
+        names = [
+            i for i in names if not i.filename.startswith("__MACOSX/") and not Path(i.filename).name.startswith(".")
+        ]
+        if any(i.filename == "xl/workbook.xml" for i in names):
+            raise DataError(
+                f"{display}: an Excel workbook (.xlsx), not a table of text; save it as CSV and import that"
+            )
+        tables = [i for i in names if i.filename.lower().endswith(_TABLES)] if len(names) > 1 else names
+        if len(tables) != 1:
+            listed = ", ".join(i.filename for i in names[:8]) or "nothing"
+            raise DataError(
+                f"{display}: a zip of {len(names)} files ({listed}); kg imports one table at a time: unzip it "
+                "and import each file"
+            )
+        if tables[0].file_size > MAX_BYTES:
+            raise DataError(
+                f"{display}: {tables[0].filename} unpacks to {tables[0].file_size:,} bytes, above {MAX_BYTES:,}"
+            )
+        return tables[0].filename
+
+
+def _settle_encoding(path: Path, member: str | None, display: str, encoding: str | None) -> tuple[str, list[str]]:
+    """The codec a large file decodes with, found as :func:`read` finds it, in one pass of 1 MB chunks;
+    errors name the line and byte as :func:`read`'s do."""
+    where = f"{display} ({member})" if member else display
+    with _binary(path, member) as raw:
+        head = raw.read(4)
+    if encoding is None and head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        candidates = ["utf-16"]
+    elif encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise DataError(
+                f"unknown encoding {encoding!r}; Python's names work, such as cp1252, latin-1, utf-16"
+            ) from None
+        candidates = [encoding]
+    else:
+        candidates = ["utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", "cp1252"]
+    failures: list[str] = []
+    for codec in candidates:
+        decoder = codecs.getincrementaldecoder(codec)()
+        offset = lines = 0
+        with _binary(path, member) as raw:
+            try:
+                while True:
+                    chunk = raw.read(_CHUNK)
+                    if offset == 0 and codec not in ("utf-16",) and b"\x00" in chunk[:65536] and encoding is None:
+                        at = chunk.index(b"\x00")
+                        line, column = _position(chunk, at)
+                        raise DataError(
+                            f"{where}:{line}: a binary file, not text (a NUL byte at byte {at:,}, column {column})"
+                        )
+                    try:
+                        decoder.decode(chunk, final=not chunk)
+                    except UnicodeDecodeError as exc:
+                        line, column = _position(chunk, exc.start)
+                        failures.append(
+                            f"byte 0x{chunk[exc.start]:02X} at byte {offset + exc.start:,} (line {lines + line}, "
+                            f"column {column})"
+                        )
+                        raise
+                    if not chunk:
+                        break
+                    offset += len(chunk)
+                    lines += chunk.count(b"\n")
+            except UnicodeDecodeError:
+                continue
+        notes = [f"read {member} from the archive"] if member else []
+        if encoding is not None:
+            notes.append(f"read as {encoding}")
+        elif codec == "utf-16":
+            notes.append("read as UTF-16")
+        elif codec == "cp1252":
+            notes.append(
+                f"read as Windows-1252: not UTF-8 ({failures[0]}); if that is wrong, name the encoding with --encoding"
+            )
+        elif codec == "utf-8-sig":
+            notes.append("a UTF-8 byte-order mark was set aside")
+        return codec, notes
+    if encoding is not None:
+        raise DataError(f"{where}: not {encoding} text: {failures[-1]}")
+    raise DataError(
+        f"{where}: neither UTF-8 nor Windows-1252 text: {failures[-1]}; name its encoding with --encoding "
+        "(such as latin-1 or utf-16)"
+    )
+
+
+def open_source(path: Path, *, encoding: str | None = None, display: str | None = None) -> Source:
+    """``path`` as a :class:`Source` of lines: read whole (:func:`read`) when it is small, else streamed.
+
+    Either way the same files are refused with the same reasons, and the same encodings found;
+    a large file costs one decoding pass here and one per :meth:`Source.lines`, and memory for
+    a chunk, not for the file.
+    """
+    display = display or str(path)
+    try:
+        size, member = _unpacked_size(path, display)
+    except OSError as exc:
+        raise DataError(f"{display}: cannot read: {exc.strerror or exc}") from None
+    if size <= STREAM_ABOVE:
+        text = read(path, encoding=encoding, display=display)
+        return Source(path, text.encoding, text.member, text.note, text.text, size)
+    with path.open("rb") as handle:
+        if handle.read(4) == b"\xd0\xcf\x11\xe0":
+            raise DataError(
+                f"{display}: an Excel 97-2003 workbook (.xls), not a table of text; save it as CSV and import that"
+            )
+    if member is None and size > MAX_BYTES:
+        raise DataError(f"{display}: {size:,} bytes, above the {MAX_BYTES:,} kg reads at once; split it")
+    codec, notes = _settle_encoding(path, member, display, encoding)
+    return Source(path, codec, member, "; ".join(notes) or None, None, size)
