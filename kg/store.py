@@ -326,10 +326,17 @@ def rebuild(path: Path | str | None = None, *, leave_out: set[ox.NamedNode]) -> 
             source = ox.Store.read_only(str(live))
             inner = ox.Store(str(target))
             triples = ox.RdfFormat.N_TRIPLES  # a graph at a time, so each dump is triples
-            inner.bulk_load(source.dump(format=triples, from_graph=ox.DefaultGraph()), format=triples)
-            for graph in source.named_graphs():
-                if graph not in leave_out:
-                    inner.bulk_load(source.dump(format=triples, from_graph=graph), format=triples, to_graph=graph)
+            # each graph through a file beside the store, not a bytes object: memory stays flat however big it is
+            dump = target.parent / f".{target.name}.nt"
+            try:
+                for graph in [ox.DefaultGraph(), *source.named_graphs()]:
+                    if graph in leave_out:
+                        continue
+                    source.dump(str(dump), format=triples, from_graph=graph)
+                    named = None if isinstance(graph, ox.DefaultGraph) else graph
+                    inner.bulk_load(path=str(dump), format=triples, to_graph=named)
+            finally:
+                dump.unlink(missing_ok=True)
             phases.reached("store:copied")
             yield inner
             inner.flush()

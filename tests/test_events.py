@@ -53,6 +53,18 @@ def seed(tmp_path: Path) -> tuple[Path, Path]:
     return data, store
 
 
+@pytest.fixture(params=["whole", "streamed"])
+def streamed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Each import of the test once as a small file is imported (read whole, the store revised in place) and
+    once as a large one is (streamed a row at a time, two rows a chunk, into a copy of the rest)."""
+    from kg.ingest import apply
+
+    if request.param == "streamed":
+        monkeypatch.setattr(apply, "STREAM_ABOVE", 0)
+        monkeypatch.setattr(apply, "CHUNK_ROWS", 2)
+    return request.param == "streamed"
+
+
 def records(store: Path, query: str, **params: str) -> list[dict]:
     result = kg.open_store(store).query(query, **params)
     assert isinstance(result, kg.SelectResult)
@@ -182,7 +194,7 @@ def export(path: Path, rows: list[str], header: str | None = None) -> Path:
     return path
 
 
-def test_overlapping_and_revised_exports_rebuild_to_the_same_store(seed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_overlapping_and_revised_exports_rebuild_to_the_same_store(seed: tuple[Path, Path], tmp_path: Path, streamed: bool) -> None:
     data, store = seed
     rows = ACLED.read_text(encoding="utf-8").splitlines()[1:]
     # ACLED revised SYR1002 (more fatalities, a later timestamp) in the second export
@@ -230,7 +242,7 @@ def test_overlapping_and_revised_exports_rebuild_to_the_same_store(seed: tuple[P
     assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
 
-def test_an_old_version_two_files_share_is_recorded_once(seed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_an_old_version_two_files_share_is_recorded_once(seed: tuple[Path, Path], tmp_path: Path, streamed: bool) -> None:
     data, store = seed
     rows = ACLED.read_text(encoding="utf-8").splitlines()[1:]
     import_events("acled", export(tmp_path / "a.csv", rows[:3]), store_path=store, data_dir=data)
@@ -243,7 +255,7 @@ def test_an_old_version_two_files_share_is_recorded_once(seed: tuple[Path, Path]
     assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
 
-def test_a_recorded_merge_holds_through_later_imports(seed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_recorded_merge_holds_through_later_imports(seed: tuple[Path, Path], tmp_path: Path, streamed: bool) -> None:
     data, store = seed
     import_events("acled", ACLED, store_path=store, data_dir=data)
     merge("Syrian government", "Military Forces of Syria (2000-2024)", store_path=store, data_dir=data)
@@ -258,7 +270,7 @@ def test_a_recorded_merge_holds_through_later_imports(seed: tuple[Path, Path], t
     assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
 
-def test_the_same_event_in_two_layouts_is_kept_once(seed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_the_same_event_in_two_layouts_is_kept_once(seed: tuple[Path, Path], tmp_path: Path, streamed: bool) -> None:
     """A country file in the 2020 layout and the same events in a current export: one record each."""
     data, store = seed
     import_events("acled", EVENTS / "burkina-2020.csv", store_path=store, data_dir=data)
@@ -401,7 +413,7 @@ def test_a_byte_order_mark_is_set_aside(seed: tuple[Path, Path], tmp_path: Path)
     assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
 
-def test_gdelt_excerpts_of_real_files_import(seed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_gdelt_excerpts_of_real_files_import(seed: tuple[Path, Path], tmp_path: Path, streamed: bool) -> None:
     data, store = seed
     v2 = import_events("gdelt", EVENTS / "20191024143000.export.CSV", store_path=store, data_dir=data)
     v1 = import_events("gdelt", EVENTS / "gdelt-1.0-events.csv", store_path=store, data_dir=data)
@@ -454,7 +466,7 @@ def test_associated_actors_are_alliances_only_between_armed_actors(seed: tuple[P
 # --- names -----------------------------------------------------------------------------------------
 
 
-def test_a_regime_named_with_and_without_its_end_date_is_one_actor(seed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_regime_named_with_and_without_its_end_date_is_one_actor(seed: tuple[Path, Path], tmp_path: Path, streamed: bool) -> None:
     data, store = seed
     rows = ACLED.read_text(encoding="utf-8").splitlines()
     older = (

@@ -12,6 +12,7 @@ graph, so ingesting the same files twice leaves the same store.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import os
 import shutil
@@ -30,8 +31,18 @@ from kg.dataset import FORMATS, locate_problems
 from kg.errors import DataError, ParameterError, StoreError, ValidationError
 from kg.formats import annotation as annotations
 from kg.formats import textfile
-from kg.formats.events import DATASETS, EventFile, dataset_files, event_graph_id, event_kind, read_dataset
+from kg.formats.events import (
+    DATASETS,
+    DatasetStream,
+    EventFile,
+    FileRead,
+    dataset_files,
+    event_graph_id,
+    event_kind,
+    read_dataset,
+)
 from kg.formats.names import Directory
+from kg.holdings import replace_holding_ends
 from kg.names import is_common_word
 from kg.namespaces import DCT, ENTITY, GRAPH, INFERRED_GRAPH, ONTOLOGY, OWL, RDF, RDFS, SKOS, SOURCE
 from kg.params import resolve_source
@@ -468,15 +479,28 @@ def import_events(
     data = data_dir or config.project_root() / "data"
     target = data / f"{_stem(path, kind)}{DATASETS[kind].suffix}"
     graph_id = event_graph_id(target)
-    text = textfile.read(path, encoding=encoding, display=display_path(path))
+    text = textfile.open_source(path, encoding=encoding, display=display_path(path))
     store = open_store(root)
     others = [p for p in dataset_files(data, kind) if p.resolve() != target.resolve()]
     _check_store_matches(store, kind, data, {event_graph_id(p) for p in others} | {graph_id})
-    content = path.read_bytes() if text.plain else text.text.encode("utf-8")
-    staged = _staged(target, content)
+    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        text.copy_to(staged)
         files = [EventFile(p, p.name, display_path(p)) for p in others]
         files.append(EventFile(staged, target.name, display_path(path)))
+        if sum(f.path.stat().st_size for f in files) > STREAM_ABOVE:
+            stream = DatasetStream(kind, files, Directory.of_store(store))
+            replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(GRAPH + graph_id)))
+            graph_files = {GRAPH + f.graph_id: path if f.path == staged else f.path for f in files}
+            count, changed_graphs = _replace_dataset(
+                root, store, stream, target=GRAPH + graph_id, validate=validate, graph_files=graph_files
+            )
+            phases.reached("ingest:swapped")
+            os.replace(staged, target)
+            return _import_report(
+                stream.files, target, graph_id, changed_graphs, text, count, replaced, time.perf_counter() - started
+            )
         result = read_dataset(kind, files, Directory.of_store(store))
         changed = _changed(store, result.graphs())
         if validate and changed:
@@ -494,7 +518,22 @@ def import_events(
         staged.unlink(missing_ok=True)
         raise
     os.replace(staged, target)
-    mine = result.files[target.name]
+    return _import_report(
+        result.files, target, graph_id, set(changed), text, count, replaced, time.perf_counter() - started
+    )
+
+
+def _import_report(
+    files: Mapping[str, FileRead],
+    target: Path,
+    graph_id: str,
+    changed: set[str],
+    text: textfile.Source,
+    count: int,
+    replaced: bool,
+    seconds: float,
+) -> ImportReport:
+    mine = files[target.name]
     notes = [text.note] if text.note else []
     if not text.plain:
         notes.append(f"saved as UTF-8 text in {display_path(target)}")
@@ -506,15 +545,96 @@ def import_events(
         quads=count,
         replaced=replaced,
         files=[target],
-        seconds=time.perf_counter() - started,
+        seconds=seconds,
         updated=mine.updated,
         outdated=mine.outdated,
         duplicates=mine.duplicates,
         others={
             name: (read.graph.removeprefix(GRAPH), read.events)
-            for name, read in result.files.items()
+            for name, read in files.items()
             if name != target.name and read.graph in changed
         },
         unrelated=dict(mine.unrelated_types.most_common()),
         notes=notes,
     )
+
+
+STREAM_ABOVE = 8_000_000
+"""Above this many bytes of a dataset's files, an import streams (:func:`_replace_dataset`): its rows are
+read and written a chunk at a time into a copy of the rest of the store, so memory stays flat in the
+files' size. Below it the files are read whole and the store revised in place, which is quicker for a
+small change to a large store."""
+
+CHUNK_ROWS = 5_000
+"""Rows per chunk of a streamed import: each is checked and inferred on its own, in memory (about
+200,000 quads), then written."""
+
+
+def _digest(quads: Iterable[ox.Quad]) -> tuple[int, int]:
+    """An order-free fingerprint of a graph: how many quads, and the sum of their hashes."""
+    count = total = 0
+    for quad in quads:
+        count += 1
+        total = (total + hash(quad)) & 0xFFFFFFFFFFFFFFFF
+    return count, total
+
+
+def _replace_dataset(
+    root: Path,
+    store: Store,
+    stream: DatasetStream,
+    *,
+    target: str,
+    validate: bool,
+    graph_files: Mapping[str, Path],
+) -> tuple[int, set[str]]:
+    """Write every graph of a dataset anew, a chunk of rows at a time, into a copy of the rest of the store.
+
+    The new generation starts as the live store without the dataset's graphs and without the
+    inferred graph (copied graph by graph through a file, never held), and the rest is inferred
+    there on its own. Then each chunk of rows is checked and inferred in a small store of its own
+    (the ontology, the chunk, and what identifies the entities it names, as for an ingest), and
+    its quads and what was inferred from them are written. A chunk infers what follows from its
+    own quads: the rules follow a claim to its source and an entity to its declaration, which the
+    chunk holds, so the union is what a full inference finds, except for triples some other graph
+    asserts, which are removed at the end, as are the ends of holds (a global rule) re-inferred.
+    Returns the quads now in the graphs that changed, and those graphs (IRIs).
+    """
+    rows = store.run(queries.internal_query("internal/event-graphs"))
+    assert isinstance(rows, SelectResult)
+    prefix = GRAPH + f"{stream.kind}-"
+    old = {row[0].value for row in rows.rows if row[0].value.startswith(prefix)}  # type: ignore[union-attr]
+    new = {read.graph for read in stream.files.values()}
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    before = {graph: _digest(store.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph))) for graph in old}
+    dataset_graphs = old | new
+    with rebuild(root, leave_out={*(ox.NamedNode(g) for g in dataset_graphs), inferred}) as writable:
+        inference.materialise(writable, holds=False)
+        for graph, written in stream.chunks(CHUNK_ROWS):
+            part = _context(store, dataset_graphs, written.quads)
+            if validate:
+                problems = validation.validate(part, shapes=config.default_shapes(), graph_files=graph_files)
+                if problems:
+                    raise ValidationError(problems)
+            _write(writable, part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+            inference.materialise(part, holds=False)
+            _write(writable, part.quads_for_pattern(None, None, None, inferred))
+        duplicates = writable.query(queries.internal("internal/inferred-asserted"))
+        for row in list(duplicates):
+            writable.remove(ox.Quad(row["s"], row["p"], row["o"], inferred))
+        replace_holding_ends(writable)
+        changed = old - new
+        count = 0
+        for graph in sorted(new):
+            after = _digest(writable.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+            if before.get(graph, (0, 0)) != after:
+                changed.add(graph)
+                count += after[0]
+    return count, changed
+
+
+def _write(store: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    """Bulk-write ``quads`` in batches of 100,000: bigger batches cost the bulk loader far more memory."""
+    quads = iter(quads)
+    while batch := list(itertools.islice(quads, 100_000)):
+        store.bulk_extend(batch)
