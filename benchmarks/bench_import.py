@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     m = measure(kind, rows, Path(folder))
             print(
-                f"| `kg import {kind}` | {rows:,} | {m['seconds']:.1f} | {rows / m['seconds']:,.0f} | {m['peak']:,.0f} MB "
+                f"| `kg import {kind}` | {rows:,} | {m['seconds']:.1f} | {rows / m['seconds']:,.0f} "
+                f"| {m['peak']:,.0f} MB "
                 f"| {m['rebuild_s']:.1f} | {m['rebuild_peak']:,.0f} MB | {m['rebuild_s'] / m['seconds']:.2f}x "
                 f"| {m['rebuild_peak'] / m['peak']:.2f}x |",
                 flush=True,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import config, dataset, inference, phases, queries, remote, store, validation
+from kg import config, dataset, inference, phases, progress, queries, remote, store, validation
 from kg.errors import DataError, Problem, StoreError, ValidationError
 from kg.namespaces import ONTOLOGY
 
@@ -57,7 +57,7 @@ PERSIST_BATCH = 100_000
 (about 900 MB against 380 MB for 1M quads) and are not faster."""
 
 
-def _persist(quads: Iterator[ox.Quad], target: ox.Store) -> None:
+def _persist(quads: Iterator[ox.Quad], target: ox.Store, step: progress.Task | None = None) -> None:
     """Write ``quads`` into the on-disk ``target`` with bounded bulk loads.
 
     Not overlapped with the checks: written from a thread while they ran, the build took longer
@@ -65,6 +65,8 @@ def _persist(quads: Iterator[ox.Quad], target: ox.Store) -> None:
     """
     while batch := list(itertools.islice(quads, PERSIST_BATCH)):
         target.bulk_extend(batch)
+        if step is not None:
+            step.advance(len(batch))
         phases.reached("build:writing")
 
 
@@ -94,7 +96,8 @@ def _load_and_check(inner: ox.Store, paths: Sequence[Path], shapes: Path | None,
     log.info("loaded %d quads in %.2fs", len(inner), time.perf_counter() - started)
     phases.reached("build:loaded")
     started = time.perf_counter()
-    problems = validation.validate(inner, shapes=shapes, graph_files=report.graph_files) if validate else []
+    with progress.task("checking (shapes and evidence rules)"):
+        problems = validation.validate(inner, shapes=shapes, graph_files=report.graph_files) if validate else []
     problems = dataset.locate_problems(problems, report.graph_files, inner)
     log.info("checked in %.2fs", time.perf_counter() - started)
     return CheckReport(files, _count(inner, ONTOLOGY + "Claim"), _count(inner, ONTOLOGY + "SourceDocument"), problems)
@@ -130,10 +133,12 @@ def build(
             quads = len(graph)
             writing = time.perf_counter()
             inner = ox.Store(str(generation))
-            _persist(iter(graph), inner)
+            with progress.task("writing the store (quads)", total=quads) as step:
+                _persist(iter(graph), inner, step)
             del graph
-            inner.flush()
-            inner.optimize()  # compacting makes the queries about 1.5x faster
+            with progress.task("compacting the store"):
+                inner.flush()
+                inner.optimize()  # compacting makes the queries about 1.5x faster
             log.info("wrote and compacted in %.2fs", time.perf_counter() - writing)
             inner = None  # close the database before it goes live
             phases.reached("build:written")
@@ -161,7 +166,8 @@ def _checked_in_memory(
         raise ValidationError(checked.problems)
     phases.reached("build:checked")
     started = time.perf_counter()
-    inferred = inference.materialise(graph)
+    with progress.task("inferring"):
+        inferred = inference.materialise(graph)
     log.info("inferred %d triples in %.2fs", inferred, time.perf_counter() - started)
     return graph, checked, inferred
 

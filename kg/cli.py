@@ -269,9 +269,12 @@ def shapes_option(function: Callable) -> Callable:
     "(default: $KG_STORE, else .kg/ in the project).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress on stderr (drawn only when stderr is a terminal in any case)."
+)
 @click.version_option(package_name="kg")
 @click.pass_context
-def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, store: str | None, debug: bool, quiet: bool) -> None:
     """Conflict reporting as a knowledge graph you can defend: every relation carries its quote,
     source, claimant, date and reliability grade.
 
@@ -282,6 +285,10 @@ def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["store"] = store
     ctx.obj["debug"] = debug
+    if quiet:
+        from kg import progress
+
+        progress.silence()
     if debug:
         import logging
 
@@ -1273,18 +1280,20 @@ def projection_options(command: Callable) -> Callable:
 
 
 def _project(store: Store, projection: dict[str, Any]):  # -> networkx.MultiDiGraph
+    from kg import progress
     from kg.project import to_networkx
 
     as_of = projection.get("as_of")
-    return to_networkx(
-        store,
-        predicates=projection.get("predicates") or None,
-        inferred=bool(projection.get("inferred")),
-        as_of=as_of.date() if as_of else None,
-        min_reliability=projection.get("min_reliability"),
-        types=projection.get("types") or None,
-        dated_only=bool(projection.get("dated_only")),
-    )
+    with progress.task("projecting the store to a network"):
+        return to_networkx(
+            store,
+            predicates=projection.get("predicates") or None,
+            inferred=bool(projection.get("inferred")),
+            as_of=as_of.date() if as_of else None,
+            min_reliability=projection.get("min_reliability"),
+            types=projection.get("types") or None,
+            dated_only=bool(projection.get("dated_only")),
+        )
 
 
 def _cell(value: object) -> str:

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 
 import pyoxigraph as ox
 
-from kg import queries
+from kg import progress, queries
 from kg.config import display_path
 from kg.errors import DataError, Problem
 from kg.formats.events import event_kind
@@ -158,9 +158,17 @@ def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
     it in only on success).
     """
     report = LoadReport(files=list(files))
+    with progress.task("reading the inputs (files)", total=len(files)) as step:
+        _load_files(store, files, report, step)
+    report.texts = attach_texts(store)
+    return report
+
+
+def _load_files(store: ox.Store, files: Sequence[Path], report: LoadReport, step: progress.Task) -> None:
     annotations = [f for f in files if f.suffix in ANNOTATION_SUFFIXES]
     events = [f for f in files if event_kind(f)]
     for path in (f for f in files if f.suffix in FORMATS and not event_kind(f)):
+        step.advance()
         before = set(store.named_graphs())
         if FORMATS[path.suffix] == ox.RdfFormat.RDF_XML:
             refuse_xml_entities(path)
@@ -176,10 +184,10 @@ def load(store: ox.Store, files: Sequence[Path]) -> LoadReport:
         log.debug("loaded %s", path)
     if events:
         _load_events(store, events, annotations, report)
+        step.advance(len(events))
     for path in annotations:
         _load_annotation(store, path, report)
-    report.texts = attach_texts(store)
-    return report
+        step.advance()
 
 
 def _load_events(store: ox.Store, events: Sequence[Path], annotations: Sequence[Path], report: LoadReport) -> None:

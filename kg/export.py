@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
+from kg import progress
 from kg.errors import ParameterError, StoreError
 from kg.namespaces import PREFIXES
 from kg.store import Store
@@ -196,15 +197,17 @@ def export_graph(
     path = Path(path)
     if fmt not in GRAPH_FORMATS:
         raise ParameterError(f"unknown graph format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}")
-    graph = for_tools(graph, store, dates=dates)
-    if fmt == "csv":
-        return _write_csv(graph, path)
-    writers: dict[str, Callable[[Path], None]] = {
-        "graphml": lambda p: nx.write_graphml(graph, p),
-        "gexf": lambda p: nx.write_gexf(graph, p),
-        "json": lambda p: p.write_text(json.dumps(nx.node_link_data(graph, edges="edges")), encoding="utf-8"),
-    }
-    _write(path, writers[fmt])
+    with progress.task("gathering each edge's evidence"):
+        graph = for_tools(graph, store, dates=dates)
+    with progress.task(f"writing {fmt} ({graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges)"):
+        if fmt == "csv":
+            return _write_csv(graph, path)
+        writers: dict[str, Callable[[Path], None]] = {
+            "graphml": lambda p: nx.write_graphml(graph, p),
+            "gexf": lambda p: nx.write_gexf(graph, p),
+            "json": lambda p: p.write_text(json.dumps(nx.node_link_data(graph, edges="edges")), encoding="utf-8"),
+        }
+        _write(path, writers[fmt])
     return [path]
 
 
@@ -225,5 +228,6 @@ def export_rdf(store: Store, path: Path | str, fmt: str) -> list[Path]:
         except (RuntimeError, ValueError) as exc:
             raise StoreError(f"cannot dump the store as {fmt}: {exc}") from None
 
-    _write(path, write)
+    with progress.task(f"dumping the store as {fmt}"):
+        _write(path, write)
     return [path]

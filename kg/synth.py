@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kg import progress
 from kg.errors import ParameterError
 
 __all__ = ["TRIPLES_PER_RELATION", "SynthReport", "generate", "relations_for"]
@@ -371,15 +372,19 @@ def generate(
     if count < 7:
         raise ParameterError("a synthetic graph needs at least 7 entities")
     rng = np.random.default_rng(seed)
-    ents = _entities(rng, count)
-    rows = _relations(rng, ents, relations)
-    claims = _claims(rng, rows, per_source)
+    with progress.task(f"drawing {relations:,} relations among {count:,} entities"):
+        ents = _entities(rng, count)
+        rows = _relations(rng, ents, relations)
+        claims = _claims(rng, rows, per_source)
     (directory / "sources").mkdir(parents=True, exist_ok=True)
     gazetteer = directory / "entities.trig"
     _gazetteer(gazetteer, ents)
     files = [gazetteer]
-    for number, (_, group) in enumerate(claims.groupby("source", sort=True), 1):
-        files += _source_files(directory, number, group, ents)
+    groups = claims.groupby("source", sort=True)
+    with progress.task("writing sources", total=groups.ngroups) as step:
+        for number, (_, group) in enumerate(groups, 1):
+            files += _source_files(directory, number, group, ents)
+            step.advance()
     log.info("wrote %d relations, %d claims into %s", len(rows), len(claims), directory)
     sources = claims["source"].nunique()
     return SynthReport(directory, len(ents.iri), len(rows), len(claims), int(sources), files)

@@ -19,7 +19,8 @@ from tests.helpers import ROOT
 FLOORS: list[tuple[str, set[str]]] = [
     (
         "ground: names, terms, errors, config",
-        {"kg.namespaces", "kg.terms", "kg.errors", "kg.config", "kg.vocabulary", "kg.phases", "kg.names"},
+        {"kg.namespaces", "kg.terms", "kg.errors", "kg.config", "kg.vocabulary", "kg.phases", "kg.names"}
+        | {"kg.progress"},
     ),
     ("SPARQL text, saved queries, results, shapes", {"kg.results", "kg.sparql", "kg.queries", "kg.shacl"}),
     ("parameters and remote endpoints", {"kg.params", "kg.remote"}),

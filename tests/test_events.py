@@ -194,7 +194,9 @@ def export(path: Path, rows: list[str], header: str | None = None) -> Path:
     return path
 
 
-def test_overlapping_and_revised_exports_rebuild_to_the_same_store(seed: tuple[Path, Path], tmp_path: Path, streamed: bool) -> None:
+def test_overlapping_and_revised_exports_rebuild_to_the_same_store(
+    seed: tuple[Path, Path], tmp_path: Path, streamed: bool
+) -> None:
     data, store = seed
     rows = ACLED.read_text(encoding="utf-8").splitlines()[1:]
     # ACLED revised SYR1002 (more fatalities, a later timestamp) in the second export
@@ -242,7 +244,9 @@ def test_overlapping_and_revised_exports_rebuild_to_the_same_store(seed: tuple[P
     assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
 
-def test_an_old_version_two_files_share_is_recorded_once(seed: tuple[Path, Path], tmp_path: Path, streamed: bool) -> None:
+def test_an_old_version_two_files_share_is_recorded_once(
+    seed: tuple[Path, Path], tmp_path: Path, streamed: bool
+) -> None:
     data, store = seed
     rows = ACLED.read_text(encoding="utf-8").splitlines()[1:]
     import_events("acled", export(tmp_path / "a.csv", rows[:3]), store_path=store, data_dir=data)
@@ -466,7 +470,9 @@ def test_associated_actors_are_alliances_only_between_armed_actors(seed: tuple[P
 # --- names -----------------------------------------------------------------------------------------
 
 
-def test_a_regime_named_with_and_without_its_end_date_is_one_actor(seed: tuple[Path, Path], tmp_path: Path, streamed: bool) -> None:
+def test_a_regime_named_with_and_without_its_end_date_is_one_actor(
+    seed: tuple[Path, Path], tmp_path: Path, streamed: bool
+) -> None:
     data, store = seed
     rows = ACLED.read_text(encoding="utf-8").splitlines()
     older = (

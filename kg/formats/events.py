@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import progress
 from kg.errors import DataError
 from kg.formats import acled, gdelt, textfile
 from kg.formats.names import Directory
@@ -148,6 +149,10 @@ class DatasetRead:
             yield GRAPH + graph_id, written.quads
 
 
+_EVERY = 1000
+"""Rows between two steps of the progress shown: a step per row would cost more than the row."""
+
+
 class _Row:
     """What the first pass keeps of a row: enough to decide which file keeps its event, nothing of its text."""
 
@@ -206,9 +211,12 @@ class DatasetStream:
             other = named.setdefault(file.graph_id, file)
             if other is not file:
                 raise DataError(
-                    f"{other.display} and {file.display} would both be the graph kgg:{file.graph_id}; rename one of them"
+                    f"{other.display} and {file.display} would both be the graph kgg:{file.graph_id}; "
+                    "rename one of them"
                 )
         self.files: dict[str, FileRead] = {}
+        self.rows: dict[str, int] = {}
+        """Rows of each file, by name."""
         self._sources: dict[str, textfile.Source] = {}
         self._order: dict[str, tuple] = {}
         self._slashed: dict[str, tuple[str, ...] | None] = {}
@@ -233,11 +241,15 @@ class DatasetStream:
             )
             mine: list[_Row] = []
             newest, latest = -1, dt.date.min
-            for record in self.records(file):
-                mine.append(_Row(record, number, self.dataset.codes(record)))
-                newest = max(newest, record.version if record.version is not None else -1)
-                latest = max(latest, record.date)
+            with progress.task(f"reading {file.name} (rows)") as step:
+                for record in self.records(file):
+                    mine.append(_Row(record, number, self.dataset.codes(record)))
+                    newest = max(newest, record.version if record.version is not None else -1)
+                    latest = max(latest, record.date)
+                    if not len(mine) % _EVERY:
+                        step.advance(_EVERY)
             rows.append(mine)
+            self.rows[file.name] = len(mine)
             self.files[file.name] = FileRead(GRAPH + file.graph_id, rows=len(mine), note=source.note)
             self._order[file.name] = (newest, latest, file.name)
         self._names = [file.name for file in files]
@@ -282,24 +294,36 @@ class DatasetStream:
         self._lines: dict[tuple[int, int], str] = {}
         self.entities = Entities(self.kind, self.directory)
         index = {name: number for number, name in enumerate(self._names)}
-        for file in self.ordered:
-            number = index[file.name]
-            result = self.files[file.name]
-            for record in self.records(file):
-                if (number, record.line_no) in wanted:
-                    self._lines[number, record.line_no] = record.line
-                if self._is_kept(record, number) is None:
-                    continue
-                result.events += 1
-                self.dataset.relate([record], self.directory.armed, codes)
-                self.entities.note(record, file.graph_id)
-                if self.kind == "acled" and record.coding.event_type.lower() not in acled.EVENT_TYPES:
-                    result.unrelated_types[record.coding.event_type] += 1
+        with progress.task(f"relating {self.kind} events (rows)", total=sum(self.rows.values())) as step:
+            for file in self.ordered:
+                self._relate_file(file, index[file.name], wanted, codes, step)
         for row in self._kept.values():
             if row.supersedes:
                 self.files[self._names[row.file]].updated += 1
         self.entities.settle()
         self.claimant = Claimant.of(self.dataset.claimant, self.directory)
+
+    def _relate_file(
+        self,
+        file: EventFile,
+        number: int,
+        wanted: set[tuple[int, int]],
+        codes: dict[str, set[int]],
+        step: progress.Task,
+    ) -> None:
+        result = self.files[file.name]
+        for count, record in enumerate(self.records(file), 1):
+            if not count % _EVERY:
+                step.advance(_EVERY)
+            if (number, record.line_no) in wanted:
+                self._lines[number, record.line_no] = record.line
+            if self._is_kept(record, number) is None:
+                continue
+            result.events += 1
+            self.dataset.relate([record], self.directory.armed, codes)
+            self.entities.note(record, file.graph_id)
+            if self.kind == "acled" and record.coding.event_type.lower() not in acled.EVENT_TYPES:
+                result.unrelated_types[record.coding.event_type] += 1
 
     def _kept_records(self, file: EventFile, number: int) -> Iterator[Record]:
         for record in self.records(file):

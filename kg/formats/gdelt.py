@@ -323,7 +323,10 @@ def _span(raw: str, fields: Sequence[str], index: int, delimiter: str) -> tuple[
 def parse(
     text: str | Callable[[], Iterable[str]], *, name: str, file: str = "", dataset: str = "gdelt"
 ) -> Iterator[Record]:
-    """The events of a GDELT file's text (or a function giving its lines, for a file too big to hold); a row with the wrong number of fields or a bad date names its line."""
+    """The events of a GDELT file's text (or a function giving its lines, for a file too big to hold).
+
+    A row with the wrong number of fields or a bad date names its line.
+    """
     for line_no, raw, fields, layout in _rows(text, name):
         row = dict(zip(layout, fields, strict=True))
         where = f"{name}:{line_no}"

@@ -345,6 +345,8 @@ class Written:
 
     quads: list[ox.Quad]
     claims: int
+    records: int = 0
+    """How many records the quads are of."""
 
 
 def write_graphs(
@@ -399,13 +401,15 @@ def write_chunks(
             graph.add(claimant.node, RDF + "type", ox.NamedNode(ONTOLOGY + "MonitoringGroup"))
             graph.add(claimant.node, RDFS + "label", ox.Literal(claimant.label, language="en"))
         _declare(graph, entities)
-        return Written(graph.quads, graph.claims)
+        return Written(graph.quads, graph.claims, count - done)
 
+    done = 0
     for record in records:
         _record(graph, entities, record, claimant.node)
         count += 1
         if size is not None and count % size == 0:
             yield flush()
+            done = count
             graph = _Graph(graph_id)
     if graph.quads or size is None or not count:
         yield flush()

@@ -11,6 +11,7 @@ graph, so ingesting the same files twice leaves the same store.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import logging
@@ -25,7 +26,7 @@ from urllib.request import url2pathname
 
 import pyoxigraph as ox
 
-from kg import config, inference, merges, phases, queries, remote, validation
+from kg import config, inference, merges, phases, progress, queries, remote, validation
 from kg.config import display_path
 from kg.dataset import FORMATS, locate_problems
 from kg.errors import DataError, ParameterError, StoreError, ValidationError
@@ -608,21 +609,31 @@ def _replace_dataset(
     inferred = ox.NamedNode(INFERRED_GRAPH)
     before = {graph: _digest(store.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph))) for graph in old}
     dataset_graphs = old | new
-    with rebuild(root, leave_out={*(ox.NamedNode(g) for g in dataset_graphs), inferred}) as writable:
-        inference.materialise(writable, holds=False)
-        for graph, written in stream.chunks(CHUNK_ROWS):
-            part = _context(store, dataset_graphs, written.quads)
-            if validate:
-                problems = validation.validate(part, shapes=config.default_shapes(), graph_files=graph_files)
-                if problems:
-                    raise ValidationError(problems)
-            _write(writable, part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-            inference.materialise(part, holds=False)
-            _write(writable, part.quads_for_pattern(None, None, None, inferred))
-        duplicates = writable.query(queries.internal("internal/inferred-asserted"))
-        for row in list(duplicates):
-            writable.remove(ox.Quad(row["s"], row["p"], row["o"], inferred))
-        replace_holding_ends(writable)
+    events = sum(read.events for read in stream.files.values())
+    with contextlib.ExitStack() as stack:
+        with progress.task("copying the rest of the store"):
+            writable = stack.enter_context(
+                rebuild(root, leave_out={*(ox.NamedNode(g) for g in dataset_graphs), inferred})
+            )
+        with progress.task("inferring over the rest of the store"):
+            inference.materialise(writable, holds=False)
+        checked = "checking, inferring and writing" if validate else "inferring and writing"
+        with progress.task(f"{checked} {stream.kind} events", total=events) as step:
+            for graph, written in stream.chunks(CHUNK_ROWS):
+                part = _context(store, dataset_graphs, written.quads)
+                if validate:
+                    problems = validation.validate(part, shapes=config.default_shapes(), graph_files=graph_files)
+                    if problems:
+                        raise ValidationError(problems)
+                _write(writable, part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+                inference.materialise(part, holds=False)
+                _write(writable, part.quads_for_pattern(None, None, None, inferred))
+                step.advance(written.records)
+        with progress.task("inferring across the store"):
+            duplicates = writable.query(queries.internal("internal/inferred-asserted"))
+            for row in list(duplicates):
+                writable.remove(ox.Quad(row["s"], row["p"], row["o"], inferred))
+            replace_holding_ends(writable)
         changed = old - new
         count = 0
         for graph in sorted(new):
