@@ -14,6 +14,7 @@ place, and its "Iraq" the state.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -45,6 +46,7 @@ _REGIME = re.compile(r"\s*\(\s*(\d{4})\s*-\s*(?:\d{4})?\s*\)")
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def join_key(name: str) -> str:
     """The key two spellings of one name share: case, spacing and an ACLED regime's end date set aside.
 
@@ -76,6 +78,7 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def identity(name: str) -> str:
     """An IRI-safe identity for a name, the same for its spellings: accents, case and punctuation set aside.
 

@@ -26,6 +26,7 @@ The readers in :mod:`kg.formats.acled` and :mod:`kg.formats.gdelt` turn rows int
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -326,6 +327,12 @@ def _literal(value: str, datatype: str | None = None, language: str | None = Non
     return ox.Literal(value, language=language) if language else ox.Literal(value)
 
 
+@functools.lru_cache(maxsize=1024)
+def _node(iri: str) -> ox.NamedNode:
+    """The node of a predicate or class: made once, since every record names the same few."""
+    return ox.NamedNode(iri)
+
+
 class _Graph:
     """The quads of one file's graph."""
 
@@ -336,7 +343,7 @@ class _Graph:
         self.claims = 0
 
     def add(self, subject: ox.NamedNode | ox.BlankNode, predicate: str, obj: ox.NamedNode | ox.Literal | ox.BlankNode):
-        self.quads.append(ox.Quad(subject, ox.NamedNode(predicate), obj, self.graph))
+        self.quads.append(ox.Quad(subject, _node(predicate), obj, self.graph))
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from kg.formats.events import (
 from kg.formats.names import Directory
 from kg.holdings import replace_holding_ends
 from kg.names import is_common_word
-from kg.namespaces import DCT, ENTITY, GRAPH, INFERRED_GRAPH, ONTOLOGY, OWL, RDF, RDFS, SKOS, SOURCE
+from kg.namespaces import CLAIM, DCT, ENTITY, GRAPH, INFERRED_GRAPH, ONTOLOGY, OWL, RDF, RDFS, SKOS, SOURCE
 from kg.params import resolve_source
 from kg.results import SelectResult
 from kg.store import Store, open_store, rebuild, revise
@@ -142,14 +142,20 @@ IDENTIFYING = tuple(
 """What identifies a resource a new source refers to: its types, names and links."""
 
 
-def _context(store: Store, graphs: str | set[str], quads: list[ox.Quad]) -> ox.Store:
-    """A small store to validate new graphs in: the ontology, the new graphs, and what they refer to."""
+def _context(store: Store, graphs: str | set[str], quads: list[ox.Quad], own: tuple[str, ...] = ()) -> ox.Store:
+    """A small store to validate new graphs in: the ontology, the new graphs, and what they refer to.
+
+    ``own`` are IRI prefixes that only the new graphs' own kind of file mints (an event dataset's
+    records and claims): nothing elsewhere identifies those, so they are not looked up.
+    """
     check = ox.Store()
     check.extend(store.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))  # the ontology
     check.extend(quads)
     mentioned = {q.object for q in quads if isinstance(q.object, ox.NamedNode)} | {
         q.subject for q in quads if isinstance(q.subject, ox.NamedNode)
     }
+    if own:
+        mentioned = {node for node in mentioned if not node.value.startswith(own)}
     # Looked up entity by entity and property: a handful of index lookups each, where one SPARQL query
     # over all of them scanned every rdf:type triple of the store (0.8 s at 1M quads)
     replaced = {graphs} if isinstance(graphs, str) else graphs
@@ -161,9 +167,15 @@ def _context(store: Store, graphs: str | set[str], quads: list[ox.Quad]) -> ox.S
         for q in store.inner.quads_for_pattern(entity, same_as, None, recorded)
         if isinstance(q.object, ox.NamedNode)
     }
-    for entity in mentioned:
-        for prop in IDENTIFYING:
-            check.extend(q for q in store.inner.quads_for_pattern(entity, prop, None) if q.graph_name not in skip)
+    known = [
+        quad
+        for entity in mentioned
+        if not entity.value.startswith(ONTOLOGY)  # a class or relation: the ontology, copied whole above
+        for prop in IDENTIFYING
+        for quad in store.inner.quads_for_pattern(entity, prop, None)
+        if quad.graph_name not in skip
+    ]
+    check.extend(known)
     merges.smush(check)  # as a build applies them before it checks
     return check
 
@@ -571,13 +583,38 @@ CHUNK_ROWS = 5_000
 200,000 quads), then written."""
 
 
-def _digest(quads: Iterable[ox.Quad]) -> tuple[int, int]:
-    """An order-free fingerprint of a graph: how many quads, and the sum of their hashes."""
-    count = total = 0
-    for quad in quads:
-        count += 1
-        total = (total + hash(quad)) & 0xFFFFFFFFFFFFFFFF
-    return count, total
+class _Digest:
+    """An order-free fingerprint of a graph as it is written a chunk at a time: how many quads, the sum of their hashes.
+
+    Chunks repeat the declarations of the entities they share; those (quads about anything but
+    the dataset's own records) are counted once, so the fingerprint is the graph's.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.total = 0
+        self._shared: set[ox.Quad] = set()
+
+    def add(self, quads: Iterable[ox.Quad], own: tuple[str, ...]) -> None:
+        for quad in quads:
+            subject = quad.subject
+            if not (isinstance(subject, ox.BlankNode) or subject.value.startswith(own)):  # type: ignore[union-attr]
+                if quad in self._shared:
+                    continue
+                self._shared.add(quad)
+            self.count += 1
+            self.total = (self.total + hash(quad)) & 0xFFFFFFFFFFFFFFFF
+
+    def differs(self, store: ox.Store, graph: ox.NamedNode) -> bool:
+        """Whether ``graph`` in ``store`` holds other quads than were added (counted first: a scan only when equal)."""
+        rows = store.query(queries.internal("internal/graph-size"), substitutions={ox.Variable("graph"): graph})
+        size = next((int(row["quads"].value) for row in rows), 0)
+        if size != self.count:
+            return True
+        total = 0
+        for quad in store.quads_for_pattern(None, None, None, graph):
+            total = (total + hash(quad)) & 0xFFFFFFFFFFFFFFFF
+        return total != self.total
 
 
 def _replace_dataset(
@@ -607,9 +644,9 @@ def _replace_dataset(
     old = {row[0].value for row in rows.rows if row[0].value.startswith(prefix)}  # type: ignore[union-attr]
     new = {read.graph for read in stream.files.values()}
     inferred = ox.NamedNode(INFERRED_GRAPH)
-    before = {graph: _digest(store.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph))) for graph in old}
     dataset_graphs = old | new
     events = sum(read.events for read in stream.files.values())
+    digests: dict[str, _Digest] = {}
     with contextlib.ExitStack() as stack:
         with progress.task("copying the rest of the store"):
             writable = stack.enter_context(
@@ -619,13 +656,16 @@ def _replace_dataset(
             inference.materialise(writable, holds=False)
         checked = "checking, inferring and writing" if validate else "inferring and writing"
         with progress.task(f"{checked} {stream.kind} events", total=events) as step:
+            own = (SOURCE + f"{stream.kind}-", CLAIM + f"{stream.kind}-")
             for graph, written in stream.chunks(CHUNK_ROWS):
-                part = _context(store, dataset_graphs, written.quads)
+                part = _context(store, dataset_graphs, written.quads, own)
                 if validate:
                     problems = validation.validate(part, shapes=config.default_shapes(), graph_files=graph_files)
                     if problems:
                         raise ValidationError(problems)
-                _write(writable, part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+                mine = list(part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+                _write(writable, mine)
+                digests.setdefault(graph, _Digest()).add(mine, own)
                 inference.materialise(part, holds=False)
                 _write(writable, part.quads_for_pattern(None, None, None, inferred))
                 step.advance(written.records)
@@ -637,10 +677,10 @@ def _replace_dataset(
         changed = old - new
         count = 0
         for graph in sorted(new):
-            after = _digest(writable.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-            if before.get(graph, (0, 0)) != after:
+            after = digests.get(graph, _Digest())
+            if graph not in old or after.differs(store.inner, ox.NamedNode(graph)):
                 changed.add(graph)
-                count += after[0]
+                count += after.count
     return count, changed
 
 
