@@ -48,7 +48,7 @@ import pyoxigraph as ox
 
 import kg
 from benchmarks.baselines import time_query, timed
-from kg import analysis, queries, synth
+from kg import analysis, progress, queries, synth
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY, PREFIXES
 from kg.project import to_networkx
 from kg.terms import Term
@@ -320,11 +320,18 @@ def dataset(folder: Path, triples: int, seed: int) -> tuple[list[Path], synth.Sy
     return [ROOT / "ontology", data], report
 
 
-def scale(triples: int, folder: Path, args: argparse.Namespace, hopeless: dict[str, Hopeless], top: bool) -> Section:
+def scale(
+    triples: int,
+    folder: Path,
+    args: argparse.Namespace,
+    hopeless: dict[str, Hopeless],
+    top: bool,
+    step: progress.Task | None = None,
+) -> Section:
     inputs, report = dataset(folder, triples, args.seed)
     section = Section(f"{triples:,} triples")
     store_path = folder / "store"
-    tell = Progress(f"{triples:,}")
+    tell = Progress(f"{triples:,}", step)
 
     built, kg_rss = child("kg-build", store_path, *inputs)
     loaded, _ = child("oxigraph-load", folder / "raw", *inputs)
@@ -554,11 +561,14 @@ def viz_rows(nodes: int, timeout: float) -> list[Row]:
 
 
 class Progress:
-    def __init__(self, label: str):
+    """What a scale has done so far, as the description of its step in kg's progress (on a terminal only)."""
+
+    def __init__(self, label: str, step: progress.Task | None = None):
         self.label = label
+        self.step = step or progress.Task()
 
     def __call__(self, message: str) -> None:
-        print(f"[{dt.datetime.now():%H:%M:%S}] {self.label}: {message}", file=sys.stderr, flush=True)
+        self.step.update(description=f"{self.label} triples: {message}")
 
 
 def machine() -> str:
@@ -634,11 +644,14 @@ def main(argv: list[str] | None = None) -> int:
     sections = []
     hopeless = {who: Hopeless(args.query_cap) for who in ("kg", "rdflib", "remote")}
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as scratch:
-        for number, triples in enumerate(scales):
-            folder = Path(scratch) / str(triples)
-            sections.append(scale(triples, folder, args, hopeless, top=number == len(scales) - 1))
-            shutil.rmtree(folder, ignore_errors=True)
-            print(sections[-1].markdown(), flush=True)
+        with progress.task("benchmark scales", total=len(scales)) as step:
+            for number, triples in enumerate(scales):
+                folder = Path(scratch) / str(triples)
+                with progress.task(f"{triples:,} triples: building") as doing:
+                    sections.append(scale(triples, folder, args, hopeless, top=number == len(scales) - 1, step=doing))
+                shutil.rmtree(folder, ignore_errors=True)
+                print(sections[-1].markdown(), flush=True)
+                step.advance()
     once = Section("Once per run", startup_rows())
     if args.viz_nodes:
         once.rows += viz_rows(args.viz_nodes, args.viz_timeout)
