@@ -65,3 +65,12 @@ def test_kg_answers_every_query_and_agrees_with_rdflib_and_the_server(report: st
         assert cells[1].endswith(("ms", "s")), name  # kg answered
         assert ", baseline" not in name, f"rdflib returned other rows: {name}"
     assert not [name for name in remote if "rows differ" in name]
+
+
+def test_the_extraction_benchmark_runs_and_reports_its_baseline(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import bench_extract
+
+    assert bench_extract.main(["--words", "150", "--repeat", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert re.search(r"A \d+-word report \(\d+ sentences\): \d+ candidate claims", printed)
+    assert "| `kg extract` (median, dictionary loaded) |" in printed and "link-grammar alone" in printed

@@ -48,6 +48,15 @@ INTENT = frozenset(
 )
 """Verbs whose complement did not (yet) happen: "vowed to retake", "denied seizing", "called on X to leave"."""
 
+SUBORDINATORS = frozenset({"after", "before", "while", "since", "without", "upon", "when", "by", "despite"})
+"""Words that open a participle clause whose subject is the main clause's ("after seizing Homs")."""
+
+GROUP_NOUNS = frozenset(
+    """group militia movement organisation organization rebels insurgents jihadists paramilitary paramilitaries
+    army military regime government faction alliance coalition militants battlegroup brigade command""".split()
+)
+"""Descriptions of actors that coreference resolves ("the group", "the army")."""
+
 RECIPROCAL = frozenset({"opposes", "alliedWith", "negotiatedWith", "ceasefireWith"})
 """Symmetric relations a coordinated subject can state alone ("X and Y clashed")."""
 
@@ -170,8 +179,9 @@ def noun_lemma(word: str) -> str:
 class _Graph:
     """The linkage as adjacency lists, with the few walks frames need."""
 
-    def __init__(self, parse: Parse) -> None:
+    def __init__(self, parse: Parse, slots: Mapping[int, Mention] | None = None) -> None:
         self.parse = parse
+        self.slots = slots or {}
         self.words = [surface(w) for w in parse.words]
         self.lower = [w.lower() for w in self.words]
         self.tags = [tag(w) for w in parse.words]
@@ -231,6 +241,10 @@ class _Graph:
                 return j
             for j in self.lefts(i, "Mv", "Mg", "Mp", "MX"):  # a reduced relative: "forces backed by Iran"
                 if self.tags[i] in {"v-d", "v", "g", "w", "q"} or self.lower[i].endswith(("ed", "ing")):
+                    if self.lower[j] in SUBORDINATORS:  # "after seizing Homs": the subject of the main clause
+                        return next((s for v in self.lefts(j, "MV") if (s := self.subject(v)) is not None), None)
+                    if not self.can_name(j):  # "made advances, capturing Homs": who made them
+                        return self.clause_subject(j)
                     return j
         for v in self.lefts(verb, "O"):  # "began advancing on": the subject of "began"
             if self.tags[verb] == "g" and (s := self.subject(v)) is not None:
@@ -240,6 +254,12 @@ class _Graph:
                 if j != verb and (s := self.subject(j)) is not None:
                     return s
         return None
+
+    def can_name(self, word: int) -> bool:
+        """Whether a word can stand for a name: a name, a pronoun, or a noun kg resolves ("the group", "fighters")."""
+        lemma = noun_lemma(self.words[word])
+        heads = OWNED_HEADS | PEOPLE | PLACE_HEADS | PARTS | GROUP_NOUNS
+        return word in self.slots or self.lower[word] in PRONOUNS | RELATIVES or lemma in heads
 
     def clause_subject(self, noun: int, depth: int = 0) -> int | None:
         """The subject of the verb a noun's phrase hangs on ("X ... after months of fighting against Y" -> X)."""
@@ -278,7 +298,7 @@ class _Graph:
 
 def read_frames(parse: Parse, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
     """Every relation the lexicon's frames find in one parsed sentence."""
-    graph = _Graph(parse)
+    graph = _Graph(parse, slots)
     findings: list[Finding] = []
     consumed: set[int] = set()  # nouns a verb frame has read already ("took control of": not also "control of")
     for i, word in enumerate(graph.words):

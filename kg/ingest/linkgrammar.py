@@ -7,8 +7,8 @@ from any venv without ``--system-site-packages``.
 
 The parser is English, rule-based and fully offline: its dictionary ships in the Debian package
 (``link-grammar-dictionaries-en``), nothing is fetched. :func:`parse` returns the words of the
-best linkage and its links (label, left word, right word); :mod:`kg.ingest.frames` reads
-subjects and objects from them.
+best linkage and its links (label, left word, right word), :func:`parses` the next best too;
+:mod:`kg.ingest.frames` reads subjects and objects from them.
 """
 
 from __future__ import annotations
@@ -139,10 +139,16 @@ def available() -> bool:
 
 
 def parse(text: str) -> Parse | None:
-    """The best linkage of one sentence, allowing unlinked words when no complete parse exists.
+    """The best linkage of one sentence (see :func:`parses`), or None."""
+    found = parses(text, 1)
+    return found[0] if found else None
 
-    None when the parser finds no linkage at all (junk, a list of numbers). Parsing is bounded
-    (2 s per sentence, then the best linkage found so far), so a pathological sentence cannot
+
+def parses(text: str, count: int) -> list[Parse]:
+    """Up to ``count`` linkages of one sentence, best first, allowing unlinked words when no complete one exists.
+
+    Empty when the parser finds no linkage at all (junk, a list of numbers). Parsing is bounded
+    (2 s per sentence, then the best linkages found so far), so a pathological sentence cannot
     stall an extraction.
     """
     lib, dictionary, options = _parser()
@@ -150,10 +156,10 @@ def parse(text: str) -> Parse | None:
     with _lock:  # one parse-options object is shared; the library's sentences are not thread-safe with it
         sentence = lib.sentence_create(encoded, dictionary)
         if not sentence:
-            return None
+            return []
         try:
             if lib.sentence_split(sentence, options) < 0:
-                return None
+                return []
             lib.parse_options_set_min_null_count(options, 0)
             lib.parse_options_set_max_null_count(options, 0)
             found = lib.sentence_parse(sentence, options)
@@ -162,14 +168,15 @@ def parse(text: str) -> Parse | None:
                 lib.parse_options_set_max_null_count(options, len(encoded.split()))
                 found = lib.sentence_parse(sentence, options)
             if found <= 0:
-                return None
-            return _linkage(lib, sentence, options)
+                return []
+            linkages = (_linkage(lib, sentence, options, i) for i in range(min(count, found)))
+            return [p for p in linkages if p is not None]
         finally:
             lib.sentence_delete(sentence)
 
 
-def _linkage(lib: ctypes.CDLL, sentence: int, options: int) -> Parse | None:
-    linkage = lib.linkage_create(0, sentence, options)
+def _linkage(lib: ctypes.CDLL, sentence: int, options: int, index: int = 0) -> Parse | None:
+    linkage = lib.linkage_create(index, sentence, options)
     if not linkage:
         return None
     try:
