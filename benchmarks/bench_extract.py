@@ -92,8 +92,8 @@ def table(m: dict[str, float]) -> str:
             "",
             "| what | time | baseline | baseline time | ratio | target | met |",
             "|---|---:|---|---:|---:|---|---|",
-            f"| `kg extract` (median, dictionary loaded) | {m['extract']:.2f} s | link-grammar alone, {LINKAGES} linkages "
-            f"| {m['parse']:.2f} s | {ratio:.1f}x of it | < 10 s | {met} |",
+            f"| `kg extract` (median, dictionary loaded) | {m['extract']:.2f} s "
+            f"| link-grammar alone, {LINKAGES} linkages | {m['parse']:.2f} s | {ratio:.1f}x of it | < 10 s | {met} |",
             f"| `kg extract`, first call of a process | {m['first']:.2f} s |  |  |  |  |  |",
         ]
     )
