@@ -222,7 +222,7 @@ class _Document:
                 self.aliases[normal(b.text)] = a
         out = []
         for m in mentions:
-            canonical = self.aliases.get(normal(m.text))
+            canonical = self.aliases.get(normal(m.text)) or self._surname(m)
             if canonical is not None and canonical.start != m.start:
                 m = replace(
                     m, entity=canonical.entity, label=canonical.label, kinds=canonical.kinds, extra=(canonical.text,)
@@ -232,6 +232,16 @@ class _Document:
                 m = replace(m, kinds=m.kinds | frozenset(learnt))
             out.append(m)
         return out
+
+    def _surname(self, m: Mention) -> Mention | None:
+        """ "Henry" after "Ariel Henry": a lone word that ends an earlier person's (or unknown) name."""
+        if m.entity or m.source not in {"name", "title"} or " " in m.text.strip():
+            return None
+        for earlier in reversed(self.history):
+            words = earlier.text.split()
+            if len(words) > 1 and words[-1] == m.text and not earlier.entity and "place" not in earlier.kinds:
+                return earlier
+        return None
 
     def learn(self, m: Mention, kind: str | None) -> None:
         if kind and not m.entity and m.source in {"name", "title"} and not m.resolved_from:
@@ -254,6 +264,11 @@ class _Document:
 
         return resolve
 
+
+_PERSON_HEADS = frozenset(
+    """president minister commander leader general chief spokesman spokeswoman king emir governor envoy
+    premier colonel""".split()
+)
 
 _GROUP_HEADS = frozenset(
     """group militia movement organisation organization rebels insurgents jihadists paramilitary
@@ -296,6 +311,11 @@ def _refer(head: str, earlier: list[Mention]) -> Mention | None:
 
         pick = next((m for m in reversed(recent) if fits(m) and "place" in m.kinds), None)
         pick = pick or next((m for m in reversed(recent) if fits(m) and not m.kinds), None)
+    elif head in _PERSON_HEADS:  # "the president", "the commander": the last person named
+        pick = next((m for m in reversed(earlier) if "person" in m.kinds), None)
+    elif head in {"country", "nation"}:  # "the country": the last country named
+        pick = next((m for m in reversed(earlier) if m.source in {"country", "demonym"} and " " not in m.text), None)
+        pick = replace(pick, text=pick.label) if pick is not None else None
     elif head in _GROUP_HEADS or head in {"it", "its", "they", "them", "their"}:
         named = [m for m in recent if actor(m)]
         if head in _GROUP_HEADS:
@@ -455,6 +475,7 @@ def _sentence(
         findings.append((f.predicate, f.subject, f.object, trigger, why, (lo, hi), confidence))
     findings += _locations(text, mentions)
     findings += _memberships(text, mentions)
+    findings += _directions(text, mentions)
     findings += _titles(text, mentions)
     air_here = bool(_AIR.search(text, start, end))  # "jets ... struck", "strikes ... hit": an attack from the air
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
@@ -558,6 +579,28 @@ def _titles(text: str, mentions: list[Mention]) -> list[Found]:
     return found
 
 
+_DIRECTION_OF = re.compile(
+    r"(?:,\s+(?:[\w-]+\s+){0,6}?)?(?:(?:about|some|around|roughly)\s+)?(?:[\d,.]+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(north|south)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?"
+)
+
+
+def _placeish(m: Mention) -> bool:
+    return not (m.kinds and "place" not in m.kinds) and m.source not in {"demonym", "group"}
+
+
+def _directions(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "Bagram, the former air base north of Kabul", "Mainok, 55 km west of Maiduguri": where a place lies."""
+    found = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        match = _DIRECTION_OF.fullmatch(text, a.end, b.start)
+        if match and all(_placeish(m) for m in (a, b)):
+            word = match.group(1).lower()
+            why = f"pattern: PLACE {word} of PLACE"
+            found.append(("northOf" if word == "north" else "southOf", a, b, word, why, (a.start, b.end), 0.75))
+    return found
+
+
 def _memberships(text: str, mentions: list[Mention]) -> list[Found]:
     """ "Russia's Tsentr Battlegroup", "Ukrainian forces, including the 3rd Assault Brigade": a unit of a whole."""
     found = []
@@ -642,7 +685,10 @@ def _fits(subject: Mention, obj: Mention, predicate: str, relations: dict[str, t
 
 
 def _kind_ok(m: Mention, kind: str | None) -> bool:
+    """Whether a mention can be of ``kind``; a new name's kind is only a guess from its words, so it may."""
     if kind is None or not m.kinds:
+        return True
+    if m.entity is None and m.source == "name" and not (kind == "place" and "person" in m.kinds):
         return True
     if kind == "actor":
         return bool(m.kinds & {"actor", "person"})

@@ -48,6 +48,15 @@ INTENT = frozenset(
 )
 """Verbs whose complement did not (yet) happen: "vowed to retake", "denied seizing", "called on X to leave"."""
 
+STATES = frozenset({"basedIn", "headOf", "partOf", "alliedWith", "controls", "capitalOf", "locatedIn"})
+"""Relations a noun states of its own possessor only ("the LNA's base"), never of whoever the clause is about."""
+
+BARE_GROUPS = frozenset(
+    """gangs rebels militants jihadists insurgents gunmen separatists protesters demonstrators militias
+    bandits pirates""".split()
+)
+"""Plural nouns that name a group in their own right when nothing else does ("the gangs", "rebels")."""
+
 SUBORDINATORS = frozenset({"after", "before", "while", "since", "without", "upon", "when", "by", "despite"})
 """Words that open a participle clause whose subject is the main clause's ("after seizing Homs")."""
 
@@ -440,9 +449,9 @@ def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[
     for v in light_verbs:
         if (s := graph.subject(v)) is not None:
             agents.append(s)
-    if not agents and (s := graph.clause_subject(noun)) is not None:  # "M23 advanced ... in clashes with FARDC"
-        agents.append(s)
     roles["by"] = agents
+    if not agents and (s := graph.clause_subject(noun)) is not None:  # "M23 advanced ... in clashes with FARDC"
+        roles["by-clause"] = [s]
     roles["between"] = [m for j in preps.get("between", []) for m in graph.members(j)]
     roles["self"] = _described(graph, noun, slots)
     roles["modifier"] = [j for j in graph.lefts(noun, "AN", "A", "GN") if j in slots]
@@ -491,6 +500,8 @@ def _fill(
         pairs = [(a, b, (ja, jb)) for ja, a in members for jb, b in members if ja < jb]
     else:
         subject_words, object_words = roles.get(entry.subject, []), roles.get(entry.object, [])
+        if entry.subject == "by" and not subject_words and entry.predicate not in STATES:
+            subject_words = roles.get("by-clause", [])  # an event's agent may be the clause's subject
         if entry.subject == "self" and not object_words:  # "HTS leader Jolani", "Assad ally Russia"
             object_words = roles.get("modifier", [])
         subjects = _arguments(graph, subject_words, slots, resolve)
@@ -592,9 +603,13 @@ def _mention(
                 phrase += f" {graph.lower[p]} {places[0]}" if places else ""
         return resolve(f"+{first}:{phrase}", word)
     if graph.lefts(word, "D") and head not in {"", "one"}:  # "the group", "the city": the caller's coreference
-        return resolve(head, word)
+        found = resolve(head, word)
+        if found is not None or lower not in BARE_GROUPS:
+            return found
     if head in {"army", "military", "government", "regime", "police", "navy"}:  # "Army warplanes", "government"
         return resolve(head, word)
+    if lower in BARE_GROUPS:  # "gangs launched attacks": a group named by its kind alone
+        return resolve(f"+{word}:{lower}", word)
     return None
 
 

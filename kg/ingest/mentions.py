@@ -35,6 +35,9 @@ TITLES = frozenset(
 )
 """Words that introduce a person's name without being part of it ("President Bashar al-Assad")."""
 
+OFFICES = frozenset({"state", "defence", "defense", "interior", "foreign", "finance", "justice", "war"})
+"""Offices in a title ("Secretary of State", "Minister of Defence"), not the start of the holder's name."""
+
 CONNECTORS = frozenset(
     {"al", "al-", "el", "el-", "bin", "ibn", "abu", "of", "de", "du", "la", "le", "van", "von", "the"}
 )
@@ -57,7 +60,8 @@ ACTOR_WORDS = frozenset(
     """forces force army front brigade brigades movement party council group militia battalion division
     corps committee organisation organization government ministry command alliance coalition guard guards
     police union authority agency observatory network jihad hezbollah rebels wing legion regiment
-    service services administration parliament assembly""".split()
+    service services administration parliament assembly islamic jihad haram ansar sunna qaeda shabaab taliban
+    gang gangs cartel""".split()
 )
 
 PLACE_PREPOSITIONS = frozenset({"in", "into", "near", "outside", "towards", "toward", "around", "across", "inside"})
@@ -68,7 +72,8 @@ _NOT_NAMES = frozenset(
     as at by for from in into on over since under until when where which who with without yet but and or
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec i ii iii
-    one two three four five six seven eight nine ten tens dozens hundreds thousands millions""".split()
+    one two three four five six seven eight nine ten tens dozens hundreds thousands millions if although though
+    because during despite following amid according when while meanwhile however""".split()
 )
 """Capitalised words that are not names on their own (function words, days, months)."""
 
@@ -105,6 +110,8 @@ class Mention:
     def keys(self) -> frozenset[str]:
         """Every way of naming it, normalised: its words here, its label, and a demonym phrase's force noun."""
         keys = {normal(self.text), normal(self.label), *(normal(e) for e in self.extra)}
+        if self.resolved_from and self.resolved_from not in {"it", "its", "they", "them", "their", "he", "his", "she"}:
+            keys.add(self.resolved_from)  # "the government" is how this report names it here
         words = normal(self.text).split()
         if self.source == "demonym" and len(words) > 1:
             keys.add(" ".join(words[1:]))
@@ -140,18 +147,34 @@ def is_headline(line: str) -> bool:
 
 
 _TOKEN = re.compile(
-    r"(?:[A-Z]\.){2,}|[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F]*(?:['’](?![sS]\b)\w+)*(?:-(?:[A-Z\d\u00C0-\u00DE]|al-|el-|ez-|ad-|ash-)[\w\u00C0-\u024F'’]*)*"
+    r"(?:[A-Z]\.){2,}|[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F]*(?:['’](?![sS]\b)\w+)*(?:-[\w\u00C0-\u024F'’]+)*"
     r"|['’][sS]\b|\d+|[^\w\s]"
 )
-"""Words (keeping "al-Sham", "Ez-Zor" and "Deir-Hafer" whole, but not "GNA-aligned" or "Haftar's"), numbers, marks."""
+"""Words (hyphenated ones whole: "al-Sham", "Port-au-Prince"), a possessive "'s" apart, numbers, marks."""
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    return [(m.group(), start + m.start(), start + m.end()) for m in _TOKEN.finditer(text[start:end])]
+    """Tokens with offsets; a compound ending in a lower-case word ("GNA-aligned", "Kurdish-led") is split at
+    its first hyphen, so the name in it stands alone."""
+    found = []
+    for m in _TOKEN.finditer(text, start, end):
+        word, at = m.group(), m.start()
+        parts = word.split("-")
+        if len(parts) > 1 and parts[0][:1].isupper() and parts[-1][:1].islower() and parts[-1] not in _PARTICLES:
+            found += [(parts[0], at, at + len(parts[0])), ("-" + "-".join(parts[1:]), at + len(parts[0]), m.end())]
+        else:
+            found.append((word, at, m.end()))
+    return found
+
+
+_PARTICLES = frozenset({"al", "el", "ez", "ad", "ash", "as", "an", "ar", "au", "des", "de", "la", "le", "du", "sur"})
+"""Lower-case words inside a place's name ("Port-au-Prince", "Deir ez-Zor"), not a compound's adjective."""
 
 
 def _capitalised(word: str) -> bool:
-    head = word[3:] if word.lower().startswith(("al-", "el-")) else word
+    """Capitalised, or a particle before a capital ("al-Sham", "ez-Zor")."""
+    first, _, rest = word.partition("-")
+    head = rest if first.lower() in _PARTICLES and rest else word
     return head[:1].isupper()
 
 
@@ -227,6 +250,8 @@ def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: igno
     word = tokens[i][0]
     if not _capitalised(word) or word.lower() in _NOT_NAMES or word.lower() in TITLES:
         return False
+    if word.lower() in OFFICES and i > 1 and tokens[i - 1][0] == "of" and tokens[i - 2][0].lower() in TITLES:
+        return False  # "Secretary of State Antony Blinken"
     if _countries().get(normal(word)) and _institution(tokens, i + 1):
         return True
     if headline:
@@ -298,7 +323,8 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", phrase)}
     kinds: set[str] = set()
     source = "name"
-    if i > 0 and tokens[i - 1][0].lower() in TITLES:
+    after_office = i > 2 and tokens[i - 1][0].lower() in OFFICES and tokens[i - 3][0].lower() in TITLES
+    if i > 0 and (tokens[i - 1][0].lower() in TITLES or after_office):
         kinds.add("person")
         source = "title"
     elif words & PLACE_WORDS:
