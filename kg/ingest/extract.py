@@ -477,6 +477,7 @@ def _sentence(
     findings += _memberships(text, mentions)
     findings += _directions(text, mentions)
     findings += _titles(text, mentions)
+    findings = _across_lists(findings, _lists(text, mentions))
     air_here = bool(_AIR.search(text, start, end))  # "jets ... struck", "strikes ... hit": an attack from the air
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [
@@ -583,6 +584,56 @@ _DIRECTION_OF = re.compile(
     r"(?:,\s+(?:[\w-]+\s+){0,6}?)?(?:(?:about|some|around|roughly)\s+)?(?:[\d,.]+\s*(?:km|kilometres|kilometers|miles)\s+)?"
     r"(north|south)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?"
 )
+
+
+_LIST_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
+
+
+def _lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
+    """Names listed together ("Jabrayil, Fuzuli, Zangilan and Gubadli"): runs joined by commas and a final "and".
+
+    "A, B" alone is more often an apposition ("Geidam, Yobe state") than a list, so a run counts only
+    when it has an "and" or "or", and only names of one sort (places, or actors) are joined.
+    """
+    runs, run = [], [mentions[0]] if mentions else []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        joint = _LIST_JOINT.fullmatch(text, a.end, b.start)
+        if joint and _placeish(a) == _placeish(b) and "person" not in a.kinds | b.kinds:
+            run.append(b)
+            continue
+        runs.append(run)
+        run = [b]
+    runs.append(run)
+    return [r for r in runs if len(r) > 1 and re.search(r"\b(?:and|or)\b", text[r[0].end : r[-1].start])]
+
+
+_LISTED = "; for each name of a list"
+
+
+def _cover(span: tuple[int, int], m: Mention) -> tuple[int, int]:
+    """The quote's span stretched to take in a listed name."""
+    return min(span[0], m.start), max(span[1], m.end)
+
+
+def _across_lists(findings: list[Found], lists: list[list[Mention]]) -> list[Found]:
+    """A relation found for one listed name holds for every name of its list ("captured A, B and C")."""
+    spread = list(findings)
+    for predicate, subject, obj, trigger, why, span, confidence in findings:
+        for group in lists:
+            starts = {m.start for m in group}
+            if obj.start in starts and subject.start not in starts:
+                spread += [
+                    (predicate, subject, m, trigger, why + _LISTED, _cover(span, m), confidence - 0.1)
+                    for m in group
+                    if m.start != obj.start
+                ]
+            elif subject.start in starts and obj.start not in starts:
+                spread += [
+                    (predicate, m, obj, trigger, why + _LISTED, _cover(span, m), confidence - 0.1)
+                    for m in group
+                    if m.start != subject.start
+                ]
+    return spread
 
 
 def _placeish(m: Mention) -> bool:
