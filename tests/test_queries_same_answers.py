@@ -4,10 +4,10 @@ The saved queries were rewritten for speed (issue 18). ``tests/data/queries-befo
 text of each query as it was before, as plain files the test reads, not a git revision: the suite
 runs from a tarball or a shallow clone as well. Each pair runs on the same store with the same
 parameters, the old query bound the way its own header said, and the answers (column names, rows
-and their order) must be equal; rows that tie on every key of the old ORDER BY may swap. The stores: the seed with the second report (small, every kind
-of answer, contradictions included) and a synthetic store of 20,000 triples plus the seed (hubs,
-many claims per relation, dates over two years), with parameters picked from the data the way the
-benchmarks pick them.
+and their order) must be equal; rows that tie on every key of the old ORDER BY may swap. The
+stores: the seed with the second report (small, every kind of answer, contradictions included)
+and a synthetic store of 20,000 triples plus the seed (hubs, many claims per relation, dates over
+two years), with parameters picked from the data the way the benchmarks pick them.
 
 A query whose answer is meant to change gets its reference copy changed in the same commit, so
 the change is visible in review.
