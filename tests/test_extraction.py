@@ -180,7 +180,7 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     totals = {r["half"]: r for r in rows if r["report"].startswith("all ")}
     assert set(totals) == {"development", "held-out"}
     development = totals["development"]
-    # floors just under what was measured when the lexicon was last changed (0.623 and 0.311; README, Extraction)
+    # floors just under what was measured when the lexicon was last changed (0.629 and 0.311; README, Extraction)
     assert development["precision"] >= 0.55 and development["recall"] >= 0.27, development
     for row in rows:
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1

@@ -250,10 +250,12 @@ class _Document:
     def resolver(self, sentence_mentions: list[Mention], offsets: dict[int, int]) -> frame_reader.Resolver:
         def resolve(head: str, word: int) -> Mention | None:
             at = offsets.get(word, 0)
-            if head.startswith("+"):  # a group of people named in place: "displaced people"
+            if head.startswith("+"):  # a group named in place: "displaced people", "tribal gunmen"
                 first, phrase = head[1:].split(":", 1)
                 start = offsets.get(int(first), at)
-                return Mention(phrase, start, start + len(phrase), None, phrase, frozenset({"actor"}), "group")
+                people = phrase.split(" of ")[0].split()[-1] in frame_reader.PEOPLE
+                kinds = frame_reader.PEOPLE_KINDS if people else frozenset({"actor"})
+                return Mention(phrase, start, start + len(phrase), None, phrase, kinds, "group")
             before = [m for m in sentence_mentions if m.end <= at]
             if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
                 for candidates in (before, self.last):

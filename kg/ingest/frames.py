@@ -51,6 +51,9 @@ INTENT = frozenset(
 STATES = frozenset({"basedIn", "headOf", "partOf", "alliedWith", "controls", "capitalOf", "locatedIn"})
 """Relations a noun states of its own possessor only ("the LNA's base"), never of whoever the clause is about."""
 
+PEOPLE_KINDS = frozenset({"actor", "people"})
+"""The kinds of a group of people named in place ("displaced people", "residents of Tarhuna")."""
+
 BARE_GROUPS = frozenset(
     """gangs rebels militants jihadists insurgents gunmen separatists protesters demonstrators militias
     bandits pirates""".split()
@@ -351,26 +354,29 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
     if chosen is None:
         return []
     entries, light = chosen
+    with_particle = entries[0].lemma.split()[-1] in PARTICLES and " " in entries[0].lemma
     if graph.negated_or_unreal(verb):
         return []
     subject = graph.subject(verb)
     if subject is not None and any(graph.lower[j] in CONDITIONS for j in range(max(1, subject - 3), subject)):
         return []  # "until Eritrean forces had left", "if the army retakes"
     passive = graph.passive(verb)
-    roles = _verb_roles(graph, verb, light, passive)
+    roles = _verb_roles(graph, verb, light, passive, with_particle)
     found = []
     for entry in entries:
         found += _fill(graph, entry, verb, roles, slots, resolve, passive, light)
     return found
 
 
-def _verb_roles(graph: _Graph, verb: int, light: int | None, passive: bool) -> dict[str, list[int]]:
+def _verb_roles(
+    graph: _Graph, verb: int, light: int | None, passive: bool, with_particle: bool = False
+) -> dict[str, list[int]]:
     """Role -> the words that fill it, as the frame names roles (subj, obj, prepositions)."""
     roles: dict[str, list[int]] = defaultdict(list)
     subject = graph.subject(verb)
     objects = [o for o in graph.rights(verb, "O") if o != light]
     preps = graph.preposition_objects(verb, verb=True)
-    if verb + 1 < len(graph.words) and graph.lower[verb + 1] in PARTICLES and not objects:
+    if with_particle and verb + 1 < len(graph.words) and graph.lower[verb + 1] in PARTICLES and not objects:
         objects += graph.rights(verb + 1, "J")  # "took over the towns": the particle parsed as a preposition
         preps.pop(graph.lower[verb + 1], None)
     if graph.tags[verb] == "g":  # a gerund's phrases hang on it as on a noun
@@ -510,6 +516,9 @@ def _fill(
         if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1:  # "the LNA and the GNA fought"
             pairs = [(a, b, (ja, jb)) for ja, a in subjects for jb, b in subjects if ja < jb]
     predicate = entry.predicate
+    people = any(s.source == "group" and s.kinds == PEOPLE_KINDS for s, _, _ in pairs)
+    if predicate in {"withdrewFrom", "withdrewTo"} and people:
+        predicate = "fledFrom" if predicate == "withdrewFrom" else "fledTo"  # people who leave a place flee it
     if predicate == "headOf" and any(graph.lower[j] in DEPUTIES for j in graph.lefts(trigger, "A", "AN")):
         predicate = "partOf"  # "the RSF's deputy commander"
     if predicate == "attacked" and any(

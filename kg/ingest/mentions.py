@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from kg.formats.names import countries
@@ -201,7 +201,7 @@ def find_mentions(
     while i < len(tokens):
         found = _longest_known(tokens, i, text, gazetteer)
         if found:
-            mentions.append(found[0])
+            mentions.append(_with_direction(found[0], tokens, i))
             i = found[1]
             continue
         if _is_name_start(tokens, i, headline, seen_names, known_word):
@@ -305,6 +305,16 @@ def _with_kind_word(m: Mention, text: str) -> Mention:
         return m
     whole = text[m.start : match.end()]
     return Mention(whole, m.start, match.end(), None, whole, m.kinds | {"place"}, m.source, extra=(m.text,))
+
+
+_DIRECTIONS = frozenset({"eastern", "western", "northern", "southern", "central", "north", "south", "east", "west"})
+
+
+def _with_direction(m: Mention, tokens, i) -> Mention:  # type: ignore[no-untyped-def]
+    """ "eastern Rafah": the place, known also by the part the text names."""
+    if i > 0 and tokens[i - 1][0].lower() in _DIRECTIONS and "place" in m.kinds:
+        return replace(m, extra=(*m.extra, f"{tokens[i - 1][0]} {m.text}"))
+    return m
 
 
 def _institution(tokens, after) -> bool:  # type: ignore[no-untyped-def]
