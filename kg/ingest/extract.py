@@ -25,16 +25,15 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
 from kg.ingest import frames as frame_reader
-from kg.ingest import linkgrammar
+from kg.ingest import linkgrammar, patterns
+from kg.ingest.coreference import Document
 from kg.ingest.dates import dates_in
-from kg.ingest.lexicon import by_lemma
 from kg.ingest.mentions import (
-    PLACE_WORDS,
     Gazetteer,
     Mention,
     find_mentions,
@@ -64,10 +63,6 @@ SYMMETRIC = frozenset({"alliedWith", "opposes", "ceasefireWith", "negotiatedWith
 _COMMON_ENGLISH = frozenset(
     "the of and to in a is that for on was with as by at from has have were are it be its said their after".split()
 )
-
-
-Found = tuple[str, Mention, Mention, str, str, tuple[int, int], float]
-"""A relation found in a sentence: predicate, subject, object, trigger, why, quote span, confidence."""
 
 
 class ExtractionError(KGError):
@@ -203,141 +198,6 @@ def _placeholder(n: int) -> str:
     return "Zq" + word
 
 
-class _Document:
-    """The state extraction keeps across sentences: the names met so far, for pronouns and descriptions."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.air = len(_AIR.findall(text)) >= 2
-        self.history: list[Mention] = []
-        self.last: list[Mention] = []
-        """The previous sentence's mentions: where "it" and "they" look first."""
-        self.aliases: dict[str, Mention] = {}
-        self.kinds: dict[str, set[str]] = {}
-
-    def typed(self, mentions: list[Mention]) -> list[Mention]:
-        """Mentions with what the report has taught so far: "RSF" after "Rapid Support Forces (RSF)", learnt kinds."""
-        for a, b in zip(mentions, mentions[1:], strict=False):
-            if self.text[a.end : b.start].strip() == "(" and self.text[b.end : b.end + 1] == ")":
-                self.aliases[normal(b.text)] = a
-        out = []
-        for m in mentions:
-            canonical = self.aliases.get(normal(m.text)) or self._surname(m)
-            if canonical is not None and canonical.start != m.start:
-                m = replace(
-                    m, entity=canonical.entity, label=canonical.label, kinds=canonical.kinds, extra=(canonical.text,)
-                )
-            learnt = self.kinds.get(normal(m.label))
-            if learnt and not m.entity and m.source in {"name", "title"}:
-                m = replace(m, kinds=m.kinds | frozenset(learnt))
-            out.append(m)
-        return out
-
-    def _surname(self, m: Mention) -> Mention | None:
-        """ "Henry" after "Ariel Henry": a lone word that ends an earlier person's (or unknown) name."""
-        if m.entity or m.source not in {"name", "title"} or " " in m.text.strip():
-            return None
-        for earlier in reversed(self.history):
-            words = earlier.text.split()
-            if len(words) > 1 and words[-1] == m.text and not earlier.entity and "place" not in earlier.kinds:
-                return earlier
-        return None
-
-    def learn(self, m: Mention, kind: str | None) -> None:
-        if kind and not m.entity and m.source in {"name", "title"} and not m.resolved_from:
-            self.kinds.setdefault(normal(m.label), set()).add(kind)
-
-    def resolver(self, sentence_mentions: list[Mention], offsets: dict[int, int]) -> frame_reader.Resolver:
-        def resolve(head: str, word: int) -> Mention | None:
-            at = offsets.get(word, 0)
-            if head.startswith("+"):  # a group named in place: "displaced people", "tribal gunmen"
-                first, phrase = head[1:].split(":", 1)
-                start = offsets.get(int(first), at)
-                people = phrase.split(" of ")[0].split()[-1] in frame_reader.PEOPLE
-                kinds = frame_reader.PEOPLE_KINDS if people else frozenset({"actor"})
-                return Mention(phrase, start, start + len(phrase), None, phrase, kinds, "group")
-            before = [m for m in sentence_mentions if m.end <= at]
-            if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
-                for candidates in (before, self.last):
-                    first = next((m for m in candidates[:2] if _agent(m)), None)
-                    if first is not None:
-                        return replace(first, resolved_from=head)
-            return _refer(head, self.history + before)
-
-        return resolve
-
-
-_PERSON_HEADS = frozenset(
-    """president minister commander leader general chief spokesman spokeswoman king emir governor envoy
-    premier colonel""".split()
-)
-
-_GROUP_HEADS = frozenset(
-    """group militia movement organisation organization rebels insurgents jihadists paramilitary
-    paramilitaries army military force forces regime government faction alliance coalition militants
-    fighters troops battlegroup brigade unit units formation formations command division ministry""".split()
-)
-
-
-def _agent(m: Mention) -> bool:
-    """A name that can act: an actor, a country or demonym phrase, or unknown; not a person, not a place alone."""
-    return "person" not in m.kinds and ("actor" in m.kinds or not m.kinds) and m.source != "group"
-
-
-def _refer(head: str, earlier: list[Mention]) -> Mention | None:
-    """The earlier name a pronoun or a description stands for: the nearest that fits, the most named among actors.
-
-    Places ("the city") take the nearest place; a facility ("the airport") only a name that says
-    so; groups ("the group", "it", "they") the actor the report names most among the last few, so
-    that a passing mention does not steal the report's protagonist.
-    """
-
-    def actor(m: Mention) -> bool:
-        unknown_or_actor = "actor" in m.kinds or not m.kinds
-        lone_demonym = m.source == "demonym" and " " not in m.text
-        return "person" not in m.kinds and unknown_or_actor and m.source != "country" and not lone_demonym
-
-    recent = earlier[-10:]
-    if head in {"he", "him", "his", "she", "her"}:
-        pick = next((m for m in reversed(earlier) if "person" in m.kinds), None)
-    elif head in _FACILITIES:
-        pick = next((m for m in reversed(earlier) if head in normal(m.text).split()), None)
-    elif head in PLACE_WORDS or head in {"capital", "area"}:
-
-        def fits(m: Mention) -> bool:
-            settlement = head in {"city", "town", "village", "capital"}
-            region = normal(m.text).split()[-1] in _REGION_WORDS
-            return (m.source not in {"demonym", "country", "group"} or head in {"country", "state"}) and not (
-                settlement and region
-            )
-
-        pick = next((m for m in reversed(recent) if fits(m) and "place" in m.kinds), None)
-        pick = pick or next((m for m in reversed(recent) if fits(m) and not m.kinds), None)
-    elif head in _PERSON_HEADS:  # "the president", "the commander": the last person named
-        pick = next((m for m in reversed(earlier) if "person" in m.kinds), None)
-    elif head in {"country", "nation"}:  # "the country": the last country named
-        pick = next((m for m in reversed(earlier) if m.source in {"country", "demonym"} and " " not in m.text), None)
-        pick = replace(pick, text=pick.label) if pick is not None else None
-    elif head in _GROUP_HEADS or head in {"it", "its", "they", "them", "their"}:
-        named = [m for m in recent if actor(m)]
-        if head in _GROUP_HEADS:
-            named = [m for m in named if head in normal(m.text).split()] or named
-        counts: dict[str, int] = {}
-        for m in earlier:
-            counts[normal(m.label)] = counts.get(normal(m.label), 0) + 1
-        ranked = sorted(enumerate(named), key=lambda im: (counts[normal(im[1].label)] + bool(im[1].kinds), im[0]))
-        pick = ranked[-1][1] if ranked else None
-    else:
-        return None
-    return replace(pick, resolved_from=head) if pick else None
-
-
-_REGION_WORDS = frozenset({"province", "state", "region", "district", "territory", "governorate", "oblast", "county"})
-
-_FACILITIES = frozenset({"airport", "base", "airbase", "bridge", "port", "prison", "camp", "plant", "dam", "hospital"})
-"""Descriptions that only a name with the same word can stand for ("the airport": "Mitiga International Airport")."""
-
-
 _ASIDE = re.compile(r"\s*\([^()]{0,120}\)")
 """A parenthesis: an alias ("(RSF)"), a conversion ("(105 miles)"), an aside. The parser reads better without."""
 
@@ -348,8 +208,8 @@ def _substitute(
     """The sentence with each name replaced by a placeholder; placeholder char offset -> mention; char map.
 
     Parentheses are left out (their names are still known to the report: an alias such as "(RSF)"
-    was recorded by :meth:`_Document.typed`); a headline's other words are lower-cased, so that
-    "Forces Strike Targets" parses as a sentence.
+    was recorded by :meth:`kg.ingest.coreference.Document.typed`); a headline's other words are
+    lower-cased, so that "Forces Strike Targets" parses as a sentence.
     """
     asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text, start, end)]
     out: list[str] = []
@@ -416,7 +276,7 @@ def extract(
     names, relations = gazetteer(store)
     spans = sentences(text)
     seen = _seen_names(text, spans)
-    document = _Document(text)
+    document = Document(text)
     candidates: list[Candidate] = []
     unknown: dict[str, Mention] = {}
     for start, end, headline in spans:
@@ -445,14 +305,14 @@ def _sentence(
     start: int,
     end: int,
     mentions: list[Mention],
-    document: _Document,
+    document: Document,
     relations: dict[str, tuple[str | None, str | None]],
     published: dt.date | None,
     headline: bool = False,
 ) -> list[Candidate]:
-    compounds, mentions = _compounds(text, mentions)
+    compounds, mentions = patterns.compounds(text, mentions)
     substituted, where, chars = _substitute(text, start, end, mentions, headline=headline)
-    findings: list[Found] = list(compounds)
+    findings: list[patterns.Found] = list(compounds)
     linkages = linkgrammar.parses(substituted, LINKAGES) if len(substituted) < 2000 else []
     read = [(rank, parse, *_slots(parse, substituted, where, chars)) for rank, parse in enumerate(linkages)]
     frames = [
@@ -475,12 +335,12 @@ def _sentence(
         why = f.entry.describe() + (" (passive)" if f.passive else "")
         trigger = frame_reader.surface(parse.words[f.trigger])
         findings.append((f.predicate, f.subject, f.object, trigger, why, (lo, hi), confidence))
-    findings += _locations(text, mentions)
-    findings += _memberships(text, mentions)
-    findings += _directions(text, mentions)
-    findings += _titles(text, mentions)
-    findings = _across_lists(findings, _lists(text, mentions))
-    air_here = bool(_AIR.search(text, start, end))  # "jets ... struck", "strikes ... hit": an attack from the air
+    findings += patterns.locations(text, mentions)
+    findings += patterns.memberships(text, mentions)
+    findings += patterns.directions(text, mentions)
+    findings += patterns.titles(text, mentions)
+    findings = patterns.across_lists(findings, patterns.lists(text, mentions))
+    air_here = bool(patterns.AIR.search(text, start, end))  # "jets struck", "strikes hit": from the air
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [
         (("struckFromAir",) + f[1:])
@@ -542,185 +402,6 @@ def _how(m: Mention, role: str) -> str:
     if m.source == "demonym":
         return f"; {role} '{m.text}' read as {m.label}"
     return ""
-
-
-_AIR = re.compile(
-    r"\b(?:air ?strikes?|air raids?|air force|aircraft|aviation|warplanes?|jets?|drones?|bombers?|helicopters?|"
-    r"cruise missiles?|tomahawk|airstrikes?)\b",
-    re.IGNORECASE,
-)
-_DIRECTION = r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?west(?:ern)?|"
-_DIRECTION += r"north-?east(?:ern)?|south-?west(?:ern)?|south-?east(?:ern)?|far|upper|lower)\s+)*"
-_LOCATED = re.compile(
-    r",?\s+(?:in|inside|within)\s+(?:the\s+)?"
-    + _DIRECTION
-    + r"(?:(?:countryside|outskirts|suburbs|province|region|state|district|governorate|territory|parts?|area)"
-    r"\s+of\s+(?:the\s+)?)?"
-)
-_CAPITAL = re.compile(r",\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?")
-_DEMONYM_PLACE = re.compile(r"\s+(?:city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
-
-
-_TITLE_BETWEEN = re.compile(
-    r"\s+(?:(?:acting|interim|transitional|supreme|military|army|top)\s+)?"
-    r"(president|prime minister|leader|commander|commander-in-chief|chief|head|king|emir|chairman|"
-    r"spokesman|spokeswoman|spokesperson|deputy commander|deputy leader|deputy)\s+",
-    re.IGNORECASE,
-)
-
-
-def _titles(text: str, mentions: list[Mention]) -> list[Found]:
-    """ "U.S. President Joe Biden", "RSF commander Mohamed Hamdan Dagalo", "TPLF spokesperson Getachew Reda"."""
-    found = []
-    for a, b in zip(mentions, mentions[1:], strict=False):
-        match = _TITLE_BETWEEN.fullmatch(text, a.end, b.start)
-        force_phrase = a.source == "demonym" and " " in a.text  # "Russian forces", not "Russian"
-        if match and "person" in b.kinds and "person" not in a.kinds and not force_phrase:
-            title = match.group(1).lower()
-            predicate = "partOf" if title.startswith(("spokes", "deputy")) else "headOf"
-            found.append((predicate, b, a, title, f"pattern: NAME {title} PERSON", (a.start, b.end), 0.8))
-    return found
-
-
-_DIRECTION_OF = re.compile(
-    r"(?:,\s+(?:[\w-]+\s+){0,6}?)?(?:(?:about|some|around|roughly)\s+)?(?:[\d,.]+\s*(?:km|kilometres|kilometers|miles)\s+)?"
-    r"(north|south)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?"
-)
-
-
-_LIST_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
-
-
-def _lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
-    """Names listed together ("Jabrayil, Fuzuli, Zangilan and Gubadli"): runs joined by commas and a final "and".
-
-    "A, B" alone is more often an apposition ("Geidam, Yobe state") than a list, so a run counts only
-    when it has an "and" or "or", and only names of one sort (places, or actors) are joined.
-    """
-    runs, run = [], [mentions[0]] if mentions else []
-    for a, b in zip(mentions, mentions[1:], strict=False):
-        joint = _LIST_JOINT.fullmatch(text, a.end, b.start)
-        if joint and _placeish(a) == _placeish(b) and "person" not in a.kinds | b.kinds:
-            run.append(b)
-            continue
-        runs.append(run)
-        run = [b]
-    runs.append(run)
-    return [r for r in runs if len(r) > 1 and re.search(r"\b(?:and|or)\b", text[r[0].end : r[-1].start])]
-
-
-_LISTED = "; for each name of a list"
-
-
-def _cover(span: tuple[int, int], m: Mention) -> tuple[int, int]:
-    """The quote's span stretched to take in a listed name."""
-    return min(span[0], m.start), max(span[1], m.end)
-
-
-def _across_lists(findings: list[Found], lists: list[list[Mention]]) -> list[Found]:
-    """A relation found for one listed name holds for every name of its list ("captured A, B and C")."""
-    spread = list(findings)
-    for predicate, subject, obj, trigger, why, span, confidence in findings:
-        for group in lists:
-            starts = {m.start for m in group}
-            if obj.start in starts and subject.start not in starts:
-                spread += [
-                    (predicate, subject, m, trigger, why + _LISTED, _cover(span, m), confidence - 0.1)
-                    for m in group
-                    if m.start != obj.start
-                ]
-            elif subject.start in starts and obj.start not in starts:
-                spread += [
-                    (predicate, m, obj, trigger, why + _LISTED, _cover(span, m), confidence - 0.1)
-                    for m in group
-                    if m.start != subject.start
-                ]
-    return spread
-
-
-def _placeish(m: Mention) -> bool:
-    return not (m.kinds and "place" not in m.kinds) and m.source not in {"demonym", "group"}
-
-
-def _directions(text: str, mentions: list[Mention]) -> list[Found]:
-    """ "Bagram, the former air base north of Kabul", "Mainok, 55 km west of Maiduguri": where a place lies."""
-    found = []
-    for a, b in zip(mentions, mentions[1:], strict=False):
-        match = _DIRECTION_OF.fullmatch(text, a.end, b.start)
-        if match and all(_placeish(m) for m in (a, b)):
-            word = match.group(1).lower()
-            why = f"pattern: PLACE {word} of PLACE"
-            found.append(("northOf" if word == "north" else "southOf", a, b, word, why, (a.start, b.end), 0.75))
-    return found
-
-
-def _memberships(text: str, mentions: list[Mention]) -> list[Found]:
-    """ "Russia's Tsentr Battlegroup", "Ukrainian forces, including the 3rd Assault Brigade": a unit of a whole."""
-    found = []
-    for a, b in zip(mentions, mentions[1:], strict=False):
-        between = text[a.end : b.start]
-        unit = "actor" in b.kinds and "person" not in b.kinds and b.source == "name"
-        if unit and a.source == "country" and re.fullmatch(r"['’]s\s+", between):
-            found.append(("partOf", b, a, "'s", "pattern: COUNTRY's UNIT", (a.start, b.end), 0.7))
-        elif unit and "actor" in a.kinds and re.fullmatch(r",?\s+including\s+(?:the\s+)?", between):
-            found.append(("partOf", b, a, "including", "pattern: FORCES, including UNIT", (a.start, b.end), 0.7))
-    return found
-
-
-def _locations(text: str, mentions: list[Mention]) -> list[Found]:
-    """Where places lie: "Minova, in Kalehe territory", "Goma, the capital of North Kivu", "the Saudi city of X"."""
-    found = []
-    for a, b in zip(mentions, mentions[1:], strict=False):
-        between = text[a.end : b.start]
-        placeish = [m for m in (a, b) if not (m.kinds and "place" not in m.kinds) and m.source != "group"]
-        if len(placeish) < 2:
-            continue
-        if a.source == "demonym" and _DEMONYM_PLACE.fullmatch(between):
-            country = replace(a, text=a.label, source="country")
-            found.append(("locatedIn", b, country, "of", "pattern: DEMONYM city of PLACE", (a.start, b.end), 0.75))
-        elif _CAPITAL.fullmatch(between) and a.source not in {"demonym", "country"}:
-            predicate = "capitalOf" if b.source == "country" else "locatedIn"
-            found.append((predicate, a, b, "capital", "pattern: PLACE, the capital of PLACE", (a.start, b.end), 0.8))
-        elif _LOCATED.fullmatch(between) and a.source not in {"demonym", "country"} and b.source != "demonym":
-            found.append(("locatedIn", a, b, "in", "pattern: PLACE(,) in PLACE", (a.start, b.end), 0.7))
-    return found
-
-
-_FORCE_PHRASE = re.compile(
-    r"\s+(?:[a-z]+\s+)?(?:militias?|forces|fighters|rebels|groups?|factions?|troops|government|authorities|"
-    r"paramilitaries|gunmen|units|proxies)\b"
-)
-_FEW_WORDS = re.compile(r"\s+(?:[a-z]+\s+){0,2}")
-_COMPOUND = re.compile(r"-(backed|allied|aligned|supported|sponsored|held|controlled|run|led|based)\b")
-
-
-def _compounds(text: str, mentions: list[Mention]) -> tuple[list[Found], list[Mention]]:
-    """ "the Iran-backed Houthis", "RSF-held El Fasher": the compound's name and the name it describes.
-
-    "GNA-aligned militias" names a group of its own: it replaces "GNA" among the sentence's
-    mentions, so the parser sees one name where the text has one subject.
-    """
-    found: list[Found] = []
-    kept = list(mentions)
-    for i, m in enumerate(mentions):
-        match = _COMPOUND.match(text, m.end)
-        if not match:
-            continue
-        noun = _FORCE_PHRASE.match(text, match.end())
-        if noun:
-            phrase = text[m.start : noun.end()]
-            described = Mention(phrase, m.start, noun.end(), None, phrase, frozenset({"actor"}), "group")
-            kept[i] = described
-        elif i + 1 < len(mentions) and _FEW_WORDS.fullmatch(text[match.end() : mentions[i + 1].start]):
-            described = mentions[i + 1]
-        else:
-            continue
-        for entry in by_lemma().get(("adj", match.group(1)), ()):
-            roles = {"mod": m, "self": described}
-            subject, obj = roles[entry.subject], roles[entry.object]
-            quote = (m.start, described.end)
-            found.append((entry.predicate, subject, obj, match.group(1), entry.describe(), quote, 0.8))
-    return found, kept
 
 
 def _fits(subject: Mention, obj: Mention, predicate: str, relations: dict[str, tuple[str | None, str | None]]) -> bool:

@@ -1,0 +1,152 @@
+"""Who "it", "the group", "the city" and "the president" are: the names a report has met so far.
+
+Extraction reads a report sentence by sentence; :class:`Document` keeps what the sentences before
+taught: every name in order, aliases ("Rapid Support Forces (RSF)", "Henry" after "Ariel Henry"),
+the kinds of new names learnt from the relations they filled, and whether the report is about an
+air campaign. :func:`refer` picks the earlier name a pronoun or a description stands for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kg.ingest import frames as frame_reader
+from kg.ingest.mentions import PLACE_WORDS, Mention, normal
+from kg.ingest.patterns import AIR
+
+__all__ = ["Document", "agent", "refer"]
+
+
+class Document:
+    """The state extraction keeps across sentences: the names met so far, for pronouns and descriptions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.air = len(AIR.findall(text)) >= 2
+        self.history: list[Mention] = []
+        self.last: list[Mention] = []
+        """The previous sentence's mentions: where "it" and "they" look first."""
+        self.aliases: dict[str, Mention] = {}
+        self.kinds: dict[str, set[str]] = {}
+
+    def typed(self, mentions: list[Mention]) -> list[Mention]:
+        """Mentions with what the report has taught so far: "RSF" after "Rapid Support Forces (RSF)", learnt kinds."""
+        for a, b in zip(mentions, mentions[1:], strict=False):
+            if self.text[a.end : b.start].strip() == "(" and self.text[b.end : b.end + 1] == ")":
+                self.aliases[normal(b.text)] = a
+        out = []
+        for m in mentions:
+            canonical = self.aliases.get(normal(m.text)) or self._surname(m)
+            if canonical is not None and canonical.start != m.start:
+                m = replace(
+                    m, entity=canonical.entity, label=canonical.label, kinds=canonical.kinds, extra=(canonical.text,)
+                )
+            learnt = self.kinds.get(normal(m.label))
+            if learnt and not m.entity and m.source in {"name", "title"}:
+                m = replace(m, kinds=m.kinds | frozenset(learnt))
+            out.append(m)
+        return out
+
+    def _surname(self, m: Mention) -> Mention | None:
+        """ "Henry" after "Ariel Henry": a lone word that ends an earlier person's (or unknown) name."""
+        if m.entity or m.source not in {"name", "title"} or " " in m.text.strip():
+            return None
+        for earlier in reversed(self.history):
+            words = earlier.text.split()
+            if len(words) > 1 and words[-1] == m.text and not earlier.entity and "place" not in earlier.kinds:
+                return earlier
+        return None
+
+    def learn(self, m: Mention, kind: str | None) -> None:
+        if kind and not m.entity and m.source in {"name", "title"} and not m.resolved_from:
+            self.kinds.setdefault(normal(m.label), set()).add(kind)
+
+    def resolver(self, sentence_mentions: list[Mention], offsets: dict[int, int]) -> frame_reader.Resolver:
+        def resolve(head: str, word: int) -> Mention | None:
+            at = offsets.get(word, 0)
+            if head.startswith("+"):  # a group named in place: "displaced people", "tribal gunmen"
+                first, phrase = head[1:].split(":", 1)
+                start = offsets.get(int(first), at)
+                people = phrase.split(" of ")[0].split()[-1] in frame_reader.PEOPLE
+                kinds = frame_reader.PEOPLE_KINDS if people else frozenset({"actor"})
+                return Mention(phrase, start, start + len(phrase), None, phrase, kinds, "group")
+            before = [m for m in sentence_mentions if m.end <= at]
+            if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
+                for candidates in (before, self.last):
+                    first = next((m for m in candidates[:2] if agent(m)), None)
+                    if first is not None:
+                        return replace(first, resolved_from=head)
+            return refer(head, self.history + before)
+
+        return resolve
+
+
+_PERSON_HEADS = frozenset(
+    """president minister commander leader general chief spokesman spokeswoman king emir governor envoy
+    premier colonel""".split()
+)
+
+_GROUP_HEADS = frozenset(
+    """group militia movement organisation organization rebels insurgents jihadists paramilitary
+    paramilitaries army military force forces regime government faction alliance coalition militants
+    fighters troops battlegroup brigade unit units formation formations command division ministry""".split()
+)
+
+
+def agent(m: Mention) -> bool:
+    """A name that can act: an actor, a country or demonym phrase, or unknown; not a person, not a place alone."""
+    return "person" not in m.kinds and ("actor" in m.kinds or not m.kinds) and m.source != "group"
+
+
+def refer(head: str, earlier: list[Mention]) -> Mention | None:
+    """The earlier name a pronoun or a description stands for: the nearest that fits, the most named among actors.
+
+    Places ("the city") take the nearest place; a facility ("the airport") only a name that says
+    so; groups ("the group", "it", "they") the actor the report names most among the last few, so
+    that a passing mention does not steal the report's protagonist.
+    """
+
+    def actor(m: Mention) -> bool:
+        unknown_or_actor = "actor" in m.kinds or not m.kinds
+        lone_demonym = m.source == "demonym" and " " not in m.text
+        return "person" not in m.kinds and unknown_or_actor and m.source != "country" and not lone_demonym
+
+    recent = earlier[-10:]
+    if head in {"he", "him", "his", "she", "her"}:
+        pick = next((m for m in reversed(earlier) if "person" in m.kinds), None)
+    elif head in _FACILITIES:
+        pick = next((m for m in reversed(earlier) if head in normal(m.text).split()), None)
+    elif head in PLACE_WORDS or head in {"capital", "area"}:
+
+        def fits(m: Mention) -> bool:
+            settlement = head in {"city", "town", "village", "capital"}
+            region = normal(m.text).split()[-1] in _REGION_WORDS
+            return (m.source not in {"demonym", "country", "group"} or head in {"country", "state"}) and not (
+                settlement and region
+            )
+
+        pick = next((m for m in reversed(recent) if fits(m) and "place" in m.kinds), None)
+        pick = pick or next((m for m in reversed(recent) if fits(m) and not m.kinds), None)
+    elif head in _PERSON_HEADS:  # "the president", "the commander": the last person named
+        pick = next((m for m in reversed(earlier) if "person" in m.kinds), None)
+    elif head in {"country", "nation"}:  # "the country": the last country named
+        pick = next((m for m in reversed(earlier) if m.source in {"country", "demonym"} and " " not in m.text), None)
+        pick = replace(pick, text=pick.label) if pick is not None else None
+    elif head in _GROUP_HEADS or head in {"it", "its", "they", "them", "their"}:
+        named = [m for m in recent if actor(m)]
+        if head in _GROUP_HEADS:
+            named = [m for m in named if head in normal(m.text).split()] or named
+        counts: dict[str, int] = {}
+        for m in earlier:
+            counts[normal(m.label)] = counts.get(normal(m.label), 0) + 1
+        ranked = sorted(enumerate(named), key=lambda im: (counts[normal(im[1].label)] + bool(im[1].kinds), im[0]))
+        pick = ranked[-1][1] if ranked else None
+    else:
+        return None
+    return replace(pick, resolved_from=head) if pick else None
+
+
+_REGION_WORDS = frozenset({"province", "state", "region", "district", "territory", "governorate", "oblast", "county"})
+
+_FACILITIES = frozenset({"airport", "base", "airbase", "bridge", "port", "prison", "camp", "plant", "dam", "hospital"})
+"""Descriptions that only a name with the same word can stand for ("the airport": "Mitiga International Airport")."""

@@ -1,0 +1,200 @@
+"""Relations a few fixed shapes of words state, read without the parser where it parses poorly.
+
+Appositions and name sequences are what link-grammar attaches least reliably, and news writes
+some relations almost always the same way: "Minova, in Kalehe territory", "Goma, the capital of
+North Kivu", "Bagram, north of Kabul", "U.S. President Joe Biden", "Russia's Tsentr
+Battlegroup", "the Iran-backed Houthis", "A, B and C". Each function reads one shape over a
+sentence's mentions and returns :data:`Found` tuples, as the frames do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kg.ingest.lexicon import by_lemma
+from kg.ingest.mentions import Mention
+
+__all__ = ["AIR", "Found", "across_lists", "compounds", "directions", "lists", "locations", "memberships", "titles"]
+
+Found = tuple[str, Mention, Mention, str, str, tuple[int, int], float]
+"""A relation found in a sentence: predicate, subject, object, trigger, why, quote span, confidence."""
+
+
+AIR = re.compile(
+    r"\b(?:air ?strikes?|air raids?|air force|aircraft|aviation|warplanes?|jets?|drones?|bombers?|helicopters?|"
+    r"cruise missiles?|tomahawk|airstrikes?)\b",
+    re.IGNORECASE,
+)
+_DIRECTION = r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?west(?:ern)?|"
+_DIRECTION += r"north-?east(?:ern)?|south-?west(?:ern)?|south-?east(?:ern)?|far|upper|lower)\s+)*"
+_LOCATED = re.compile(
+    r",?\s+(?:in|inside|within)\s+(?:the\s+)?"
+    + _DIRECTION
+    + r"(?:(?:countryside|outskirts|suburbs|province|region|state|district|governorate|territory|parts?|area)"
+    r"\s+of\s+(?:the\s+)?)?"
+)
+_CAPITAL = re.compile(r",\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?")
+_DEMONYM_PLACE = re.compile(r"\s+(?:city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
+
+
+_TITLE_BETWEEN = re.compile(
+    r"\s+(?:(?:acting|interim|transitional|supreme|military|army|top)\s+)?"
+    r"(president|prime minister|leader|commander|commander-in-chief|chief|head|king|emir|chairman|"
+    r"spokesman|spokeswoman|spokesperson|deputy commander|deputy leader|deputy)\s+",
+    re.IGNORECASE,
+)
+
+
+def titles(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "U.S. President Joe Biden", "RSF commander Mohamed Hamdan Dagalo", "TPLF spokesperson Getachew Reda"."""
+    found = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        match = _TITLE_BETWEEN.fullmatch(text, a.end, b.start)
+        force_phrase = a.source == "demonym" and " " in a.text  # "Russian forces", not "Russian"
+        if match and "person" in b.kinds and "person" not in a.kinds and not force_phrase:
+            title = match.group(1).lower()
+            predicate = "partOf" if title.startswith(("spokes", "deputy")) else "headOf"
+            found.append((predicate, b, a, title, f"pattern: NAME {title} PERSON", (a.start, b.end), 0.8))
+    return found
+
+
+_DIRECTION_OF = re.compile(
+    r"(?:,\s+(?:[\w-]+\s+){0,6}?)?(?:(?:about|some|around|roughly)\s+)?(?:[\d,.]+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(north|south)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?"
+)
+
+
+_LIST_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
+
+
+def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
+    """Names listed together ("Jabrayil, Fuzuli, Zangilan and Gubadli"): runs joined by commas and a final "and".
+
+    "A, B" alone is more often an apposition ("Geidam, Yobe state") than a list, so a run counts only
+    when it has an "and" or "or", and only names of one sort (places, or actors) are joined.
+    """
+    runs, run = [], [mentions[0]] if mentions else []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        joint = _LIST_JOINT.fullmatch(text, a.end, b.start)
+        if joint and _placeish(a) == _placeish(b) and "person" not in a.kinds | b.kinds:
+            run.append(b)
+            continue
+        runs.append(run)
+        run = [b]
+    runs.append(run)
+    return [r for r in runs if len(r) > 1 and re.search(r"\b(?:and|or)\b", text[r[0].end : r[-1].start])]
+
+
+_LISTED = "; for each name of a list"
+
+
+def _cover(span: tuple[int, int], m: Mention) -> tuple[int, int]:
+    """The quote's span stretched to take in a listed name."""
+    return min(span[0], m.start), max(span[1], m.end)
+
+
+def across_lists(findings: list[Found], lists: list[list[Mention]]) -> list[Found]:
+    """A relation found for one listed name holds for every name of its list ("captured A, B and C")."""
+    spread = list(findings)
+    for predicate, subject, obj, trigger, why, span, confidence in findings:
+        for group in lists:
+            starts = {m.start for m in group}
+            if obj.start in starts and subject.start not in starts:
+                spread += [
+                    (predicate, subject, m, trigger, why + _LISTED, _cover(span, m), confidence - 0.1)
+                    for m in group
+                    if m.start != obj.start
+                ]
+            elif subject.start in starts and obj.start not in starts:
+                spread += [
+                    (predicate, m, obj, trigger, why + _LISTED, _cover(span, m), confidence - 0.1)
+                    for m in group
+                    if m.start != subject.start
+                ]
+    return spread
+
+
+def _placeish(m: Mention) -> bool:
+    return not (m.kinds and "place" not in m.kinds) and m.source not in {"demonym", "group"}
+
+
+def directions(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "Bagram, the former air base north of Kabul", "Mainok, 55 km west of Maiduguri": where a place lies."""
+    found = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        match = _DIRECTION_OF.fullmatch(text, a.end, b.start)
+        if match and all(_placeish(m) for m in (a, b)):
+            word = match.group(1).lower()
+            why = f"pattern: PLACE {word} of PLACE"
+            found.append(("northOf" if word == "north" else "southOf", a, b, word, why, (a.start, b.end), 0.75))
+    return found
+
+
+def memberships(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "Russia's Tsentr Battlegroup", "Ukrainian forces, including the 3rd Assault Brigade": a unit of a whole."""
+    found = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        between = text[a.end : b.start]
+        unit = "actor" in b.kinds and "person" not in b.kinds and b.source == "name"
+        if unit and a.source == "country" and re.fullmatch(r"['’]s\s+", between):
+            found.append(("partOf", b, a, "'s", "pattern: COUNTRY's UNIT", (a.start, b.end), 0.7))
+        elif unit and "actor" in a.kinds and re.fullmatch(r",?\s+including\s+(?:the\s+)?", between):
+            found.append(("partOf", b, a, "including", "pattern: FORCES, including UNIT", (a.start, b.end), 0.7))
+    return found
+
+
+def locations(text: str, mentions: list[Mention]) -> list[Found]:
+    """Where places lie: "Minova, in Kalehe territory", "Goma, the capital of North Kivu", "the Saudi city of X"."""
+    found = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        between = text[a.end : b.start]
+        placeish = [m for m in (a, b) if not (m.kinds and "place" not in m.kinds) and m.source != "group"]
+        if len(placeish) < 2:
+            continue
+        if a.source == "demonym" and _DEMONYM_PLACE.fullmatch(between):
+            country = replace(a, text=a.label, source="country")
+            found.append(("locatedIn", b, country, "of", "pattern: DEMONYM city of PLACE", (a.start, b.end), 0.75))
+        elif _CAPITAL.fullmatch(between) and a.source not in {"demonym", "country"}:
+            predicate = "capitalOf" if b.source == "country" else "locatedIn"
+            found.append((predicate, a, b, "capital", "pattern: PLACE, the capital of PLACE", (a.start, b.end), 0.8))
+        elif _LOCATED.fullmatch(between) and a.source not in {"demonym", "country"} and b.source != "demonym":
+            found.append(("locatedIn", a, b, "in", "pattern: PLACE(,) in PLACE", (a.start, b.end), 0.7))
+    return found
+
+
+_FORCE_PHRASE = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:militias?|forces|fighters|rebels|groups?|factions?|troops|government|authorities|"
+    r"paramilitaries|gunmen|units|proxies)\b"
+)
+_FEW_WORDS = re.compile(r"\s+(?:[a-z]+\s+){0,2}")
+_COMPOUND = re.compile(r"-(backed|allied|aligned|supported|sponsored|held|controlled|run|led|based)\b")
+
+
+def compounds(text: str, mentions: list[Mention]) -> tuple[list[Found], list[Mention]]:
+    """ "the Iran-backed Houthis", "RSF-held El Fasher": the compound's name and the name it describes.
+
+    "GNA-aligned militias" names a group of its own: it replaces "GNA" among the sentence's
+    mentions, so the parser sees one name where the text has one subject.
+    """
+    found: list[Found] = []
+    kept = list(mentions)
+    for i, m in enumerate(mentions):
+        match = _COMPOUND.match(text, m.end)
+        if not match:
+            continue
+        noun = _FORCE_PHRASE.match(text, match.end())
+        if noun:
+            phrase = text[m.start : noun.end()]
+            described = Mention(phrase, m.start, noun.end(), None, phrase, frozenset({"actor"}), "group")
+            kept[i] = described
+        elif i + 1 < len(mentions) and _FEW_WORDS.fullmatch(text[match.end() : mentions[i + 1].start]):
+            described = mentions[i + 1]
+        else:
+            continue
+        for entry in by_lemma().get(("adj", match.group(1)), ()):
+            roles = {"mod": m, "self": described}
+            subject, obj = roles[entry.subject], roles[entry.object]
+            quote = (m.start, described.end)
+            found.append((entry.predicate, subject, obj, match.group(1), entry.describe(), quote, 0.8))
+    return found, kept
