@@ -8,10 +8,11 @@ expect the default graph to be the union of all graphs: with Oxigraph add
 default. Parameters are bound with a ``VALUES`` block (see :mod:`kg.sparql`), since the
 protocol has no parameters of its own.
 
-Virtuoso (told by its ``Server`` header, asked once per endpoint) gets two changes that keep its
+Virtuoso (told by its ``Server`` header, asked once per endpoint) gets changes that keep its
 answers equal to the embedded store's, and mean the same in SPARQL: parameters bound with
 ``BIND`` at the start of the WHERE group, since a ``VALUES`` block there empties some answers
-(event-places with dates); and non-ASCII plain literals in the query text written as
+(event-places with dates); ``LATERAL`` (Oxigraph's; not SPARQL 1.1) left out where a join means
+the same (:func:`_without_lateral`); and non-ASCII plain literals in the query text written as
 ``"..."^^xsd:string``, since Virtuoso returns a plain one's characters outside Latin-1 as ``?``
 (the neighbourhood's arrows). What still differs is in the README ("Remote stores").
 
@@ -123,7 +124,7 @@ class Endpoint:
     def _prepared(self, text: str, bindings: Mapping[str, Term]) -> str:
         if not _is_virtuoso(self.query_url):
             return _prologue() + sparql.bind_values(text, bindings)
-        return _prologue() + _typed_strings(_bind_first(text, bindings))
+        return _prologue() + _typed_strings(_without_lateral(_bind_first(text, bindings)))
 
     def run(self, text: str, bindings: Mapping[str, Term]) -> SelectResult | GraphResult | bool:
         """Run a query; the result types are those of the embedded store."""
@@ -292,6 +293,64 @@ def _bind_first(text: str, bindings: Mapping[str, Term]) -> str:
     at = sparql.where_start(text)
     binds = " ".join(f"BIND({term} AS ?{name})" for name, term in bindings.items())
     return f"{text[:at]} {binds}{text[at:]}"
+
+
+_PLAIN_GROUP = {"GRAPH", "A", "TRUE", "FALSE"}
+"""Keywords of a group that is triple patterns only (in graphs), which LATERAL evaluates as a join does."""
+
+
+def _without_lateral(text: str) -> str:
+    """``text`` without the ``LATERAL`` keyword (Oxigraph's, not SPARQL 1.1) where the group after it
+    gives the same solutions joined: triple patterns only (in graphs), or a subquery grouped by every
+    variable it projects bare (so each outer row meets its own group either way). Any other LATERAL
+    stays, for the endpoint to refuse.
+
+    >>> _without_lateral("SELECT * WHERE { ?c ?p ?o LATERAL { GRAPH ?g { ?c a ?t } } }")
+    'SELECT * WHERE { ?c ?p ?o  { GRAPH ?g { ?c a ?t } } }'
+    >>> q = "SELECT * WHERE { ?c ?p ?o LATERAL { SELECT ?c (COUNT(*) AS ?n) WHERE { ?c ?q ?v } GROUP BY ?c } }"
+    >>> "LATERAL" in _without_lateral(q), "LATERAL" in _without_lateral(q.replace("GROUP BY ?c", "LIMIT 1"))
+    (False, True)
+    """
+    found = list(sparql.tokens(text))
+    drop = []
+    for at, token in enumerate(found):
+        if token.keyword != "LATERAL" or at + 1 >= len(found) or found[at + 1].text != "{":
+            continue
+        depth, end = 0, at + 1
+        for end in range(at + 1, len(found)):
+            depth += {"{": 1, "}": -1}.get(found[end].text, 0)
+            if depth == 0:
+                break
+        group = found[at + 2 : end]
+        words = {t.keyword for t in group if t.keyword}
+        if words <= _PLAIN_GROUP or _grouped_subquery(group):
+            drop.append(token)
+    for token in reversed(drop):
+        text = text[: token.start] + text[token.start + len(token.text) :]
+    return text
+
+
+def _grouped_subquery(group: list[sparql.Token]) -> bool:
+    """Whether ``group`` is one ``SELECT`` grouped by every variable it projects bare, with no LIMIT or OFFSET."""
+    if not group or group[0].keyword != "SELECT" or {"LIMIT", "OFFSET"} & {t.keyword for t in group}:
+        return False
+    projected, grouped, depth, clause = set(), set(), 0, "select"
+    for token in group[1:]:
+        if token.text in ("(", "{"):
+            depth += 1
+        elif token.text in (")", "}"):
+            depth -= 1
+        elif depth == 0 and token.keyword in ("WHERE", "HAVING", "ORDER"):
+            clause = "other"
+        elif depth == 0 and token.keyword == "BY" and clause == "group":
+            clause = "by"
+        elif depth == 0 and token.keyword == "GROUP":
+            clause = "group"
+        elif depth == 0 and token.kind == "var":
+            (projected if clause == "select" else grouped if clause == "by" else set()).add(token.text[1:])
+        if token.text == "{" and depth == 1 and clause == "select":
+            clause = "other"  # SELECT ... { without WHERE
+    return bool(grouped) and projected <= grouped
 
 
 def _typed_strings(text: str) -> str:

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 import kg
 from kg import queries
 from kg.cli import cli
+from kg.errors import QueryError
 from kg.project import to_networkx
 from kg.terms import Term
 from tests.servers import VIRTUOSO_DEFAULT_GRAPH, virtuoso_available, virtuoso_server
@@ -37,7 +38,6 @@ VIRTUOSO_BUGS = {
     ("leaders", False): IN_UNBOUND,
     ("versions", False): IN_UNBOUND,
     ("holdings", True): STRICT_UNBOUND,
-    ("relations-on", True): STRICT_UNBOUND,
     ("claims-below-grade", True): "SUBSTR(?stored, 1, 1) > SUBSTR(STR(?grade), 1, 1) is false on Virtuoso 7.2: no rows",
     ("places", False): "FILTER NOT EXISTS with rdfs:subClassOf+ keeps every class on Virtuoso 7.2, not the narrowest",
 }
@@ -50,6 +50,12 @@ SPECIFIC = {
     "versions": {"entity": "Iran"},
 }
 """Parameters, where test_remote's examples find nothing in the two-source store."""
+
+LATERAL_LEFT = {
+    ("relations-on", True): "its first LATERAL group (OPTIONALs and a FILTER on the outer claim) means something "
+    "else joined, so kg sends it as it is, and Virtuoso 7.2 refuses the keyword",
+}
+"""Queries that keep a LATERAL the remote path cannot leave out (see kg.remote._without_lateral)."""
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +127,9 @@ def cases() -> list:
     out = []
     for name, saved in sorted(queries.catalog().items()):
         for with_params in (False, True) if not any(p.required for p in saved.params) else (True,):
-            bug = VIRTUOSO_BUGS.get((name, with_params))
+            bug, refused = VIRTUOSO_BUGS.get((name, with_params)), LATERAL_LEFT.get((name, with_params))
             marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+            marks += [pytest.mark.xfail(strict=True, raises=QueryError, reason=refused)] if refused else []
             out.append(pytest.param(name, with_params, marks=marks, id=f"{name}-{'params' if with_params else 'bare'}"))
     return out
 
