@@ -16,7 +16,6 @@ from click.testing import CliRunner
 import kg
 from kg import queries
 from kg.cli import cli
-from kg.errors import QueryError
 from kg.project import to_networkx
 from kg.terms import Term
 from tests.servers import VIRTUOSO_DEFAULT_GRAPH, virtuoso_available, virtuoso_server
@@ -30,19 +29,6 @@ pytestmark = pytest.mark.skipif(
 XSD = "http://www.w3.org/2001/XMLSchema#"
 BOOLEAN, INTEGER = ox.NamedNode(XSD + "boolean"), ox.NamedNode(XSD + "integer")
 
-# Virtuoso's own bugs, which the saved queries meet (see the README, "Remote stores"); strict, so
-# that a query rewritten around them fails here until it is taken off this list.
-IN_UNBOUND = "COALESCE(?unset IN (?a, ?b), true) is false on Virtuoso 7.2, not true: no rows"
-STRICT_UNBOUND = "COALESCE(?unbound > ?as_of, true) is false on Virtuoso 7.2 (>= is right): no rows"
-VIRTUOSO_BUGS = {
-    ("leaders", False): IN_UNBOUND,
-    ("versions", False): IN_UNBOUND,
-    ("holdings", True): STRICT_UNBOUND,
-    ("claims-below-grade", True): "SUBSTR(?stored, 1, 1) > SUBSTR(STR(?grade), 1, 1) is false on Virtuoso 7.2: no rows",
-    ("places", False): "FILTER NOT EXISTS with rdfs:subClassOf+ keeps every class on Virtuoso 7.2, not the narrowest",
-}
-
-
 SPECIFIC = {
     "places-in": {"place": "Syria"},
     "leaders": {"actor": "SOHR"},
@@ -50,12 +36,6 @@ SPECIFIC = {
     "versions": {"entity": "Iran"},
 }
 """Parameters, where test_remote's examples find nothing in the two-source store."""
-
-LATERAL_LEFT = {
-    ("relations-on", True): "its first LATERAL group (OPTIONALs and a FILTER on the outer claim) means something "
-    "else joined, so kg sends it as it is, and Virtuoso 7.2 refuses the keyword",
-}
-"""Queries that keep a LATERAL the remote path cannot leave out (see kg.remote._without_lateral)."""
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +107,7 @@ def cases() -> list:
     out = []
     for name, saved in sorted(queries.catalog().items()):
         for with_params in (False, True) if not any(p.required for p in saved.params) else (True,):
-            bug, refused = VIRTUOSO_BUGS.get((name, with_params)), LATERAL_LEFT.get((name, with_params))
-            marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-            marks += [pytest.mark.xfail(strict=True, raises=QueryError, reason=refused)] if refused else []
-            out.append(pytest.param(name, with_params, marks=marks, id=f"{name}-{'params' if with_params else 'bare'}"))
+            out.append(pytest.param(name, with_params, id=f"{name}-{'params' if with_params else 'bare'}"))
     return out
 
 
