@@ -57,11 +57,13 @@ def seed(tmp_path: Path) -> tuple[Path, Path]:
 def streamed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Each import of the test once as a small file is imported (read whole, the store revised in place) and
     once as a large one is (streamed a row at a time, two rows a chunk, into a copy of the rest)."""
+    from kg.formats import textfile
     from kg.ingest import apply
 
     if request.param == "streamed":
         monkeypatch.setattr(apply, "STREAM_ABOVE", 0)
         monkeypatch.setattr(apply, "CHUNK_ROWS", 2)
+        monkeypatch.setattr(textfile, "STREAM_ABOVE", 0)  # every file decoded from disk on each pass
     return request.param == "streamed"
 
 
@@ -386,7 +388,9 @@ def test_each_acled_layout_imports_with_the_relations_its_codebook_means(
     assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
 
-def test_a_zipped_windows_1252_export_is_read_and_saved_as_utf8(seed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_zipped_windows_1252_export_is_read_and_saved_as_utf8(
+    seed: tuple[Path, Path], tmp_path: Path, streamed: bool
+) -> None:
     data, store = seed
     report = import_events("acled", zipped_algeria(tmp_path), store_path=store, data_dir=data)
     raw = (EVENTS / "algeria-2016.cp1252.csv").read_bytes()
@@ -404,7 +408,7 @@ def test_a_zipped_windows_1252_export_is_read_and_saved_as_utf8(seed: tuple[Path
     assert quote.startswith("[synthetic test row] The People’s National Army (ANP)")
 
 
-def test_a_byte_order_mark_is_set_aside(seed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_byte_order_mark_is_set_aside(seed: tuple[Path, Path], tmp_path: Path, streamed: bool) -> None:
     data, store = seed
     marked = tmp_path / "marked.csv"
     marked.write_bytes(codecs.BOM_UTF8 + ACLED.read_bytes())
@@ -590,7 +594,9 @@ def test_bad_files_are_refused_naming_file_line_and_column(
     assert not [p for p in data.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_bytes_that_are_no_text_are_refused_at_their_position(imported: tuple[Path, Path], tmp_path: Path) -> None:
+def test_bytes_that_are_no_text_are_refused_at_their_position(
+    imported: tuple[Path, Path], tmp_path: Path, streamed: bool
+) -> None:
     data, store = imported
     text = ACLED.read_bytes()
     at = text.index(b"Urum al-Kubra")

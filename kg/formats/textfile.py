@@ -302,15 +302,20 @@ def _settle_encoding(path: Path, member: str | None, display: str, encoding: str
         candidates = [encoding]
     else:
         candidates = ["utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", "cp1252"]
-    failures: list[str] = []
+    failures: list[tuple[int, int, int, int]] = []  # byte, offset, line, column
+
+    def described(byte: int, offset: int, line: int, column: int) -> str:
+        return f"byte 0x{byte:02X} at byte {offset:,} (line {line}, column {column})"
+
     for codec in candidates:
         decoder = codecs.getincrementaldecoder(codec)()
         offset = lines = 0
+        last_newline = -1  # absolute offset of the last newline before the chunk
         with _binary(path, member) as raw:
             try:
                 while True:
                     chunk = raw.read(_CHUNK)
-                    if offset == 0 and codec not in ("utf-16",) and b"\x00" in chunk[:65536] and encoding is None:
+                    if offset == 0 and codec != "utf-16" and b"\x00" in chunk[:65536] and encoding is None:
                         at = chunk.index(b"\x00")
                         line, column = _position(chunk, at)
                         raise DataError(
@@ -319,14 +324,16 @@ def _settle_encoding(path: Path, member: str | None, display: str, encoding: str
                     try:
                         decoder.decode(chunk, final=not chunk)
                     except UnicodeDecodeError as exc:
-                        line, column = _position(chunk, exc.start)
-                        failures.append(
-                            f"byte 0x{chunk[exc.start]:02X} at byte {offset + exc.start:,} (line {lines + line}, "
-                            f"column {column})"
-                        )
+                        start = max(exc.start, 0)
+                        before = chunk.rfind(b"\n", 0, start)
+                        column = start - before if before >= 0 else offset + start - last_newline
+                        line = lines + chunk.count(b"\n", 0, start) + 1
+                        failures.append((chunk[start], offset + start, line, column))
                         raise
                     if not chunk:
                         break
+                    if (newline := chunk.rfind(b"\n")) >= 0:
+                        last_newline = offset + newline
                     offset += len(chunk)
                     lines += chunk.count(b"\n")
             except UnicodeDecodeError:
@@ -338,16 +345,18 @@ def _settle_encoding(path: Path, member: str | None, display: str, encoding: str
             notes.append("read as UTF-16")
         elif codec == "cp1252":
             notes.append(
-                f"read as Windows-1252: not UTF-8 ({failures[0]}); if that is wrong, name the encoding with --encoding"
+                f"read as Windows-1252: not UTF-8 ({described(*failures[0])}); "
+                "if that is wrong, name the encoding with --encoding"
             )
         elif codec == "utf-8-sig":
             notes.append("a UTF-8 byte-order mark was set aside")
         return codec, notes
+    byte, at, line, column = failures[-1]
     if encoding is not None:
-        raise DataError(f"{where}: not {encoding} text: {failures[-1]}")
+        raise DataError(f"{where}:{line}: not {encoding} text: byte 0x{byte:02X} at byte {at:,} (column {column})")
     raise DataError(
-        f"{where}: neither UTF-8 nor Windows-1252 text: {failures[-1]}; name its encoding with --encoding "
-        "(such as latin-1 or utf-16)"
+        f"{where}:{line}: neither UTF-8 nor Windows-1252 text: byte 0x{byte:02X} at byte {at:,} (column {column}); "
+        "name its encoding with --encoding (such as latin-1 or utf-16)"
     )
 
 
