@@ -503,7 +503,9 @@ def import_events(
         files = [EventFile(p, p.name, display_path(p)) for p in others]
         files.append(EventFile(staged, target.name, display_path(path)))
         if sum(f.path.stat().st_size for f in files) > STREAM_ABOVE:
+            reading = time.perf_counter()
             stream = DatasetStream(kind, files, Directory.of_store(store))
+            log.info("read and related %s files in %.1fs", kind, time.perf_counter() - reading)
             replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(GRAPH + graph_id)))
             graph_files = {GRAPH + f.graph_id: path if f.path == staged else f.path for f in files}
             count, changed_graphs = _replace_dataset(
@@ -583,6 +585,35 @@ CHUNK_ROWS = 5_000
 200,000 quads), then written."""
 
 
+class _Clock:
+    """Seconds spent per step of a streamed import, for ``kg --debug``: where a slow import spends its time."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+
+    def call(self, what: str, function, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            self.spent[what] = self.spent.get(what, 0.0) + time.perf_counter() - started
+
+    def timed(self, what: str, items: Iterable):  # noqa: ANN201
+        items = iter(items)
+        while True:
+            started = time.perf_counter()
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            finally:
+                self.spent[what] = self.spent.get(what, 0.0) + time.perf_counter() - started
+            yield item
+
+    def __str__(self) -> str:
+        return ", ".join(f"{what} {seconds:.1f}s" for what, seconds in self.spent.items())
+
+
 class _Digest:
     """An order-free fingerprint of a graph as it is written a chunk at a time: how many quads, the sum of their hashes.
 
@@ -648,32 +679,40 @@ def _replace_dataset(
     events = sum(read.events for read in stream.files.values())
     digests: dict[str, _Digest] = {}
     with contextlib.ExitStack() as stack:
+        started = time.perf_counter()
         with progress.task("copying the rest of the store"):
             writable = stack.enter_context(
                 rebuild(root, leave_out={*(ox.NamedNode(g) for g in dataset_graphs), inferred})
             )
         with progress.task("inferring over the rest of the store"):
             inference.materialise(writable, holds=False)
+        log.info("copied and inferred the rest in %.1fs", time.perf_counter() - started)
         checked = "checking, inferring and writing" if validate else "inferring and writing"
         with progress.task(f"{checked} {stream.kind} events", total=events) as step:
             own = (SOURCE + f"{stream.kind}-", CLAIM + f"{stream.kind}-")
-            for graph, written in stream.chunks(CHUNK_ROWS):
-                part = _context(store, dataset_graphs, written.quads, own)
+            clock = _Clock()
+            for graph, written in clock.timed("read", stream.chunks(CHUNK_ROWS)):
+                part = clock.call("context", _context, store, dataset_graphs, written.quads, own)
                 if validate:
-                    problems = validation.validate(part, shapes=config.default_shapes(), graph_files=graph_files)
+                    problems = clock.call(
+                        "check", validation.validate, part, shapes=config.default_shapes(), graph_files=graph_files
+                    )
                     if problems:
                         raise ValidationError(problems)
                 mine = list(part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-                _write(writable, mine)
+                clock.call("write", _write, writable, mine)
                 digests.setdefault(graph, _Digest()).add(mine, own)
-                inference.materialise(part, holds=False)
-                _write(writable, part.quads_for_pattern(None, None, None, inferred))
+                clock.call("infer", inference.materialise, part, holds=False)
+                clock.call("write", _write, writable, part.quads_for_pattern(None, None, None, inferred))
                 step.advance(written.records)
+            log.info("chunks: %s", clock)
+        started = time.perf_counter()
         with progress.task("inferring across the store"):
             duplicates = writable.query(queries.internal("internal/inferred-asserted"))
             for row in list(duplicates):
                 writable.remove(ox.Quad(row["s"], row["p"], row["o"], inferred))
             replace_holding_ends(writable)
+        log.info("settled inferences across the store in %.1fs", time.perf_counter() - started)
         changed = old - new
         count = 0
         for graph in sorted(new):
