@@ -713,3 +713,32 @@ def test_the_importers_map_events_to_the_relations_the_ontology_names() -> None:
     cameo_map = {**gdelt.ACTOR_EVENTS, **gdelt.PLACE_EVENTS}
     assert {(code, p) for code, p in named["cameo"] if p != "opposes"} == set(cameo_map.items())
     assert all(code.startswith("19") for code, p in named["cameo"] if p == "opposes")  # every fight opposes
+
+
+def test_a_streamed_import_reads_ahead_and_stops_reading_when_the_writer_stops() -> None:
+    """The next chunk is read in a thread while this one is written: every chunk arrives, in order; a failure
+    while reading reaches the writer; and when the writer stops (a chunk failed its checks) the reading stops
+    too, rather than leaving a thread behind."""
+    import threading
+
+    from kg.ingest.apply import _ahead
+
+    assert list(_ahead(iter(range(5)))) == [0, 1, 2, 3, 4]
+
+    def failing():
+        yield 1
+        raise kg.DataError("x.acled.csv:3: broken")
+
+    with pytest.raises(kg.DataError, match="broken"):
+        list(_ahead(failing()))
+
+    def endless():
+        number = 0
+        while True:
+            yield number
+            number += 1
+
+    reader = _ahead(endless())
+    assert next(reader) == 0
+    reader.close()  # the writer gives up: the thread is joined before close returns
+    assert not any(thread.name == "kg-import-read" for thread in threading.enumerate())
