@@ -74,3 +74,31 @@ def test_an_unknown_iri_is_refused(store: kg.Store) -> None:
 def test_a_parameter_outside_the_select_clause_is_explained(store: kg.Store) -> None:
     with pytest.raises(kg.QueryError, match=r"parameter \?actor must be a variable of the SELECT clause"):
         store.query("SELECT ?place WHERE { ?actor kg:captured ?place }", actor="HTS")
+
+
+AWKWARD = """
+@prefix e: <http://e/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+e:a e:p "tab\\tnew line\\nquote \\" backslash \\\\ é 😀" , "Damas"@fr , "01"^^xsd:integer , "x"^^xsd:integer ,
+        "1.50"^^xsd:decimal , "true"^^xsd:boolean , "" , _:b1 , <http://e/b?c=d#f> .
+e:a e:q "only here" .
+"""
+
+
+@pytest.mark.parametrize(
+    "format",
+    [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV],
+    ids=["json", "xml", "csv", "tsv"],
+)
+def test_results_are_written_as_oxigraph_writes_them(format: ox.QueryResultsFormat) -> None:
+    """A result read into Python and written out again (``kg query --limit``, notebooks) gives the bytes
+    Oxigraph writes for the query itself: awkward literals, languages, types, blank nodes, unbound values."""
+    store = kg.Store.from_turtle(AWKWARD)
+    text = "SELECT ?o ?missing ?s WHERE { ?s ?p ?o OPTIONAL { ?s <http://e/none> ?missing } } ORDER BY ?o"
+    own = store.inner.query(text).serialize(format=format)
+    result = store.query(text)
+    assert len(result) == 10 and result.serialize(format) == own
+    first = store.inner.query(text + " LIMIT 3").serialize(format=format)
+    assert result.head(3).serialize(format) == first
+    nothing = "SELECT ?s WHERE { ?s <http://e/none> ?o }"
+    assert store.query(nothing).serialize(format) == store.inner.query(nothing).serialize(format=format)
