@@ -53,6 +53,7 @@ from kg.project import (
     join_runs,
     run_starts,
 )
+from kg.results import SelectResult
 from kg.store import Store
 
 __all__ = [
@@ -471,11 +472,12 @@ def claim_evidence(store: Store, claims: Iterable[str], *, bulk: bool | None = N
     wanted = [expand(c) or c for c in dict.fromkeys(claims)]
     if bulk if bulk is not None else len(wanted) > EVIDENCE_LOOKUPS:
         return _scanned_evidence(store, wanted)
-    text = queries.internal("internal/claim-evidence")
+    saved = queries.internal_query("internal/claim-evidence")
     rows = []
     for claim in wanted:
-        bound = {ox.Variable("claim"): ox.NamedNode(claim)}
-        found = list(store.inner.query(text, substitutions=bound, use_default_graph_as_union=True))
+        result = store.run(saved, {"claim": ox.NamedNode(claim)})  # the embedded store or a remote one
+        assert isinstance(result, SelectResult)
+        found = [dict(zip(result.variables, row, strict=True)) for row in result.rows]
         if not found:
             continue
         first = found[0]

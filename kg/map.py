@@ -582,7 +582,9 @@ def _movements(
     labels: Mapping[str, str],
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """Arrows for withdrawals, flights and advances, with their origins; and the claims they use up."""
-    moving = rows[rows["predicate"].isin(list(MOVEMENTS)) & (rows["record"] != "true")]
+    from kg.project import is_true
+
+    moving = rows[rows["predicate"].isin(list(MOVEMENTS)) & ~is_true(rows["record"])]
     origins = rows[rows["predicate"].isin([o for o in MOVEMENTS.values() if o])]
     used: set[str] = set()
     arrows: dict[tuple[str, str, str, str | None, str], dict[str, Any]] = {}
@@ -660,9 +662,11 @@ def _events(
     fatalities ``f`` where the row gives them. The kinds are the types' first parts for dataset rows and the
     relations' labels otherwise, most frequent first.
     """
+    from kg.project import is_true
+
     rows = rows[[p in index and "lat" in places[index[p]] for p in rows["place"]]]
-    records = rows[rows["record"] == "true"]
-    claims = rows[rows["record"] != "true"]
+    flagged = is_true(rows["record"])
+    records, claims = rows[flagged], rows[~flagged]
     firsts = records.drop_duplicates("source")
     cited = records.groupby("source", sort=False)["claim"].agg(list)
     kinds: dict[str, int] = {}

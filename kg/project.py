@@ -90,6 +90,17 @@ def frame(store: Store, name: str) -> pd.DataFrame:
         return pd.read_csv(data, dtype=str, keep_default_na=False)
 
 
+def is_true(cells: pd.Series) -> pd.Series:
+    """Which cells of a CSV column hold a SPARQL true: ``true`` (or ``1``, the same xsd:boolean), and ``1``
+    from Virtuoso, which answers a boolean a query computes (``BIND(... AS ?flag)``) as the integer 1.
+
+    >>> import pandas as pd
+    >>> is_true(pd.Series(["true", "1", "false", "0", ""])).tolist()
+    [True, True, False, False, False]
+    """
+    return cells.isin(("true", "1"))
+
+
 def compact_series(series: pd.Series) -> pd.Series:
     """Shorten IRIs with the known prefixes, as :func:`kg.namespaces.compact` does, over the distinct values.
 
@@ -163,8 +174,8 @@ def claims_frame(store: Store) -> pd.DataFrame:
     table = np.full((len(claim_ids), len(_CLAIM_PROPERTIES)), "", dtype=object)
     table[claims, properties] = long["value"].to_numpy()
     wide = pd.DataFrame(table, columns=list(_CLAIM_PROPERTIES.values())).assign(claim=claim_ids)
-    wide = wide[wide["asserted"] == "true"]
-    wide = wide.assign(open=wide["openStart"] == "true", last=last_day(wide["end"], wide["endedOn"]))
+    wide = wide[is_true(wide["asserted"])]
+    wide = wide.assign(open=is_true(wide["openStart"]), last=last_day(wide["end"], wide["endedOn"]))
     columns = ["claim", "subject", "predicate", "object", "reliability", "date", "eventStart", "end", "open"]
     return wide[[*columns, "endedOn", "endedBy", "last"]].rename(
         columns={"eventStart": "start", "endedOn": "ended_on", "endedBy": "ended_by"}
@@ -204,7 +215,7 @@ def _evidence(store: Store, relations: pd.DataFrame) -> pd.DataFrame:
     claims = claims_frame(store).drop(columns=["start", "end", "ended_on", "ended_by"])
     claims = claims.rename(columns={"subject": "source", "object": "target", "last": "end"})
     mirrored = claims.rename(columns={"source": "target", "target": "source"})
-    symmetric = set(relations.loc[relations["symmetric"] == "true", "predicate"])
+    symmetric = set(relations.loc[is_true(relations["symmetric"]), "predicate"])
     inverses = relations.loc[relations["inverse"] != "", ["predicate", "inverse"]].drop_duplicates()
     inverse = mirrored.merge(inverses, on="predicate").drop(columns="predicate")
     inverse = inverse.rename(columns={"inverse": "predicate"})
@@ -291,7 +302,7 @@ def edges_frame(
     floor = check_grade(min_reliability) if min_reliability is not None else None
     relations = frame(store, "project-predicates")
     rows = frame(store, "project-edges")
-    rows["inferred"] = rows["inferred"] == "true"
+    rows["inferred"] = is_true(rows["inferred"])
     if not inferred:
         rows = rows[~rows["inferred"]]
     if predicates is not None:
