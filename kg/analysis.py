@@ -567,7 +567,7 @@ def _with_evidence(store: Store, relations: pd.DataFrame) -> pd.DataFrame:
 
 
 def _node(graph: nx.MultiDiGraph, store: Store, reference: str) -> str:
-    iri = resolve_entity(store.inner, reference).value
+    iri = resolve_entity(store, reference).value
     if iri not in graph:
         raise ParameterError(f"{reference!r} ({compact(iri)}) is not in the projected graph; loosen the filters")
     return iri
@@ -700,7 +700,7 @@ def control(
         floor = check_grade(min_reliability)
         claims = claims[(claims["reliability"].str[0] <= floor[0]) & (claims["reliability"].str[1] <= floor[1])]
     if place is not None:
-        claims = claims[claims["object"] == resolve_entity(store.inner, place).value]
+        claims = claims[claims["object"] == resolve_entity(store, place).value]
     periods = claims.rename(columns={"subject": "actor", "object": "place"})
     periods["claim"] = compact_series(periods["claim"])
     periods["status"] = periods["predicate"].map(_CONTROL)

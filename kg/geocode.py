@@ -150,7 +150,7 @@ def propose(
     iso_by_geonames = {str(c["geonameid"]): code for code, c in cache.get_countries().items()}
     rows = _pointless_places(store)
     if places is not None:
-        chosen = {resolve_entity(store.inner, name).value for name in places}
+        chosen = {resolve_entity(store, name).value for name in places}
         have = {row["place"] for row in rows}
         for iri in sorted(chosen - have):
             raise ParameterError(f"{compact(iri)} is not a place without a point: `kg query places` shows its point")

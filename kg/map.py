@@ -377,13 +377,13 @@ def map_data(
 
     scope = {"actor": "", "place": ""}
     if place is not None:
-        focus = compact(resolve_entity(store.inner, place).value)
+        focus = compact(resolve_entity(store, place).value)
         scope["place"] = labels.get(focus, focus)
         kept = {row["id"] for row in places if row["id"] == focus or focus in row["within"]}
         periods = periods[periods["place"].isin(kept)]
         rows = rows[rows["place"].isin(kept)]
     if actor is not None:
-        who = compact(resolve_entity(store.inner, actor).value)
+        who = compact(resolve_entity(store, actor).value)
         scope["actor"] = labels.get(who, who)
         involved = set(periods.loc[periods["actor"] == who, "place"])
         periods = periods[periods["place"].isin(involved)]

@@ -26,6 +26,8 @@ from kg.terms import Term
 __all__ = ["bind", "resolve_entity", "resolve_source", "typed_value"]
 
 _GRADE = re.compile(r"^[A-F][1-6]$")
+_TRUE = ("true", "1")
+"""A boolean a query computes, as Oxigraph answers it or as Virtuoso does (the integer 1)."""
 _BOOLEAN = {"true": "true", "yes": "true", "1": "true", "false": "false", "no": "false", "0": "false"}
 _QID = re.compile(r"^(?:wd:)?(Q[1-9]\d*)$")
 _IRI = re.compile(r"^<?([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+)>?$")
@@ -77,7 +79,7 @@ def resolve_entity(store: Runner | ox.Store, reference: str) -> ox.NamedNode:
         raise ParameterError("an empty name names no entity")
     if match := _QID.match(reference):
         rows = _rows(store, "internal/resolve-wikidata", item=ox.NamedNode(WD + match[1]))
-        exact = [r["entity"] for r in rows if r["exact"].value == "true"] or [r["entity"] for r in rows]  # type: ignore[union-attr]
+        exact = [r["entity"] for r in rows if r["exact"].value in _TRUE] or [r["entity"] for r in rows]  # type: ignore[union-attr]
         if len(exact) == 1:
             return exact[0]
         if not exact:

@@ -216,7 +216,7 @@ def _select(
         graph.remove_nodes_from([node for node, degree in graph.degree() if degree == 0])
     center = None
     if ego is not None:
-        center = resolve_entity(store.inner, ego).value
+        center = resolve_entity(store, ego).value
         graph = neighbourhood(graph, center, radius)
     scope = _describe(
         ego=graph.nodes[center]["label"] if center else None,

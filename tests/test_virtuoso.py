@@ -188,18 +188,25 @@ def acled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "store"
 
 
-def test_the_map_is_the_same_on_virtuoso(tmp_path: Path, acled_store: Path) -> None:
-    """kg map reads event-places' computed ``record`` flag, which Virtuoso answers as 1 or 0: a dataset's
-    rows are events of their type (``y``) on both stores, not claims; and the places a place lies in
-    (a GROUP_CONCAT) may come in any order."""
-    with virtuoso_server(tmp_path) as server:
-        dump = tmp_path / "kg.nq"
+@pytest.fixture(scope="module")
+def acled_virtuoso(tmp_path_factory: pytest.TempPathFactory, acled_store: Path) -> str:
+    """A second Virtuoso, loaded with that store's dump; yields kg's store URL."""
+    directory = tmp_path_factory.mktemp("virtuoso-acled")
+    with virtuoso_server(directory) as server:
+        dump = directory / "kg.nq"
         exported = CliRunner().invoke(cli, ["--store", str(acled_store), "export", "--format", "nq", "-o", str(dump)])
         assert exported.exit_code == 0, exported.output
         server.bulk_load(dump)
-        there = map_data(kg.open_store(server.url))
-    here = map_data(kg.open_store(acled_store))
-    assert any("y" in event for event in here["events"])
+        yield server.url
+
+
+@pytest.mark.parametrize("scope", [{}, {"place": "Syria"}, {"actor": "HTS"}], ids=["all", "place", "actor"])
+def test_the_map_is_the_same_on_virtuoso(acled_virtuoso: str, acled_store: Path, scope: dict[str, str]) -> None:
+    """kg map reads event-places' computed ``record`` flag, which Virtuoso answers as 1 or 0: a dataset's
+    rows are events of their type (``y``) on both stores, not claims; a place or an actor to centre on
+    is found on the remote store; and the places a place lies in (a GROUP_CONCAT) may come in any order."""
+    here, there = map_data(kg.open_store(acled_store), **scope), map_data(kg.open_store(acled_virtuoso), **scope)
+    assert any("y" in event for event in here["events"]) and here["places"]
     for places in (here["places"], there["places"]):  # a GROUP_CONCAT: its parts in any order
         for place in places:
             place["within"] = sorted(place["within"])
