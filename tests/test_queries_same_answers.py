@@ -20,17 +20,14 @@ import re
 import shutil
 from collections.abc import Iterator
 
-import pyoxigraph as ox
 import pytest
 
 import kg
+from benchmarks.run import synthetic_parameters
 from kg import params, queries, synth
-from kg.namespaces import ONTOLOGY
 from tests.helpers import ROOT
 
 BEFORE = ROOT / "tests" / "data" / "queries-before"
-BENCH_QUERIES = ROOT / "benchmarks" / "queries"
-DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 SEED_VALUES = {
     "actor": "Hezbollah",
@@ -59,37 +56,6 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
     shutil.copytree(ROOT / "data", root / "data", dirs_exist_ok=True)
     kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
     return kg.open_store(root / "store")
-
-
-def picked(store: kg.Store, name: str) -> dict[str, ox.NamedNode]:
-    """The first row of one of the benchmarks' parameter-picking queries (the busiest actor, place ...)."""
-    path = BENCH_QUERIES / f"{name}.rq"
-    result = store.run(queries.parse(path.read_text(encoding="utf-8"), name=name, path=path))
-    assert isinstance(result, kg.SelectResult) and len(result), name
-    return dict(zip(result.variables, result.rows[0], strict=True))
-
-
-def synthetic_values(store: kg.Store) -> dict[str, str | ox.NamedNode | ox.Literal]:
-    actor, place = picked(store, "hub-actor")["actor"], picked(store, "hub-place")["place"]
-    busiest = picked(store, "busiest-claimant")
-    day = lambda text: ox.Literal(text, datatype=ox.NamedNode(DATE))  # noqa: E731
-    return {
-        "actor": actor,
-        "entity": actor,
-        "host": actor,
-        "place": place,
-        "claimant": busiest["claimant"],
-        "source": busiest["source"],
-        "grade": ox.Literal("C3"),
-        "type": ox.NamedNode(ONTOLOGY + "ArmedGroup"),
-        "since": day("2024-06-01"),
-        "until": day("2024-06-30"),
-        "as_of": day("2024-06-30"),
-        "dated_only": ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
-        "relation": ox.NamedNode(ONTOLOGY + "controls"),
-        "from": day("2024-06-01"),
-        "to": day("2024-06-30"),
-    }
 
 
 def variants(saved: queries.SavedQuery, values: dict) -> Iterator[dict]:
@@ -165,7 +131,7 @@ def test_the_answers_are_unchanged_on_the_seed_and_on_synthetic_data(
     falls_store: kg.Store, synthetic: kg.Store
 ) -> None:
     answered = compare(falls_store, SEED_VALUES)
-    answered |= compare(synthetic, synthetic_values(synthetic))
+    answered |= compare(synthetic, synthetic_parameters(synthetic))
     assert answered == set(saved_queries()), "every query is compared on a non-empty answer somewhere"
 
 
@@ -184,4 +150,4 @@ def test_the_benchmarks_best_forms_answer_as_the_saved_queries(synthetic: kg.Sto
 def params_of(store: kg.Store) -> dict:
     """The values ``make bench`` binds (no as_of: the best forms answer for every day)."""
     unbound = {"as_of", "dated_only", "from", "to", "relation"}
-    return {name: value for name, value in synthetic_values(store).items() if name not in unbound}
+    return {name: value for name, value in synthetic_parameters(store).items() if name not in unbound}

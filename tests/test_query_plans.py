@@ -43,13 +43,13 @@ import pyoxigraph as ox
 import pytest
 
 import kg
+from benchmarks.run import synthetic_parameters
 from kg import queries, sparql, synth
 from kg.namespaces import ONTOLOGY, PREFIXES
 from kg.terms import Term
 from tests.helpers import ROOT
 
 BUDGETS = ROOT / "tests" / "data" / "query-plan-budgets.json"
-BENCH_QUERIES = ROOT / "benchmarks" / "queries"
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 TRIPLES = 20_000
 MARGIN = 1.25
@@ -70,34 +70,12 @@ def build(folder: Path) -> Path:
     return folder / "store" / "generations" / (folder / "store" / "live").read_text(encoding="utf-8").strip()
 
 
-def first_row(store: kg.Store, name: str) -> dict[str, Any]:
-    path = BENCH_QUERIES / f"{name}.rq"
-    result = store.run(queries.parse(path.read_text(encoding="utf-8"), name=name, path=path))
-    assert isinstance(result, kg.SelectResult) and len(result), name
-    return dict(zip(result.variables, result.rows[0], strict=True))
-
-
 def parameters(store: kg.Store) -> dict[str, Term]:
-    """One value for every parameter name, picked as :func:`benchmarks.run.query_plan` picks them."""
-    actor, place = first_row(store, "hub-actor")["actor"], first_row(store, "hub-place")["place"]
-    busiest = first_row(store, "busiest-claimant")
-    day = lambda text: ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))  # noqa: E731
-    return {
-        "actor": actor,
-        "entity": actor,
-        "host": actor,
-        "place": place,
-        "claimant": busiest["claimant"],
-        "source": busiest["source"],
-        "grade": ox.Literal("C3"),
-        "type": ox.NamedNode(ONTOLOGY + "ArmedGroup"),
-        "since": day("2024-06-01"),
-        "until": day("2024-06-30"),
-        "as_of": day("2024-06-30"),
-        "from": day("2024-06-01"),
-        "to": day("2024-06-30"),
-        "relation": ox.NamedNode(ONTOLOGY + "alliedWith"),
-    }
+    """The benchmarks' values (:func:`benchmarks.run.synthetic_parameters`), with the relation the budgets were
+    recorded with."""
+    values = synthetic_parameters(store) | {"relation": ox.NamedNode(ONTOLOGY + "alliedWith")}
+    values.pop("dated_only")
+    return values
 
 
 def plan_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
