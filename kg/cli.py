@@ -676,18 +676,19 @@ def extract(
     """
     import re
 
-    from kg.ingest.extract import as_json, draft
+    from kg.ingest.extract import as_json, draft, read_report
     from kg.ingest.extract import extract as run_extract
 
-    store = _open_if_built(ctx)
-    day = published.date() if published else None
     if gold is not None:
-        _score_gold(store, gold, text, fmt)
+        if gold.is_dir() and (text or published or output):
+            raise click.UsageError("--gold with a folder reads each gold file's report and date: drop TEXT, --date, -o")
+        _score_gold(_open_if_built(ctx), gold, text, fmt)
         return
     if text is None:
         raise click.UsageError("give a TEXT to read, or --gold")
-    body = _read_report(text)
-    candidates, unknown = run_extract(store, body, published=day)
+    body = read_report(text)
+    store = _open_if_built(ctx)
+    candidates, unknown = run_extract(store, body, published=published.date() if published else None)
     if fmt == "json":
         rendered = json.dumps(as_json(candidates), indent=2, ensure_ascii=False)
     else:
@@ -711,43 +712,20 @@ def extract(
 
 
 def _open_if_built(ctx: click.Context) -> Store | None:
-    """The store when there is one: extraction links names to it, but reads a report without it too."""
-    from kg.errors import StoreError
+    """The store when one is built: extraction links names to it, but reads a report without one too."""
+    from kg.store import is_built
 
-    try:
-        return _open(ctx)
-    except StoreError:
+    if not is_built(_store_option_path(ctx)):
         click.echo("no store built: names are not linked to known entities (run `kg build` first)", err=True)
         return None
-
-
-def _read_report(path: Path) -> str:
-    from kg.ingest.extract import ExtractionError
-
-    data = path.read_bytes()
-    if b"\x00" in data[:20_000]:
-        raise ExtractionError(f"{path}: the file looks binary, not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ExtractionError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    return _open(ctx)
 
 
 def _score_gold(store: Store | None, gold: Path, text: Path | None, fmt: str) -> None:
     """Precision and recall per report and per half, as a table (or JSON)."""
-    from kg.ingest import gold as golden
-    from kg.ingest.extract import extract as run_extract
+    from kg.ingest.gold import evaluate
 
-    paths = sorted(gold.glob("*.gold.yaml")) if gold.is_dir() else [gold]
-    if not paths:
-        raise click.UsageError(f"no *.gold.yaml files in {gold}")
-    scores = []
-    for path in paths:
-        report = golden.load(path, text if text and not gold.is_dir() else None)
-        candidates, _ = run_extract(store, report.text, published=report.published)
-        scores.append(golden.score(candidates, report))
-    halves = sorted({s.half for s in scores})
-    rows = [s.row() for s in scores] + [golden.total(scores, half).row() for half in halves]
+    rows = evaluate(store, gold, text)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return

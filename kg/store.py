@@ -35,7 +35,7 @@ from kg.remote import Endpoint
 from kg.results import GraphResult, SelectResult, tuples
 from kg.terms import Term
 
-__all__ = ["Store", "new_generation", "open_store", "publish", "rebuild", "revise", "writer_lock"]
+__all__ = ["Store", "is_built", "new_generation", "open_store", "publish", "rebuild", "revise", "writer_lock"]
 
 LIVE = "live"
 GENERATIONS = "generations"
@@ -226,6 +226,15 @@ def _live_generation(root: Path) -> Path | None:
     except OSError as exc:
         raise StoreError(f"cannot read {root / LIVE}: {exc.strerror or exc}") from None
     return root / GENERATIONS / name if name else None
+
+
+def is_built(path: Path | str | None = None) -> bool:
+    """Whether :func:`open_store` would find a store at ``path`` (a remote endpoint counts as built)."""
+    location = path if path is not None else config.default_store_location()
+    if remote.is_endpoint(location):
+        return True
+    generation = _live_generation(Path(location))
+    return generation is not None and generation.is_dir()
 
 
 def open_store(path: Path | str | None = None) -> Store:

@@ -179,9 +179,11 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     assert {p.name.removesuffix(".gold.yaml") for p in gold_files()} <= reports
     totals = {r["half"]: r for r in rows if r["report"].startswith("all ")}
     assert set(totals) == {"development", "held-out"}
-    development = totals["development"]
-    # floors just under what was measured when the lexicon was last changed (0.629 and 0.311; README, Extraction)
+    development, held_out = totals["development"], totals["held-out"]
+    # floors just under what was measured when the lexicon was last changed (README, Extraction):
+    # development 0.629 and 0.311, held-out 0.444 and 0.169
     assert development["precision"] >= 0.55 and development["recall"] >= 0.27, development
+    assert held_out["precision"] >= 0.38 and held_out["recall"] >= 0.14, held_out
     for row in rows:
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1
         assert row["correct"] <= row["candidates"] and row["found"] <= row["gold"]
@@ -214,3 +216,30 @@ def test_every_lexicon_entry_cites_a_real_wordnet_sense_and_a_known_predicate() 
         line = next((line for line in index.splitlines() if line.startswith(lemma.lower() + " ")), None)
         assert line is not None, entry
         assert int(sense) <= int(line.split()[2]), entry  # the sense exists
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("They left on Saturday.", dt.date(2024, 12, 8), [("on Saturday", dt.date(2024, 12, 7), "day")]),
+        ("They left last Saturday.", dt.date(2024, 12, 7), [("last Saturday", dt.date(2024, 11, 30), "day")]),
+        ("The town fell on 20 March.", dt.date(2025, 3, 8), [("20 March", dt.date(2024, 3, 20), "day")]),
+        ("On December 7th, 2024, rebels entered.", None, [("December 7th, 2024", dt.date(2024, 12, 7), "day")]),
+        ("Fighting resumed last week.", dt.date(2024, 12, 8), [("last week", dt.date(2024, 12, 1), "week")]),
+        ("They left on Saturday.", None, []),  # a weekday cannot be placed without the report's date
+    ],
+)
+def test_dates_are_placed_against_the_report_and_never_after_it(
+    text: str, published: dt.date | None, expected: list[tuple[str, dt.date, str]]
+) -> None:
+    from kg.ingest.dates import dates_in
+
+    found = [(d.text, d.date, d.precision) for d in dates_in(text, 0, len(text), published)]
+    assert found == expected
+    assert all(published is None or date <= published for _, date, _ in found)
+
+
+def test_gold_with_a_folder_refuses_options_it_would_ignore(built_store: Path) -> None:
+    report = GOLD / "drc-goma-2025.txt"
+    result = CliRunner().invoke(cli, ["--store", str(built_store), "extract", str(report), "--gold", str(GOLD)])
+    assert result.exit_code == 2 and "drop TEXT, --date, -o" in result.stderr

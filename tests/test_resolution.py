@@ -33,8 +33,10 @@ def test_extraction_on_the_seed_meets_its_floor(store: kg.Store) -> None:
     measured = score_triples(candidates, claim_triples(store, "syrian-rebels-advance"))
     assert measured["precision"] >= PRECISION_FLOOR, measured
     assert measured["recall"] >= RECALL_FLOOR, measured
-    assert {m.text for m in unknown} >= {"Saddama"}  # a name the gazetteer does not know
-    assert not {m.text for m in unknown} & {"Thank", "Joining", "Interviewer", "We’ve"}  # words, not names
+    # names the gazetteer does not know, and nothing else: "Rami" (SOHR's director by his first name),
+    # "Islamist" (capitalised as a name is), "Syrian Hezbollah" (the article's own error, kept as written)
+    assert "Saddama" in {m.text for m in unknown}
+    assert {m.text for m in unknown} <= {"Saddama", "Rami", "Islamist", "Syrian Hezbollah"}
     text = SEED_TEXT.read_text(encoding="utf-8")
     assert all(text[c.start : c.end] == c.quote for c in candidates)
 

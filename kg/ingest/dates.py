@@ -23,13 +23,14 @@ _DAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WEEKDAYS = "|".join(_DAYS)
 _PATTERNS = [
     (re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", re.I), "day"),
     (re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b", re.I), "day"),
     (re.compile(rf"\b(?:in|since|during|by|until|early|late|mid-?)\s+{_MONTH}(?:\s+{_YEAR})?\b", re.I), "month"),
     (re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I), "month"),
     (re.compile(r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"), "day"),
-    (re.compile(r"\b(?:on|last|this|late on|early on)\s+(?P<weekday>" + "|".join(_DAYS) + r")\b", re.I), "day"),
+    (re.compile(r"\b(?P<last>last\s+)?(?:on|this|late on|early on)?\s*(?P<weekday>" + _WEEKDAYS + r")\b", re.I), "day"),
     (re.compile(r"\b(?P<relative>yesterday|today|last night|this morning|overnight)\b", re.I), "day"),
     (re.compile(r"\b(?P<week>last week|this week|earlier this week)\b", re.I), "week"),
     (re.compile(r"\b(?P<month_rel>last month|this month|earlier this month)\b", re.I), "month"),
@@ -72,10 +73,10 @@ def _place(match: re.Match[str], published: dt.date | None) -> dt.date | None:
             return None
     if "month" in groups:
         month = _MONTHS[groups["month"].lower().rstrip(".")]
-        year = int(groups["year"]) if "year" in groups else _year_for(month, published)
+        day = int(groups.get("day", 1))
+        year = int(groups["year"]) if "year" in groups else _year_for(month, day, published)
         if year is None:
             return None
-        day = int(groups.get("day", 1))
         try:
             return dt.date(year, month, day)
         except ValueError:
@@ -84,6 +85,8 @@ def _place(match: re.Match[str], published: dt.date | None) -> dt.date | None:
         return None
     if "weekday" in groups:
         back = (published.weekday() - _DAYS[groups["weekday"].lower()]) % 7
+        if back == 0 and "last" in groups:  # "last Saturday" in a Saturday's report: a week before
+            back = 7
         return published - dt.timedelta(days=back)
     if "relative" in groups:
         word = groups["relative"].lower()
@@ -96,8 +99,9 @@ def _place(match: re.Match[str], published: dt.date | None) -> dt.date | None:
     return None
 
 
-def _year_for(month: int, published: dt.date | None) -> int | None:
-    """A month without a year is the latest such month not after the report (a report of January on "December")."""
+def _year_for(month: int, day: int, published: dt.date | None) -> int | None:
+    """A day without a year is the latest such day not after the report ("20 March" in a report of 8 March 2025
+    is 20 March 2024; "December" in a report of January is last December)."""
     if published is None:
         return None
-    return published.year if month <= published.month else published.year - 1
+    return published.year if (month, day) <= (published.month, published.day) else published.year - 1

@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
@@ -46,10 +47,14 @@ from kg.namespaces import ONTOLOGY, compact
 if TYPE_CHECKING:
     from kg.store import Store
 
-__all__ = ["Candidate", "ExtractionError", "MAX_CHARS", "as_json", "draft", "extract", "gazetteer"]
+__all__ = ["Candidate", "ExtractionError", "MAX_CHARS", "as_json", "draft", "extract", "gazetteer", "read_report"]
 
 MAX_CHARS = 300_000
 """How much text one run reads (about 50,000 words, a few minutes); longer input is refused with advice."""
+
+MAX_SENTENCE = 2000
+"""Longer "sentences" (a list or a table pasted as text) are not parsed, only read by the word patterns:
+the parser's time grows steeply with length and such text states few relations in clauses."""
 
 LINKAGES = 10
 """How many of the parser's best linkages are read: a relation the best one misattaches is often in the next."""
@@ -118,6 +123,19 @@ def gazetteer(store: Store | None) -> tuple[Gazetteer, dict[str, tuple[str | Non
     assert isinstance(result, SelectResult)
     relations = {r["predicate"].removeprefix("kg:"): (r["domainKind"], r["rangeKind"]) for r in result.records()}
     return gazetteer_from(rows), relations
+
+
+def read_report(path: Path) -> str:
+    """A report's text, or a one-line reason it cannot be one (binary, not UTF-8); then :func:`check_text`."""
+    data = path.read_bytes()
+    if b"\x00" in data[:20_000]:
+        raise ExtractionError(f"{path}: the file looks binary, not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ExtractionError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    check_text(text)
+    return text
 
 
 def check_text(text: str) -> None:
@@ -313,7 +331,7 @@ def _sentence(
     compounds, mentions = patterns.compounds(text, mentions)
     substituted, where, chars = _substitute(text, start, end, mentions, headline=headline)
     findings: list[patterns.Found] = list(compounds)
-    linkages = linkgrammar.parses(substituted, LINKAGES) if len(substituted) < 2000 else []
+    linkages = linkgrammar.parses(substituted, LINKAGES) if len(substituted) < MAX_SENTENCE else []
     read = [(rank, parse, *_slots(parse, substituted, where, chars)) for rank, parse in enumerate(linkages)]
     frames = [
         (rank, parse, offsets, f)

@@ -26,7 +26,7 @@ from kg.errors import KGError
 from kg.ingest.extract import SYMMETRIC, Candidate
 from kg.ingest.mentions import normal
 
-__all__ = ["Gold", "GoldError", "Score", "load", "score", "score_triples", "total"]
+__all__ = ["Gold", "GoldError", "Score", "claim_triples", "evaluate", "load", "score", "score_triples", "total"]
 
 
 class GoldError(KGError):
@@ -160,6 +160,23 @@ def total(scores: list[Score], half: str) -> Score:
         sum(s.correct for s in chosen),
         sum(s.found for s in chosen),
     )
+
+
+def evaluate(store: Any, gold: Path, text: Path | None = None) -> list[dict[str, Any]]:
+    """Extract from each report of ``gold`` (a gold file, or a folder of them) and score it: one row per report,
+    then one per half (development, held-out)."""
+    from kg.ingest.extract import extract
+
+    paths = sorted(gold.glob("*.gold.yaml")) if gold.is_dir() else [gold]
+    if not paths:
+        raise GoldError(f"no *.gold.yaml files in {gold}")
+    scores = []
+    for path in paths:
+        report = load(path, None if gold.is_dir() else text)
+        candidates, _ = extract(store, report.text, published=report.published)
+        scores.append(score(candidates, report))
+    halves = sorted({s.half for s in scores})
+    return [s.row() for s in scores] + [total(scores, half).row() for half in halves]
 
 
 def score_triples(candidates: list[Candidate], claims: set[tuple[Any, str, Any]]) -> dict[str, float]:

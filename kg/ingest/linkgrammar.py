@@ -19,13 +19,15 @@ import functools
 import threading
 from dataclasses import dataclass
 
-__all__ = ["Link", "Parse", "ParserUnavailable", "available", "parse"]
+from kg.errors import KGError
+
+__all__ = ["Link", "Parse", "ParserUnavailable", "parse", "parses"]
 
 _LIBRARY_NAMES = ("link-grammar", "liblink-grammar.so.5")
 
 
-class ParserUnavailable(RuntimeError):
-    """liblink-grammar or its English dictionary is not installed."""
+class ParserUnavailable(KGError):
+    """liblink-grammar or its English dictionary is not installed: a set-up problem, said in one line."""
 
 
 @dataclass(frozen=True)
@@ -127,15 +129,6 @@ def _parser() -> tuple[ctypes.CDLL, int, int]:
     lib.parse_options_set_islands_ok(options, 0)
     lib.parse_options_set_spell_guess(options, 0)
     return lib, dictionary, options
-
-
-def available() -> bool:
-    """Whether the parser and its English dictionary can be loaded here."""
-    try:
-        _parser()
-    except ParserUnavailable:
-        return False
-    return True
 
 
 def parse(text: str) -> Parse | None:
