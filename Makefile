@@ -7,10 +7,21 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# link-grammar and WordNet: kg extract parses and cites senses offline, nothing downloaded at run time;
-# chromium: the page tests (Playwright never downloads a browser here); virtuoso-opensource: Virtuoso
-# as a remote store in the tests and `make bench-virtuoso` (run from its own directory, never as a service).
-DEBIAN_PACKAGES = liblink-grammar5 link-grammar-dictionaries-en wordnet-base chromium virtuoso-opensource
+# link-grammar and WordNet: kg extract parses and cites senses offline, nothing downloaded at run time
+# (the demo and every use of kg need only these); chromium: the page tests (Playwright never downloads a
+# browser here); virtuoso-opensource: Virtuoso as a remote store in the tests and `make bench-virtuoso`
+# (run from its own directory, never as a service). Each list is installed with one apt-get call for
+# whichever packages are missing, so nothing needs root once they are there.
+PARSER_PACKAGES = liblink-grammar5 link-grammar-dictionaries-en wordnet-base
+TEST_PACKAGES = chromium virtuoso-opensource
+DEBIAN_PACKAGES = $(PARSER_PACKAGES) $(TEST_PACKAGES)
+
+define apt_install
+	@missing=$$(for p in $(1); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	test -z "$$missing" || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)
+endef
 
 .PHONY: debian parser setup demo test lint docs browser bench bench-virtuoso screenshot clean
 
@@ -20,15 +31,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP) debian
+setup: $(STAMP) parser
+
+parser:
+	$(call apt_install,$(PARSER_PACKAGES))
 
 debian:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
-	test -z "$$missing" || (apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)
+	$(call apt_install,$(DEBIAN_PACKAGES))
 
-parser browser: debian
+browser: debian
 
 # Build the graph from ontology/ and data/ into .kg/, answer the example questions, draw the graph and the map.
 demo: setup
@@ -74,7 +85,7 @@ bench: setup browser
 # saved queries against the embedded store; replaces its dated section of benchmarks/RESULTS.md. Heavy
 # (most of an hour on 2 cores, ~10 GB of disk), so `make bench` leaves it out; TRIPLES=... for another size.
 TRIPLES ?= 10000000
-bench-virtuoso: setup
+bench-virtuoso: setup debian
 	$(BIN)/python -m benchmarks.bench_virtuoso --triples $(TRIPLES) --out benchmarks/RESULTS.md
 
 # Regenerate the README's picture of the seed graph.
