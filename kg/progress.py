@@ -20,7 +20,7 @@ __all__ = ["Task", "shown", "silence", "task"]
 QUIET = "KG_QUIET"
 """Set (to anything but empty) in the environment, progress stays off: for child processes of a quiet command."""
 
-_state: dict[str, Any] = {"quiet": False, "progress": None, "depth": 0}
+_state: dict[str, Any] = {"quiet": False, "progress": None}
 
 
 def silence(quiet: bool = True) -> None:
@@ -102,11 +102,9 @@ def task(description: str, total: float | None = None) -> Iterator[Task]:
     progress = _state["progress"]
     task_id = progress.add_task(description, total=total)
     progress.refresh()  # drawn now, not at the next tick: a step shorter than a tick is still seen
-    _state["depth"] += 1
     try:
         yield _Shown(progress, task_id)
     finally:
-        _state["depth"] -= 1
         progress.remove_task(task_id)
         if outer:
             progress.stop()

@@ -507,15 +507,13 @@ def import_events(
         text.copy_to(staged)
         files = [EventFile(p, p.name, display_path(p)) for p in others]
         files.append(EventFile(staged, target.name, display_path(path)))
+        replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(GRAPH + graph_id)))
+        graph_files = {GRAPH + f.graph_id: path if f.path == staged else f.path for f in files}
         if sum(f.path.stat().st_size for f in files) > STREAM_ABOVE:
             reading = time.perf_counter()
             stream = DatasetStream(kind, files, Directory.of_store(store))
             log.info("read and related %s files in %.1fs", kind, time.perf_counter() - reading)
-            replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(GRAPH + graph_id)))
-            graph_files = {GRAPH + f.graph_id: path if f.path == staged else f.path for f in files}
-            count, changed_graphs = _replace_dataset(
-                root, store, stream, target=GRAPH + graph_id, validate=validate, graph_files=graph_files
-            )
+            count, changed_graphs = _replace_dataset(root, store, stream, validate=validate, graph_files=graph_files)
             phases.reached("ingest:swapped")
             os.replace(staged, target)
             return _import_report(
@@ -528,11 +526,10 @@ def import_events(
             problems = validation.validate(
                 _context(store, set(changed), quads),
                 shapes=config.default_shapes(),
-                graph_files={GRAPH + f.graph_id: path if f.path == staged else f.path for f in files},
+                graph_files=graph_files,
             )
             if problems:
                 raise ValidationError(problems)
-        replaced = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(GRAPH + graph_id)))
         count = replace_graphs(root, changed)
     except BaseException:
         staged.unlink(missing_ok=True)
@@ -587,7 +584,9 @@ small change to a large store."""
 
 CHUNK_ROWS = 5_000
 """Rows per chunk of a streamed import: each is checked and inferred on its own, in memory (about
-200,000 quads), then written. At 20,000 rows, 10,000-row chunks were no faster and took 330 MB more."""
+200,000 quads), then written. With 5,000-row chunks the peak was 868 MB at 60,000 ACLED rows and 940 MB
+at 100,000 (benchmarks/RESULTS.md, by hand 2026-11-30). 10,000-row chunks were tried once, at 20,000
+rows, and not kept; that run is not recorded there, so this size is a choice, not a measured optimum."""
 
 
 def _ahead(items: Iterator[T]) -> Iterator[T]:
@@ -697,7 +696,6 @@ def _replace_dataset(
     store: Store,
     stream: DatasetStream,
     *,
-    target: str,
     validate: bool,
     graph_files: Mapping[str, Path],
 ) -> tuple[int, set[str]]:
