@@ -8,13 +8,17 @@ expect the default graph to be the union of all graphs: with Oxigraph add
 default. Parameters are bound with a ``VALUES`` block (see :mod:`kg.sparql`), since the
 protocol has no parameters of its own.
 
-Virtuoso (told by its ``Server`` header, asked once per endpoint) gets changes that keep its
+The endpoint's ``Server`` header (asked once per endpoint) decides what is sent (:func:`_prepare`).
+Oxigraph gets the query as written. Every other server gets it without ``LATERAL`` (Oxigraph's
+extension, not SPARQL 1.1) where a join means the same (:func:`_without_lateral`); a query whose
+LATERAL cannot be left out is refused before it is sent. Virtuoso also gets changes that keep its
 answers equal to the embedded store's, and mean the same in SPARQL: parameters bound with
 ``BIND`` at the start of the WHERE group, since a ``VALUES`` block there empties some answers
-(event-places with dates); ``LATERAL`` (Oxigraph's; not SPARQL 1.1) left out where a join means
-the same (:func:`_without_lateral`); and non-ASCII plain literals in the query text written as
+(event-places with dates); non-ASCII plain literals in the query text written as
 ``"..."^^xsd:string``, since Virtuoso returns a plain one's characters outside Latin-1 as ``?``
-(the neighbourhood's arrows). What still differs is in the README ("Remote stores").
+(the neighbourhood's arrows); and an ASK, which it answers as a one-row table, read as yes or no
+and written as a W3C boolean result in every format. What still differs is in the README
+("Remote stores").
 
 Big answers are streamed: :meth:`Endpoint.stream` copies the response to a file as it
 arrives and :meth:`Endpoint.solutions` parses rows off the socket one at a time, so the
@@ -46,15 +50,21 @@ from kg.namespaces import PREFIXES
 from kg.results import GraphResult, SelectResult, tuples
 from kg.terms import Term
 
-__all__ = ["SCHEMES", "Endpoint", "is_endpoint"]
+__all__ = ["SCHEMES", "Endpoint", "Unsupported", "is_endpoint"]
 
 SCHEMES = ("sparql+http://", "sparql+https://")
 UPDATE_ENV = "KG_UPDATE_ENDPOINT"
 TIMEOUT_S = 300.0
 XML = ox.QueryResultsFormat.XML
+JSON = ox.QueryResultsFormat.JSON
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 CHUNK = 1 << 16
 """Bytes copied at a time when a response is streamed to a file."""
+
+
+class Unsupported(QueryError):
+    """A query kg will not send to this endpoint, since it would mean something else there (or be
+    refused); the store names the query in front of the message."""
 
 
 def is_endpoint(location: object) -> bool:
@@ -122,9 +132,14 @@ class Endpoint:
             yield response
 
     def _prepared(self, text: str, bindings: Mapping[str, Term]) -> str:
-        if not _is_virtuoso(self.query_url):
-            return _prologue() + sparql.bind_values(text, bindings)
-        return _prologue() + _typed_strings(_without_lateral(_bind_first(text, bindings)))
+        return _prologue() + _prepare(text, bindings, _server(self.query_url))
+
+    def _virtuoso_ask(self, text: str, bindings: Mapping[str, Term]) -> bool | None:
+        """An ASK query's answer when the endpoint is Virtuoso (which answers one as a one-row table), else None."""
+        if sparql.query_form(text) != "ASK" or not _is_virtuoso(self.query_url):
+            return None
+        body, _ = self._post(self.query_url, {"query": self._prepared(text, bindings)}, JSON.media_type)
+        return _boolean(json.loads(body))
 
     def run(self, text: str, bindings: Mapping[str, Term]) -> SelectResult | GraphResult | bool:
         """Run a query; the result types are those of the embedded store."""
@@ -134,7 +149,7 @@ class Endpoint:
             return GraphResult(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)))
         if form == "SELECT" and _is_virtuoso(self.query_url):
             return SelectResult(self.results(text, bindings, ox.QueryResultsFormat.JSON))
-        accept = "application/sparql-results+json"
+        accept = JSON.media_type
         body, _ = self._post(self.query_url, {"query": self._prepared(text, bindings)}, accept)
         if form == "ASK":
             return _boolean(json.loads(body))
@@ -154,8 +169,14 @@ class Endpoint:
 
         Virtuoso's TSV is not the W3C's (its IRIs are quoted strings) and it writes booleans as 1
         and 0; so from Virtuoso the answer is read as XML, its booleans written true and false
-        (:class:`_CanonicalBooleans`), and written in ``format`` by pyoxigraph, whole.
+        (:class:`_CanonicalBooleans`), and written in ``format`` by pyoxigraph, whole. Virtuoso
+        answers an ASK as a one-row table: that is read as yes or no (:func:`_boolean`) and written
+        as a boolean result.
         """
+        answer = self._virtuoso_ask(text, bindings)
+        if answer is not None:
+            yield io.BytesIO(_boolean_results(answer, format))
+            return
         form = {"query": self._prepared(text, bindings)}
         if not _is_virtuoso(self.query_url):
             with self._open(self.query_url, form, format.media_type) as response, _reading(self.query_url):
@@ -168,6 +189,10 @@ class Endpoint:
     def stream(self, text: str, bindings: Mapping[str, Term], format: ox.QueryResultsFormat, out: BinaryIO) -> None:
         """Copy a SELECT or ASK query's results in ``format`` to ``out`` as they arrive, a chunk at a time
         (from Virtuoso, solution by solution, read as XML and written in ``format`` by pyoxigraph)."""
+        answer = self._virtuoso_ask(text, bindings)
+        if answer is not None:
+            out.write(_boolean_results(answer, format))
+            return
         if not _is_virtuoso(self.query_url):
             with self.open_results(text, bindings, format) as response:
                 shutil.copyfileobj(response, out, CHUNK)
@@ -247,23 +272,43 @@ class _CanonicalBooleans(io.RawIOBase):
 
 
 def _boolean(answer: dict) -> bool:
-    """An ASK query's answer from SPARQL JSON results; Virtuoso answers one as a row with one number.
+    """An ASK query's answer from SPARQL JSON results; Virtuoso answers one as a table of one column
+    (``__ASK_RETVAL``): a row with the number 1 for yes, and no row at all for no.
 
     >>> _boolean({"boolean": True}), _boolean({"results": {"bindings": [{"__ASK_RETVAL": {"value": "0"}}]}})
     (True, False)
+    >>> _boolean({"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}})
+    False
     """
     if "boolean" in answer:
         return bool(answer["boolean"])
     rows = answer.get("results", {}).get("bindings", [])
+    if not rows and len(answer.get("head", {}).get("vars", [])) == 1:
+        return False
     if len(rows) == 1 and len(rows[0]) == 1:
         value = next(iter(rows[0].values())).get("value")
         return value not in ("0", "false")
     raise QueryError("the endpoint answered a yes/no question with rows")
 
 
-@functools.lru_cache(maxsize=16)
+def _boolean_results(answer: bool, format: ox.QueryResultsFormat) -> bytes:
+    """A yes/no answer as a W3C boolean result in ``format``, as pyoxigraph writes one for the embedded store.
+
+    >>> _boolean_results(False, ox.QueryResultsFormat.CSV)
+    b'false'
+    """
+    document = json.dumps({"head": {}, "boolean": answer}).encode("ascii")
+    return ox.parse_query_results(document, format=JSON).serialize(format=format)
+
+
 def _is_virtuoso(query_url: str) -> bool:
-    """Whether the endpoint says it is Virtuoso (one ``ASK {}`` per endpoint and process)."""
+    """Whether the endpoint says it is Virtuoso."""
+    return _server(query_url).startswith("Virtuoso")
+
+
+@functools.lru_cache(maxsize=16)
+def _server(query_url: str) -> str:
+    """The endpoint's ``Server`` header, "" if none (one ``ASK {}`` per endpoint and process)."""
     request = urllib.request.Request(
         query_url,
         data=urllib.parse.urlencode({"query": "ASK {}"}).encode("ascii"),
@@ -277,7 +322,38 @@ def _is_virtuoso(query_url: str) -> bool:
         server = exc.headers.get("Server", "") if exc.headers else ""
     except (urllib.error.URLError, OSError) as exc:
         raise StoreError(f"cannot reach the SPARQL endpoint {query_url}: {getattr(exc, 'reason', exc)}") from None
-    return server.startswith("Virtuoso")
+    return server
+
+
+def _prepare(text: str, bindings: Mapping[str, Term], server: str) -> str:
+    """The query text (without kg's prefixes) to send to an endpoint whose ``Server`` header is ``server``.
+
+    Oxigraph gets it as written, parameters in a ``VALUES`` block. Any other server (Fuseki, GraphDB,
+    one behind a proxy that hides its name...) gets it without the LATERALs a join can replace, and a
+    query with one that cannot be replaced is refused here, in one line, rather than by the server;
+    Virtuoso also gets its own changes (see the module's docstring).
+
+    >>> q = "SELECT * WHERE { ?c ?p ?o LATERAL { ?c a ?t } }"
+    >>> _prepare(q, {}, "Oxigraph/0.5.13") == q, _prepare(q, {}, "Apache Jena Fuseki (4.10.0)")
+    (True, 'SELECT * WHERE { ?c ?p ?o  { ?c a ?t } }')
+    >>> q = "SELECT * WHERE { ?c ?p ?o LATERAL { SELECT ?c WHERE { ?c ?q ?v } LIMIT 1 } }"
+    >>> _prepare(q, {}, "GraphDB")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.remote.Unsupported: it needs LATERAL ... and the endpoint (GraphDB) does not know LATERAL: run it on ...
+    """
+    if server.startswith("Oxigraph"):
+        return sparql.bind_values(text, bindings)
+    if server.startswith("Virtuoso"):
+        text = _typed_strings(_without_lateral(_bind_first(text, bindings)))
+    else:
+        text = _without_lateral(sparql.bind_values(text, bindings))
+    if any(token.keyword == "LATERAL" for token in sparql.tokens(text)):
+        raise Unsupported(
+            "it needs LATERAL (Oxigraph's extension of SPARQL) where a join would not mean the same, and the "
+            f"endpoint ({server or 'no Server header'}) does not know LATERAL: run it on the embedded store or an "
+            "Oxigraph server"
+        )
+    return text
 
 
 def _bind_first(text: str, bindings: Mapping[str, Term]) -> str:
@@ -287,9 +363,24 @@ def _bind_first(text: str, bindings: Mapping[str, Term]) -> str:
     >>> import pyoxigraph as ox
     >>> _bind_first("SELECT ?x WHERE { ?x ?p ?o }", {"x": ox.NamedNode("http://e/a")})
     'SELECT ?x WHERE { BIND(<http://e/a> AS ?x) ?x ?p ?o }'
+
+    Not when the query assigns the parameter's variable itself (``BIND(... AS ?x)``, ``(... AS ?x)``):
+    there the embedded store keeps the solutions whose value is the parameter's, while a second BIND
+    is an error (Virtuoso refuses it), so that is refused here, in one line:
+
+    >>> _bind_first("SELECT ?x WHERE { ?s ?p ?o BIND(?o AS ?x) }", {"x": ox.Literal("a")})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.remote.Unsupported: parameter x is also assigned by the query (AS ?x), which Virtuoso cannot bind: ...
     """
     if not bindings:
         return text
+    found = list(sparql.tokens(text))
+    assigned = {b.text[1:] for a, b in zip(found, found[1:], strict=False) if a.keyword == "AS" and b.kind == "var"}
+    if clash := sorted(assigned & set(bindings)):
+        raise Unsupported(
+            f"parameter {clash[0]} is also assigned by the query (AS ?{clash[0]}), which Virtuoso cannot bind: "
+            "filter on it instead"
+        )
     at = sparql.where_start(text)
     binds = " ".join(f"BIND({term} AS ?{name})" for name, term in bindings.items())
     return f"{text[:at]} {binds}{text[at:]}"
@@ -359,11 +450,18 @@ def _typed_strings(text: str) -> str:
 
     >>> _typed_strings('SELECT * WHERE { BIND("← a" AS ?x) ?s ?p "é"@fr, "b" }')
     'SELECT * WHERE { BIND("← a"^^<http://www.w3.org/2001/XMLSchema#string> AS ?x) ?s ?p "é"@fr, "b" }'
+
+    A space before the ``^^`` or the ``@`` is legal SPARQL, and such a literal is left alone too:
+
+    >>> _typed_strings('SELECT * WHERE { ?s ?p "é" ^^xsd:string, "è" @fr }')
+    'SELECT * WHERE { ?s ?p "é" ^^xsd:string, "è" @fr }'
     """
     parts, done = [], 0
-    for token in sparql.tokens(text):
+    found = list(sparql.tokens(text))
+    for token, after in zip(found, found[1:] + [None], strict=True):
         end = token.start + len(token.text)
-        if token.kind == "string" and not token.text.isascii() and not text.startswith(("@", "^^"), end):
+        typed = after is not None and after.text in ("^", "@")  # ``^^datatype`` or ``@lang``, spaces or not
+        if token.kind == "string" and not token.text.isascii() and not typed:
             parts += [text[done:end], f"^^<{XSD_STRING}>"]
             done = end
     return "".join(parts) + text[done:]

@@ -108,7 +108,8 @@ class Store:
         """Execute an already-bound query; errors become :class:`QueryError` naming the query and position."""
         bindings = dict(substitutions or {})
         if self.endpoint is not None:
-            return self.endpoint.run(saved.text, bindings)
+            with _named(saved):
+                return self.endpoint.run(saved.text, bindings)
         with _query_errors(saved):
             result = self._execute(saved, bindings)
             if isinstance(result, ox.QuerySolutions):
@@ -120,7 +121,8 @@ class Store:
     def serialize(self, saved: queries.SavedQuery, substitutions: Mapping[str, Term], format: ox.QueryResultsFormat):
         """Execute a SELECT or ASK query straight into a W3C results format."""
         if self.endpoint is not None:
-            return self.endpoint.results(saved.text, dict(substitutions), format)
+            with _named(saved):
+                return self.endpoint.results(saved.text, dict(substitutions), format)
         with _query_errors(saved):
             result = self._execute(saved, dict(substitutions))
             if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
@@ -136,7 +138,8 @@ class Store:
         saved = queries.resolve_text(query)
         bindings = params.bind(self, saved, values)
         if self.endpoint is not None:
-            self.endpoint.stream(saved.text, bindings, format, out)
+            with _named(saved):
+                self.endpoint.stream(saved.text, bindings, format, out)
             return
         with _query_errors(saved):
             result = self._execute(saved, bindings)
@@ -157,7 +160,7 @@ class Store:
         saved = queries.resolve_text(query)
         bindings = params.bind(self, saved, values)
         if self.endpoint is not None:
-            with self.endpoint.solutions(saved.text, bindings) as solutions:
+            with _named(saved), self.endpoint.solutions(saved.text, bindings) as solutions:
                 yield from solutions
             return
         with _query_errors(saved):
@@ -176,7 +179,7 @@ class Store:
         as bytes and then parsed.
         """
         if self.endpoint is not None:
-            with self.endpoint.open_results(saved.text, dict(substitutions), format) as response:
+            with _named(saved), self.endpoint.open_results(saved.text, dict(substitutions), format) as response:
                 yield response
         else:
             yield io.BytesIO(self.serialize(saved, substitutions, format))
@@ -189,6 +192,15 @@ class Store:
         return self.inner.query(
             saved.text, substitutions=substitutions or None, prefixes=PREFIXES, use_default_graph_as_union=True
         )
+
+
+@contextlib.contextmanager
+def _named(saved: queries.SavedQuery) -> Iterator[None]:
+    """A query a remote endpoint cannot run as written, refused in one line that names it."""
+    try:
+        yield
+    except remote.Unsupported as exc:
+        raise QueryError(f"{saved.name}: {exc}") from None
 
 
 @contextlib.contextmanager

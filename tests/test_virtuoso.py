@@ -217,3 +217,30 @@ def test_errors_from_virtuoso_are_one_line(virtuoso: str) -> None:
     bad = CliRunner().invoke(cli, ["--store", virtuoso, "query", "--sparql", "SELECT * WHERE { ?s ?p }"])
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: ") and bad.stderr.count("\n") == 1
     assert "Traceback" not in bad.output
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "xml"])
+def test_an_ask_is_yes_or_no_in_every_format_on_virtuoso(fmt: str, virtuoso: str, falls_store: kg.Store) -> None:
+    """Virtuoso answers an ASK as a table (``__ASK_RETVAL``: a row with 1 for yes, no row for no); kg writes
+    what the embedded store writes, in each format, streamed (``kg query``) or read whole (``Store.results``)."""
+    questions = {"ASK { kge:hts kg:captured kge:homs }": "true", "ASK { kge:homs kg:captured kge:hts }": "false"}
+    for question, answer in questions.items():
+        there = CliRunner().invoke(cli, ["--store", virtuoso, "query", "--sparql", question, "--format", fmt])
+        here = CliRunner().invoke(
+            cli, ["--store", str(falls_store.path), "query", "--sparql", question, "--format", fmt]
+        )
+        assert there.exit_code == 0 and here.exit_code == 0, (there.output, here.output)
+        assert there.stdout == here.stdout and answer in there.stdout and "ASK_RETVAL" not in there.stdout
+        if fmt == "table":
+            continue
+        format = getattr(kg.ResultFormat, fmt.upper())
+        assert kg.open_store(virtuoso).results(question, format=format) == falls_store.results(question, format=format)
+
+
+def test_a_lateral_virtuoso_cannot_do_without_is_refused_in_one_line(virtuoso: str) -> None:
+    """A LATERAL whose group is not a plain join (here a subquery with a LIMIT) is refused before it is sent,
+    naming the query, not left for Virtuoso to misread."""
+    lateral = "SELECT * WHERE { ?c a kg:Claim LATERAL { SELECT ?c ?o WHERE { ?c rdf:object ?o } LIMIT 1 } }"
+    result = CliRunner().invoke(cli, ["--store", virtuoso, "query", "--sparql", lateral])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("Error: <query>: it needs LATERAL") and "(Virtuoso/" in result.stderr
