@@ -244,3 +244,25 @@ def test_a_lateral_virtuoso_cannot_do_without_is_refused_in_one_line(virtuoso: s
     result = CliRunner().invoke(cli, ["--store", virtuoso, "query", "--sparql", lateral])
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.output
     assert result.stderr.startswith("Error: <query>: it needs LATERAL") and "(Virtuoso/" in result.stderr
+
+
+def test_a_parameter_the_query_assigns_is_refused_in_one_line_on_virtuoso(
+    virtuoso: str, falls_store: kg.Store, tmp_path: Path
+) -> None:
+    """Virtuoso takes parameters as a BIND, and a query that BINDs the same variable would be an error there:
+    kg refuses it in one line naming the query file, where the embedded store keeps the matching rows."""
+    saved = tmp_path / "named.rq"
+    saved.write_text(
+        "# param name (string, required): a label\n"
+        "SELECT ?entity ?name WHERE { ?entity rdfs:label ?label BIND(STR(?label) AS ?name) }\n",
+        encoding="utf-8",
+    )
+    here = CliRunner().invoke(
+        cli, ["--store", str(falls_store.path), "query", str(saved), "-p", "name=Homs", "--format", "csv"]
+    )
+    assert here.exit_code == 0 and here.stdout.splitlines()[1:] == ["https://w3id.org/conflict-kg/id/homs,Homs"], (
+        here.output
+    )
+    there = CliRunner().invoke(cli, ["--store", virtuoso, "query", str(saved), "-p", "name=Homs"])
+    assert there.exit_code == 1 and there.stderr.count("\n") == 1 and "Traceback" not in there.output
+    assert there.stderr.startswith("Error: named: parameter name is also assigned by the query (AS ?name)")
