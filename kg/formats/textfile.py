@@ -79,24 +79,7 @@ def _unpack(path: Path, data: bytes, display: str) -> tuple[bytes, str | None]:
     except zipfile.BadZipFile as exc:
         raise DataError(f"{display}: not a readable zip file ({exc})") from None
     with archive:
-        names = [i for i in archive.infolist() if not i.is_dir()]
-        names = [
-            i for i in names if not i.filename.startswith("__MACOSX/") and not Path(i.filename).name.startswith(".")
-        ]
-        if any(i.filename == "xl/workbook.xml" for i in names):
-            raise DataError(
-                f"{display}: an Excel workbook (.xlsx), not a table of text; save it as CSV and import that"
-            )
-        tables = [i for i in names if i.filename.lower().endswith(_TABLES)] if len(names) > 1 else names
-        if len(tables) != 1:
-            listed = ", ".join(i.filename for i in names[:8]) or "nothing"
-            raise DataError(
-                f"{display}: a zip of {len(names)} files ({listed}); kg imports one table at a time: unzip it "
-                "and import each file"
-            )
-        [member] = tables
-        if member.file_size > MAX_BYTES:
-            raise DataError(f"{display}: {member.filename} unpacks to {member.file_size:,} bytes, above {MAX_BYTES:,}")
+        member = _table(archive, display)
         try:
             with archive.open(member) as handle:
                 inner = handle.read(MAX_BYTES + 1)
@@ -262,26 +245,26 @@ def _unpacked_size(path: Path, display: str) -> tuple[int, str | None]:
 def _member(path: Path, display: str) -> str:
     """The one table in a large zip, by the rules of :func:`_unpack`, without reading it."""
     with zipfile.ZipFile(path) as archive:
-        names = [i for i in archive.infolist() if not i.is_dir()]
-        names = [
-            i for i in names if not i.filename.startswith("__MACOSX/") and not Path(i.filename).name.startswith(".")
-        ]
-        if any(i.filename == "xl/workbook.xml" for i in names):
-            raise DataError(
-                f"{display}: an Excel workbook (.xlsx), not a table of text; save it as CSV and import that"
-            )
-        tables = [i for i in names if i.filename.lower().endswith(_TABLES)] if len(names) > 1 else names
-        if len(tables) != 1:
-            listed = ", ".join(i.filename for i in names[:8]) or "nothing"
-            raise DataError(
-                f"{display}: a zip of {len(names)} files ({listed}); kg imports one table at a time: unzip it "
-                "and import each file"
-            )
-        if tables[0].file_size > MAX_BYTES:
-            raise DataError(
-                f"{display}: {tables[0].filename} unpacks to {tables[0].file_size:,} bytes, above {MAX_BYTES:,}"
-            )
-        return tables[0].filename
+        return _table(archive, display).filename
+
+
+def _table(archive: zipfile.ZipFile, display: str) -> zipfile.ZipInfo:
+    """The one table of text in a zip (macOS's and hidden files aside), or why it has none or several."""
+    names = [i for i in archive.infolist() if not i.is_dir()]
+    names = [i for i in names if not i.filename.startswith("__MACOSX/") and not Path(i.filename).name.startswith(".")]
+    if any(i.filename == "xl/workbook.xml" for i in names):
+        raise DataError(f"{display}: an Excel workbook (.xlsx), not a table of text; save it as CSV and import that")
+    tables = [i for i in names if i.filename.lower().endswith(_TABLES)] if len(names) > 1 else names
+    if len(tables) != 1:
+        listed = ", ".join(i.filename for i in names[:8]) or "nothing"
+        raise DataError(
+            f"{display}: a zip of {len(names)} files ({listed}); kg imports one table at a time: unzip it "
+            "and import each file"
+        )
+    [member] = tables
+    if member.file_size > MAX_BYTES:
+        raise DataError(f"{display}: {member.filename} unpacks to {member.file_size:,} bytes, above {MAX_BYTES:,}")
+    return member
 
 
 def _settle_encoding(path: Path, member: str | None, display: str, encoding: str | None) -> tuple[str, list[str]]:
