@@ -91,3 +91,23 @@ def write_report(
         encoding="utf-8",
     )
     return trig
+
+
+SEED_EXAMPLES = {
+    "actor": "Hezbollah",
+    "place": "Homs",
+    "host": "Iraq",
+    "entity": "HTS",
+    "claimant": "SOHR",
+    "source": "Syrian Rebels Advance on Damascus as Government Forces Retreat",
+    "grade": "B2",
+    "type": "kg:Actor",
+    "since": "2024-11-01",
+    "until": "2024-12-31",
+    "as_of": "2024-12-08",
+    "dated_only": "true",
+    "relation": "kg:opposes",
+    "from": "2024-12-01",
+    "to": "2024-12-08",
+}
+"""One value for every saved query's parameter that finds something in the seed."""

@@ -9,7 +9,7 @@ import pytest
 
 import kg
 from kg import params, queries
-from tests.helpers import ROOT, rows
+from tests.helpers import ROOT, SEED_EXAMPLES, rows
 
 SECOND = ROOT / "tests" / "data" / "second-report.yaml"
 
@@ -40,23 +40,7 @@ def test_the_library_is_documented_and_complete() -> None:
 
 
 def test_every_saved_query_runs_with_its_parameters(store: kg.Store) -> None:
-    examples = {
-        "actor": "Hezbollah",
-        "place": "Homs",
-        "host": "Iraq",
-        "entity": "HTS",
-        "claimant": "SOHR",
-        "source": "Syrian Rebels Advance on Damascus as Government Forces Retreat",
-        "grade": "B2",
-        "type": "kg:Actor",
-        "since": "2024-11-01",
-        "until": "2024-12-31",
-        "as_of": "2024-12-08",
-        "dated_only": "true",
-        "relation": "kg:opposes",
-        "from": "2024-12-01",
-        "to": "2024-12-08",
-    }
+    examples = SEED_EXAMPLES
     for saved in queries.catalog().values():
         values = {p.name: examples[p.name] for p in saved.params}
         assert isinstance(store.query(saved.name, **values), kg.SelectResult), saved.name

@@ -25,27 +25,9 @@ import pytest
 import kg
 from benchmarks.run import synthetic_parameters
 from kg import params, queries, synth
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SEED_EXAMPLES
 
 BEFORE = ROOT / "tests" / "data" / "queries-before"
-
-SEED_VALUES = {
-    "actor": "Hezbollah",
-    "place": "Homs",
-    "host": "Iraq",
-    "entity": "HTS",
-    "claimant": "SOHR",
-    "source": "Syrian Rebels Advance on Damascus as Government Forces Retreat",
-    "grade": "B2",
-    "type": "kg:Actor",
-    "since": "2024-11-01",
-    "until": "2024-12-31",
-    "as_of": "2024-12-08",
-    "dated_only": "true",
-    "relation": "kg:opposes",
-    "from": "2024-12-01",
-    "to": "2024-12-08",
-}
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +112,7 @@ def test_a_reference_copy_for_every_saved_query() -> None:
 def test_the_answers_are_unchanged_on_the_seed_and_on_synthetic_data(
     falls_store: kg.Store, synthetic: kg.Store
 ) -> None:
-    answered = compare(falls_store, SEED_VALUES)
+    answered = compare(falls_store, SEED_EXAMPLES)
     answered |= compare(synthetic, synthetic_parameters(synthetic))
     assert answered == set(saved_queries()), "every query is compared on a non-empty answer somewhere"
 
