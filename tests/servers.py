@@ -24,6 +24,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop(process: subprocess.Popen, seconds: float) -> None:
+    """Ask a server to stop; kill it if it has not within ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -47,12 +57,7 @@ def running(command: list[str], ready_url: str, env: dict[str, str] | None = Non
         wait_until_up(ready_url, process)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 10)
         if process.stderr:
             process.stderr.close()
 
@@ -204,9 +209,4 @@ def virtuoso_server(directory: Path, *, buffers: int = 10_000) -> Iterator[Virtu
         server.isql(f"DB.DBA.RDF_GRAPH_GROUP_CREATE('{_PRIVATE}', 1); {members} {private}")
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 120)

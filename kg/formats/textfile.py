@@ -110,12 +110,7 @@ def read(path: Path, *, encoding: str | None = None, display: str | None = None)
     where = f"{display} ({member})" if member else display
     notes = [f"read {member} from the archive"] if member else []
     if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise DataError(
-                f"unknown encoding {encoding!r}; Python's names work, such as cp1252, latin-1, utf-16"
-            ) from None
+        _known_codec(encoding)
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
@@ -242,6 +237,15 @@ def _unpacked_size(path: Path, display: str) -> tuple[int, str | None]:
         return archive.getinfo(member).file_size, member  # type: ignore[arg-type]
 
 
+def _known_codec(encoding: str) -> None:
+    """Refuse an encoding Python does not know, naming some it does."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        known = "Python's names work, such as cp1252, latin-1, utf-16"
+        raise DataError(f"unknown encoding {encoding!r}; {known}") from None
+
+
 def _member(path: Path, display: str) -> str:
     """The one table in a large zip, by the rules of :func:`_unpack`, without reading it."""
     with zipfile.ZipFile(path) as archive:
@@ -276,12 +280,7 @@ def _settle_encoding(path: Path, member: str | None, display: str, encoding: str
     if encoding is None and head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         candidates = ["utf-16"]
     elif encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise DataError(
-                f"unknown encoding {encoding!r}; Python's names work, such as cp1252, latin-1, utf-16"
-            ) from None
+        _known_codec(encoding)
         candidates = [encoding]
     else:
         candidates = ["utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", "cp1252"]
