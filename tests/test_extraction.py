@@ -181,7 +181,7 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
     # floors just under what was measured when the lexicon was last changed (README, Extraction):
-    # development 0.629 and 0.311, held-out 0.444 and 0.169
+    # development 0.617 and 0.319, held-out 0.444 and 0.169
     assert development["precision"] >= 0.55 and development["recall"] >= 0.27, development
     assert held_out["precision"] >= 0.38 and held_out["recall"] >= 0.14, held_out
     for row in rows:

@@ -67,8 +67,10 @@ class Document:
             if head.startswith("+"):  # a group named in place: "displaced people", "tribal gunmen"
                 first, phrase = head[1:].split(":", 1)
                 start = offsets.get(int(first), at)
-                people = phrase.split(" of ")[0].split()[-1] in frame_reader.PEOPLE
-                kinds = frame_reader.PEOPLE_KINDS if people else frozenset({"actor"})
+                head = phrase.split(" of ")[0].split()[-1].lower()
+                kinds = frame_reader.PEOPLE_KINDS if head in frame_reader.PEOPLE else frozenset({"actor"})
+                if head in frame_reader.NAMED_BY_KIND and head != "enemy":
+                    kinds = frozenset({"place"})  # "the presidential palace"
                 return Mention(phrase, start, start + len(phrase), None, phrase, kinds, "group")
             before = [m for m in sentence_mentions if m.end <= at]
             if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first

@@ -54,6 +54,12 @@ STATES = frozenset({"basedIn", "headOf", "partOf", "alliedWith", "controls", "ca
 PEOPLE_KINDS = frozenset({"actor", "people"})
 """The kinds of a group of people named in place ("displaced people", "residents of Tarhuna")."""
 
+NAMED_BY_KIND = frozenset(
+    """palace embassy airport base headquarters ministry parliament hospital camp crossing bridge port prison
+    compound enemy""".split()
+)
+"""Nouns that, when no earlier name fits, name a place or side of their own ("the presidential palace")."""
+
 BARE_GROUPS = frozenset(
     """gangs rebels militants jihadists insurgents gunmen separatists protesters demonstrators militias
     bandits pirates""".split()
@@ -613,6 +619,10 @@ def _mention(
         return resolve(f"+{first}:{phrase}", word)
     if graph.lefts(word, "D") and head not in {"", "one"}:  # "the group", "the city": the caller's coreference
         found = resolve(head, word)
+        if found is None and head in NAMED_BY_KIND:  # "the presidential palace": a place named by its kind
+            modifiers = sorted(j for j in graph.lefts(word, "A", "AN") if j not in slots and graph.words[j].isalpha())
+            first = modifiers[0] if modifiers else word
+            return resolve(f"+{first}:{' '.join([*(graph.words[j] for j in modifiers), graph.words[word]])}", word)
         if found is not None or lower not in BARE_GROUPS:
             return found
     if head in {"army", "military", "government", "regime", "police", "navy"}:  # "Army warplanes", "government"
