@@ -202,6 +202,12 @@ def test_every_lexicon_entry_cites_a_real_wordnet_sense_and_a_known_predicate() 
     relations = {str(s).removeprefix(KG) for s in ontology.subjects(rdflib.RDF.type, rdflib.URIRef(KG + "Relation"))}
     inverses = {str(s).removeprefix(KG) for s, _ in ontology.subject_objects(rdflib.OWL.inverseOf)}
     inverses |= {str(o).removeprefix(KG) for _, o in ontology.subject_objects(rdflib.OWL.inverseOf)}
+    from kg.ingest.lexicon import ROLES
+
+    prepositions = {"of", "to", "from", "in", "into", "on", "at", "with", "against", "towards", "toward", "over"}
+    for entry in entries():  # every role is a named one or a preposition the frames can read
+        assert {entry.subject, entry.object} <= ROLES | prepositions, entry
+        assert entry.pos in {"verb", "noun", "adj"}, entry
     used = {e.predicate for e in entries()}
     assert used <= relations
     assert relations - used <= inverses, sorted(relations - used - inverses)  # every relation one states directly
