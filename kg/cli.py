@@ -1064,12 +1064,7 @@ def viz(
         engine=engine,
         dated_only=dated_only,
     )
-    if str(output) == "-":
-        click.echo(drawing.html, nl=False)
-        return
-    drawing.save(output)
-    size = len(drawing.html.encode("utf-8"))
-    click.echo(f"Wrote {output}: {drawing.nodes:,} entities, {drawing.edges:,} relations, {size / 1024:,.0f} KiB")
+    _write_page(drawing, output, f"{drawing.nodes:,} entities, {drawing.edges:,} relations")
 
 
 @cli.command("map")
@@ -1136,15 +1131,16 @@ def map_(
         title=title,
         basemap=basemap,
     )
+    _write_page(page, output, f"{page.places:,} places, {page.events:,} events, {page.movements:,} movements")
+
+
+def _write_page(page: Any, output: Path, counts: str) -> None:
+    """A page to stdout (``-o -``) or saved whole to a file, with what it holds and its size."""
     if str(output) == "-":
         click.echo(page.html, nl=False)
         return
     page.save(output)
-    size = len(page.html.encode("utf-8"))
-    click.echo(
-        f"Wrote {output}: {page.places:,} places, {page.events:,} events, {page.movements:,} movements, "
-        f"{size / 1024:,.0f} KiB"
-    )
+    click.echo(f"Wrote {output}: {counts}, {len(page.html.encode('utf-8')) / 1024:,.0f} KiB")
 
 
 @cli.command()

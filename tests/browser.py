@@ -37,6 +37,17 @@ VIEWPORT = {"width": 1400, "height": 850}
 READY = "document.documentElement.dataset.state === 'ready'"
 
 
+TRIG_PREFIXES = """\
+@prefix kg: <https://w3id.org/conflict-kg/ontology#> . @prefix kge: <https://w3id.org/conflict-kg/id/> .
+@prefix kgs: <https://w3id.org/conflict-kg/source/> . @prefix kgc: <https://w3id.org/conflict-kg/claim/> .
+@prefix kgg: <https://w3id.org/conflict-kg/graph/> . @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix dct: <http://purl.org/dc/terms/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+"""
+"""The prefixes of the hostile test data's TriG."""
+
+
 @dataclass
 class Visit:
     """A page opened offline, with what it asked of the network and what it logged."""
@@ -193,13 +204,7 @@ def hostile_source(data: Path) -> None:
     sha = hashlib.sha256(text.read_bytes()).hexdigest()
     ttl = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
     (data / "hostile.trig").write_text(
-        f"""@prefix kg: <https://w3id.org/conflict-kg/ontology#> . @prefix kge: <https://w3id.org/conflict-kg/id/> .
-@prefix kgs: <https://w3id.org/conflict-kg/source/> . @prefix kgc: <https://w3id.org/conflict-kg/claim/> .
-@prefix kgg: <https://w3id.org/conflict-kg/graph/> . @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix prov: <http://www.w3.org/ns/prov#> . @prefix oa: <http://www.w3.org/ns/oa#> .
-@prefix dct: <http://purl.org/dc/terms/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-kgg:hostile {{
+        f"""{TRIG_PREFIXES}kgg:hostile {{
   kge:hostile-group a kg:ArmedGroup ; rdfs:label "{ttl} Group"@en ;
       skos:altLabel "</script><script>window.__pwned=4</script>"@en .
   kgs:hostile a kg:SourceDocument ; dct:title "<script>window.__pwned=5</script> href bulletin"@en ;

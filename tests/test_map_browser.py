@@ -17,7 +17,7 @@ import pytest
 import kg
 from kg import analysis
 from kg.map import draw
-from tests.browser import READY, VIEWPORT, wait_for
+from tests.browser import READY, TRIG_PREFIXES, VIEWPORT, wait_for
 from tests.helpers import ROOT, add_second_report, input_paths, shapes_of
 
 HOSTILE = '<img src=x onerror="window.__pwned=1"> href'
@@ -155,13 +155,7 @@ def hostile_source(data: Path) -> None:
                      [ a oa:TextPositionSelector ; oa:start {start} ; oa:end {start + len(quote)} ] ."""
         )
     (data / "hostile.trig").write_text(
-        f"""@prefix kg: <https://w3id.org/conflict-kg/ontology#> . @prefix kge: <https://w3id.org/conflict-kg/id/> .
-@prefix kgs: <https://w3id.org/conflict-kg/source/> . @prefix kgc: <https://w3id.org/conflict-kg/claim/> .
-@prefix kgg: <https://w3id.org/conflict-kg/graph/> . @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix prov: <http://www.w3.org/ns/prov#> . @prefix oa: <http://www.w3.org/ns/oa#> .
-@prefix dct: <http://purl.org/dc/terms/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+        f"""{TRIG_PREFIXES}@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
 kgg:hostile {{
   kge:hostile-group a kg:ArmedGroup ; rdfs:label "{ttl} Group"@en .
   # a fictional town for the test, not a real place: its point is made up and says so
