@@ -80,6 +80,28 @@ def test_known_entities_are_linked_to_the_store(store: kg.Store) -> None:
     }
 
 
+def test_a_description_from_the_store_does_not_name_another_reports_group(store: kg.Store) -> None:
+    # the seed's store knows "rebels" and "government forces" as the Syrian ones; a report on another war's
+    # rebels must not be linked to them
+    text = "The rebels attacked Port Ossa on Monday. Government forces later shelled the town."
+    candidates, _ = extract(store, text)
+    attack = next(c for c in candidates if c.predicate == "attacked")
+    assert (attack.subject, attack.subject_iri) == ("rebels", None)
+    assert all("syrian" not in (c.subject_iri or "") + (c.object_iri or "") for c in candidates)
+
+
+def test_places_placed_by_apposition_and_administrative_units(store: kg.Store) -> None:
+    text = (
+        "Gunmen attacked Dakra, Ossa state, on Monday and then Mabru, in Tarna local government area. "
+        "The Velen region of Norte Ossa department has been quiet. Delegates later met in Port Kalma, Jamaica."
+    )
+    found = triples(extract(store, text)[0])
+    assert ("Dakra", "locatedIn", "Ossa state") in found
+    assert ("Mabru", "locatedIn", "Tarna local government area") in found
+    assert ("Velen region", "locatedIn", "Norte Ossa department") in found
+    assert ("Port Kalma", "locatedIn", "Jamaica") in found
+
+
 def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
     text = (
         "The Iran-backed Zelani Movement attacked Port Ossa. "
@@ -181,8 +203,8 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
     # floors just under what was measured when the lexicon was last changed (README, Extraction):
-    # development 0.617 and 0.319, held-out 0.444 and 0.169
-    assert development["precision"] >= 0.55 and development["recall"] >= 0.27, development
+    # development 0.549 and 0.277 (23 reports), held-out 0.444 and 0.169
+    assert development["precision"] >= 0.50 and development["recall"] >= 0.25, development
     assert held_out["precision"] >= 0.38 and held_out["recall"] >= 0.14, held_out
     for row in rows:
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1
@@ -195,6 +217,10 @@ def test_a_gold_file_names_its_problems(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("A took B.")
     with pytest.raises(golden.GoldError, match="relation 1 names an entity not listed: b"):
         golden.load(bad)
+    (tmp_path / "x.txt").write_text("About 110,000 people left B.")
+    bad.write_text("entities: {a: {names: [About 110,000 people]}}\nrelations: []\n")  # YAML: two names
+    with pytest.raises(golden.GoldError, match="entity a: names not in the report: 'About 110', '000 people'"):
+        golden.load(bad)
 
 
 def test_every_lexicon_entry_cites_a_real_wordnet_sense_and_a_known_predicate() -> None:
@@ -204,7 +230,7 @@ def test_every_lexicon_entry_cites_a_real_wordnet_sense_and_a_known_predicate() 
     inverses |= {str(o).removeprefix(KG) for _, o in ontology.subject_objects(rdflib.OWL.inverseOf)}
     from kg.ingest.lexicon import ROLES
 
-    prepositions = {"of", "to", "from", "in", "into", "on", "at", "with", "against", "towards", "toward", "over"}
+    prepositions = {"of", "to", "from", "in", "into", "on", "at", "with", "against", "towards", "toward", "over", "for"}
     for entry in entries():  # every role is a named one or a preposition the frames can read
         assert {entry.subject, entry.object} <= ROLES | prepositions, entry
         assert entry.pos in {"verb", "noun", "adj"}, entry

@@ -57,13 +57,16 @@ def test_extract_json_lists_candidates_with_offsets(built_store: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     candidates = json.loads(result.stdout)
-    fell = next(c for c in candidates if c["trigger"] == "fell")
-    assert (fell["subject"], fell["predicate"], fell["object"]) == (
+    seizing = next(c for c in candidates if c["trigger"] == "seizing")
+    assert (seizing["subject"], seizing["predicate"], seizing["object"]) == (
         "Syrian rebels",
         "https://w3id.org/conflict-kg/ontology#captured",
         "Homs",
     )
-    assert fell["subject_iri"] == "https://w3id.org/conflict-kg/id/syrian-rebels"
+    assert seizing["subject_iri"] == "https://w3id.org/conflict-kg/id/syrian-rebels"
+    assert seizing["object_iri"] == "https://w3id.org/conflict-kg/id/homs"
+    fell = next(c for c in candidates if c["trigger"] == "fell")  # "fell to rebel forces": a description
+    assert (fell["subject"], fell["subject_iri"], fell["object"]) == ("rebel forces", None, "Homs")
     assert json.loads(result.stderr.splitlines()[-1])["precision"] >= PRECISION_FLOOR
 
 

@@ -483,16 +483,20 @@ def _proposed_type(m: Mention, predicate: str, role: str) -> str | None:
 
 
 def _merge(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """One candidate per claim and clause: the most confident of those the frames proposed twice."""
-    best: dict[tuple[Any, ...], Candidate] = {}
-    for c in candidates:
+    """One candidate per claim and clause: the most confident of those proposed with overlapping quotes.
+
+    Two readings of one clause ("Hundreds of families crossed ..." and "families crossed ...") are one
+    claim for the reviewer; the same claim stated again elsewhere in the report stays a second candidate.
+    """
+    kept: dict[tuple[Any, ...], list[Candidate]] = {}
+    for c in sorted(candidates, key=lambda c: -c.confidence):
         s, o = c.subject_iri or normal(c.subject), c.object_iri or normal(c.object)
         if c.predicate in SYMMETRIC:
             s, o = sorted((s, o))
-        key = (s, c.predicate, o, c.start // 1)
-        if key not in best or c.confidence > best[key].confidence:
-            best[key] = c
-    return sorted(best.values(), key=lambda c: (c.start, c.predicate))
+        same = kept.setdefault((s, c.predicate, o), [])
+        if not any(c.start < k.end and k.start < c.end for k in same):
+            same.append(c)
+    return sorted((c for same in kept.values() for c in same), key=lambda c: (c.start, c.predicate))
 
 
 def draft(

@@ -306,7 +306,10 @@ class _Graph:
     def preposition_objects(self, head: int, *, verb: bool) -> dict[str, list[int]]:
         """Preposition -> its objects, for phrases attached to ``head`` (MV for a verb, M for a noun)."""
         found: dict[str, list[int]] = defaultdict(list)
-        for p in self.rights(head, *(("MV",) if verb else ("Mp", "Mf")), "OF"):
+        attached = self.rights(head, *(("MV",) if verb else ("Mp", "Mf")), "OF")
+        if verb:  # "headed mainly to Khan Younis": the phrase hangs on the adverb
+            attached += [p for a in self.rights(head, "MVa", "MVl") for p in self.rights(a, "MVp")]
+        for p in attached:
             if p + 1 < len(self.words) and self.lower[p + 1] in {"least", "most"}:  # "at least five", not a place
                 continue
             for j in self.rights(p, "J", "ON", "IN"):
@@ -511,12 +514,14 @@ def _fill(
         members = [(j, m) for j in roles.get("between", []) if (m := _mention(graph, j, slots, resolve))]
         pairs = [(a, b, (ja, jb)) for ja, a in members for jb, b in members if ja < jb]
     else:
-        subject_words, object_words = roles.get(entry.subject, []), roles.get(entry.object, [])
+        subject_words, object_words = roles.get(_role(entry.subject), []), roles.get(entry.object, [])
         if entry.subject == "by" and not subject_words and entry.predicate not in STATES:
             subject_words = roles.get("by-clause", [])  # an event's agent may be the clause's subject
         if entry.subject == "self" and not object_words:  # "HTS leader Jolani", "Assad ally Russia"
             object_words = roles.get("modifier", [])
         subjects = _arguments(graph, subject_words, slots, resolve)
+        if entry.subject == "people":  # "families headed to Khan Younis": flight only of civilians or a person
+            subjects = [(j, s) for j, s in subjects if _is_people(s)]
         objects = _arguments(graph, object_words, slots, resolve)
         pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
         if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1:  # "the LNA and the GNA fought"
@@ -537,6 +542,16 @@ def _fill(
         for s, o, words in pairs
         if s.start != o.start
     ]
+
+
+def _role(role: str) -> str:
+    """The role a frame's argument is read from: ``people`` is the grammatical subject, restricted later."""
+    return "subj" if role == "people" else role
+
+
+def _is_people(m: Mention) -> bool:
+    """Civilians named in place ("displaced families") or a person: who can flee, as opposed to withdraw."""
+    return (m.source == "group" and m.kinds == PEOPLE_KINDS) or m.kinds == frozenset({"person"})
 
 
 def _arguments(

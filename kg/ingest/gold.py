@@ -15,6 +15,7 @@ the rules) or ``held-out`` (never used to change them), reported separately.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,13 @@ def load(path: Path, text_path: Path | None = None) -> Gold:
         text = text_path.read_text(encoding="utf-8")
     except OSError as error:
         raise GoldError(f"{path}: cannot read its report {text_path} ({error.strerror})") from None
+    for key, value in (data["entities"] or {}).items():
+        missing = [str(n) for n in (value or {}).get("names", []) if not _whole(str(n), text)]
+        if missing:  # often YAML's doing: [About 110,000 people] is two names, "About 110" and "000 people"
+            raise GoldError(
+                f"{path}: entity {key}: names not in the report: {', '.join(map(repr, missing))} "
+                "(quote a name that has a comma)"
+            )
     entities = {key: _names(key, value) for key, value in (data["entities"] or {}).items()}
     relations = []
     for n, relation in enumerate(data["relations"] or [], 1):
@@ -106,6 +114,11 @@ def load(path: Path, text_path: Path | None = None) -> Gold:
         tuple(relations),
         path,
     )
+
+
+def _whole(name: str, text: str) -> bool:
+    """Whether ``name`` occurs in ``text`` as whole words, not as a piece of a number ("000 people" of "110,000")."""
+    return re.search(rf"(?<!\w)(?<!\d,){re.escape(name)}(?!\w)(?!,\d)", text) is not None
 
 
 def _names(key: str, entity: dict[str, Any]) -> frozenset[str]:

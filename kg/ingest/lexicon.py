@@ -18,8 +18,11 @@ __all__ = ["Entry", "ROLES", "entries", "by_lemma"]
 
 PATH = Path(__file__).with_name("lexicon.tsv")
 
-ROLES = frozenset({"subj", "obj", "by", "self", "mod", "between"})
-"""Roles that are not prepositions; any other role names the preposition whose object fills it."""
+ROLES = frozenset({"subj", "obj", "by", "self", "mod", "between", "people"})
+"""Roles that are not prepositions; any other role names the preposition whose object fills it.
+
+``people`` is the grammatical subject when it names civilians or a person: verbs of plain movement
+("headed to", "crossed into") state flight of them, and nothing of an armed group."""
 
 
 @dataclass(frozen=True)

@@ -293,8 +293,9 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
 
 
 _KIND_WORDS = re.compile(
-    r"\s+((?:central\s+|international\s+)?(?:prison|district|province|state|territory|governorate|region|"
-    r"air base|airbase|airport|camp|oblast|county))\b"
+    r"\s+((?:central\s+|international\s+)?(?:prison|district|sub-?district|province|state|territory|governorate|"
+    r"region|department|municipality|prefecture|local government area|commune|canton|air base|airbase|airport|"
+    r"camp|oblast|raion|county))\b"
 )
 
 
@@ -361,11 +362,16 @@ def _with_demonym_phrases(mentions: list[Mention], tokens, text) -> list[Mention
 
 
 def gazetteer_from(rows: Iterable[tuple[str, str, Iterable[str], Iterable[str]]]) -> Gazetteer:
-    """A gazetteer from (IRI, label, aliases, kinds) rows; a short or common name is kept as written."""
+    """A gazetteer from (IRI, label, aliases, kinds) rows; a short or common name is kept as written.
+
+    A description with no capital letter ("rebels", "government forces") names an actor or a place
+    only in the report it came from: elsewhere "the rebels" are that report's own, so such aliases are
+    left to coreference. A weapon's ("chemical weapons") means the same everywhere and is kept.
+    """
     names: dict[str, tuple[str, str, frozenset[str]]] = {}
     for iri, label, aliases, kinds in rows:
         frozen = frozenset(kinds)
         for name in (label, *aliases):
-            if name:
+            if name and (name != name.lower() or not frozen & {"actor", "place", "person"}):
                 names.setdefault(name if exact_only(name) else normal(name), (iri, label, frozen))
     return Gazetteer(names)

@@ -144,13 +144,32 @@ def memberships(text: str, mentions: list[Mention]) -> list[Found]:
     return found
 
 
+_ADMIN_UNIT = re.compile(
+    r"\s(?:district|sub-?district|province|state|territory|governorate|region|department|municipality|prefecture|"
+    r"local government area|commune|canton|oblast|raion|county)$",
+    re.IGNORECASE,
+)
+"""The last words of a name that say it is an administrative unit ("Borno state", "Kaga local government area")."""
+
+
 def locations(text: str, mentions: list[Mention]) -> list[Found]:
-    """Where places lie: "Minova, in Kalehe territory", "Goma, the capital of North Kivu", "the Saudi city of X"."""
+    """Where places lie: "Minova, in Kalehe territory", "Goma, the capital of North Kivu", "the Saudi city of X",
+    "Dikwa, Borno state", "Kingston, Jamaica", "the Catatumbo region of Norte de Santander"."""
     found = []
+    listed = {id(m) for run in lists(text, mentions) for m in run}
     for a, b in zip(mentions, mentions[1:], strict=False):
         between = text[a.end : b.start]
         placeish = [m for m in (a, b) if not (m.kinds and "place" not in m.kinds) and m.source != "group"]
         if len(placeish) < 2:
+            continue
+        inner = a.source not in {"demonym", "country"} and b.source != "demonym"
+        apposed = re.fullmatch(r",\s+", between) and inner and not (id(a) in listed and id(b) in listed)
+        if apposed and (_ADMIN_UNIT.search(b.text) or b.source == "country"):
+            why = "pattern: PLACE, COUNTRY" if b.source == "country" else "pattern: PLACE, UNIT"
+            found.append(("locatedIn", a, b, ",", why, (a.start, b.end), 0.7))
+            continue
+        if inner and _ADMIN_UNIT.search(a.text) and re.fullmatch(r"\s+of\s+(?:the\s+)?", between):
+            found.append(("locatedIn", a, b, "of", "pattern: UNIT of PLACE", (a.start, b.end), 0.7))
             continue
         if a.source == "demonym" and _DEMONYM_PLACE.fullmatch(between):
             country = replace(a, text=a.label, source="country")
