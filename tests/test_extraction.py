@@ -102,6 +102,19 @@ def test_places_placed_by_apposition_and_administrative_units(store: kg.Store) -
     assert ("Port Kalma", "locatedIn", "Jamaica") in found
 
 
+def test_an_opening_date_a_force_noun_and_a_port_do_not_derail_the_parse(store: kg.Store) -> None:
+    text = (
+        "On 3 January 2021, VFF fighters, led by Orna Front elements, captured Bastali, the capital of Mero "
+        "prefecture. Between 15 and 17 January 2021, the army retook Bastali after VFF fighters "
+        "withdrew from the town. Russian jets struck the port of Kasi."
+    )
+    found = triples(extract(store, text, published=dt.date(2021, 1, 20))[0])
+    assert ("VFF", "captured", "Bastali") in found  # the date, the name and its fighters, the apposition
+    assert ("VFF", "withdrewFrom", "Bastali") in found  # "the town" is Bastali
+    assert not {t for t in found if t[1] == "headOf" and t[0] == "VFF"}  # fighters are led, they do not lead
+    assert ("Russian jets", "struckFromAir", "Kasi") in found  # "the port of Kasi" is Kasi, not a port
+
+
 def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
     text = (
         "The Iran-backed Zelani Movement attacked Port Ossa. "

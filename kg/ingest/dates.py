@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["TextDate", "dates_in"]
+__all__ = ["TextDate", "adverbials", "dates_in"]
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
@@ -35,6 +35,44 @@ _PATTERNS = [
     (re.compile(r"\b(?P<week>last week|this week|earlier this week)\b", re.I), "week"),
     (re.compile(r"\b(?P<month_rel>last month|this month|earlier this month)\b", re.I), "month"),
 ]
+
+
+_D = r"[0-3]?\d(?:st|nd|rd|th)?"
+_M = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_Y = r"(?:19|20)\d\d"
+_WHEN = (
+    rf"(?:(?:{_D}\s*(?:and|-|–|to)\s*)?{_D}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?|{_M}\s+{_D}(?:,?\s+{_Y})?|{_M}\s+{_Y}"
+    rf"|{_M}|{_Y}|(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?)"
+)
+_ADVERBIAL = re.compile(
+    rf"\b(?:(?:on|in|since|during|by|from|early|late|early on|late on|as of|between)\s+{_WHEN}"
+    r"|(?:last|this)\s+(?:" + _WEEKDAYS + r")|(?:last|this|earlier this)\s+(?:week|month)"
+    r"|yesterday|overnight|last night|this morning)\b",
+    re.I,
+)
+
+
+def adverbials(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of date phrases a parse is better without ("On 3 January 2021,", " on Saturday"), with their commas.
+
+    Long sentences that open with a date are where link-grammar goes wrong most ("On 3 January
+    2021, CPC fighters, led by ..., captured Bangassou" links "captured" to nothing); the phrase
+    adds nothing to who did what to whom, and :func:`dates_in` reads it from the text itself.
+    """
+    spans = []
+    for match in _ADVERBIAL.finditer(text, start, end):
+        a, b = match.span()
+        before, after = text[start:a], text[b:end]
+        comma_after = after.lstrip().startswith(",")
+        if not before.strip():  # "On 3 May, X took": the phrase, its comma and the spaces after it
+            b += len(after) - len(after.lstrip(" ,")) if comma_after else 0
+        elif before.rstrip().endswith(",") and comma_after:  # "X, on Saturday, took": both commas
+            a = start + before.rstrip().rindex(",")
+            b += after.index(",") + 1
+        else:  # " on Saturday": the space before goes with it
+            a -= len(before) - len(before.rstrip())
+        spans.append((a, b))
+    return spans
 
 
 @dataclass(frozen=True)

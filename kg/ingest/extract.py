@@ -33,7 +33,7 @@ from kg.errors import KGError
 from kg.ingest import frames as frame_reader
 from kg.ingest import linkgrammar, patterns
 from kg.ingest.coreference import Document
-from kg.ingest.dates import dates_in
+from kg.ingest.dates import adverbials, dates_in
 from kg.ingest.mentions import (
     Gazetteer,
     Mention,
@@ -226,10 +226,11 @@ def _substitute(
     """The sentence with each name replaced by a placeholder; placeholder char offset -> mention; char map.
 
     Parentheses are left out (their names are still known to the report: an alias such as "(RSF)"
-    was recorded by :meth:`kg.ingest.coreference.Document.typed`); a headline's other words are
-    lower-cased, so that "Forces Strike Targets" parses as a sentence.
+    was recorded by :meth:`kg.ingest.coreference.Document.typed`), and so are date phrases ("On
+    3 January 2021,"), which the parser misreads and :func:`kg.ingest.dates.dates_in` reads from the
+    text; a headline's other words are lower-cased, so that "Forces Strike Targets" parses as a sentence.
     """
-    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text, start, end)]
+    asides = sorted([(m.start(), m.end()) for m in _ASIDE.finditer(text, start, end)] + adverbials(text, start, end))
     out: list[str] = []
     where: dict[int, Mention] = {}
     chars: list[int] = []
@@ -254,7 +255,8 @@ def _substitute(
             continue
         emit(at, m.start)
         word = _placeholder(n)
-        plural = m.text.endswith("s") and not m.text.endswith(("ss", "us")) and "place" not in m.kinds
+        words = text[m.start : m.end]  # "CPC fighters" (patterns.forces) is plural, as "Houthis" is
+        plural = words.endswith("s") and not words.endswith(("ss", "us")) and "place" not in m.kinds
         if plural and m.source != "country":
             word += "s"  # "the Houthis were": keep the number the verb agrees with
         where[length] = m
@@ -329,6 +331,7 @@ def _sentence(
     headline: bool = False,
 ) -> list[Candidate]:
     compounds, mentions = patterns.compounds(text, mentions)
+    mentions = patterns.forces(text, mentions)
     substituted, where, chars = _substitute(text, start, end, mentions, headline=headline)
     findings: list[patterns.Found] = list(compounds)
     linkages = linkgrammar.parses(substituted, LINKAGES) if len(substituted) < MAX_SENTENCE else []

@@ -97,7 +97,7 @@ OWNED_HEADS = frozenset(
 
 PLACE_HEADS = frozenset(
     """city town village province region area district capital outskirts centre center countryside suburbs
-    suburb neighbourhood neighborhood parts governorate territory""".split()
+    suburb neighbourhood neighborhood parts governorate territory port base airbase airport harbour""".split()
 )
 """Nouns that stand for the place they name ("the city of Homs", "Homs province", "the outskirts of X")."""
 
@@ -597,6 +597,10 @@ def _mention(
         return found[0] if found else None
     head = noun_lemma(graph.words[word])
     if head in OWNED_HEADS or lower in OWNED_HEADS or head in PLACE_HEADS or lower in PARTS:
+        if head in PLACE_HEADS:  # "the Black Sea port of Poti": the place it names, not where it lies
+            named = [j for p in graph.rights(word, "Mf", "Mp") if graph.lower[p] == "of" for j in graph.rights(p, "J")]
+            if named and named[0] in slots:
+                return slots[named[0]]
         for j in graph.lefts(word, "AN", "A", "GN"):
             if j in slots:
                 return _owning(slots[j], graph.words[word])
@@ -647,10 +651,24 @@ def _mention(
     return None
 
 
+THINGS = frozenset(
+    """jets warplanes aircraft drones artillery positions convoy convoys targets sites strongholds facilities bases
+    depots launchers aviation""".split()
+)
+"""Owned nouns that are things or places, not people: their owner may be a place ("sites in Sanaa")."""
+
+
 def _owning(owner: Mention, head: str) -> Mention:
-    """The owner standing for its forces, known also as "X's forces" and "X forces"."""
+    """The owner standing for its forces, known also as "X's forces" and "X forces".
+
+    A name whose kind is unknown but that has fighters or troops of its own is a group, not a person
+    or a place: "CPC fighters, led by ..." is never the CPC leading someone.
+    """
+    kinds = owner.kinds or (frozenset({"actor"}) if head.lower() not in THINGS else owner.kinds)
     return replace(
-        owner, extra=(*owner.extra, f"{owner.text} s {head}", f"{owner.text} {head}", f"{head} of {owner.text}")
+        owner,
+        kinds=kinds,
+        extra=(*owner.extra, f"{owner.text} s {head}", f"{owner.text} {head}", f"{head} of {owner.text}"),
     )
 
 

@@ -328,6 +328,18 @@ def _institution(tokens, after) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
+_FUNCTION_WORDS = frozenset(
+    """and or but the a an of in on at to from by with for as is was are were has have had said says which who
+    that this after before since near into towards until while""".split()
+)
+
+
+def _modifies(tokens, j) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the word after a name is a noun it qualifies ("Houthi rebels"), unlike a place's ("Poti and ...")."""
+    after = tokens[j + 1][0] if j + 1 < len(tokens) else ""
+    return after.isalpha() and after.islower() and after not in _FUNCTION_WORDS
+
+
 def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped-def]
     s, e = tokens[i][1], tokens[j][2]
     phrase = text[s:e]
@@ -342,8 +354,8 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
         kinds.add("place")
     elif words & ACTOR_WORDS:
         kinds.add("actor")
-    elif i == j and re.search(r"(?:ish|ese|ian|i)$", phrase) and phrase.lower() not in {"mali", "haiti"}:
-        kinds.add("actor")  # a people's adjective used as a name ("Kurdish-led", "Houthi"): not a person
+    elif i == j and (re.search(r"(?:ish|ese|ian)$", phrase) or (phrase.endswith("i") and _modifies(tokens, j))):
+        kinds.add("actor")  # a people's adjective used as a name ("Kurdish-led", "Houthi rebels"): not a person
     elif i > 0 and tokens[i - 1][0].lower() in PLACE_PREPOSITIONS:
         kinds.add("place")
     elif phrase.isupper() and i == 0 and j + 1 < len(tokens) and tokens[j + 1][0] == ",":

@@ -15,7 +15,18 @@ from dataclasses import replace
 from kg.ingest.lexicon import by_lemma
 from kg.ingest.mentions import Mention
 
-__all__ = ["AIR", "Found", "across_lists", "compounds", "directions", "lists", "locations", "memberships", "titles"]
+__all__ = [
+    "AIR",
+    "Found",
+    "across_lists",
+    "compounds",
+    "directions",
+    "forces",
+    "lists",
+    "locations",
+    "memberships",
+    "titles",
+]
 
 Found = tuple[str, Mention, Mention, str, str, tuple[int, int], float]
 """A relation found in a sentence: predicate, subject, object, trigger, why, quote span, confidence."""
@@ -217,3 +228,32 @@ def compounds(text: str, mentions: list[Mention]) -> tuple[list[Found], list[Men
             quote = (m.start, described.end)
             found.append((entry.predicate, subject, obj, match.group(1), entry.describe(), quote, 0.8))
     return found, kept
+
+
+_FORCE_NOUN = re.compile(
+    r"\s+(fighters|forces|troops|militants|soldiers|gunmen|units|elements|combatants|militiamen|peacekeepers|"
+    r"insurgents|loyalists|members|operatives|paramilitaries|commandos)\b"
+)
+
+
+def forces(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "CPC fighters", "Hamas gunmen": a group's name with the noun for its people, read as the group itself.
+
+    The parser takes an unknown name before a plural noun for a noun of its own ("after CPC fighters
+    withdrew" became "after CPC, [whom] fighters withdrew"); one word for the pair parses as the group
+    it is. The mention keeps its name and becomes known also by the pair; it is an actor, not a place or
+    a person.
+    """
+    out = []
+    for m in mentions:
+        noun = _FORCE_NOUN.match(text, m.end)
+        group = m.source in {"name", "gazetteer"} and not (m.kinds and m.kinds <= {"place", "person"})
+        if noun and group and not text[m.start : m.end].endswith("s"):
+            m = replace(
+                m,
+                end=noun.end(),
+                kinds=m.kinds | {"actor"} if not m.kinds & {"actor"} else m.kinds,
+                extra=(*m.extra, f"{m.text} {noun.group(1)}", f"{m.text} s {noun.group(1)}"),
+            )
+        out.append(m)
+    return out
