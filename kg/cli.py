@@ -96,10 +96,10 @@ def _store_option_path(ctx: click.Context) -> str | None:
     return ctx.obj.get("store") if ctx.obj else None
 
 
-def _open(ctx: click.Context) -> Store:
+def _open(ctx: click.Context, *, listings: bool = True) -> Store:
     from kg.store import open_store
 
-    return open_store(_store_option_path(ctx))
+    return open_store(_store_option_path(ctx), listings=listings)
 
 
 def _parse_params(values: Sequence[str]) -> dict[str, str]:
@@ -400,6 +400,11 @@ def limit_option(function: Callable) -> Callable:
     help="A parameter of a saved query; entities by label, alias, CURIE, IRI or Wikidata id. Repeatable.",
 )
 @as_of_option
+@click.option(
+    "--no-table",
+    is_flag=True,
+    help="Answer the claims listings by SPARQL, not from the store's derived table of claims (the same rows, slower).",
+)
 @limit_option
 @format_option(SELECT_FORMATS + GRAPH_FORMATS)
 @click.pass_context
@@ -410,6 +415,7 @@ def query(
     params: tuple[str, ...],
     as_of: str | None,
     dated_only: bool,
+    no_table: bool,
     limit: int | None,
     fmt: str,
 ) -> None:
@@ -436,7 +442,7 @@ def query(
     assert text is not None
     saved = catalog.resolve_text(text)
     values: dict[str, str | Term] = dict(_parse_params(params))
-    store = _open(ctx)
+    store = _open(ctx, listings=not no_table)
     if as_of is not None:
         if saved.param("as_of") is None and (saved.params or saved.name in catalog.catalog()):
             raise click.UsageError(f"{saved.name} has no as_of parameter; --as-of works with the queries over claims")

@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg import config, params, phases, queries, remote, sparql
+from kg import config, listings, params, phases, queries, remote, sparql
 from kg.errors import QueryError, StoreError
 from kg.namespaces import PREFIXES
 from kg.remote import Endpoint
@@ -54,12 +54,25 @@ class Store:
         store.query("allies", actor="Assad").to_dataframe()
     """
 
-    def __init__(self, inner: ox.Store | None = None, *, path: Path | None = None, endpoint: Endpoint | None = None):
+    def __init__(
+        self,
+        inner: ox.Store | None = None,
+        *,
+        path: Path | None = None,
+        endpoint: Endpoint | None = None,
+        generation: Path | None = None,
+        listings: bool = True,
+    ):
         if (inner is None) == (endpoint is None):
             raise ValueError("a Store wraps either a pyoxigraph store or a remote endpoint")
         self._inner = inner
         self.endpoint = endpoint
         self.path = path
+        self.generation = generation
+        """The generation directory the embedded store was opened from (None in memory or remote)."""
+        self.listings = listings and generation is not None
+        """Whether the big listings (:data:`kg.listings.SERVED`) are answered from the generation's derived
+        table of claims (the same rows as SPARQL, much faster); False answers every query by SPARQL."""
 
     @classmethod
     def from_turtle(cls, text: str) -> Store:
@@ -185,6 +198,11 @@ class Store:
             yield io.BytesIO(self.serialize(saved, substitutions, format))
 
     def _execute(self, saved: queries.SavedQuery, bindings: Mapping[str, Term]):
+        if self.listings and saved.name in listings.SERVED:
+            assert self.generation is not None
+            answer = listings.solutions(self.generation, self.inner, saved, bindings)
+            if answer is not None:
+                return answer
         if saved.binding == "values" and bindings:
             text = sparql.bind_values(saved.text, bindings)
             return self.inner.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
@@ -249,10 +267,12 @@ def is_built(path: Path | str | None = None) -> bool:
     return generation is not None and generation.is_dir()
 
 
-def open_store(path: Path | str | None = None) -> Store:
+def open_store(path: Path | str | None = None, *, listings: bool = True) -> Store:
     """Open the store at ``path`` (default: ``$KG_STORE`` or the project's ``.kg/``) read-only.
 
     A location ``sparql+http://host:port/...`` opens a remote SPARQL endpoint instead.
+    ``listings=False`` answers the big listings by SPARQL too, not from the derived table of
+    claims (:mod:`kg.listings`): the same answer, for comparing the two.
     """
     location = path if path is not None else config.default_store_location()
     if remote.is_endpoint(location):
@@ -265,7 +285,7 @@ def open_store(path: Path | str | None = None) -> Store:
         inner = ox.Store.read_only(str(generation))
     except OSError as exc:
         raise StoreError(f"cannot open the store at {generation}: {exc}") from None
-    return Store(inner, path=root)
+    return Store(inner, path=root, generation=generation, listings=listings)
 
 
 @contextlib.contextmanager

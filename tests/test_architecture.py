@@ -23,7 +23,7 @@ FLOORS: list[tuple[str, set[str]]] = [
         | {"kg.progress"},
     ),
     ("SPARQL text, saved queries, results, shapes", {"kg.results", "kg.sparql", "kg.queries", "kg.shacl"}),
-    ("parameters and remote endpoints", {"kg.params", "kg.remote"}),
+    ("parameters and remote endpoints", {"kg.params", "kg.remote", "kg.listings"}),
     ("the store", {"kg.store"}),
     ("checks and inference over a store", {"kg.validation", "kg.inference", "kg.holdings", "kg.merges"}),
     (

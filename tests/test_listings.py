@@ -1,0 +1,211 @@
+"""The claims listings answered from the derived table are the SPARQL answers, byte for byte.
+
+Each served query (``kg.listings.SERVED``) runs twice on the same store: from the generation's
+table (the default) and by SPARQL (``open_store(..., listings=False)``, ``kg query --no-table``),
+with every parameter combination and in every output format, on the seed with the second report
+(two claimants on one claim, states without a start, ended holdings) and on a synthetic store
+(dates over two years, many sources). The table must really have answered: each store's
+generation holds a table stamped as serving. Then what keeps the table honest: a table of
+another generation is not read, a failed build leaves the previous store and its table
+answering, and claims the table cannot reproduce send every listing to SPARQL.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+import kg
+from kg import listings, synth
+from kg.cli import cli
+from kg.errors import KGError
+from tests.helpers import ROOT, add_second_report
+
+FORMATS = [ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV, ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML]
+
+CASES = [
+    ("claims", {}),
+    ("claims", {"as_of": "2024-12-08"}),
+    ("claims", {"as_of": "2024-12-08", "dated_only": "true"}),
+    ("claims", {"as_of": "2024-11-30", "dated_only": "false"}),
+    ("claims", {"as_of": "2025-06-01"}),
+    ("claims", {"dated_only": "true"}),
+    ("claims-below-grade", {"grade": "B2"}),
+    ("claims-below-grade", {"grade": "A1"}),
+    ("claims-below-grade", {"grade": "F6"}),
+    ("claims-below-grade", {"grade": "c3", "as_of": "2024-12-08"}),
+    ("claims-below-grade", {"grade": "B3", "as_of": "2025-06-01", "dated_only": "true"}),
+]
+
+
+def _build(root: Path, *, extra: str | None = None) -> Path:
+    shutil.copytree(ROOT / "data", root / "data")
+    add_second_report(root / "data")
+    if extra is not None:
+        (root / "data" / "extra.trig").write_text(extra, encoding="utf-8")
+    kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
+    return root / "store"
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """8,000 synthetic triples (claims dated over two years from 2024) and the seed."""
+    root = tmp_path_factory.mktemp("synthetic")
+    synth.generate(root / "data" / "synthetic", relations=synth.relations_for(8_000), seed=3)
+    shutil.copytree(ROOT / "data", root / "data", dirs_exist_ok=True)
+    kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
+    return root / "store"
+
+
+def _meta(store: kg.Store) -> dict[str, str]:
+    assert store.generation is not None
+    with sqlite3.connect(store.generation / listings.TABLE_FILE) as connection:
+        return dict(connection.execute("SELECT key, value FROM meta"))
+
+
+@pytest.mark.parametrize("which", ["seed", "synthetic"])
+@pytest.mark.parametrize(("name", "values"), CASES)
+def test_every_format_is_the_sparql_answer(request: pytest.FixtureRequest, which: str, name: str, values: dict) -> None:
+    path = request.getfixturevalue(which)
+    table, sparql = kg.open_store(path), kg.open_store(path, listings=False)
+    for format in FORMATS:
+        assert table.results(name, format=format, **values) == sparql.results(name, format=format, **values), format
+    from_table, by_sparql = table.query(name, **values), sparql.query(name, **values)
+    assert isinstance(from_table, kg.SelectResult) and isinstance(by_sparql, kg.SelectResult)
+    assert (from_table.variables, from_table.rows) == (by_sparql.variables, by_sparql.rows)
+    assert from_table.records() == by_sparql.records()
+    assert list(table.iter_rows(name, **values)) == list(sparql.iter_rows(name, **values))
+    assert _meta(table)["servable"] == "1"  # the table answered, not SPARQL twice
+
+
+@pytest.mark.parametrize("which", ["seed", "synthetic"])
+def test_the_parameters_change_the_answer(request: pytest.FixtureRequest, which: str) -> None:
+    """The cases above are not all the same answer: the as-of, dated-only and grade filters each remove rows."""
+    store = kg.open_store(request.getfixturevalue(which))
+    sizes = {
+        (name, tuple(values.items())): len(store.results(name, format=ox.QueryResultsFormat.TSV, **values).splitlines())
+        for name, values in CASES
+    }
+    everything = sizes[("claims", ())]
+    assert sizes[("claims", (("as_of", "2024-12-08"),))] < everything
+    if which == "seed":  # the synthetic claims all have a start
+        dated = sizes[("claims", (("as_of", "2024-12-08"), ("dated_only", "true")))]
+        assert dated < sizes[("claims", (("as_of", "2024-12-08"),))]
+    assert 1 < sizes[("claims-below-grade", (("grade", "B2"),))] < sizes[("claims-below-grade", (("grade", "A1"),))]
+    assert sizes[("claims-below-grade", (("grade", "F6"),))] == 1  # the header alone: nothing is worse than F6
+
+
+def test_a_claim_with_two_claimants_names_both_in_sparql_s_order(seed: Path) -> None:
+    rows = [row for row in kg.open_store(seed).query("claims").records() if "; " in str(row["claimant"])]
+    assert rows and all(row["claimant"] == "Mohammed al-Rahmoun; Syrian Ministry of Defense" for row in rows)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml", "table", "md"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["claims"],
+        ["claims", "--as-of", "2024-12-08", "--dated-only"],
+        ["claims", "--limit", "7"],
+        ["claims-below-grade", "-p", "grade=B2", "--as-of", "2024-12-08"],
+        ["claims-below-grade", "-p", "grade=C3", "--limit", "3"],
+    ],
+)
+def test_kg_query_prints_the_same_with_and_without_the_table(seed: Path, fmt: str, args: list[str]) -> None:
+    def run(*more: str) -> str:
+        result = CliRunner().invoke(cli, ["--store", str(seed), "query", *args, "--format", fmt, *more])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert run() == run("--no-table")
+    claims = CliRunner().invoke(cli, ["--store", str(seed), "claims", "--format", fmt])
+    assert claims.exit_code == 0 and claims.output
+
+
+def test_a_query_text_other_than_the_saved_one_is_answered_by_sparql(seed: Path, tmp_path: Path) -> None:
+    """Only the saved text is served: the same file with a LIMIT is another query, answered as written."""
+    text = (ROOT / "kg" / "queries" / "claims.rq").read_text(encoding="utf-8") + "LIMIT 2\n"
+    (tmp_path / "claims.rq").write_text(text, encoding="utf-8")
+    result = kg.open_store(seed).query(str(tmp_path / "claims.rq"))
+    assert isinstance(result, kg.SelectResult) and len(result) == 2
+
+
+def test_a_table_of_another_generation_is_not_read(tmp_path: Path) -> None:
+    """A table copied into a newer generation (of more claims) is replaced, not believed."""
+    store_path = tmp_path / "store"
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    kg.build([ROOT / "ontology", tmp_path / "data"], store_path=store_path)
+    older = kg.open_store(store_path)
+    before = older.results("claims", format=ox.QueryResultsFormat.TSV)
+    add_second_report(tmp_path / "data")
+    kg.build([ROOT / "ontology", tmp_path / "data"], store_path=store_path)
+    newer = kg.open_store(store_path)
+    assert older.generation is not None and newer.generation is not None and older.generation != newer.generation
+    shutil.copy(older.generation / listings.TABLE_FILE, newer.generation / listings.TABLE_FILE)
+    after = newer.results("claims", format=ox.QueryResultsFormat.TSV)
+    assert after == kg.open_store(store_path, listings=False).results("claims", format=ox.QueryResultsFormat.TSV)
+    assert len(after.splitlines()) > len(before.splitlines())
+    assert _meta(newer)["generation"] == newer.generation.name
+
+
+def test_an_ingest_publishes_a_generation_whose_listings_include_it(tmp_path: Path) -> None:
+    """kg ingest writes a new generation (a revised copy): its listing has the new source's claims."""
+    from kg.ingest.apply import ingest
+
+    store_path = tmp_path / "store"
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    kg.build([ROOT / "ontology", tmp_path / "data"], store_path=store_path)
+    before = kg.open_store(store_path).query("claims")
+    falls = ROOT / "tests" / "data" / "damascus-falls"
+    ingest(falls.with_suffix(".txt"), falls.with_suffix(".yaml"), store_path=store_path, data_dir=tmp_path / "data")
+    store = kg.open_store(store_path)
+    after = store.query("claims")
+    assert isinstance(before, kg.SelectResult) and isinstance(after, kg.SelectResult)
+    assert len(after) > len(before)
+    assert after.rows == kg.open_store(store_path, listings=False).query("claims").rows  # type: ignore[union-attr]
+    assert _meta(store)["servable"] == "1"
+
+
+def test_a_failed_build_leaves_the_previous_store_and_its_table(tmp_path: Path) -> None:
+    store_path = tmp_path / "store"
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    kg.build([ROOT / "ontology", tmp_path / "data"], store_path=store_path)
+    store = kg.open_store(store_path)
+    answer = store.results("claims", format=ox.QueryResultsFormat.CSV)
+    assert store.generation is not None
+    table = (store.generation / listings.TABLE_FILE).read_bytes()
+    (tmp_path / "data" / "broken.trig").write_text("this is not TriG {", encoding="utf-8")
+    with pytest.raises(KGError):
+        kg.build([ROOT / "ontology", tmp_path / "data"], store_path=store_path)
+    again = kg.open_store(store_path)
+    assert again.generation == store.generation
+    assert (again.generation / listings.TABLE_FILE).read_bytes() == table
+    assert again.results("claims", format=ox.QueryResultsFormat.CSV) == answer
+
+
+def test_claims_the_table_cannot_reproduce_go_to_sparql(tmp_path: Path) -> None:
+    """A second English label (en-GB beside en) on an entity makes each of its claims two rows, in an order only the
+    engine knows: the table says it cannot serve, and the listings are SPARQL's."""
+    extra = (
+        "@prefix kge: <https://w3id.org/conflict-kg/id/> . @prefix kgg: <https://w3id.org/conflict-kg/graph/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'kgg:entities { kge:damascus rdfs:label "Dimashq"@en-GB . }\n'
+    )
+    path = _build(tmp_path, extra=extra)
+    store, sparql = kg.open_store(path), kg.open_store(path, listings=False)
+    for name, values in CASES:
+        assert store.results(name, format=ox.QueryResultsFormat.TSV, **values) == sparql.results(
+            name, format=ox.QueryResultsFormat.TSV, **values
+        )
+    assert _meta(store)["servable"] == "0"
+    assert b"Dimashq" in store.results("claims", format=ox.QueryResultsFormat.TSV)
