@@ -41,6 +41,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -269,7 +270,7 @@ def build(inner: ox.Store, generation: Path) -> bool:
     so (and nothing else), so the next listing goes straight to SPARQL instead of trying again.
     """
     path = generation / TABLE_FILE
-    temporary = generation / f".{TABLE_FILE}.{os.getpid()}.tmp"
+    temporary = generation / f".{TABLE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"  # one per writer
     temporary.unlink(missing_ok=True)
     try:
         try:
@@ -334,6 +335,9 @@ class _Scans:
         self.inner = inner
         self._indexes: dict[str, dict[str, list[tuple[str, Term]]]] = {}
         self._typed: dict[str, set[tuple[str, str]]] = {}
+        self.claimants: dict[str, Term | None] = {}
+        """Each claim's claimant, computed for one listing and read again by the other."""
+        self.labels: dict[tuple[Term, Term, Term], list[Term | None]] = {}
 
     def __call__(self, predicate: str) -> dict[str, list[tuple[str, Term]]]:
         if predicate not in self._indexes:
@@ -399,6 +403,13 @@ def _claimant(scans: _Scans, claim: str) -> Term | None:
     is the order its scans give them here too (the tests hold a claim with two claimants to it);
     the language tag stays when every name has the same one.
     """
+    if claim in scans.claimants:
+        return scans.claimants[claim]
+    scans.claimants[claim] = name = _concatenated(scans, claim)
+    return name
+
+
+def _concatenated(scans: _Scans, claim: str) -> Term | None:
     agents = scans.union(PROV + "wasAttributedTo", claim)
     if not agents:
         return None
@@ -451,15 +462,19 @@ def _since(when: Term | None, open_: int | None) -> ox.Literal | None:
 
 def _labels(scans: _Scans, claim: str, subject: Term, predicate: Term, object_: Term) -> list[Term | None]:
     """The three OPTIONAL labels: English for subject and object, any for the predicate."""
+    key = (subject, predicate, object_)
+    if key in scans.labels:
+        return scans.labels[key]
 
     def labels(term: Term) -> list[Term]:
         return [] if isinstance(term, ox.Literal) else scans.union(RDFS + "label", term.value)
 
-    return [
+    scans.labels[key] = found = [
         _one(_english(labels(subject)), "English subject labels", claim),
         _one(labels(predicate), "predicate labels", claim),
         _one(_english(labels(object_)), "English object labels", claim),
     ]
+    return found
 
 
 def _rows(scans: _Scans) -> tuple[list[_Row], list[_Row]]:

@@ -209,3 +209,14 @@ def test_claims_the_table_cannot_reproduce_go_to_sparql(tmp_path: Path) -> None:
         )
     assert _meta(store)["servable"] == "0"
     assert b"Dimashq" in store.results("claims", format=ox.QueryResultsFormat.TSV)
+
+
+def test_the_benchmark_runs_and_reports_both_paths(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import bench_listings
+
+    assert bench_listings.main(["--store", str(seed), "--repeat", "1"]) == 0
+    report = capsys.readouterr().out
+    assert report.count("SPARQL") >= 6 and "building the table" in report and "the table on disk" in report
+    assert kg.open_store(seed).results("claims", format=ox.QueryResultsFormat.CSV) == kg.open_store(
+        seed, listings=False
+    ).results("claims", format=ox.QueryResultsFormat.CSV)
