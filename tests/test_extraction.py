@@ -115,6 +115,23 @@ def test_an_opening_date_a_force_noun_and_a_port_do_not_derail_the_parse(store: 
     assert ("Russian jets", "struckFromAir", "Kasi") in found  # "the port of Kasi" is Kasi, not a port
 
 
+def test_list_items_ranks_and_groups_in_places(store: kg.Store) -> None:
+    text = (
+        "The army can confirm that the following commanders were killed:\n"
+        "- Maj. Gen. Tavor Dassin, commander of the Ossa Guard;\n"
+        "- Brig. Gen. Lemi Arko, head of the Velen Brigade.\n"
+        "A spokesman for the Velen Front in Tarna said that the Kalvers in Ossa state had denied it."
+    )
+    candidates, unknown = extract(store, text)
+    found = triples(candidates)
+    assert ("Tavor Dassin", "headOf", "Ossa Guard") in found  # a list item is not a headline
+    assert ("Lemi Arko", "headOf", "Velen Brigade") in found
+    assert {m.text: m.kinds for m in unknown}["Tavor Dassin"] == frozenset({"person"})  # after "Maj. Gen."
+    assert not {"Maj", "Brig", "Gen"} & {m.text for m in unknown}
+    assert ("Velen Front", "operatesIn", "Tarna") in found  # a group in a place is active there
+    assert ("Kalvers", "operatesIn", "Ossa state") in found
+
+
 def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
     text = (
         "The Iran-backed Zelani Movement attacked Port Ossa. "

@@ -173,6 +173,7 @@ def _ends(text: str, start: int, end: int) -> Iterable[re.Match[str]]:
         yield match
 
 
+_BULLET = re.compile(r"\s*(?:[-–—•*]|\d{1,2}[.)])\s+")
 _DATELINE = re.compile(r"\s*[A-Z][A-Z .'-]+(?:,[\w .]{0,30})?(?:\s*\([\w .]+\))?\s*[-–—]+\s*")
 """A wire story's opening "CAIRO, Dec 19 (Reuters) - ": a place and a date, not part of the first sentence."""
 
@@ -183,9 +184,10 @@ def sentences(text: str) -> list[tuple[int, int, bool]]:
     for line in re.finditer(r"[^\n]+", text):
         if not line.group().strip():
             continue
-        headline = is_headline(line.group())
+        bullet = _BULLET.match(line.group())  # a list item ("- Maj. Gen. X, Chief of ...;") is never a headline
+        headline = not bullet and not line.group().rstrip().endswith((";", ":", ",")) and is_headline(line.group())
         dateline = _DATELINE.match(line.group())
-        at = line.start() + (dateline.end() if dateline else 0)
+        at = line.start() + (dateline.end() if dateline else bullet.end() if bullet else 0)
         for end in _ends(text, line.start(), line.end()):
             spans.append((at, end.start() + 1, headline))
             at = end.end()

@@ -31,7 +31,7 @@ TITLES = frozenset(
     """president vice prime minister general gen. gen lt. lt lieutenant colonel col. col major maj. captain
     commander commander-in-chief king queen prince sheikh emir mr mr. mrs ms ms. dr dr. sen. senator governor
     chief marshal field admiral brigadier spokesman spokeswoman spokesperson ambassador envoy secretary
-    pope patriarch imam mullah ayatollah""".split()
+    pope patriarch imam mullah ayatollah maj brig brig. adm adm. capt capt. sgt sgt. cmdr ltg""".split()
 )
 """Words that introduce a person's name without being part of it ("President Bashar al-Assad")."""
 
@@ -347,7 +347,9 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
     kinds: set[str] = set()
     source = "name"
     after_office = i > 2 and tokens[i - 1][0].lower() in OFFICES and tokens[i - 3][0].lower() in TITLES
-    if i > 0 and (tokens[i - 1][0].lower() in TITLES or after_office):
+    office = i > 1 and tokens[i - 2][0].lower() == "the" and tokens[i - 1][0].lower() in TITLES  # "the General Staff"
+    abbreviated = i > 1 and tokens[i - 1][0] == "." and tokens[i - 2][0].lower() in TITLES  # "Maj. Gen. X"
+    if i > 0 and (tokens[i - 1][0].lower() in TITLES or after_office or abbreviated) and not office:
         kinds.add("person")
         source = "title"
     elif words & PLACE_WORDS:

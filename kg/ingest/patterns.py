@@ -126,6 +126,13 @@ def across_lists(findings: list[Found], lists: list[list[Mention]]) -> list[Foun
     return spread
 
 
+def _group(m: Mention) -> bool:
+    """An actor that is not also a place ("Hezbollah"), or a new name in the plural ("the Houthis", "Hamas")."""
+    if m.kinds:
+        return "actor" in m.kinds and "place" not in m.kinds and "person" not in m.kinds
+    return m.source == "name" and m.text.endswith("s") and not m.text.endswith(("ss", "us"))
+
+
 def _placeish(m: Mention) -> bool:
     return not (m.kinds and "place" not in m.kinds) and m.source not in {"demonym", "group"}
 
@@ -170,6 +177,9 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
     listed = {id(m) for run in lists(text, mentions) for m in run}
     for a, b in zip(mentions, mentions[1:], strict=False):
         between = text[a.end : b.start]
+        if _group(a) and _placeish(b) and b.source != "demonym" and re.fullmatch(r"\s+in\s+(?:the\s+)?", between):
+            found.append(("operatesIn", a, b, "in", "pattern: GROUP in PLACE", (a.start, b.end), 0.6))
+            continue
         placeish = [m for m in (a, b) if not (m.kinds and "place" not in m.kinds) and m.source != "group"]
         if len(placeish) < 2:
             continue
