@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_analysis.py                     # 100k relations (a few minutes)
     .venv/bin/python benchmarks/bench_analysis.py --relations 2000    # quick look
+    .venv/bin/python -m benchmarks.bench_analysis --store STORE --projection-only   # the projection alone
 
 Generates a dataset with :func:`kg.synth.generate`, builds it (without validation, which is
 not what is measured here) and prints a Markdown table: seconds for kg, seconds for the
@@ -100,7 +101,9 @@ def endpoints(graph: nx.MultiDiGraph) -> tuple[str, str, str]:
     return hub, giant[0], far
 
 
-def run(store: kg.Store, *, repeat: int, seed: int, baseline: bool) -> list[tuple[str, float, str, float | None]]:
+def run(
+    store: kg.Store, *, repeat: int, seed: int, baseline: bool, projection_only: bool = False
+) -> list[tuple[str, float, str, float | None]]:
     rows: list[tuple[str, float, str, float | None]] = []
     graph, seconds = best(lambda: to_networkx(store), repeat)
     assert isinstance(graph, nx.MultiDiGraph)
@@ -114,6 +117,8 @@ def run(store: kg.Store, *, repeat: int, seed: int, baseline: bool) -> list[tupl
         del rdf
     else:
         rows.append(("projection", seconds, "", None))
+    if projection_only:
+        return rows
     hub, start, far = endpoints(graph)
     measured: list[tuple[str, Callable[[], object], str, Callable[[], object] | None]] = [
         (
@@ -146,6 +151,13 @@ def run(store: kg.Store, *, repeat: int, seed: int, baseline: bool) -> list[tupl
     return rows
 
 
+def relation_count(store: kg.Store) -> int:
+    """The asserted relation triples, each once: the edges a lossless projection has (as in :mod:`benchmarks.run`)."""
+    from benchmarks.run import first_row
+
+    return int(first_row(store, "relation-count")["relations"].value)
+
+
 def table(rows: list[tuple[str, float, str, float | None]], title: str) -> str:
     lines = [title, "", "| step | kg (s) | baseline | baseline (s) | ratio |", "|---|---:|---|---:|---:|"]
     for name, ours, other_name, other in rows:
@@ -162,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per step; the best is reported")
     parser.add_argument("--store", type=Path, help="reuse a store built from kg.synth data instead of generating one")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="time kg only")
+    parser.add_argument("--projection-only", action="store_true", help="time the projection and its baseline only")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as scratch:
         path = args.store
@@ -177,9 +190,13 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         store = kg.open_store(path)
-        rows = run(store, repeat=args.repeat, seed=args.seed, baseline=args.baseline)
+        rows = run(
+            store, repeat=args.repeat, seed=args.seed, baseline=args.baseline, projection_only=args.projection_only
+        )
         graph_size = next(r for r in rows if r[0] == "projection")
-        print(table(rows, f"**{args.relations:,} relations, {len(store):,} quads** (projection {graph_size[1]:.1f}s)"))
+        lossless = "yes" if to_networkx(store).number_of_edges() == relation_count(store) else "NO"
+        title = f"**{len(store):,} quads** (projection {graph_size[1]:.1f}s; lossless: {lossless})"
+        print(table(rows, title if args.store else f"**{args.relations:,} relations, {title[2:]}"))
     return 0
 
 

@@ -37,6 +37,7 @@ from kg import queries
 from kg.errors import ParameterError
 from kg.namespaces import ANALYSIS_GRAPH, ONTOLOGY, PREFIXES, PROV, WD, XSD, expand
 from kg.store import Store, revise
+from kg.terms import Term
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -80,14 +81,16 @@ def grade_key(grade: str) -> tuple[str, int]:
     return grade[0], int(grade[1])
 
 
-def frame(store: Store, name: str) -> pd.DataFrame:
-    """A kg-internal SELECT query as a DataFrame of strings, through Oxigraph's CSV writer.
+def frame(store: Store, name: str, **values: Term) -> pd.DataFrame:
+    """A kg-internal SELECT query, with ``values`` bound to its parameters, as a DataFrame of strings,
+    through Oxigraph's CSV writer.
 
     From a remote store pandas reads the CSV straight off the connection.
     """
     import pandas as pd
 
-    with store.open_results(queries.internal_query(f"internal/{name}"), {}, ox.QueryResultsFormat.CSV) as data:
+    saved = queries.internal_query(f"internal/{name}")
+    with store.open_results(saved, values, ox.QueryResultsFormat.CSV) as data:
         return pd.read_csv(data, dtype=str, keep_default_na=False)
 
 
@@ -293,10 +296,8 @@ def edges_frame(
     """
     floor = check_grade(min_reliability) if min_reliability is not None else None
     relations = frame(store, "project-predicates")
-    rows = frame(store, "project-edges")
+    rows = frame(store, "project-edges", with_inferred=ox.Literal(inferred))
     rows["inferred"] = is_true(rows["inferred"])
-    if not inferred:
-        rows = rows[~rows["inferred"]]
     if predicates is not None:
         rows = rows[rows["predicate"].isin({_class_iri(p) for p in predicates})]
     key = ["source", "predicate", "target"]
