@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -203,11 +204,11 @@ def last_day(end: pd.Series, ended_on: pd.Series) -> pd.Series:
     return end.where(~earlier, before)
 
 
-def _evidence(store: Store, relations: pd.DataFrame) -> pd.DataFrame:
+def _evidence(claims: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
     """Each asserted claim under every triple it supports: its own and the mirrors that symmetry and inverses imply."""
     import pandas as pd
 
-    claims = claims_frame(store).drop(columns=["start", "end", "ended_on", "ended_by"])
+    claims = claims.drop(columns=["start", "end", "ended_on", "ended_by"])
     claims = claims.rename(columns={"subject": "source", "object": "target", "last": "end"})
     mirrored = claims.rename(columns={"source": "target", "target": "source"})
     symmetric = set(relations.loc[is_true(relations["symmetric"]), "predicate"])
@@ -294,6 +295,29 @@ def edges_frame(
     known start, and ``since_before`` whether the triple is there only as "since before" (on
     ``as_of``, or at all without it): the page draws such an edge dashed.
     """
+    return _edges_frame(
+        store,
+        lambda: claims_frame(store),
+        predicates=predicates,
+        inferred=inferred,
+        as_of=as_of,
+        min_reliability=min_reliability,
+        dated_only=dated_only,
+    )
+
+
+def _edges_frame(
+    store: Store,
+    claims: Callable[[], pd.DataFrame],
+    *,
+    predicates: Iterable[str] | None,
+    inferred: bool,
+    as_of: dt.date | None,
+    min_reliability: str | None,
+    dated_only: bool,
+) -> pd.DataFrame:
+    """:func:`edges_frame`, with the claims from ``claims``, called once the edges are read: a scan already
+    started on another thread, or the scan itself."""
     floor = check_grade(min_reliability) if min_reliability is not None else None
     relations = frame(store, "project-predicates")
     rows = frame(store, "project-edges", with_inferred=ox.Literal(inferred))
@@ -303,7 +327,7 @@ def edges_frame(
     key = ["source", "predicate", "target"]
     # An asserted triple wins over the same triple inferred again from elsewhere.
     rows = rows.sort_values([*key, "inferred"]).drop_duplicates(key, keep="first")
-    rows = rows.merge(_evidence(store, relations), on=key, how="left").fillna("")
+    rows = rows.merge(_evidence(claims(), relations), on=key, how="left").fillna("")
     rows["open"] = rows["open"].eq(True)
     claimed = rows["claim"] != ""
     keep = claimed | rows["inferred"]
@@ -349,15 +373,20 @@ def to_networkx(
     """
     import networkx as nx
 
-    nodes = nodes_frame(store, types=types)
-    edges = edges_frame(
-        store,
-        predicates=predicates,
-        inferred=inferred,
-        as_of=as_of,
-        min_reliability=min_reliability,
-        dated_only=dated_only,
-    )
+    # Oxigraph lets go of the GIL while it answers, so on an embedded store the claims (the largest
+    # scan) are read on a second thread while the entities and edges are read and joined on this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        claims = pool.submit(claims_frame, store).result if store.endpoint is None else lambda: claims_frame(store)
+        nodes = nodes_frame(store, types=types)
+        edges = _edges_frame(
+            store,
+            claims,
+            predicates=predicates,
+            inferred=inferred,
+            as_of=as_of,
+            min_reliability=min_reliability,
+            dated_only=dated_only,
+        )
     edges = edges[edges["source"].isin(nodes.index) & edges["target"].isin(nodes.index)]
     graph = nx.MultiDiGraph(
         as_of=as_of.isoformat() if as_of else "",
