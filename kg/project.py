@@ -266,8 +266,11 @@ def aggregate_claims(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     starts = run_starts(rows, key)
     out = rows[key].iloc[starts].reset_index(drop=True)
     if not len(rows):
-        empty = {"claims": [], "claim_count": [], "reliability": [], "date": [], "end": []}
-        return out.assign(**empty, **({"dated": []} if "open" in rows else {}))
+        # Typed, so that filters comparing them with strings work when no claim passes (a float column would not)
+        texts = ["claims", "reliability", "date", "end", *(["dated"] if "open" in rows else [])]
+        return out.assign(claim_count=pd.Series([], dtype=int), **{c: pd.Series([], dtype=object) for c in texts})[
+            [*key, "claims", "claim_count", *texts[1:]]
+        ]
     out["claims"] = join_runs(rows["claim"], starts)
     out["claim_count"] = np.diff(np.r_[starts, len(rows)])
     ranks = pd.Categorical(rows["reliability"], categories=GRADES).codes.astype(int)

@@ -102,3 +102,10 @@ def test_revise_publishes_a_new_generation_and_keeps_readers(built_store: Path, 
         writable.remove(extra)
         raise RuntimeError("changed my mind")
     assert len(kg.open_store(path)) == len(reader) + 1
+
+
+def test_a_filter_no_claim_passes_leaves_the_entities_without_edges(store: kg.Store) -> None:
+    """Before any report, nothing had begun: every entity, no edge (this raised a TypeError once)."""
+    graph = to_networkx(store, as_of=dt.date(1900, 1, 1), dated_only=True)
+    assert graph.number_of_edges() == 0
+    assert graph.number_of_nodes() == to_networkx(store).number_of_nodes() > 0
