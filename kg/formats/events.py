@@ -153,21 +153,38 @@ _EVERY = 1000
 """Rows between two steps of the progress shown: a step per row would cost more than the row."""
 
 
-class _Row:
-    """What the first pass keeps of a row: enough to decide which file keeps its event, nothing of its text."""
+_SAME = object()
+"""A row's version text when it is its version written out (``1718630400``): not kept a second time."""
 
-    __slots__ = ("codes", "file", "fingerprint", "key", "line_hash", "line_no", "supersedes", "version", "version_text")
+_NONE: tuple = ()
+
+
+class _Row:
+    """What the first pass keeps of a row: enough to decide which file keeps its event, nothing of its text.
+
+    A million rows are kept at once, so each keeps as little as it can (about 600 bytes, measured
+    with ``tracemalloc``): the inter codes shared between rows that give the same ones, the
+    version text only when it is not the version written out, the fingerprint only when there
+    is no version to compare (the only time it is read), and no list until a row replaces another.
+    """
+
+    __slots__ = ("_text", "codes", "file", "fingerprint", "key", "line_hash", "line_no", "supersedes", "version")
 
     def __init__(self, record: Record, file: int, codes: tuple[tuple[str, int], ...]) -> None:
         self.key = record.key
         self.version = record.version
-        self.version_text = record.version_text
-        self.fingerprint = hash(record.fingerprint)
+        text = record.version_text
+        self._text = _SAME if text is not None and record.version is not None and text == str(record.version) else text
+        self.fingerprint = hash(record.fingerprint) if record.version is None else 0
         self.line_hash = hash(record.line)
         self.line_no = record.line_no
         self.file = file
         self.codes = codes
-        self.supersedes: list[_Row] = []
+        self.supersedes: Sequence[_Row] = _NONE
+
+    @property
+    def version_text(self) -> str | None:
+        return str(self.version) if self._text is _SAME else self._text  # type: ignore[return-value]
 
 
 def _version(record: _Row) -> int:
@@ -188,7 +205,7 @@ def _supersede(newer: _Row, older: _Row) -> None:
             known.line_hash == older.line_hash
         ):
             return
-    newer.supersedes.append(older)
+    newer.supersedes = [*newer.supersedes, older]
 
 
 class DatasetStream:
@@ -241,9 +258,11 @@ class DatasetStream:
             )
             mine: list[_Row] = []
             newest, latest = -1, dt.date.min
+            shared: dict[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]] = {}
             with progress.task(f"reading {file.name} (rows)") as step:
                 for record in self.records(file):
-                    mine.append(_Row(record, number, self.dataset.codes(record)))
+                    codes = self.dataset.codes(record)
+                    mine.append(_Row(record, number, shared.setdefault(codes, codes)))
                     newest = max(newest, record.version if record.version is not None else -1)
                     latest = max(latest, record.date)
                     if not len(mine) % _EVERY:
