@@ -46,6 +46,7 @@ from kg.formats.events import (
     read_dataset,
 )
 from kg.formats.names import Directory
+from kg.formats.records import Written
 from kg.holdings import replace_holding_ends
 from kg.names import is_common_word
 from kg.namespaces import CLAIM, DCT, ENTITY, GRAPH, INFERRED_GRAPH, ONTOLOGY, OWL, RDF, RDFS, SKOS, SOURCE
@@ -153,36 +154,65 @@ def _context(store: Store, graphs: str | set[str], quads: list[ox.Quad], own: tu
     ``own`` are IRI prefixes that only the new graphs' own kind of file mints (an event dataset's
     records and claims): nothing elsewhere identifies those, so they are not looked up.
     """
-    check = ox.Store()
-    check.extend(store.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))  # the ontology
-    check.extend(quads)
+    return _Lookups(store, graphs).context(quads, _mentioned(quads, own))
+
+
+def _mentioned(quads: Iterable[ox.Quad], own: tuple[str, ...] = ()) -> set[ox.NamedNode]:
+    """The IRIs ``quads`` name as subject or object, but those with an ``own`` prefix."""
     mentioned = {q.object for q in quads if isinstance(q.object, ox.NamedNode)} | {
         q.subject for q in quads if isinstance(q.subject, ox.NamedNode)
     }
     if own:
         mentioned = {node for node in mentioned if not node.value.startswith(own)}
-    # Looked up entity by entity and property: a handful of index lookups each, where one SPARQL query
-    # over all of them scanned every rdf:type triple of the store (0.8 s at 1M quads)
-    replaced = {graphs} if isinstance(graphs, str) else graphs
-    skip = {*(ox.NamedNode(g) for g in replaced), ox.NamedNode(INFERRED_GRAPH), ox.DefaultGraph()}
-    same_as, recorded = ox.NamedNode(OWL + "sameAs"), ox.NamedNode(merges.MERGES_GRAPH)
-    mentioned |= {  # what a recorded merge turns a mentioned entity into
-        q.object
-        for entity in list(mentioned)
-        for q in store.inner.quads_for_pattern(entity, same_as, None, recorded)
-        if isinstance(q.object, ox.NamedNode)
-    }
-    known = [
-        quad
-        for entity in mentioned
-        if not entity.value.startswith(ONTOLOGY)  # a class or relation: the ontology, copied whole above
-        for prop in IDENTIFYING
-        for quad in store.inner.quads_for_pattern(entity, prop, None)
-        if quad.graph_name not in skip
-    ]
-    check.extend(known)
-    merges.smush(check)  # as a build applies them before it checks
-    return check
+    return mentioned
+
+
+class _Lookups:
+    """What identifies each entity new graphs name, looked up in the live store once per entity.
+
+    An import's chunks name the same places and actors again and again; each is looked up the
+    first time only. Looked up entity by entity and property: a handful of index lookups each,
+    where one SPARQL query over all of them scanned every rdf:type triple of the store (0.8 s at
+    1M quads).
+    """
+
+    def __init__(self, store: Store, graphs: str | set[str]) -> None:
+        self.store = store.inner
+        self.ontology = list(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        replaced = {graphs} if isinstance(graphs, str) else graphs
+        self.skip = {*(ox.NamedNode(g) for g in replaced), ox.NamedNode(INFERRED_GRAPH), ox.DefaultGraph()}
+        self.found: dict[ox.NamedNode, list[ox.Quad]] = {}
+
+    def _identifying(self, entity: ox.NamedNode) -> list[ox.Quad]:
+        if entity.value.startswith(ONTOLOGY):  # a class or relation: the ontology, copied whole
+            return []
+        return [
+            quad
+            for prop in IDENTIFYING
+            for quad in self.store.quads_for_pattern(entity, prop, None)
+            if quad.graph_name not in self.skip
+        ]
+
+    def quads(self, entity: ox.NamedNode) -> list[ox.Quad]:
+        """What identifies ``entity``, and what a recorded merge turns it into."""
+        found = self.found.get(entity)
+        if found is None:
+            same_as, recorded = ox.NamedNode(OWL + "sameAs"), ox.NamedNode(merges.MERGES_GRAPH)
+            found = self._identifying(entity)
+            for q in self.store.quads_for_pattern(entity, same_as, None, recorded):
+                if isinstance(q.object, ox.NamedNode):
+                    found += self._identifying(q.object)
+            self.found[entity] = found
+        return found
+
+    def context(self, quads: list[ox.Quad], mentioned: Iterable[ox.NamedNode]) -> ox.Store:
+        """The ontology, ``quads``, and what identifies the entities they mention, merges applied."""
+        check = ox.Store()
+        check.extend(self.ontology)
+        check.extend(quads)
+        check.extend(quad for entity in mentioned for quad in self.quads(entity))
+        merges.smush(check)  # as a build applies them before it checks
+        return check
 
 
 def _graph_size(store: Store, graph: ox.NamedNode) -> int:
@@ -379,7 +409,9 @@ def drop(
     The data folder is the record, so a source whose files are not in it is refused: dropped
     from the store alone, the next build would bring it back. ``store_only=True`` does just that,
     knowingly. Dropping an event file reads the rest of its dataset again: events it held in
-    their newest version return in the version another file has.
+    their newest version return in the version another file has. Above :data:`STREAM_ABOVE` bytes
+    of those files they are read and written a chunk at a time, as an import of that size is
+    (not checked again: the drop adds nothing that was not checked when it came in).
     """
     root = local_root(store_path)
     data = data_dir or config.project_root() / "data"
@@ -407,10 +439,14 @@ def drop(
     if kind and not store_only:
         others = [p for p in dataset_files(data, kind) if p not in files]
         _check_store_matches(store, kind, data, {event_graph_id(p) for p in others} | {source_id})
-        result = read_dataset(kind, [EventFile(p, p.name, display_path(p)) for p in others], Directory.of_store(store))
-        changed = _changed(store, result.graphs())
-        changed[graph] = []
-        replace_graphs(root, changed)
+        rest = [EventFile(p, p.name, display_path(p)) for p in others]
+        if sum(p.stat().st_size for p in others) > STREAM_ABOVE:  # as an import of that size: a chunk at a time
+            stream = DatasetStream(kind, rest, Directory.of_store(store))
+            _replace_dataset(root, store, stream, validate=False, graph_files={})
+        else:
+            changed = _changed(store, read_dataset(kind, rest, Directory.of_store(store)).graphs())
+            changed[graph] = []
+            replace_graphs(root, changed)
     else:
         replace_graph(root, graph, [])
     moved = []
@@ -734,22 +770,20 @@ def _replace_dataset(
             own = (SOURCE + f"{stream.kind}-", CLAIM + f"{stream.kind}-")
             clock = _Clock()
             merged = bool(merges.recorded(store.inner))
-            for graph, written in clock.timed("read", _ahead(stream.chunks(CHUNK_ROWS))):
-                part = clock.call("context", _context, store, dataset_graphs, written.quads, own)
+            lookups = _Lookups(store, dataset_graphs)
+            chunks = _prepared(stream.chunks(CHUNK_ROWS), own, None if merged else digests)
+            for graph, written, unique, mentioned in clock.timed("read", _ahead(chunks)):
+                part = clock.call("context", lookups.context, unique, mentioned)
                 if validate:
                     problems = clock.call(
                         "check", validation.validate, part, shapes=config.default_shapes(), graph_files=graph_files
                     )
                     if problems:
                         raise ValidationError(problems)
-                # what a recorded merge rewrote is in the chunk's store; with none recorded, the chunk is as written
-                mine = (
-                    list(part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-                    if merged
-                    else list(dict.fromkeys(written.quads))
-                )
-                clock.call("write", _write, writable, mine)
-                digests.setdefault(graph, _Digest()).add(mine, own)
+                if merged:  # what a recorded merge rewrote is in the chunk's store
+                    unique = list(part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+                    digests.setdefault(graph, _Digest()).add(unique, own)
+                clock.call("write", _write, writable, unique)
                 clock.call("infer", inference.materialise, part, holds=False)
                 clock.call("write", _write, writable, part.quads_for_pattern(None, None, None, inferred))
                 step.advance(written.records)
@@ -769,6 +803,22 @@ def _replace_dataset(
                 changed.add(graph)
                 count += after.count
     return count, changed
+
+
+def _prepared(
+    chunks: Iterable[tuple[str, Written]], own: tuple[str, ...], digests: dict[str, _Digest] | None
+) -> Iterator[tuple[str, Written, list[ox.Quad], set[ox.NamedNode]]]:
+    """Each chunk with its quads once each and the entities it names; fingerprinted into ``digests`` unless None.
+
+    The per-quad Python work of a chunk, done here, in the reading thread (:func:`_ahead`), while
+    the last chunk is checked and written in Oxigraph; with merges recorded (``digests`` None) the
+    chunk's quads are fingerprinted after the merges rewrote them, by the caller.
+    """
+    for graph, written in chunks:
+        unique = list(dict.fromkeys(written.quads))
+        if digests is not None:
+            digests.setdefault(graph, _Digest()).add(unique, own)
+        yield graph, written, unique, _mentioned(unique, own)
 
 
 def _write(store: ox.Store, quads: Iterable[ox.Quad]) -> None:
