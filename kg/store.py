@@ -125,6 +125,8 @@ class Store:
                 return self.endpoint.run(saved.text, bindings)
         with _query_errors(saved):
             result = self._execute(saved, bindings)
+            if isinstance(result, listings.Listing):
+                result = result.solutions()
             if isinstance(result, ox.QuerySolutions):
                 return SelectResult.from_solutions(result)
             if isinstance(result, ox.QueryBoolean):
@@ -138,7 +140,7 @@ class Store:
                 return self.endpoint.results(saved.text, dict(substitutions), format)
         with _query_errors(saved):
             result = self._execute(saved, dict(substitutions))
-            if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+            if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean | listings.Listing):
                 raise QueryError(f"{saved.name}: {format.name} is for SELECT and ASK results, not graphs")
             return result.serialize(format=format)
 
@@ -156,7 +158,7 @@ class Store:
             return
         with _query_errors(saved):
             result = self._execute(saved, bindings)
-            if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+            if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean | listings.Listing):
                 raise QueryError(f"{saved.name}: {format.name} is for SELECT and ASK results, not graphs")
             result.serialize(out, format=format)
 
@@ -178,6 +180,8 @@ class Store:
             return
         with _query_errors(saved):
             result = self._execute(saved, bindings)
+            if isinstance(result, listings.Listing):
+                result = result.solutions()
             if not isinstance(result, ox.QuerySolutions):
                 raise QueryError(f"{saved.name}: not a SELECT query; iter_rows gives the rows of one")
             yield from tuples(result)

@@ -220,3 +220,31 @@ def test_the_benchmark_runs_and_reports_both_paths(seed: Path, capsys: pytest.Ca
     assert kg.open_store(seed).results("claims", format=ox.QueryResultsFormat.CSV) == kg.open_store(
         seed, listings=False
     ).results("claims", format=ox.QueryResultsFormat.CSV)
+
+
+def test_cells_with_commas_quotes_tabs_and_line_breaks_are_written_as_sparql_writes_them(tmp_path: Path) -> None:
+    """A quote and a reason holding CSV's and TSV's separators: each row is cut where Oxigraph's own
+    serialiser ended it, not at a line break inside a quoted cell (built unchecked: the quote is
+    not in any text, which is what the evidence checks would say)."""
+    from tests.browser import TRIG_PREFIXES
+
+    odd = 'He said, \\"go\\"\\r\\nthen\\tleft, \\"\\"twice\\"\\"'  # Turtle escapes
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "data" / "odd.trig").write_text(
+        f"""{TRIG_PREFIXES}kgg:odd {{
+  kgc:odd-1 a kg:Claim ; rdf:subject kge:homs ; rdf:predicate kg:locatedIn ; rdf:object kge:syria ;
+      kg:asserted true ; kg:polarity kg:Affirmed ; prov:wasDerivedFrom kgs:odd ; prov:wasAttributedTo kgs:odd ;
+      kg:reliability "E5" ; kg:gradeReason "first line\\nsecond, \\"quoted\\" line"@en ;
+      oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "{odd}" ] ,
+                     [ a oa:TextPositionSelector ; oa:start 0 ; oa:end 12 ] .
+}}
+""",
+        encoding="utf-8",
+    )
+    kg.build([ROOT / "ontology", tmp_path / "data"], store_path=tmp_path / "store", validate=False)
+    store, sparql = kg.open_store(tmp_path / "store"), kg.open_store(tmp_path / "store", listings=False)
+    for name, values in [("claims", {}), ("claims-below-grade", {"grade": "A1"}), ("claims", {"as_of": "2024-12-08"})]:
+        for format in FORMATS:
+            assert store.results(name, format=format, **values) == sparql.results(name, format=format, **values)
+    assert _meta(store)["servable"] == "1"
+    assert b'"He said, ""go""\r\nthen\tleft' in store.results("claims", format=ox.QueryResultsFormat.CSV)
