@@ -26,11 +26,12 @@ What stays true:
   SPARQL answer, and ``store.query`` gives the same terms.
 
 Built lazily, by the first served listing of a generation, not at publish time: building reads
-about 850,000 quads at 1M triples (seconds, measured in benchmarks/bench_listings.py), which a
-``kg ingest`` of one article (well under a second) should not pay, while the first listing
-costs that instead of SPARQL's 10-20 s. The file is written beside and then renamed into place,
-so a reader never sees half a table; a generation that cannot be written to (a read-only copy)
-answers by SPARQL.
+about 850,000 quads at 1M triples, which took 32 s on a loaded machine, about what one SPARQL
+listing took there (benchmarks/RESULTS.md, 2026-11-30): a ``kg ingest`` of one article (well under
+a second) should not pay that for a table nobody may read, while the first listing costs what it
+did and every later one a fraction of a second. The file is written beside and then renamed into
+place, so a reader never sees half a table; a generation that cannot be written to (a read-only
+copy) answers by SPARQL.
 """
 
 from __future__ import annotations
