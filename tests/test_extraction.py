@@ -112,7 +112,7 @@ def test_an_opening_date_a_force_noun_and_a_port_do_not_derail_the_parse(store: 
     assert ("VFF", "captured", "Bastali") in found  # the date, the name and its fighters, the apposition
     assert ("VFF", "withdrewFrom", "Bastali") in found  # "the town" is Bastali
     assert not {t for t in found if t[1] == "headOf" and t[0] == "VFF"}  # fighters are led, they do not lead
-    assert ("Russian jets", "struckFromAir", "Kasi") in found  # "the port of Kasi" is Kasi, not a port
+    assert ("Russia", "struckFromAir", "Kasi") in found  # "the port of Kasi" is Kasi; "Russian jets" are Russia's
 
 
 def test_list_items_ranks_and_groups_in_places(store: kg.Store) -> None:
@@ -130,6 +130,22 @@ def test_list_items_ranks_and_groups_in_places(store: kg.Store) -> None:
     assert not {"Maj", "Brig", "Gen"} & {m.text for m in unknown}
     assert ("Velen Front", "operatesIn", "Tarna") in found  # a group in a place is active there
     assert ("Kalvers", "operatesIn", "Ossa state") in found
+
+
+def test_names_with_inner_words_and_capitals_named_by_a_demonym(store: kg.Store) -> None:
+    text = (
+        "The United Nations Mission in South Tarna said the Velen Army in Opposition had entered Kasi del Sur. "
+        "Orin Vash heads the High Council for National Renewal. Talks opened in the Nigerian capital Abuja, "
+        "while Hezbollah in Lebanon stayed silent."
+    )
+    candidates, unknown = extract(store, text)
+    names = {m.text for m in unknown}
+    assert {"United Nations Mission in South Tarna", "Velen Army in Opposition", "Kasi del Sur"} <= names
+    assert "High Council for National Renewal" in names
+    found = triples(candidates)
+    assert ("Orin Vash", "headOf", "High Council for National Renewal") in found
+    assert ("Abuja", "capitalOf", "Nigeria") in found
+    assert ("Hezbollah", "operatesIn", "Lebanon") in found  # "in" joins a name only where it is part of one
 
 
 def test_compounds_demonyms_and_titles(store: kg.Store) -> None:

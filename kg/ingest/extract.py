@@ -383,9 +383,9 @@ def _sentence(
         when = min(dates, key=lambda d: abs(d.start - lo)) if dates else None
         found.append(
             Candidate(
-                subject.label if subject.entity else subject.text if not subject.resolved_from else subject.label,
+                _named(subject),
                 predicate,
-                obj.label if obj.entity else obj.text if not obj.resolved_from else obj.label,
+                _named(obj),
                 subject.entity,
                 obj.entity,
                 text[lo:hi],
@@ -417,6 +417,12 @@ def _arg_span(m: Mention, start: int, end: int) -> list[int]:
 
 def _arg_end(m: Mention, start: int, end: int) -> list[int]:
     return [m.end] if start <= m.start < end and not m.resolved_from else []
+
+
+def _named(m: Mention) -> str:
+    """How a draft names an argument: the store's label, what a pronoun stands for, the country a demonym
+    names ("Russian jets" -> Russia, kg's convention for a force with no name of its own), else the words."""
+    return m.label if m.entity or m.resolved_from or m.source == "demonym" else m.text
 
 
 def _how(m: Mention, role: str) -> str:

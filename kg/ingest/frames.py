@@ -56,7 +56,8 @@ PEOPLE_KINDS = frozenset({"actor", "people"})
 
 NAMED_BY_KIND = frozenset(
     """palace embassy airport base headquarters ministry parliament hospital camp crossing bridge port prison
-    compound enemy""".split()
+    compound enemy cathedral church mosque school jail hub warehouse market hotel university checkpoint
+    barracks refinery plant station""".split()
 )
 """Nouns that, when no earlier name fits, name a place or side of their own ("the presidential palace")."""
 
@@ -100,6 +101,9 @@ PLACE_HEADS = frozenset(
     suburb neighbourhood neighborhood parts governorate territory port base airbase airport harbour""".split()
 )
 """Nouns that stand for the place they name ("the city of Homs", "Homs province", "the outskirts of X")."""
+
+FACILITIES = frozenset({"base", "airbase", "airport", "port", "harbour", "site", "facility", "compound", "hub", "camp"})
+"""Places named by what they are and where they lie ("the army base in Mainok" stands for Mainok)."""
 
 PARTICLES = frozenset({"out", "back", "in", "off", "up", "down", "away", "over"})
 
@@ -492,6 +496,7 @@ def _described(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> list[i
         j -= 1
     if j > 0 and graph.words[j] == "," and j - 1 in slots:  # "Jolani, the HTS leader"
         found.append(j - 1)
+        return found  # the name after ("..., the head of its secretariat, Pulidevan, and ...") is the next in a list
     last = noun
     for p in graph.rights(noun, "Mf", "Mp"):  # "the commander of the SDF, Mazloum Abdi,"
         last = max([last, *graph.rights(p, "J")])
@@ -601,6 +606,12 @@ def _mention(
             named = [j for p in graph.rights(word, "Mf", "Mp") if graph.lower[p] == "of" for j in graph.rights(p, "J")]
             if named and named[0] in slots:
                 return slots[named[0]]
+        if head in FACILITIES:  # "the army base in Mainok": where it is, not whose it is
+            where = [
+                j for p in graph.rights(word, "Mp") if graph.lower[p] in {"in", "at"} for j in graph.rights(p, "J")
+            ]
+            if where and where[0] in slots:
+                return slots[where[0]]
         for j in graph.lefts(word, "AN", "A", "GN"):
             if j in slots:
                 return _owning(slots[j], graph.words[word])

@@ -31,7 +31,7 @@ TITLES = frozenset(
     """president vice prime minister general gen. gen lt. lt lieutenant colonel col. col major maj. captain
     commander commander-in-chief king queen prince sheikh emir mr mr. mrs ms ms. dr dr. sen. senator governor
     chief marshal field admiral brigadier spokesman spokeswoman spokesperson ambassador envoy secretary
-    pope patriarch imam mullah ayatollah maj brig brig. adm adm. capt capt. sgt sgt. cmdr ltg""".split()
+    pope patriarch imam mullah ayatollah maj brig brig. adm adm. capt capt. sgt sgt. cmdr ltg excellency""".split()
 )
 """Words that introduce a person's name without being part of it ("President Bashar al-Assad")."""
 
@@ -39,7 +39,32 @@ OFFICES = frozenset({"state", "defence", "defense", "interior", "foreign", "fina
 """Offices in a title ("Secretary of State", "Minister of Defence"), not the start of the holder's name."""
 
 CONNECTORS = frozenset(
-    {"al", "al-", "el", "el-", "bin", "ibn", "abu", "of", "de", "du", "la", "le", "van", "von", "the"}
+    {
+        "al",
+        "al-",
+        "el",
+        "el-",
+        "bin",
+        "ibn",
+        "abu",
+        "of",
+        "de",
+        "del",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "des",
+        "du",
+        "la",
+        "le",
+        "y",
+        "van",
+        "von",
+        "the",
+        "for",
+    }
 )
 """Lower-case words that may sit inside a multi-word name ("Army of Islam", "Democratic Republic of the Congo")."""
 
@@ -222,6 +247,7 @@ def find_mentions(
                     and (tokens[j + 1][0].lower() != "the" or tokens[j][0].lower() == "of")
                 )
                 or (tokens[j + 1][0].lower() in ("of",) and j + 3 < len(tokens) and tokens[j + 2][0] == "the")
+                or _in_name(tokens, j, known_word)
             ):
                 if (
                     headline
@@ -240,6 +266,18 @@ def find_mentions(
             continue
         i += 1
     return _with_demonym_phrases(mentions, tokens, text)
+
+
+_IN_NAME_HEADS = frozenset({"mission", "office", "operation", "operations", "programme", "command"})
+
+
+def _in_name(tokens, j, known_word) -> bool:  # type: ignore[no-untyped-def]
+    """ "in" inside a name: "United Nations Mission in South Sudan", "SPLA in Opposition", not "Hezbollah in Lebanon"."""
+    if j + 2 >= len(tokens) or tokens[j + 1][0] != "in" or not _capitalised(tokens[j + 2][0]):
+        return False
+    after = tokens[j + 2][0].lower()
+    ordinary = known_word is not None and after not in _NOT_NAMES and known_word(after)  # "Opposition", "Charge"
+    return tokens[j][0].lower() in _IN_NAME_HEADS or ordinary
 
 
 def _seen_phrase(tokens: list[tuple[str, int, int]], i: int, j: int, seen: set[str]) -> bool:

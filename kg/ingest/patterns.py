@@ -46,7 +46,7 @@ _LOCATED = re.compile(
     r"\s+of\s+(?:the\s+)?)?"
 )
 _CAPITAL = re.compile(r",\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?")
-_DEMONYM_PLACE = re.compile(r"\s+(?:city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
+_DEMONYM_PLACE = re.compile(r"\s+(city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
 
 
 _TITLE_BETWEEN = re.compile(
@@ -192,8 +192,12 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
         if inner and _ADMIN_UNIT.search(a.text) and re.fullmatch(r"\s+of\s+(?:the\s+)?", between):
             found.append(("locatedIn", a, b, "of", "pattern: UNIT of PLACE", (a.start, b.end), 0.7))
             continue
-        if a.source == "demonym" and _DEMONYM_PLACE.fullmatch(between):
+        if a.source == "demonym" and (kind := _DEMONYM_PLACE.fullmatch(between)):
             country = replace(a, text=a.label, source="country")
+            if kind.group(1) == "capital":  # "the Nigerian capital Abuja"
+                why = "pattern: the DEMONYM capital PLACE"
+                found.append(("capitalOf", b, country, "capital", why, (a.start, b.end), 0.75))
+                continue
             found.append(("locatedIn", b, country, "of", "pattern: DEMONYM city of PLACE", (a.start, b.end), 0.75))
         elif _CAPITAL.fullmatch(between) and a.source not in {"demonym", "country"}:
             predicate = "capitalOf" if b.source == "country" else "locatedIn"
