@@ -272,7 +272,8 @@ _IN_NAME_HEADS = frozenset({"mission", "office", "operation", "operations", "pro
 
 
 def _in_name(tokens, j, known_word) -> bool:  # type: ignore[no-untyped-def]
-    """ "in" inside a name: "United Nations Mission in South Sudan", "SPLA in Opposition", not "Hezbollah in Lebanon"."""
+    """ "in" inside a name ("United Nations Mission in South Sudan", "SPLA in Opposition"), not after one
+    ("Hezbollah in Lebanon")."""
     if j + 2 >= len(tokens) or tokens[j + 1][0] != "in" or not _capitalised(tokens[j + 2][0]):
         return False
     after = tokens[j + 2][0].lower()
