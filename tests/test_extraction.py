@@ -148,6 +148,17 @@ def test_names_with_inner_words_and_capitals_named_by_a_demonym(store: kg.Store)
     assert ("Hezbollah", "operatesIn", "Lebanon") in found  # "in" joins a name only where it is part of one
 
 
+def test_control_stated_with_a_preposition(store: kg.Store) -> None:
+    text = (
+        "Velen fighters were by then in control of most of Tarna. Kasi remained under the control of the "
+        "Orna Front, and Dakra is under VFF control."
+    )
+    found = triples(extract(store, text)[0])
+    assert ("Velen", "controls", "Tarna") in found  # "of most of": not "at most"
+    assert ("Orna Front", "controls", "Kasi") in found
+    assert ("VFF", "controls", "Dakra") in found
+
+
 def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
     text = (
         "The Iran-backed Zelani Movement attacked Port Ossa. "
@@ -276,7 +287,8 @@ def test_every_lexicon_entry_cites_a_real_wordnet_sense_and_a_known_predicate() 
     inverses |= {str(o).removeprefix(KG) for _, o in ontology.subject_objects(rdflib.OWL.inverseOf)}
     from kg.ingest.lexicon import ROLES
 
-    prepositions = {"of", "to", "from", "in", "into", "on", "at", "with", "against", "towards", "toward", "over", "for"}
+    prepositions = {"of", "to", "from", "in", "into", "on", "at", "with", "against", "towards", "toward", "over"}
+    prepositions |= {"for", "under"}
     for entry in entries():  # every role is a named one or a preposition the frames can read
         assert {entry.subject, entry.object} <= ROLES | prepositions, entry
         assert entry.pos in {"verb", "noun", "adj"}, entry

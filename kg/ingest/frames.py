@@ -63,9 +63,9 @@ NAMED_BY_KIND = frozenset(
 
 BARE_GROUPS = frozenset(
     """gangs rebels militants jihadists insurgents gunmen separatists protesters demonstrators militias
-    bandits pirates""".split()
+    bandits pirates government junta regime authorities army military police""".split()
 )
-"""Plural nouns that name a group in their own right when nothing else does ("the gangs", "rebels")."""
+"""Nouns that name a group in their own right when nothing earlier does ("the gangs", "rebels", "the junta")."""
 
 SUBORDINATORS = frozenset({"after", "before", "while", "since", "without", "upon", "when", "by", "despite"})
 """Words that open a participle clause whose subject is the main clause's ("after seizing Homs")."""
@@ -314,8 +314,8 @@ class _Graph:
         if verb:  # "headed mainly to Khan Younis": the phrase hangs on the adverb
             attached += [p for a in self.rights(head, "MVa", "MVl") for p in self.rights(a, "MVp")]
         for p in attached:
-            if p + 1 < len(self.words) and self.lower[p + 1] in {"least", "most"}:  # "at least five", not a place
-                continue
+            if self.lower[p] == "at" and p + 1 < len(self.words) and self.lower[p + 1] in {"least", "most"}:
+                continue  # "at least five", not a place
             for j in self.rights(p, "J", "ON", "IN"):
                 found[self.lower[p]].append(j)
         return found
@@ -428,7 +428,8 @@ def _adjacent_phrase(graph: _Graph, head: int, preps: dict[str, list[int]]) -> N
     p = head + 1
     if p < len(graph.words) and graph.lower[p] not in preps and graph.tags[p] in {"", "p", "r"}:
         objects = graph.rights(p, "J")
-        if objects and not (p + 1 < len(graph.words) and graph.lower[p + 1] in {"least", "most"}):
+        at_least = graph.lower[p] == "at" and p + 1 < len(graph.words) and graph.lower[p + 1] in {"least", "most"}
+        if objects and not at_least:
             preps[graph.lower[p]] = objects
 
 
@@ -437,6 +438,7 @@ def _noun(graph: _Graph, noun: int, slots: Mapping[int, Mention], resolve: Resol
     keys = [lemma]
     left = [j for label, j in graph.left[noun] if label.startswith(("AN", "A"))]
     keys = [f"{graph.lower[j]} {lemma}" for j in left if j not in slots] + keys  # "air strike", "drone strike"
+    keys = [f"{graph.lower[p]} {lemma}" for p in graph.lefts(noun, "J")] + keys  # "under (the) control of"
     for key in keys:
         entries = by_lemma().get(("noun", key))
         if entries:
@@ -472,6 +474,9 @@ def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[
     if not agents and (s := graph.clause_subject(noun)) is not None:  # "M23 advanced ... in clashes with FARDC"
         roles["by-clause"] = [s]
     roles["between"] = [m for j in preps.get("between", []) for m in graph.members(j)]
+    roles["governed"] = [  # "Tarhuna remained under the control of X", "fighters were in control of Kabul"
+        s for p in graph.lefts(noun, "J") for v in graph.lefts(p, "MV", "Pp") if (s := graph.subject(v)) is not None
+    ]
     roles["self"] = _described(graph, noun, slots)
     roles["modifier"] = [j for j in graph.lefts(noun, "AN", "A", "GN") if j in slots]
     roles["modifier"] += [o for d in graph.lefts(noun, "D") for o in graph.lefts(d, "YS", "YP")]  # "the RSF's"
@@ -656,7 +661,8 @@ def _mention(
         if found is not None or lower not in BARE_GROUPS:
             return found
     if head in {"army", "military", "government", "regime", "police", "navy"}:  # "Army warplanes", "government"
-        return resolve(head, word)
+        if (found := resolve(head, word)) is not None or lower not in BARE_GROUPS:
+            return found
     if lower in BARE_GROUPS:  # "gangs launched attacks": a group named by its kind alone
         return resolve(f"+{word}:{lower}", word)
     return None
