@@ -56,12 +56,11 @@ from kg import queries
 from kg.namespaces import OA, ONTOLOGY, PROV, RDF, RDFS, XSD
 from kg.terms import Term
 
-__all__ = ["SERVED", "TABLE_FILE", "Listing", "Unservable", "build", "solutions"]
+__all__ = ["SERVED", "Listing", "Unservable", "build", "solutions", "table_path"]
 
 log = logging.getLogger(__name__)
 
-TABLE_FILE = "listings.sqlite"
-VERSION = "2"
+VERSION = "3"
 """Raised whenever the rows this module computes change, so older tables are rebuilt."""
 
 SERVED = ("claims", "claims-below-grade")
@@ -153,11 +152,10 @@ class Listing:
             grade = str(values["grade"])
             conditions.append("(letter > :letter OR digit > :digit)")
             arguments |= {"letter": grade[:1], "digit": grade[1:2]}
-        table = "claims" if self._name == "claims" else "below"
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         column = "csv" if csv else "tsv"
         with contextlib.closing(sqlite3.connect(self._uri, uri=True, check_same_thread=False)) as connection:
-            cursor = connection.execute(f"SELECT {column} FROM {table}{where} ORDER BY position", arguments)
+            cursor = connection.execute(f"SELECT {column} FROM rows{where} ORDER BY position", arguments)
             while rows := cursor.fetchmany(_CHUNK_ROWS):
                 yield b"".join(head + row + tail for (row,) in rows)
 
@@ -212,9 +210,8 @@ def solutions(
     values = _parameters(saved.name, bindings)
     if values is None:
         return None
-    path = generation / TABLE_FILE
     try:
-        uri = _open_table(path, generation, inner)
+        uri = _open_table(saved.name, generation, inner)
     except (OSError, sqlite3.Error) as exc:
         log.info("the listings table of %s is unavailable (%s); answering by SPARQL", generation.name, exc)
         return None
@@ -253,13 +250,20 @@ def _is_literal(term: Term, datatype: str) -> bool:
     return isinstance(term, ox.Literal) and term.language is None and term.datatype.value == datatype
 
 
-def _open_table(path: Path, generation: Path, inner: ox.Store) -> str | None:
-    """The table of this generation (a URI to open it by), built first if it is missing or stamped
-    for something else; None if it records that it cannot serve."""
-    connection = _stamped(path, generation)
+def table_path(generation: Path, name: str) -> Path:
+    """Where the table of the served listing ``name`` lives: one file per listing, inside the generation,
+    so a listing's first use builds only its own rows."""
+    return generation / f"listing-{name}.sqlite"
+
+
+def _open_table(name: str, generation: Path, inner: ox.Store) -> str | None:
+    """The table of ``name`` in this generation (a URI to open it by), built first if it is missing
+    or stamped for something else; None if it records that it cannot serve."""
+    path = table_path(generation, name)
+    connection = _stamped(path, generation, name)
     if connection is None:
-        build(inner, generation)
-        connection = _stamped(path, generation)
+        build(inner, generation, name)
+        connection = _stamped(path, generation, name)
         if connection is None:
             raise OSError(f"{path} was replaced while it was read")
     with contextlib.closing(connection):
@@ -271,14 +275,14 @@ def _uri(path: Path) -> str:
     return f"{path.as_uri()}?immutable=1"
 
 
-def _stamped(path: Path, generation: Path) -> sqlite3.Connection | None:
+def _stamped(path: Path, generation: Path, name: str) -> sqlite3.Connection | None:
     """The table at ``path`` if it belongs to ``generation`` and to the current queries and module."""
     if not path.exists():
         return None
     connection = sqlite3.connect(_uri(path), uri=True, check_same_thread=False)
     try:
         meta = _meta(connection)
-        if "servable" in meta and {k: v for k, v in meta.items() if k != "servable"} == _stamp(generation):
+        if "servable" in meta and {k: v for k, v in meta.items() if k != "servable"} == _stamp(generation, name):
             return connection
     except sqlite3.Error:
         pass
@@ -290,11 +294,13 @@ def _meta(connection: sqlite3.Connection) -> dict[str, str]:
     return dict(connection.execute("SELECT key, value FROM meta"))
 
 
-def _stamp(generation: Path) -> dict[str, str]:
-    stamp = {"generation": generation.name, "version": VERSION}
-    for name in SERVED:
-        stamp[f"query:{name}"] = hashlib.sha256(queries.get(name).text.encode("utf-8")).hexdigest()
-    return stamp
+def _stamp(generation: Path, name: str) -> dict[str, str]:
+    text = queries.get(name).text
+    return {"generation": generation.name, "version": VERSION, "query": name, "sha256": _sha256(text)}
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class _ChunkReader(io.RawIOBase):
@@ -329,26 +335,27 @@ class _ChunkReader(io.RawIOBase):
 # Building
 
 
-def build(inner: ox.Store, generation: Path) -> bool:
-    """Write the table of ``generation`` (whose store is ``inner``); whether it can serve the listings.
+def build(inner: ox.Store, generation: Path, name: str) -> bool:
+    """Write the table of listing ``name`` for ``generation`` (whose store is ``inner``); whether it can serve.
 
     Written to a file beside the table and renamed over it, so readers see the old table or the
     new one, never part of one. A store whose claims are beyond the table gets a table that says
     so (and nothing else), so the next listing goes straight to SPARQL instead of trying again.
     """
-    path = generation / TABLE_FILE
-    temporary = generation / f".{TABLE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"  # one per writer
+    path = table_path(generation, name)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # one per writer
     temporary.unlink(missing_ok=True)
     try:
         try:
-            claims, below = _rows(_Scans(inner))
+            rows = (_claims_rows if name == "claims" else _below_rows)(_Scans(inner))
             servable = True
         except Unservable as exc:
-            log.info("listings answered by SPARQL for %s: %s", generation.name, exc)
-            claims, below, servable = [], [], False
+            log.info("%s answered by SPARQL for %s: %s", name, generation.name, exc)
+            rows, servable = [], False
+        variables = _CLAIMS_VARIABLES[:-2] if name == "claims" else _BELOW_VARIABLES[1:-2]
         connection = sqlite3.connect(temporary)
         try:
-            _write(connection, claims, below, _stamp(generation) | {"servable": "1" if servable else "0"})
+            _write(connection, rows, variables, _stamp(generation, name) | {"servable": "1" if servable else "0"})
         finally:
             connection.close()
         os.replace(temporary, path)
@@ -357,27 +364,23 @@ def build(inner: ox.Store, generation: Path) -> bool:
     return servable
 
 
-def _write(connection: sqlite3.Connection, claims: list[_Row], below: list[_Row], meta: dict[str, str]) -> None:
+def _write(connection: sqlite3.Connection, rows: list[_Row], variables: list[str], meta: dict[str, str]) -> None:
     with connection:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        # begun: kg:effectiveDate; open: kg:openStart; ended: the kg:eventEnd the query compares
-        columns = "position INTEGER PRIMARY KEY, tsv BLOB NOT NULL, csv BLOB NOT NULL"
-        columns += ", begun TEXT, open INTEGER, ended TEXT"
-        connection.execute(f"CREATE TABLE claims ({columns})")
-        connection.execute(f"CREATE TABLE below ({columns}, letter TEXT NOT NULL, digit TEXT NOT NULL)")
-        connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        tsv, csv = _as_written(claims, _CLAIMS_VARIABLES[:-2])
-        connection.executemany(
-            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?)",
-            ((i, tsv[i], csv[i], r.begun, r.open, r.ended) for i, r in enumerate(claims)),
+        # begun: kg:effectiveDate; open: kg:openStart; ended: the kg:eventEnd the query compares;
+        # letter and digit: the grade's two characters, which claims-below-grade compares
+        connection.execute(
+            "CREATE TABLE rows (position INTEGER PRIMARY KEY, tsv BLOB NOT NULL, csv BLOB NOT NULL,"
+            " begun TEXT, open INTEGER, ended TEXT, letter TEXT NOT NULL, digit TEXT NOT NULL)"
         )
-        tsv, csv = _as_written(below, _BELOW_VARIABLES[1:-2])
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        tsv, csv = _as_written(rows, variables)
         connection.executemany(
-            "INSERT INTO below VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (i, tsv[i], csv[i], r.begun, r.open, r.ended, r.reliability[:1], r.reliability[1:2])
-                for i, r in enumerate(below)
+                for i, r in enumerate(rows)
             ),
         )
 
@@ -439,7 +442,15 @@ class _Scans:
 
     def union(self, predicate: str, subject: str) -> list[Term]:
         """The objects of ``subject``'s ``predicate`` in every graph (the union default graph)."""
-        return [value for _, value in self(predicate).get(subject, ())]
+        entries = self(predicate).get(subject)
+        if not entries:
+            return []
+        return [entries[0][1]] if len(entries) == 1 else [value for _, value in entries]
+
+    @property
+    def core(self) -> list[dict[str, list[tuple[str, Term]]]]:
+        """The indexes of the predicates every claim has once in its graph, in ``_CORE``'s order."""
+        return [self(p) for p in _CORE]
 
     def typed_as(self, cls: str) -> set[tuple[str, str]]:
         """``(node, graph)`` for each quad typing a node as ``cls``."""
@@ -463,12 +474,13 @@ def _one(values: list[Term], what: str, claim: str) -> Term | None:
     return values[0] if values else None
 
 
-def _cell(term: Term | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        raise Unservable(f"a blank node {term} would be a cell")
-    return str(term)
+def _line(cells: list[Term | None]) -> bytes:
+    """A row as TSV of N-Triples terms; a blank node as a cell (``_:`` starts no other term) is unservable:
+    whether Oxigraph would write it under the same label is not known here."""
+    line = "\t".join(["" if term is None else str(term) for term in cells])
+    if line.startswith("_:") or "\t_:" in line:
+        raise Unservable(f"a blank node would be a cell of {line[:200]}")
+    return line.encode("utf-8")
 
 
 def _english(labels: list[Term]) -> list[Term]:
@@ -564,11 +576,6 @@ def _labels(scans: _Scans, claim: str, subject: Term, predicate: Term, object_: 
     return found
 
 
-def _rows(scans: _Scans) -> tuple[list[_Row], list[_Row]]:
-    """The rows of ``claims`` and of ``claims-below-grade`` (every grade), each in its query's order."""
-    return _claims_rows(scans), _below_rows(scans)
-
-
 _CORE = [
     RDF + "subject",
     RDF + "predicate",
@@ -588,14 +595,16 @@ def _graph_matches(scans: _Scans, claim: str, *, positions: bool, typed: bool, g
     kg:Claim`` (``claims-below-grade``), whose ``grade`` is already bound. More than one solution
     is unservable; none means the claim is not in the listing.
     """
-    core = [scans(p).get(claim, []) for p in _CORE]
+    core = [index.get(claim, ()) for index in scans.core]
     graphs = dict.fromkeys(where for where, _ in core[0] if where)
+    # the common case, read without filtering each list: one value of each, all in one graph
+    single = len(graphs) == 1 and all(len(entries) == 1 and entries[0][0] in graphs for entries in core)
     exact, start, end = (scans(OA + p) for p in ("exact", "start", "end"))
     matches = []
     for graph in graphs:
         if typed and (claim, graph) not in scans.typed_as(ONTOLOGY + "Claim"):
             continue
-        values = [_in(entries, graph) for entries in core]
+        values = [[entries[0][1]] for entries in core] if single else [_in(entries, graph) for entries in core]
         if grade is not None:
             values[5] = [value for value in values[5] if value == grade]
         selectors = _in(scans(OA + "hasSelector").get(claim, []), graph)
@@ -664,7 +673,7 @@ def _claims_rows(scans: _Scans) -> list[_Row]:
             precision, reliability, reason, _since(when, open_),
         ]  # fmt: skip
         row = _Row(
-            "\t".join(_cell(c) for c in cells).encode("utf-8"),
+            _line(cells),
             _date(when, "kg:effectiveDate", claim),
             open_,
             _date(until, "kg:eventEnd", claim),
@@ -711,7 +720,7 @@ def _below_rows(scans: _Scans) -> list[_Row]:
             claimant, reliability, quote, reason, _since(when, open_),
         ]  # fmt: skip
         row = _Row(
-            "\t".join(_cell(c) for c in cells).encode("utf-8"),
+            _line(cells),
             _date(when, "kg:effectiveDate", claim),
             open_,
             _date(ended, "kg:eventEnd", claim),

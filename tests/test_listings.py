@@ -67,9 +67,9 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "store"
 
 
-def _meta(store: kg.Store) -> dict[str, str]:
+def _meta(store: kg.Store, name: str = "claims") -> dict[str, str]:
     assert store.generation is not None
-    with sqlite3.connect(store.generation / listings.TABLE_FILE) as connection:
+    with sqlite3.connect(listings.table_path(store.generation, name)) as connection:
         return dict(connection.execute("SELECT key, value FROM meta"))
 
 
@@ -85,7 +85,7 @@ def test_every_format_is_the_sparql_answer(request: pytest.FixtureRequest, which
     assert (from_table.variables, from_table.rows) == (by_sparql.variables, by_sparql.rows)
     assert from_table.records() == by_sparql.records()
     assert list(table.iter_rows(name, **values)) == list(sparql.iter_rows(name, **values))
-    assert _meta(table)["servable"] == "1"  # the table answered, not SPARQL twice
+    assert _meta(table, name)["servable"] == "1"  # the table answered, not SPARQL twice
 
 
 @pytest.mark.parametrize("which", ["seed", "synthetic"])
@@ -151,7 +151,7 @@ def test_a_table_of_another_generation_is_not_read(tmp_path: Path) -> None:
     kg.build([ROOT / "ontology", tmp_path / "data"], store_path=store_path)
     newer = kg.open_store(store_path)
     assert older.generation is not None and newer.generation is not None and older.generation != newer.generation
-    shutil.copy(older.generation / listings.TABLE_FILE, newer.generation / listings.TABLE_FILE)
+    shutil.copy(listings.table_path(older.generation, "claims"), listings.table_path(newer.generation, "claims"))
     after = newer.results("claims", format=ox.QueryResultsFormat.TSV)
     assert after == kg.open_store(store_path, listings=False).results("claims", format=ox.QueryResultsFormat.TSV)
     assert len(after.splitlines()) > len(before.splitlines())
@@ -183,13 +183,13 @@ def test_a_failed_build_leaves_the_previous_store_and_its_table(tmp_path: Path) 
     store = kg.open_store(store_path)
     answer = store.results("claims", format=ox.QueryResultsFormat.CSV)
     assert store.generation is not None
-    table = (store.generation / listings.TABLE_FILE).read_bytes()
+    table = listings.table_path(store.generation, "claims").read_bytes()
     (tmp_path / "data" / "broken.trig").write_text("this is not TriG {", encoding="utf-8")
     with pytest.raises(KGError):
         kg.build([ROOT / "ontology", tmp_path / "data"], store_path=store_path)
     again = kg.open_store(store_path)
     assert again.generation == store.generation
-    assert (again.generation / listings.TABLE_FILE).read_bytes() == table
+    assert listings.table_path(again.generation, "claims").read_bytes() == table
     assert again.results("claims", format=ox.QueryResultsFormat.CSV) == answer
 
 
@@ -207,7 +207,7 @@ def test_claims_the_table_cannot_reproduce_go_to_sparql(tmp_path: Path) -> None:
         assert store.results(name, format=ox.QueryResultsFormat.TSV, **values) == sparql.results(
             name, format=ox.QueryResultsFormat.TSV, **values
         )
-    assert _meta(store)["servable"] == "0"
+    assert _meta(store, "claims")["servable"] == _meta(store, "claims-below-grade")["servable"] == "0"
     assert b"Dimashq" in store.results("claims", format=ox.QueryResultsFormat.TSV)
 
 
@@ -216,7 +216,7 @@ def test_the_benchmark_runs_and_reports_both_paths(seed: Path, capsys: pytest.Ca
 
     assert bench_listings.main(["--store", str(seed), "--repeat", "1"]) == 0
     report = capsys.readouterr().out
-    assert report.count("SPARQL") >= 6 and "building the table" in report and "the table on disk" in report
+    assert report.count("SPARQL") >= 6 and "building the table of" in report and "tables on disk" in report
     assert kg.open_store(seed).results("claims", format=ox.QueryResultsFormat.CSV) == kg.open_store(
         seed, listings=False
     ).results("claims", format=ox.QueryResultsFormat.CSV)
