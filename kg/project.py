@@ -15,9 +15,11 @@ nodes and makes ``rdf:type`` classes into hubs that create false paths. Here ins
 Multi-valued attributes are ``|``-joined strings and missing values are ``""`` so the graph
 exports to GraphML and GEXF as it is. Everything comes from a few SPARQL queries whose
 results Oxigraph writes as CSV and pandas reads in C; no triple is walked in Python. The
-queries are scans rather than joins (edges; claims as (claim, property, value) rows; node
-names), joined in pandas: at 100k relations Oxigraph needed 46 s to join each triple to
-its claims and needs a few seconds to scan them.
+queries are scans, or scans joined by hash (a claim's properties, each its own subquery),
+never a lookup per triple: at 100k relations Oxigraph needed 46 s to join each triple to its
+claims by lookups, and the triples meet their claims in pandas. Oxigraph's cost is mostly
+decoding terms, so each query returns as few rows as it can (one per claim, not one per
+claim property; no inferred edge unless asked for).
 
 The way back: :func:`save_measures` writes computed node measures (PageRank, core number
 ...) into the named graph ``kgg:analysis`` with the properties of :data:`MEASURES`.
