@@ -7,29 +7,29 @@ claim's row ready-made stream at well over 100,000 rows a second.
 
 What stays true:
 
-- The store is the truth and the ``.rq`` files the interface. The table is derived from one
-  generation of the store, lives inside that generation's directory and is stamped with its
-  name and with a hash of each served query's text; a table that does not match (another
-  generation, a changed query, another version of this module) is never read: it is built
-  again. A query text other than the saved one, a remote endpoint, or parameters bound to
-  terms the table cannot compare the way SPARQL would go to SPARQL.
+- The store is the truth and the ``.rq`` files the interface. Each served listing has its own
+  table (:func:`table_path`), derived from one generation of the store, inside that generation's
+  directory, stamped with the generation's name, the query's name and a hash of its text; a table
+  that does not match (another generation, a changed query, another version of this module) is
+  never read: it is built again. A query text other than the saved one, a remote endpoint, or a
+  parameter bound to a term the table cannot compare the way SPARQL would go to SPARQL.
 - The answer is the SPARQL answer: the same rows, in the same order, as the same terms. The
   rows are computed from single-predicate scans by the query's own semantics (which graph each
-  pattern reads, OPTIONAL, LANGMATCHES, the claimant's GROUP_CONCAT, the as-of FILTER, the
-  ORDER BY). Where that semantics is not a single row per claim or an order this module can
-  reproduce exactly (a claim matched twice, two claimants' names, an offset that is not an
-  xsd:integer, a date that is not a plain xsd:date ...), the table records that it cannot serve
-  and every listing goes to SPARQL. ``tests/test_listings.py`` compares both paths on the seed and
-  a synthetic store, for every served query, parameter and format.
-- The rows come out as Oxigraph solutions (parsed from W3C TSV, whose cells are the N-Triples
-  terms pyoxigraph prints), so CSV, TSV, JSON and XML are written by the same serialiser as the
-  SPARQL answer, and ``store.query`` gives the same terms.
+  pattern reads, OPTIONAL, LANGMATCHES, the claimant's GROUP_CONCAT in the engine's index order,
+  the as-of FILTER, the ORDER BY). Where that semantics is not a single row per claim or an order
+  this module can reproduce exactly (a claim matched twice, two English labels on an entity, an
+  offset that is not an xsd:integer, a date that is not a plain xsd:date ...), the table records
+  that it cannot serve and the listing goes to SPARQL. ``tests/test_listings.py`` compares both
+  paths on the seed and a synthetic store, for every served query, parameter and format.
+- Each row is stored as Oxigraph's own TSV and CSV serialisers wrote it when the table was built;
+  CSV and TSV answers are copied from there, JSON, XML and Python rows parsed off the TSV by
+  Oxigraph and written by the same serialiser as the SPARQL answer.
 
 Built lazily, by the first served listing of a generation, not at publish time: building reads
-about 850,000 quads at 1M triples, which took 32 s on a loaded machine, about what one SPARQL
-listing took there (benchmarks/RESULTS.md, 2026-11-30): a ``kg ingest`` of one article (well under
-a second) should not pay that for a table nobody may read, while the first listing costs what it
-did and every later one a fraction of a second. The file is written beside and then renamed into
+about 850,000 quads at 1M triples, which took 23-32 s on a loaded machine, so the first listing
+took 1.0-1.2x what one SPARQL listing took there (benchmarks/RESULTS.md, 2026-11-30): a ``kg
+ingest`` of one article (well under a second) should not pay that for a table nobody may read,
+while every listing after the first takes a fraction of a second. The file is written beside and then renamed into
 place, so a reader never sees half a table; a generation that cannot be written to (a read-only
 copy) answers by SPARQL.
 """
