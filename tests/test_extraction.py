@@ -159,6 +159,21 @@ def test_control_stated_with_a_preposition(store: kg.Store) -> None:
     assert ("VFF", "controls", "Dakra") in found
 
 
+def test_groups_of_people_are_named_with_their_number(store: kg.Store) -> None:
+    text = (
+        "Gunmen killed at least 11 people in Dakra. Tens of thousands of displaced people fled to Kasi. "
+        "More than 60,000 refugees have crossed into Tarna."
+    )
+    candidates, _ = extract(store, text)
+    killed = next(c for c in candidates if c.predicate == "killed")
+    assert killed.object.startswith("at least 11 people")
+    fled = {(c.subject.lower(), c.object) for c in candidates if c.predicate == "fledTo"}
+    assert ("tens of thousands of displaced people", "Kasi") in fled
+    assert ("more than 60,000 refugees", "Tarna") in fled
+    refugees = next(c for c in candidates if c.object == "Tarna")
+    assert "refugees" in refugees.subject_keys  # the group is also known without its number
+
+
 def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
     text = (
         "The Iran-backed Zelani Movement attacked Port Ossa. "

@@ -67,11 +67,16 @@ class Document:
             if head.startswith("+"):  # a group named in place: "displaced people", "tribal gunmen"
                 first, phrase = head[1:].split(":", 1)
                 start = offsets.get(int(first), at)
-                head = phrase.split(" of ")[0].split()[-1].lower()
+                parts = phrase.split(" of ")
+                head = parts[0].split()[-1].lower()
+                if head in frame_reader.PARTS and len(parts) > 1:  # "thousands of residents" are residents
+                    head = parts[1].split()[-1].lower()
                 kinds = frame_reader.PEOPLE_KINDS if head in frame_reader.PEOPLE else frozenset({"actor"})
                 if head in frame_reader.NAMED_BY_KIND and head != "enemy":
                     kinds = frozenset({"place"})  # "the presidential palace"
-                return Mention(phrase, start, start + len(phrase), None, phrase, kinds, "group")
+                bare = _without_number(phrase)  # "more than 60,000 refugees" are also "refugees"
+                extra = (bare,) if bare != phrase else ()
+                return Mention(phrase, start, start + len(phrase), None, phrase, kinds, "group", extra=extra)
             before = [m for m in sentence_mentions if m.end <= at]
             if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
                 for candidates in (before, self.last):
@@ -81,6 +86,18 @@ class Document:
             return refer(head, self.history + before)
 
         return resolve
+
+
+def _without_number(phrase: str) -> str:
+    """A group's phrase without its number: "at least 11 people" -> "people", "thousands of residents" ->
+    "residents"."""
+    words = phrase.split()
+    quantity = frame_reader.QUANTIFIERS | {"million", "thousand"}
+    while len(words) > 1 and (words[0].lower() in quantity or words[0][:1].isdigit()):
+        words = words[1:]
+    while len(words) > 2 and words[0].lower() in frame_reader.PARTS and words[1] == "of":  # "tens of thousands of"
+        words = words[2:]
+    return " ".join(words)
 
 
 _PERSON_HEADS = frozenset(

@@ -494,20 +494,32 @@ def _proposed_type(m: Mention, predicate: str, role: str) -> str | None:
 
 
 def _merge(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """One candidate per claim and clause: the most confident of those proposed with overlapping quotes.
+    """One candidate per claim and clause: the most confident (then the widest) of those proposed with
+    overlapping quotes.
 
     Two readings of one clause ("Hundreds of families crossed ..." and "families crossed ...") are one
     claim for the reviewer; the same claim stated again elsewhere in the report stays a second candidate.
     """
-    kept: dict[tuple[Any, ...], list[Candidate]] = {}
-    for c in sorted(candidates, key=lambda c: -c.confidence):
+    kept: list[tuple[tuple[str, str, str], Candidate]] = []
+    for c in sorted(candidates, key=lambda c: (-c.confidence, c.start)):
         s, o = c.subject_iri or normal(c.subject), c.object_iri or normal(c.object)
         if c.predicate in SYMMETRIC:
             s, o = sorted((s, o))
-        same = kept.setdefault((s, c.predicate, o), [])
-        if not any(c.start < k.end and k.start < c.end for k in same):
-            same.append(c)
-    return sorted((c for same in kept.values() for c in same), key=lambda c: (c.start, c.predicate))
+        key = (s, c.predicate, o)
+        if not any(_same_claim(key, k) and c.start < other.end and other.start < c.end for k, other in kept):
+            kept.append((key, c))
+    return sorted((c for _, c in kept), key=lambda c: (c.start, c.predicate))
+
+
+def _same_claim(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """One claim named twice: equal, or an argument named once more fully ("21 civilians in Barda",
+    "thousands of residents")."""
+
+    def one(x: str, y: str) -> bool:
+        short, long = sorted((x, y), key=len)
+        return short == long or long.startswith(short + " ") or long.endswith(" " + short)
+
+    return a[1] == b[1] and one(a[0], b[0]) and one(a[2], b[2])
 
 
 def draft(

@@ -636,6 +636,13 @@ def _mention(
             if graph.lower[p] == "of" or located or (graph.lower[p] in {"from", "loyal"} and head not in PLACE_HEADS):
                 for j in graph.rights(p, "J"):
                     if depth < 2 and (m := _mention(graph, j, slots, resolve, depth + 1)):
+                        people = m.source == "group" and m.kinds == PEOPLE_KINDS
+                        if people and lower in m.text.lower().split():  # named with its number already
+                            return m
+                        if lower in PARTS and people:  # "Thousands of
+                            first = _quantity(graph, word)  # residents": the people, named with their number
+                            words = " ".join(graph.words[k] for k in range(first, word + 1))
+                            return resolve(f"+{first}:{words} of {m.text}", word)
                         return _owning(m, graph.words[word]) if head in OWNED_HEADS else m
         if word + 1 in slots and head in PLACE_HEADS:  # "the city of" is handled above; "province Idlib" rarely
             return slots[word + 1]
@@ -645,8 +652,12 @@ def _mention(
             for j in graph.lefts(word, "A", "AN")
             if j not in slots and graph.words[j].isalpha() and not graph.is_conjunction(j)
         )
-        first = modifiers[0] if modifiers else word
-        phrase = " ".join([*(graph.words[j] for j in modifiers), graph.words[word]])
+        first = _quantity(graph, modifiers[0] if modifiers else word)  # "at least 11 people"
+        while first > 2 and graph.lower[first - 1] == "of" and graph.lower[first - 2] in PARTS:
+            first = _quantity(graph, first - 2)  # "Tens of thousands of"
+        kept = [j for j in modifiers if j > first]
+        number = [graph.words[j] for j in range(first, min([*kept, word]))]  # "at least 11", "thousands of"
+        phrase = " ".join([*number, *(graph.words[j] for j in kept), graph.words[word]])
         for p in graph.rights(word, "Mp", "Mf"):  # "residents of Tarhuna"
             if graph.lower[p] in {"of", "from", "in"}:
                 places = [slots[j].text for j in graph.rights(p, "J") if j in slots]
@@ -673,6 +684,25 @@ THINGS = frozenset(
     depots launchers aviation""".split()
 )
 """Owned nouns that are things or places, not people: their owner may be a place ("sites in Sanaa")."""
+
+
+QUANTIFIERS = frozenset(
+    """at least most more less fewer than about around some nearly roughly almost over up to an estimated
+    approximately as many""".split()
+)
+"""Words of a number's phrase ("at least", "more than", "up to", "an estimated")."""
+
+
+def _quantity(graph: _Graph, first: int) -> int:
+    """Where a group's number starts ("more than 1.2 million people"): the first word of it, else ``first``."""
+    k = first - 1
+    while k > 0 and (_is_number(graph.words[k]) or graph.lower[k] in QUANTIFIERS | {"million", "thousand"}):
+        k -= 1
+    return k + 1 if any(_is_number(graph.words[j]) for j in range(k + 1, first)) else first
+
+
+def _is_number(word: str) -> bool:
+    return bool(re.fullmatch(r"\d[\d,.]*", word))
 
 
 def _owning(owner: Mention, head: str) -> Mention:
