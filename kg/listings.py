@@ -14,22 +14,24 @@ What stays true:
   never read: it is built again. A query text other than the saved one, a remote endpoint, or a
   parameter bound to a term the table cannot compare the way SPARQL would go to SPARQL.
 - The answer is the SPARQL answer: the same rows, in the same order, as the same terms. The
-  rows are computed from single-predicate scans by the query's own semantics (which graph each
-  pattern reads, OPTIONAL, LANGMATCHES, the claimant's GROUP_CONCAT in the engine's index order,
-  the as-of FILTER, the ORDER BY). Where that semantics is not a single row per claim or an order
-  this module can reproduce exactly (a claim matched twice, two English labels on an entity, an
-  offset that is not an xsd:integer, a date that is not a plain xsd:date ...), the table records
-  that it cannot serve and the listing goes to SPARQL. ``tests/test_listings.py`` compares both
-  paths on the seed and a synthetic store, for every served query, parameter and format.
+  rows are the engine's: ``queries/internal/listing-NAME.rq`` is the listing's own pattern written
+  as single-predicate subqueries that Oxigraph joins by hash (one scan per predicate instead of
+  twenty lookups per claim), without the listing's FILTER and ORDER BY, which this module applies
+  (the as-of and grade comparisons in SQL, the order in Python). Where that is not exact (a claim
+  in two rows, which would tie in the ORDER BY: two English labels on an entity, a claim in two
+  graphs; an offset that is not an xsd:integer, a date that is not a plain xsd:date, a blank node
+  in a cell ...), the table records that it cannot serve and the listing goes to SPARQL.
+  ``tests/test_listings.py`` compares both paths on the seed and a synthetic store, for every
+  served query, parameter and format.
 - Each row is stored as Oxigraph's own TSV and CSV serialisers wrote it when the table was built;
   CSV and TSV answers are copied from there, JSON, XML and Python rows parsed off the TSV by
   Oxigraph and written by the same serialiser as the SPARQL answer.
 
-Built lazily, by the first served listing of a generation, not at publish time: building reads
-about 850,000 quads at 1M triples, which took 23-32 s on a loaded machine, so the first listing
-took 1.0-1.2x what one SPARQL listing took there (benchmarks/RESULTS.md, 2026-11-30): a ``kg
-ingest`` of one article (well under a second) should not pay that for a table nobody may read,
-while every listing after the first takes a fraction of a second. The file is written beside and then renamed into
+Built lazily, by the first served listing of a generation, not at publish time: building a
+table at 1M triples took 7-11 s on a loaded machine, about 0.6x of one SPARQL listing there
+(benchmarks/RESULTS.md, 2026-11-30): a ``kg ingest`` of one article (well under a second) should
+not pay that for tables nobody may read, while every listing after the first takes a fraction
+of a second. The file is written beside and then renamed into
 place, so a reader never sees half a table; a generation that cannot be written to (a read-only
 copy) answers by SPARQL.
 """
@@ -44,7 +46,6 @@ import os
 import re
 import sqlite3
 import threading
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,14 +54,14 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg import queries
-from kg.namespaces import OA, ONTOLOGY, PROV, RDF, RDFS, XSD
+from kg.namespaces import PREFIXES, XSD
 from kg.terms import Term
 
 __all__ = ["SERVED", "Listing", "Unservable", "build", "solutions", "table_path"]
 
 log = logging.getLogger(__name__)
 
-VERSION = "3"
+VERSION = "4"
 """Raised whenever the rows this module computes change, so older tables are rebuilt."""
 
 SERVED = ("claims", "claims-below-grade")
@@ -89,10 +90,6 @@ _TSV = ox.QueryResultsFormat.TSV
 
 class Unservable(Exception):
     """The store holds claims whose rows this module cannot reproduce exactly; SPARQL answers instead."""
-
-
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,7 +344,7 @@ def build(inner: ox.Store, generation: Path, name: str) -> bool:
     temporary.unlink(missing_ok=True)
     try:
         try:
-            rows = (_claims_rows if name == "claims" else _below_rows)(_Scans(inner))
+            rows = (_claims_rows if name == "claims" else _below_rows)(inner)
             servable = True
         except Unservable as exc:
             log.info("%s answered by SPARQL for %s: %s", name, generation.name, exc)
@@ -411,323 +408,87 @@ class _Row:
     reliability: str = ""
 
 
-class _Scans:
-    """The quads the two listings read, one scan per predicate, indexed by the subject's value.
+_IRI_CELL = re.compile(rb"<([^<>]*)>")
+_INTEGER_CELL = re.compile(rb"-?(?:0|[1-9][0-9]*)")
+_DATE_CELL = re.compile(rb'"([0-9]{4}-[0-9]{2}-[0-9]{2})"\^\^<http://www\.w3\.org/2001/XMLSchema#date>')
+_STRING_CELL = re.compile(rb'"([^"\\]*)"')
 
-    Each entry keeps the graph (its IRI, "" for the default graph) and the object, with
-    multiplicity: the union default graph Oxigraph queries repeats a triple held in two graphs,
-    and a pattern inside ``GRAPH ?g`` sees only the named graphs. Keys are strings, not
-    pyoxigraph terms, whose hashing cost more than the scans (an IRI and a blank node cannot
-    share a value: an IRI has a scheme, a blank node label no colon).
+
+def _raw_rows(inner: ox.Store, name: str, width: int) -> Iterator[list[bytes]]:
+    """The rows of ``internal/listing-NAME.rq`` as Oxigraph writes them in TSV, cut into cells.
+
+    The query is the listing's own pattern, written as single-predicate subqueries Oxigraph joins
+    by hash, without the listing's FILTER and ORDER BY: its rows are the listing's rows for
+    every parameter value, as the engine itself evaluates them (which graph each pattern reads,
+    OPTIONAL, LANGMATCHES, GROUP_CONCAT and its order). A claim in two rows (two labels, two
+    graphs ...) would tie in the ORDER BY in an order only the engine knows: unservable. So is a
+    blank node in a cell, whose label Oxigraph may write differently another time.
     """
-
-    def __init__(self, inner: ox.Store) -> None:
-        self.inner = inner
-        self._indexes: dict[str, dict[str, list[tuple[str, Term]]]] = {}
-        self._typed: dict[str, set[tuple[str, str]]] = {}
-        self.claimants: dict[str, Term | None] = {}
-        """Each claim's claimant, computed for one listing and read again by the other."""
-        self.labels: dict[tuple[Term, Term, Term], list[Term | None]] = {}
-
-    def __call__(self, predicate: str) -> dict[str, list[tuple[str, Term]]]:
-        if predicate not in self._indexes:
-            index: dict[str, list[tuple[str, Term]]] = defaultdict(list)
-            for quad in self.inner.quads_for_pattern(None, _n(predicate), None, None):
-                graph = quad.graph_name
-                index[quad.subject.value].append(
-                    ("" if isinstance(graph, ox.DefaultGraph) else graph.value, quad.object)
-                )
-            self._indexes[predicate] = index
-        return self._indexes[predicate]
-
-    def union(self, predicate: str, subject: str) -> list[Term]:
-        """The objects of ``subject``'s ``predicate`` in every graph (the union default graph)."""
-        entries = self(predicate).get(subject)
-        if not entries:
-            return []
-        return [entries[0][1]] if len(entries) == 1 else [value for _, value in entries]
-
-    @property
-    def core(self) -> list[dict[str, list[tuple[str, Term]]]]:
-        """The indexes of the predicates every claim has once in its graph, in ``_CORE``'s order."""
-        return [self(p) for p in _CORE]
-
-    def typed_as(self, cls: str) -> set[tuple[str, str]]:
-        """``(node, graph)`` for each quad typing a node as ``cls``."""
-        if cls not in self._typed:
-            self._typed[cls] = {
-                (q.subject.value, "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value)
-                for q in self.inner.quads_for_pattern(None, _n(RDF + "type"), _n(cls), None)
-            }
-        return self._typed[cls]
+    data = inner.query(
+        queries.internal(f"internal/listing-{name}"), prefixes=PREFIXES, use_default_graph_as_union=True
+    ).serialize(format=_TSV)
+    seen: set[bytes] = set()
+    for line in data.split(b"\n")[1:-1]:
+        cells = line.split(b"\t")
+        if cells[0] in seen:
+            raise Unservable(f"{cells[0]!r} is more than one row of {name}")
+        seen.add(cells[0])
+        if any(cell.startswith(b"_:") for cell in cells[:width]):
+            raise Unservable(f"a blank node would be a cell of {name}: {line[:200]!r}")
+        yield cells
 
 
-def _in(entries: list[tuple[str, Term]], graph: str) -> list[Term]:
-    """The objects of ``entries`` in the named graph ``graph``."""
-    return [value for where, value in entries if where == graph]
+def _match(pattern: re.Pattern[bytes], cell: bytes, what: str) -> bytes:
+    match = pattern.fullmatch(cell)
+    if match is None:
+        raise Unservable(f"{what} {cell[:100]!r} is not a term the table can order or compare as SPARQL does")
+    return match[1] if pattern.groups else match[0]
 
 
-def _one(values: list[Term], what: str, claim: str) -> Term | None:
-    """The one value of an OPTIONAL pattern, None if there is none; two would be two rows."""
-    if len(values) > 1:
-        raise Unservable(f"<{claim}> has {len(values)} values of {what}")
-    return values[0] if values else None
+def _date(cell: bytes, what: str) -> str | None:
+    """A date the as-of FILTER compares (text that sorts as the date does); only a plain xsd:date is."""
+    return _match(_DATE_CELL, cell, what).decode() if cell else None
 
 
-def _line(cells: list[Term | None]) -> bytes:
-    """A row as TSV of N-Triples terms; a blank node as a cell (``_:`` starts no other term) is unservable:
-    whether Oxigraph would write it under the same label is not known here."""
-    line = "\t".join(["" if term is None else str(term) for term in cells])
-    if line.startswith("_:") or "\t_:" in line:
-        raise Unservable(f"a blank node would be a cell of {line[:200]}")
-    return line.encode("utf-8")
-
-
-def _english(labels: list[Term]) -> list[Term]:
-    """The labels that pass ``FILTER(LANGMATCHES(LANG(?label), "en"))``."""
-    return [
-        label
-        for label in labels
-        if isinstance(label, ox.Literal)
-        and label.language is not None
-        and (label.language.lower() == "en" or label.language.lower().startswith("en-"))
-    ]
-
-
-def _claimant(scans: _Scans, claim: str) -> Term | None:
-    """``GROUP_CONCAT(DISTINCT COALESCE(?agentLabel, STR(?agent)); separator="; ")`` over the claim's agents.
-
-    None when the claim has no agent (the grouped subquery has no row for it). Names are joined
-    in the order Oxigraph meets them: its index order, agent by agent and label by label, which
-    is the order its scans give them here too (the tests hold a claim with two claimants to it);
-    the language tag stays when every name has the same one.
-    """
-    if claim in scans.claimants:
-        return scans.claimants[claim]
-    scans.claimants[claim] = name = _concatenated(scans, claim)
-    return name
-
-
-def _concatenated(scans: _Scans, claim: str) -> Term | None:
-    agents = scans.union(PROV + "wasAttributedTo", claim)
-    if not agents:
+def _flag(cell: bytes) -> int | None:
+    if not cell:
         return None
-    names: dict[Term, None] = {}
-    for agent in agents:
-        found = scans.union(RDFS + "label", agent.value) if not isinstance(agent, ox.Literal) else []
-        if found:
-            names.update(dict.fromkeys(found))
-        elif isinstance(agent, ox.NamedNode):
-            names[ox.Literal(agent.value)] = None
-        else:
-            raise Unservable(f"<{claim}> is attributed to {agent}, which has no label")
-    if len(names) == 1:
-        (name,) = names
-        if isinstance(name, ox.Literal) and (name.language is not None or name.datatype.value == _XSD_STRING):
-            return name
-    for name in names:
-        if not isinstance(name, ox.Literal) or (name.language is None and name.datatype.value != _XSD_STRING):
-            raise Unservable(f"<{claim}> has a claimant name that is not a string: {name}")
-    languages = {name.language for name in names}  # type: ignore[union-attr]
-    text = "; ".join(name.value for name in names)  # type: ignore[union-attr]
-    language = languages.pop() if len(languages) == 1 else None
-    return ox.Literal(text, language=language) if language else ox.Literal(text)
+    if cell not in (b"true", b"false"):
+        raise Unservable(f"kg:openStart {cell[:100]!r} is not true or false")
+    return 1 if cell == b"true" else 0
 
 
-def _date(term: Term | None, what: str, claim: str) -> str | None:
-    """A date the as-of FILTER compares, as text that sorts as the date does; other terms are unservable."""
-    if term is None:
-        return None
-    if _is_literal(term, _XSD_DATE) and _PLAIN_DATE.fullmatch(term.value):
-        return term.value
-    raise Unservable(f"<{claim}> has a {what} that is not a plain xsd:date: {term}")
-
-
-def _flag(term: Term | None, claim: str) -> int | None:
-    if term is None:
-        return None
-    if _is_literal(term, _XSD_BOOLEAN) and term.value in ("true", "false"):
-        return 1 if term.value == "true" else 0
-    raise Unservable(f"<{claim}> has a kg:openStart that is not true or false: {term}")
-
-
-def _since(when: Term | None, open_: int | None) -> ox.Literal | None:
-    """``IF(COALESCE(?open, false), CONCAT("before ", STR(?when)), STR(?when))``: unbound without a date."""
-    if when is None:
-        return None
-    assert isinstance(when, ox.Literal)
-    return ox.Literal(f"before {when.value}" if open_ else when.value)
-
-
-def _labels(scans: _Scans, claim: str, subject: Term, predicate: Term, object_: Term) -> list[Term | None]:
-    """The three OPTIONAL labels: English for subject and object, any for the predicate."""
-    key = (subject, predicate, object_)
-    if key in scans.labels:
-        return scans.labels[key]
-
-    def labels(term: Term) -> list[Term]:
-        return [] if isinstance(term, ox.Literal) else scans.union(RDFS + "label", term.value)
-
-    scans.labels[key] = found = [
-        _one(_english(labels(subject)), "English subject labels", claim),
-        _one(labels(predicate), "predicate labels", claim),
-        _one(_english(labels(object_)), "English object labels", claim),
-    ]
-    return found
-
-
-_CORE = [
-    RDF + "subject",
-    RDF + "predicate",
-    RDF + "object",
-    ONTOLOGY + "asserted",
-    ONTOLOGY + "polarity",
-    ONTOLOGY + "reliability",
-    ONTOLOGY + "gradeReason",
-    PROV + "wasDerivedFrom",
-]
-
-
-def _graph_matches(scans: _Scans, claim: str, *, positions: bool, typed: bool, grade: Term | None = None) -> list:
-    """The solutions of the claim's ``GRAPH ?g { ... }`` block: its core values, quote and offsets per graph.
-
-    ``positions``: the block reads the offsets (``claims``); ``typed``: it holds ``?claim a
-    kg:Claim`` (``claims-below-grade``), whose ``grade`` is already bound. More than one solution
-    is unservable; none means the claim is not in the listing.
-    """
-    core = [index.get(claim, ()) for index in scans.core]
-    graphs = dict.fromkeys(where for where, _ in core[0] if where)
-    # the common case, read without filtering each list: one value of each, all in one graph
-    single = len(graphs) == 1 and all(len(entries) == 1 and entries[0][0] in graphs for entries in core)
-    exact, start, end = (scans(OA + p) for p in ("exact", "start", "end"))
-    matches = []
-    for graph in graphs:
-        if typed and (claim, graph) not in scans.typed_as(ONTOLOGY + "Claim"):
-            continue
-        values = [[entries[0][1]] for entries in core] if single else [_in(entries, graph) for entries in core]
-        if grade is not None:
-            values[5] = [value for value in values[5] if value == grade]
-        selectors = _in(scans(OA + "hasSelector").get(claim, []), graph)
-        quoted = scans.typed_as(OA + "TextQuoteSelector")
-        quotes = [q for s in selectors if (s.value, graph) in quoted for q in _in(exact.get(s.value, []), graph)]
-        count = len(quotes)
-        offsets: list[tuple[Term, Term]] = []
-        if positions:
-            placed = scans.typed_as(OA + "TextPositionSelector")
-            offsets = [
-                (a, b)
-                for s in selectors
-                if (s.value, graph) in placed
-                for a in _in(start.get(s.value, []), graph)
-                for b in _in(end.get(s.value, []), graph)
-            ]
-            count *= len(offsets)
-        for found in values:
-            count *= len(found)
-        if count > 1:
-            raise Unservable(f"<{claim}> matches {count} times in <{graph}>")
-        if count == 1:
-            matches.append((graph, [found[0] for found in values], quotes[0], offsets[0] if positions else None))
-    if len(matches) > 1:
-        raise Unservable(f"<{claim}> matches in {len(matches)} graphs")
-    return matches
-
-
-def _claims_rows(scans: _Scans) -> list[_Row]:
-    """``claims.rq``: a claimant subquery over claims typed kg:Claim, joined with the claim's own graph."""
-    typed_claims = {node for node, _ in scans.typed_as(ONTOLOGY + "Claim")}
-    keyed: list[tuple[tuple[str, int, str], _Row]] = []
-    for claim in scans(RDF + "subject"):
-        if claim not in typed_claims:
-            continue
-        matches = _graph_matches(scans, claim, positions=True, typed=False)
-        if not matches:
-            continue
-        claimant = _claimant(scans, claim)
-        if claimant is None:
-            continue
-        graph, core, quote, (start, end) = matches[0]
-        subject, predicate, object_, asserted, polarity, reliability, reason, source = core
-        event_date, event_start, until = (
-            _one(_in(scans(ONTOLOGY + p).get(claim, []), graph), p, claim)
-            for p in ("eventDate", "eventStart", "eventEnd")
-        )
-        when = _one(scans.union(ONTOLOGY + "effectiveDate", claim), "kg:effectiveDate", claim)
-        open_ = _flag(_one(scans.union(ONTOLOGY + "openStart", claim), "kg:openStart", claim), claim)
-        ended_on = _one(scans.union(ONTOLOGY + "endedOn", claim), "kg:endedOn", claim)
-        polarity_label = _one(scans.union(RDFS + "label", polarity.value), "polarity labels", claim)
-        precision = _one(
-            [
-                label
-                for level in scans.union(ONTOLOGY + "datePrecision", claim)
-                if not isinstance(level, ox.Literal)
-                for label in scans.union(RDFS + "label", level.value)
-            ],
-            "date precision labels",
-            claim,
-        )
-        subject_label, predicate_label, object_label = _labels(scans, claim, subject, predicate, object_)
-        cells = [
-            ox.NamedNode(claim), subject, subject_label, predicate, predicate_label, object_, object_label, asserted,
-            polarity_label, quote, start, end, source, claimant, event_date or event_start, until, ended_on,
-            precision, reliability, reason, _since(when, open_),
-        ]  # fmt: skip
+def _claims_rows(inner: ox.Store) -> list[_Row]:
+    """``claims.rq``'s rows in its order: ``ORDER BY ?source ?start ?claim`` for IRIs and xsd:integer offsets."""
+    width = len(_CLAIMS_VARIABLES) - 2
+    keyed = []
+    for cells in _raw_rows(inner, "claims", width):
+        claim, start, source, until, when, open_ = (cells[i] for i in (0, 10, 12, 15, 21, 22))
+        key = (_match(_IRI_CELL, source, "source"), int(_match(_INTEGER_CELL, start, "offset")))
         row = _Row(
-            _line(cells),
-            _date(when, "kg:effectiveDate", claim),
-            open_,
-            _date(until, "kg:eventEnd", claim),
+            b"\t".join(cells[:width]), _date(when, "kg:effectiveDate"), _flag(open_), _date(until, "kg:eventEnd")
         )
-        keyed.append((_claims_key(claim, source, start), row))
+        keyed.append(((*key, _match(_IRI_CELL, claim, "claim")), row))
     keyed.sort(key=lambda pair: pair[0])
     return [row for _, row in keyed]
 
 
-def _claims_key(claim: str, source: Term, start: Term) -> tuple[str, int, str]:
-    """``ORDER BY ?source ?start ?claim`` for IRIs and xsd:integer offsets; other terms are unservable."""
-    if not isinstance(source, ox.NamedNode) or ":" not in claim:
-        raise Unservable(f"<{claim}> or its source {source} is not an IRI")
-    if not (_is_literal(start, _XSD_INTEGER) and _CANONICAL_INTEGER.fullmatch(start.value)):
-        raise Unservable(f"<{claim}> has an offset that is not a canonical xsd:integer: {start}")
-    return source.value, int(start.value), claim
-
-
-def _below_rows(scans: _Scans) -> list[_Row]:
-    """``claims-below-grade.rq`` for every grade: each graded claim with its graph part, polarity and claimant."""
-    keyed: list[tuple[str, str, _Row]] = []
-    for claim, entries in scans(ONTOLOGY + "reliability").items():
-        if len(entries) > 1:
-            raise Unservable(f"<{claim}> has {len(entries)} kg:reliability values")
-        ((_, reliability),) = entries
-        if not _is_literal(reliability, _XSD_STRING) or ":" not in claim:
-            raise Unservable(f"<{claim}> or its grade {reliability} is not an IRI and a plain string")
-        matches = _graph_matches(scans, claim, positions=False, typed=True, grade=reliability)
-        if not matches:
-            continue
-        _, (subject, predicate, object_, asserted, polarity, _, reason, _), quote, _ = matches[0]
-        polarity_labels = scans.union(RDFS + "label", polarity.value) if not isinstance(polarity, ox.Literal) else []
-        if not polarity_labels:
-            continue
-        polarity_label = _one(polarity_labels, "polarity labels", claim)
-        claimant = _claimant(scans, claim)
-        if claimant is None:
-            continue
-        when = _one(scans.union(ONTOLOGY + "effectiveDate", claim), "kg:effectiveDate", claim)
-        ended = _one(scans.union(ONTOLOGY + "eventEnd", claim), "kg:eventEnd", claim)
-        open_ = _flag(_one(scans.union(ONTOLOGY + "openStart", claim), "kg:openStart", claim), claim)
-        cells = [
-            ox.NamedNode(claim), *_labels(scans, claim, subject, predicate, object_), asserted, polarity_label, when,
-            claimant, reliability, quote, reason, _since(when, open_),
-        ]  # fmt: skip
+def _below_rows(inner: ox.Store) -> list[_Row]:
+    """``claims-below-grade.rq``'s rows for every grade in its order: ``ORDER BY DESC(?reliability) ?claim``
+    for plain-string grades and IRIs."""
+    width = len(_BELOW_VARIABLES) - 3
+    keyed = []
+    for cells in _raw_rows(inner, "claims-below-grade", width):
+        claim, when, grade, ended, open_ = (cells[i] for i in (0, 6, 8, 12, 13))
+        reliability = _match(_STRING_CELL, grade, "kg:reliability").decode()
         row = _Row(
-            _line(cells),
-            _date(when, "kg:effectiveDate", claim),
-            open_,
-            _date(ended, "kg:eventEnd", claim),
-            reliability.value,
+            b"\t".join(cells[:width]),
+            _date(when, "kg:effectiveDate"),
+            _flag(open_),
+            _date(ended, "kg:eventEnd"),
+            reliability,
         )
-        keyed.append((reliability.value, claim, row))
-    # ORDER BY DESC(?reliability) ?claim: by claim, then (stably) by grade descending
+        keyed.append((reliability, _match(_IRI_CELL, claim, "claim"), row))
     keyed.sort(key=lambda item: item[1])
-    keyed.sort(key=lambda item: item[0], reverse=True)
+    keyed.sort(key=lambda item: item[0], reverse=True)  # stable: by grade descending, then by claim
     return [row for _, _, row in keyed]
