@@ -174,6 +174,19 @@ def test_groups_of_people_are_named_with_their_number(store: kg.Store) -> None:
     assert "refugees" in refugees.subject_keys  # the group is also known without its number
 
 
+def test_units_by_number_shares_of_a_place_and_who_crosses_into_it(store: kg.Store) -> None:
+    text = (
+        "Columns of the 58th Army crossed into Tarna on Friday. Hundreds of families crossed the border into "
+        "Kasi. The gangs now control an estimated 80 per cent of Dakra, a town in Orna province."
+    )
+    found = triples(extract(store, text)[0])
+    assert ("58th Army", "advancedOn", "Tarna") in found  # an army crossing in advances
+    assert ("hundreds of families", "fledTo", "Kasi") in found  # families crossing in flee
+    assert not {t for t in found if t[0] == "hundreds of families" and t[1] == "advancedOn"}
+    assert ("gangs", "controls", "Dakra") in found  # "80 per cent of Dakra"
+    assert ("Dakra", "locatedIn", "Orna province") in found  # "a town in"
+
+
 def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
     text = (
         "The Iran-backed Zelani Movement attacked Port Ossa. "

@@ -92,7 +92,8 @@ OWNED_HEADS = frozenset(
     """forces force fighters troops soldiers militants members units unit army militia rebels jets warplanes
     aircraft drones artillery gunmen men officials government police positions convoy convoys ranks
     loyalists supporters insurgents paramilitaries commanders leadership remnants formations aviation
-    battalions brigades targets sites strongholds facilities bases depots launchers troop""".split()
+    battalions brigades targets sites strongholds facilities bases depots launchers troop columns column
+    elements""".split()
 )
 """Nouns that stand for the name that owns them ("Hezbollah's fighters", "fighters of HTS")."""
 
@@ -109,7 +110,7 @@ PARTICLES = frozenset({"out", "back", "in", "off", "up", "down", "away", "over"}
 
 PARTS = frozenset(
     """most much part parts half all some areas swathes swaths rest control tens hundreds thousands dozens
-    millions many two three four five six seven eight nine ten dozen scores""".split()
+    millions many two three four five six seven eight nine ten dozen scores cent percent""".split()
 )
 """Words whose "of" phrase names the place meant ("most of the capital", "parts of Darfur")."""
 
@@ -537,6 +538,8 @@ def _fill(
         if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1:  # "the LNA and the GNA fought"
             pairs = [(a, b, (ja, jb)) for ja, a in subjects for jb, b in subjects if ja < jb]
     predicate = entry.predicate
+    if predicate in {"advancedOn", "captured", "encircled"}:  # civilians do not advance on or take a place
+        pairs = [(s, o, words) for s, o, words in pairs if not _is_people(s)]
     people = any(s.source == "group" and s.kinds == PEOPLE_KINDS for s, _, _ in pairs)
     if predicate in {"withdrewFrom", "withdrewTo"} and people:
         predicate = "fledFrom" if predicate == "withdrewFrom" else "fledTo"  # people who leave a place flee it
@@ -606,7 +609,7 @@ def _mention(
         found = [m for j in agents for k in graph.members(j) if (m := _mention(graph, k, slots, resolve, depth + 1))]
         return found[0] if found else None
     head = noun_lemma(graph.words[word])
-    if head in OWNED_HEADS or lower in OWNED_HEADS or head in PLACE_HEADS or lower in PARTS:
+    if head in OWNED_HEADS or lower in OWNED_HEADS or head in PLACE_HEADS or lower in PARTS or _is_number(lower):
         if head in PLACE_HEADS:  # "the Black Sea port of Poti": the place it names, not where it lies
             named = [j for p in graph.rights(word, "Mf", "Mp") if graph.lower[p] == "of" for j in graph.rights(p, "J")]
             if named and named[0] in slots:

@@ -173,7 +173,7 @@ def is_headline(line: str) -> bool:
 
 _TOKEN = re.compile(
     r"(?:[A-Z]\.){2,}|[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F]*(?:['’](?![sS]\b)\w+)*(?:-[\w\u00C0-\u024F'’]+)*"
-    r"|['’][sS]\b|\d+|[^\w\s]"
+    r"|['’][sS]\b|\d+(?:st|nd|rd|th)\b|\d+|[^\w\s]"
 )
 """Words (hyphenated ones whole: "al-Sham", "Port-au-Prince"), a possessive "'s" apart, numbers, marks."""
 
@@ -287,6 +287,8 @@ def _seen_phrase(tokens: list[tuple[str, int, int]], i: int, j: int, seen: set[s
 
 def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: ignore[no-untyped-def]
     word = tokens[i][0]
+    if re.fullmatch(r"\d+(?:st|nd|rd|th)", word):  # "58th Army", "33rd Front": a unit's number opens its name
+        return i + 1 < len(tokens) and _capitalised(tokens[i + 1][0]) and tokens[i + 1][0].lower() not in _NOT_NAMES
     if not _capitalised(word) or word.lower() in _NOT_NAMES or word.lower() in TITLES:
         return False
     if word.lower() in OFFICES and i > 1 and tokens[i - 1][0] == "of" and tokens[i - 2][0].lower() in TITLES:

@@ -40,7 +40,8 @@ AIR = re.compile(
 _DIRECTION = r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?west(?:ern)?|"
 _DIRECTION += r"north-?east(?:ern)?|south-?west(?:ern)?|south-?east(?:ern)?|far|upper|lower)\s+)*"
 _LOCATED = re.compile(
-    r",?\s+(?:in|inside|within)\s+(?:the\s+)?"
+    r",?\s+(?:(?:a|an|the)\s+(?:\w+\s+)?(?:town|city|village|district|suburb|neighbourhood|neighborhood|port|"
+    r"settlement|camp|area|region|province)\s+)?(?:in|inside|within)\s+(?:the\s+)?"
     + _DIRECTION
     + r"(?:(?:countryside|outskirts|suburbs|province|region|state|district|governorate|territory|parts?|area)"
     r"\s+of\s+(?:the\s+)?)?"
