@@ -187,6 +187,19 @@ def test_units_by_number_shares_of_a_place_and_who_crosses_into_it(store: kg.Sto
     assert ("Dakra", "locatedIn", "Orna province") in found  # "a town in"
 
 
+def test_names_with_the_word_for_their_kind_and_a_direction(store: kg.Store) -> None:
+    text = (
+        "Four Royal Air Force Typhoon jets struck sites held by the Velen group. Troops of the 53 Division "
+        "entered eastern Dakra, while the U.S. Navy fired missiles at fighters in the Orna forest."
+    )
+    candidates, unknown = extract(store, text)
+    names = {m.text for m in unknown}
+    assert {"Royal Air Force", "Velen group", "53 Division", "U.S. Navy", "Orna forest"} <= names
+    assert "Royal Air Force Typhoon" not in names  # the aircraft is not part of the force's name
+    dakra = next(c for c in candidates if c.object == "Dakra")
+    assert "eastern dakra" in dakra.object_keys  # the part of the place the text names
+
+
 def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
     text = (
         "The Iran-backed Zelani Movement attacked Port Ossa. "

@@ -99,7 +99,8 @@ OWNED_HEADS = frozenset(
 
 PLACE_HEADS = frozenset(
     """city town village province region area district capital outskirts centre center countryside suburbs
-    suburb neighbourhood neighborhood parts governorate territory port base airbase airport harbour""".split()
+    suburb neighbourhood neighborhood parts governorate territory port base airbase airport harbour settlement
+    municipality locality enclave""".split()
 )
 """Nouns that stand for the place they name ("the city of Homs", "Homs province", "the outskirts of X")."""
 

@@ -86,7 +86,7 @@ ACTOR_WORDS = frozenset(
     corps committee organisation organization government ministry command alliance coalition guard guards
     police union authority agency observatory network jihad hezbollah rebels wing legion regiment
     service services administration parliament assembly islamic jihad haram ansar sunna qaeda shabaab taliban
-    gang gangs cartel""".split()
+    gang gangs cartel navy marines""".split()
 )
 
 PLACE_PREPOSITIONS = frozenset({"in", "into", "near", "outside", "towards", "toward", "around", "across", "inside"})
@@ -236,6 +236,7 @@ def find_mentions(
                     _capitalised(tokens[j + 1][0])
                     and tokens[j + 1][0].lower() not in _NOT_NAMES - {"the"}
                     and tokens[j + 1][0].lower() not in TITLES
+                    and tokens[j][0].lower() not in {"force", "forces", "navy"}  # "Royal Air Force | Typhoon jets"
                 )
                 or (  # "Donetsk People's Republic"
                     tokens[j + 1][0] in {"'s", "’s"} and j + 2 < len(tokens) and _capitalised(tokens[j + 2][0])
@@ -261,7 +262,9 @@ def find_mentions(
             title_word = j == i and j + 1 < len(tokens) and tokens[j + 1][0].lower() in TITLES
             title_word = title_word and known_word is not None and known_word(tokens[i][0].lower())
             if not title_word:  # not "Defence" of "Defence Minister"
-                mentions.append(_with_kind_word(_name(tokens, i, j, text, known_word), text))
+                mentions.append(
+                    _with_direction(_with_kind_word(_name(tokens, i, j, text, known_word), text), tokens, i)
+                )
             i = j + 1
             continue
         i += 1
@@ -285,10 +288,16 @@ def _seen_phrase(tokens: list[tuple[str, int, int]], i: int, j: int, seen: set[s
     return normal(" ".join(t[0] for t in tokens[i : j + 1])) in seen
 
 
+_UNITS = frozenset({"division", "brigade", "battalion", "regiment", "corps", "army", "front", "squadron", "fleet"})
+"""Words a unit's number names ("53 Division"); a bare number before another capital is not a name."""
+
+
 def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: ignore[no-untyped-def]
     word = tokens[i][0]
-    if re.fullmatch(r"\d+(?:st|nd|rd|th)", word):  # "58th Army", "33rd Front": a unit's number opens its name
-        return i + 1 < len(tokens) and _capitalised(tokens[i + 1][0]) and tokens[i + 1][0].lower() not in _NOT_NAMES
+    if re.fullmatch(r"\d+(?:st|nd|rd|th)?", word):  # "58th Army", "33rd Front", "53 Division": a unit's number
+        after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        ordinal = not word.isdigit() and _capitalised(after) and after.lower() not in _NOT_NAMES
+        return ordinal or after.lower() in _UNITS
     if not _capitalised(word) or word.lower() in _NOT_NAMES or word.lower() in TITLES:
         return False
     if word.lower() in OFFICES and i > 1 and tokens[i - 1][0] == "of" and tokens[i - 2][0].lower() in TITLES:
@@ -336,17 +345,24 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
 _KIND_WORDS = re.compile(
     r"\s+((?:central\s+|international\s+)?(?:prison|district|sub-?district|province|state|territory|governorate|"
     r"region|department|municipality|prefecture|local government area|commune|canton|air base|airbase|airport|"
-    r"camp|oblast|raion|county))\b"
+    r"camp|oblast|raion|county|forest|gorge|valley|desert|lagoon|settlement|hospital|hotel))\b"
 )
 
 
+_GROUP_WORDS = re.compile(r"\s+(group|militia|movement|faction|gang|network|coalition|alliance)\b")
+
+
 def _with_kind_word(m: Mention, text: str) -> Mention:
-    """ "Rubavu district", "Munzenze central prison": a name with the word saying what it is (also known without)."""
+    """ "Rubavu district", "Munzenze central prison", "the Maute group": a name with the word saying what it is
+    (also known without it)."""
     match = _KIND_WORDS.match(text, m.end)
+    kind = "place"
+    if not match and "place" not in m.kinds and (match := _GROUP_WORDS.match(text, m.end)):
+        kind = "actor"
     if not match:
         return m
     whole = text[m.start : match.end()]
-    return Mention(whole, m.start, match.end(), None, whole, m.kinds | {"place"}, m.source, extra=(m.text,))
+    return Mention(whole, m.start, match.end(), None, whole, m.kinds | {kind}, m.source, extra=(m.text,))
 
 
 _DIRECTIONS = frozenset({"eastern", "western", "northern", "southern", "central", "north", "south", "east", "west"})
@@ -354,7 +370,7 @@ _DIRECTIONS = frozenset({"eastern", "western", "northern", "southern", "central"
 
 def _with_direction(m: Mention, tokens, i) -> Mention:  # type: ignore[no-untyped-def]
     """ "eastern Rafah": the place, known also by the part the text names."""
-    if i > 0 and tokens[i - 1][0].lower() in _DIRECTIONS and "place" in m.kinds:
+    if i > 0 and tokens[i - 1][0].lower() in _DIRECTIONS and ("place" in m.kinds or not m.kinds):
         return replace(m, extra=(*m.extra, f"{tokens[i - 1][0]} {m.text}"))
     return m
 
