@@ -420,9 +420,10 @@ def _arg_end(m: Mention, start: int, end: int) -> list[int]:
 
 
 def _named(m: Mention) -> str:
-    """How a draft names an argument: the store's label, what a pronoun stands for, the country a demonym
-    names ("Russian jets" -> Russia, kg's convention for a force with no name of its own), else the words."""
-    return m.label if m.entity or m.resolved_from or m.source == "demonym" else m.text
+    """How a draft names an argument: the store's label, what a pronoun stands for, a country by its name
+    ("the UAE" -> United Arab Emirates) and the country a demonym names ("Russian jets" -> Russia, kg's
+    convention for a force with no name of its own), else the words."""
+    return m.label if m.entity or m.resolved_from or m.source in {"demonym", "country"} else m.text
 
 
 def _how(m: Mention, role: str) -> str:

@@ -365,7 +365,9 @@ def _with_kind_word(m: Mention, text: str) -> Mention:
     return Mention(whole, m.start, match.end(), None, whole, m.kinds | {kind}, m.source, extra=(m.text,))
 
 
-_DIRECTIONS = frozenset({"eastern", "western", "northern", "southern", "central", "north", "south", "east", "west"})
+_DIRECTIONS = frozenset(
+    {"eastern", "western", "northern", "southern", "central", "north", "south", "east", "west", "upper", "lower"}
+)
 
 
 def _with_direction(m: Mention, tokens, i) -> Mention:  # type: ignore[no-untyped-def]
