@@ -343,16 +343,17 @@ def build(inner: ox.Store, generation: Path, name: str) -> bool:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # one per writer
     temporary.unlink(missing_ok=True)
     try:
+        variables = _CLAIMS_VARIABLES[:-2] if name == "claims" else _BELOW_VARIABLES[1:-2]
         try:
             rows = (_claims_rows if name == "claims" else _below_rows)(inner)
+            written = _as_written(rows, variables)
             servable = True
         except Unservable as exc:
             log.info("%s answered by SPARQL for %s: %s", name, generation.name, exc)
-            rows, servable = [], False
-        variables = _CLAIMS_VARIABLES[:-2] if name == "claims" else _BELOW_VARIABLES[1:-2]
+            rows, written, servable = [], ([], []), False
         connection = sqlite3.connect(temporary)
         try:
-            _write(connection, rows, variables, _stamp(generation, name) | {"servable": "1" if servable else "0"})
+            _write(connection, rows, written, _stamp(generation, name) | {"servable": "1" if servable else "0"})
         finally:
             connection.close()
         os.replace(temporary, path)
@@ -361,7 +362,9 @@ def build(inner: ox.Store, generation: Path, name: str) -> bool:
     return servable
 
 
-def _write(connection: sqlite3.Connection, rows: list[_Row], variables: list[str], meta: dict[str, str]) -> None:
+def _write(
+    connection: sqlite3.Connection, rows: list[_Row], written: tuple[list[bytes], list[bytes]], meta: dict[str, str]
+) -> None:
     with connection:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -372,7 +375,7 @@ def _write(connection: sqlite3.Connection, rows: list[_Row], variables: list[str
             " begun TEXT, open INTEGER, ended TEXT, letter TEXT NOT NULL, digit TEXT NOT NULL)"
         )
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        tsv, csv = _as_written(rows, variables)
+        tsv, csv = written
         connection.executemany(
             "INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
