@@ -50,9 +50,13 @@ def measure(path: Path, values: dict[str, Term], repeat: int, sparql_repeat: int
     assert table.generation is not None
     rows: list = []
     files = [listings.table_path(table.generation, name) for name in listings.SERVED]
-    for file in files:
-        file.unlink(missing_ok=True)
-    first, _ = best_of(lambda: table.stream("claims", _Sink(), format=CSV), 1)
+
+    def first_listing() -> None:
+        for file in files:
+            file.unlink(missing_ok=True)
+        table.stream("claims", _Sink(), format=CSV)
+
+    first, _ = best_of(first_listing, sparql_repeat + 1)  # the first run of a process reads a cold store
     built = {
         name: best_of(lambda n=name: listings.build(table.inner, table.generation, n), sparql_repeat)[0]  # type: ignore[arg-type]
         for name in listings.SERVED
