@@ -200,6 +200,17 @@ def test_names_with_the_word_for_their_kind_and_a_direction(store: kg.Store) -> 
     assert "eastern dakra" in dakra.object_keys  # the part of the place the text names
 
 
+def test_who_condemns_an_act_and_a_place_placed_by_the_text_are_not_its_agent(store: kg.Store) -> None:
+    text = (
+        "The Tarna Mission condemns the killing of civilians in Dakra. Insurgents attacked Mabru, Ossa state, "
+        "killing at least 11 people."
+    )
+    found = triples(extract(store, text)[0])
+    assert not {t for t in found if t[0] == "Tarna Mission" and t[1] == "killed"}  # a speaker, not a killer
+    assert not {t for t in found if t[0] == "Mabru" and t[1] == "killed"}  # Mabru is placed in Ossa state
+    assert ("Mabru", "locatedIn", "Ossa state") in found
+
+
 def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
     text = (
         "The Iran-backed Zelani Movement attacked Port Ossa. "

@@ -372,11 +372,14 @@ def _sentence(
         for f in findings
     ]
     dates = dates_in(text, start, end, published)
+    placed = {f[1].start for f in findings if f[0] in _PLACED and not f[1].kinds}  # "Geidam, Yobe state": a place
     found = []
     for predicate, subject, obj, trigger, why, (lo, hi), confidence in findings:
         if not _fits(subject, obj, predicate, relations):
             continue
         domain, range_ = relations.get(predicate, (None, None))
+        if (subject.start in placed and domain == "actor") or (obj.start in placed and range_ == "actor"):
+            continue  # a new name this sentence places somewhere is a place, not who killed or was killed
         document.learn(subject, domain)
         document.learn(obj, range_)
         lo, hi = max(lo, start), min(hi, end)
@@ -404,6 +407,10 @@ def _sentence(
             )
         )
     return found
+
+
+_PLACED = frozenset({"locatedIn", "northOf", "southOf", "capitalOf"})
+"""Relations only places have as subject: what they say of a new name settles that it is a place."""
 
 
 def _word_end(text: str, at: int, limit: int) -> int:
@@ -452,6 +459,8 @@ def _kind_ok(m: Mention, kind: str | None) -> bool:
     """Whether a mention can be of ``kind``; a new name's kind is only a guess from its words, so it may."""
     if kind is None or not m.kinds:
         return True
+    if kind == "actor" and m.kinds == {"place"} and patterns.ADMIN_UNIT.search(m.text):
+        return False  # "Ossa state", "Kalehe territory": the name says it is a place
     if m.entity is None and m.source == "name" and not (kind == "place" and "person" in m.kinds):
         return True
     if kind == "actor":

@@ -48,6 +48,12 @@ INTENT = frozenset(
 )
 """Verbs whose complement did not (yet) happen: "vowed to retake", "denied seizing", "called on X to leave"."""
 
+REPORTING = frozenset(
+    """condemn denounce decry deplore criticise criticize hail praise welcome celebrate mourn report document
+    investigate confirm deny blame protest note describe call reject dismiss""".split()
+)
+"""Verbs of speaking about an event: their subject is not the event's agent ("UNMISS condemns the killing")."""
+
 STATES = frozenset({"basedIn", "headOf", "partOf", "alliedWith", "controls", "capitalOf", "locatedIn"})
 """Relations a noun states of its own possessor only ("the LNA's base"), never of whoever the clause is about."""
 
@@ -286,12 +292,15 @@ class _Graph:
         return word in self.slots or self.lower[word] in PRONOUNS | RELATIVES or lemma in heads
 
     def clause_subject(self, noun: int, depth: int = 0) -> int | None:
-        """The subject of the verb a noun's phrase hangs on ("X ... after months of fighting against Y" -> X)."""
+        """The subject of the verb a noun's phrase hangs on ("X ... after months of fighting against Y" -> X).
+
+        Not a speaker's: who "condemns the killing of civilians" or "hailed the liberation of X" did not do it.
+        """
         for verb in self.lefts(noun, "O"):
-            return self.subject(verb)
+            return None if verb_lemma(self.words[verb]) in REPORTING else self.subject(verb)
         for p in self.lefts(noun, "J"):
             for verb in self.lefts(p, "MV"):
-                return self.subject(verb)
+                return None if verb_lemma(self.words[verb]) in REPORTING else self.subject(verb)
             for head in self.lefts(p, "Mp", "Mf"):  # one noun up: "months of fighting"
                 if depth < 3:
                     return self.clause_subject(head, depth + 1)

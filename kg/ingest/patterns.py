@@ -16,6 +16,7 @@ from kg.ingest.lexicon import by_lemma
 from kg.ingest.mentions import Mention
 
 __all__ = [
+    "ADMIN_UNIT",
     "AIR",
     "Found",
     "across_lists",
@@ -163,7 +164,7 @@ def memberships(text: str, mentions: list[Mention]) -> list[Found]:
     return found
 
 
-_ADMIN_UNIT = re.compile(
+ADMIN_UNIT = re.compile(
     r"\s(?:district|sub-?district|province|state|territory|governorate|region|department|municipality|prefecture|"
     r"local government area|commune|canton|oblast|raion|county)$",
     re.IGNORECASE,
@@ -186,11 +187,11 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
             continue
         inner = a.source not in {"demonym", "country"} and b.source != "demonym"
         apposed = re.fullmatch(r",\s+", between) and inner and not (id(a) in listed and id(b) in listed)
-        if apposed and (_ADMIN_UNIT.search(b.text) or b.source == "country"):
+        if apposed and (ADMIN_UNIT.search(b.text) or b.source == "country"):
             why = "pattern: PLACE, COUNTRY" if b.source == "country" else "pattern: PLACE, UNIT"
             found.append(("locatedIn", a, b, ",", why, (a.start, b.end), 0.7))
             continue
-        if inner and _ADMIN_UNIT.search(a.text) and re.fullmatch(r"\s+of\s+(?:the\s+)?", between):
+        if inner and ADMIN_UNIT.search(a.text) and re.fullmatch(r"\s+of\s+(?:the\s+)?", between):
             found.append(("locatedIn", a, b, "of", "pattern: UNIT of PLACE", (a.start, b.end), 0.7))
             continue
         if a.source == "demonym" and (kind := _DEMONYM_PLACE.fullmatch(between)):
