@@ -211,6 +211,19 @@ def test_who_condemns_an_act_and_a_place_placed_by_the_text_are_not_its_agent(st
     assert ("Mabru", "locatedIn", "Ossa state") in found
 
 
+def test_fighting_alongside_is_an_alliance_and_a_dateline_with_a_year_is_not_a_name(store: kg.Store) -> None:
+    text = (
+        "DAKRA, June 10, 2020 - Velen instructors fight alongside the Orna Front. The Tarna Army, fighting side "
+        "by side with the Kasi militia, took Mabru."
+    )
+    candidates, unknown = extract(store, text)
+    found = triples(candidates)
+    assert ("Velen", "alliedWith", "Orna Front") in found
+    assert ("Tarna Army", "alliedWith", "Kasi militia") in found
+    assert not {t for t in found if t[1] == "opposes"}
+    assert "DAKRA" not in {m.text for m in unknown}
+
+
 def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
     text = (
         "The Iran-backed Zelani Movement attacked Port Ossa. "
@@ -340,7 +353,7 @@ def test_every_lexicon_entry_cites_a_real_wordnet_sense_and_a_known_predicate() 
     from kg.ingest.lexicon import ROLES
 
     prepositions = {"of", "to", "from", "in", "into", "on", "at", "with", "against", "towards", "toward", "over"}
-    prepositions |= {"for", "under"}
+    prepositions |= {"for", "under", "alongside"}
     for entry in entries():  # every role is a named one or a preposition the frames can read
         assert {entry.subject, entry.object} <= ROLES | prepositions, entry
         assert entry.pos in {"verb", "noun", "adj"}, entry

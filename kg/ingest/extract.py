@@ -174,7 +174,7 @@ def _ends(text: str, start: int, end: int) -> Iterable[re.Match[str]]:
 
 
 _BULLET = re.compile(r"\s*(?:[-–—•*]|\d{1,2}[.)])\s+")
-_DATELINE = re.compile(r"\s*[A-Z][A-Z .'-]+(?:,[\w .]{0,30})?(?:\s*\([\w .]+\))?\s*[-–—]+\s*")
+_DATELINE = re.compile(r"\s*[A-Z][A-Z .'-]+(?:,[\w ,.]{0,30})?(?:\s*\([\w .]+\))?\s*[-–—]+\s*")
 """A wire story's opening "CAIRO, Dec 19 (Reuters) - ": a place and a date, not part of the first sentence."""
 
 

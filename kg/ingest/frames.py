@@ -99,7 +99,7 @@ OWNED_HEADS = frozenset(
     aircraft drones artillery gunmen men officials government police positions convoy convoys ranks
     loyalists supporters insurgents paramilitaries commanders leadership remnants formations aviation
     battalions brigades targets sites strongholds facilities bases depots launchers troop columns column
-    elements""".split()
+    elements instructors advisers advisors mercenaries contractors""".split()
 )
 """Nouns that stand for the name that owns them ("Hezbollah's fighters", "fighters of HTS")."""
 
@@ -431,6 +431,9 @@ def _verb_roles(
         roles["obj"] += objects
     for p, objs in preps.items():
         roles[p] += objs
+    after = " ".join(graph.lower[verb + 1 : verb + 4])
+    if after.startswith(("alongside", "side by side")):  # "fought alongside X", "fighting side by side with X"
+        roles["alongside"] += roles.pop("obj", []) + roles.pop("with", [])
     return roles
 
 
@@ -550,7 +553,7 @@ def _fill(
     predicate = entry.predicate
     if predicate in {"advancedOn", "captured", "encircled"}:  # civilians do not advance on or take a place
         pairs = [(s, o, words) for s, o, words in pairs if not _is_people(s)]
-    people = any(s.source == "group" and s.kinds == PEOPLE_KINDS for s, _, _ in pairs)
+    people = any(_is_people(s) for s, _, _ in pairs)
     if predicate in {"withdrewFrom", "withdrewTo"} and people:
         predicate = "fledFrom" if predicate == "withdrewFrom" else "fledTo"  # people who leave a place flee it
     if predicate == "headOf" and any(graph.lower[j] in DEPUTIES for j in graph.lefts(trigger, "A", "AN")):

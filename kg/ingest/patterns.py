@@ -248,7 +248,8 @@ def compounds(text: str, mentions: list[Mention]) -> tuple[list[Found], list[Men
 
 _FORCE_NOUN = re.compile(
     r"\s+(fighters|forces|troops|militants|soldiers|gunmen|units|elements|combatants|militiamen|peacekeepers|"
-    r"insurgents|loyalists|members|operatives|paramilitaries|commandos)\b"
+    r"insurgents|loyalists|members|operatives|paramilitaries|commandos|instructors|advisers|advisors|mercenaries|"
+    r"contractors)\b"
 )
 
 
