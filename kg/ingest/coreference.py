@@ -92,8 +92,7 @@ def _without_number(phrase: str) -> str:
     """A group's phrase without its number: "at least 11 people" -> "people", "thousands of residents" ->
     "residents"."""
     words = phrase.split()
-    quantity = frame_reader.QUANTIFIERS | {"million", "thousand"}
-    while len(words) > 1 and (words[0].lower() in quantity or words[0][:1].isdigit()):
+    while len(words) > 1 and (words[0].lower() in frame_reader.QUANTIFIERS or words[0][:1].isdigit()):
         words = words[1:]
     while len(words) > 2 and words[0].lower() in frame_reader.PARTS and words[1] == "of":  # "tens of thousands of"
         words = words[2:]

@@ -113,6 +113,19 @@ PLACE_HEADS = frozenset(
 FACILITIES = frozenset({"base", "airbase", "airport", "port", "harbour", "site", "facility", "compound", "hub", "camp"})
 """Places named by what they are and where they lie ("the army base in Mainok" stands for Mainok)."""
 
+THINGS = frozenset(
+    """jets warplanes aircraft drones artillery positions convoy convoys targets sites strongholds facilities bases
+    depots launchers aviation""".split()
+)
+"""Owned nouns that are things or places, not people: their owner may be a place ("sites in Sanaa")."""
+
+
+QUANTIFIERS = frozenset(
+    """at least most more less fewer than about around some nearly roughly almost over up to an estimated
+    approximately as many million thousand""".split()
+)
+"""Words of a number's phrase ("at least", "more than", "up to", "an estimated", "1.2 million")."""
+
 PARTICLES = frozenset({"out", "back", "in", "off", "up", "down", "away", "over"})
 
 PARTS = frozenset(
@@ -695,29 +708,16 @@ def _mention(
     return None
 
 
-THINGS = frozenset(
-    """jets warplanes aircraft drones artillery positions convoy convoys targets sites strongholds facilities bases
-    depots launchers aviation""".split()
-)
-"""Owned nouns that are things or places, not people: their owner may be a place ("sites in Sanaa")."""
-
-
-QUANTIFIERS = frozenset(
-    """at least most more less fewer than about around some nearly roughly almost over up to an estimated
-    approximately as many""".split()
-)
-"""Words of a number's phrase ("at least", "more than", "up to", "an estimated")."""
-
-
 def _quantity(graph: _Graph, first: int) -> int:
     """Where a group's number starts ("more than 1.2 million people"): the first word of it, else ``first``."""
     k = first - 1
-    while k > 0 and (_is_number(graph.words[k]) or graph.lower[k] in QUANTIFIERS | {"million", "thousand"}):
+    while k > 0 and (_is_number(graph.words[k]) or graph.lower[k] in QUANTIFIERS):
         k -= 1
     return k + 1 if any(_is_number(graph.words[j]) for j in range(k + 1, first)) else first
 
 
 def _is_number(word: str) -> bool:
+    """Digits, with the commas and points of "110,000" and "1.2"."""
     return bool(re.fullmatch(r"\d[\d,.]*", word))
 
 
@@ -727,7 +727,7 @@ def _owning(owner: Mention, head: str) -> Mention:
     A name whose kind is unknown but that has fighters or troops of its own is a group, not a person
     or a place: "CPC fighters, led by ..." is never the CPC leading someone.
     """
-    kinds = owner.kinds or (frozenset({"actor"}) if head.lower() not in THINGS else owner.kinds)
+    kinds = owner.kinds or (frozenset() if head.lower() in THINGS else frozenset({"actor"}))
     return replace(
         owner,
         kinds=kinds,

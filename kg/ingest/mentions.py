@@ -38,34 +38,7 @@ TITLES = frozenset(
 OFFICES = frozenset({"state", "defence", "defense", "interior", "foreign", "finance", "justice", "war"})
 """Offices in a title ("Secretary of State", "Minister of Defence"), not the start of the holder's name."""
 
-CONNECTORS = frozenset(
-    {
-        "al",
-        "al-",
-        "el",
-        "el-",
-        "bin",
-        "ibn",
-        "abu",
-        "of",
-        "de",
-        "del",
-        "di",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "des",
-        "du",
-        "la",
-        "le",
-        "y",
-        "van",
-        "von",
-        "the",
-        "for",
-    }
-)
+CONNECTORS = frozenset("al al- el el- bin ibn abu of de del di da do dos das des du la le y van von the for".split())
 """Lower-case words that may sit inside a multi-word name ("Army of Islam", "Democratic Republic of the Congo")."""
 
 FORCE_NOUNS = frozenset(
