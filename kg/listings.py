@@ -9,10 +9,13 @@ What stays true:
 
 - The store is the truth and the ``.rq`` files the interface. Each served listing has its own
   table (:func:`table_path`), derived from one generation of the store, inside that generation's
-  directory, stamped with the generation's name, the query's name and a hash of its text; a table
-  that does not match (another generation, a changed query, another version of this module) is
-  never read: it is built again. A query text other than the saved one, a remote endpoint, or a
-  parameter bound to a term the table cannot compare the way SPARQL would go to SPARQL.
+  directory, stamped with the generation's name, the query's name, a hash of its text and of the
+  internal query that reads its rows, and the pyoxigraph that wrote its cells; a table that does
+  not match (another generation, a changed query, another version of this module or of Oxigraph)
+  is never read: it is built again. A table damaged past its stamp is an error of one line, and
+  is removed, so the next listing builds it again. A query text other than the saved one, a
+  remote endpoint, or a parameter bound to a term the table cannot compare the way SPARQL would
+  go to SPARQL.
 - The answer is the SPARQL answer: the same rows, in the same order, as the same terms. The
   rows are the engine's: ``queries/internal/listing-NAME.rq`` is the listing's own pattern written
   as single-predicate subqueries that Oxigraph joins by hash (one scan per predicate instead of
@@ -54,6 +57,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg import queries
+from kg.errors import StoreError
 from kg.namespaces import PREFIXES, XSD
 from kg.terms import Term
 
@@ -106,8 +110,8 @@ class Listing:
     term (at 1M that parse and serialisation took 0.5 s of the 0.8 s for every claim).
     """
 
-    def __init__(self, uri: str, name: str, values: Mapping[str, object], bindings: Mapping[str, Term]) -> None:
-        self._uri, self._name, self._values = uri, name, values
+    def __init__(self, path: Path, name: str, values: Mapping[str, object], bindings: Mapping[str, Term]) -> None:
+        self._path, self._name, self._values = path, name, values
         self._variables = _CLAIMS_VARIABLES if name == "claims" else _BELOW_VARIABLES
         self._cells = _written(self._variables, bindings)
 
@@ -151,10 +155,23 @@ class Listing:
             arguments |= {"letter": grade[:1], "digit": grade[1:2]}
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         column = "csv" if csv else "tsv"
-        with contextlib.closing(sqlite3.connect(self._uri, uri=True, check_same_thread=False)) as connection:
-            cursor = connection.execute(f"SELECT {column} FROM rows{where} ORDER BY position", arguments)
-            while rows := cursor.fetchmany(_CHUNK_ROWS):
-                yield b"".join(head + row + tail for (row,) in rows)
+        try:
+            with contextlib.closing(sqlite3.connect(_uri(self._path), uri=True, check_same_thread=False)) as connection:
+                cursor = connection.execute(f"SELECT {column} FROM rows{where} ORDER BY position", arguments)
+                while rows := cursor.fetchmany(_CHUNK_ROWS):
+                    yield b"".join(head + row + tail for (row,) in rows)
+        except sqlite3.Error as exc:
+            # damaged past its stamp (the stamp is read first, so a truncated file is rebuilt before this),
+            # or removed with its generation: derived, so removed here and built again by the next listing
+            try:
+                self._path.unlink(missing_ok=True)
+                remedy = "it was removed: run the listing again to rebuild it"
+            except OSError:
+                remedy = "remove it to have it rebuilt"
+            raise StoreError(
+                f"the table of {self._name} at {self._path} could not be read ({exc}); {remedy}, "
+                "or answer by SPARQL (kg query --no-table)"
+            ) from None
 
 
 _Written = dict[ox.QueryResultsFormat, tuple[bytes, dict[str, bytes]]]
@@ -208,13 +225,13 @@ def solutions(
     if values is None:
         return None
     try:
-        uri = _open_table(saved.name, generation, inner)
+        path = _open_table(saved.name, generation, inner)
     except (OSError, sqlite3.Error) as exc:
         log.info("the listings table of %s is unavailable (%s); answering by SPARQL", generation.name, exc)
         return None
-    if uri is None:
+    if path is None:
         return None
-    return Listing(uri, saved.name, values, bindings)
+    return Listing(path, saved.name, values, bindings)
 
 
 def _parameters(name: str, bindings: Mapping[str, Term]) -> dict[str, str | bool | None] | None:
@@ -253,9 +270,9 @@ def table_path(generation: Path, name: str) -> Path:
     return generation / f"listing-{name}.sqlite"
 
 
-def _open_table(name: str, generation: Path, inner: ox.Store) -> str | None:
-    """The table of ``name`` in this generation (a URI to open it by), built first if it is missing
-    or stamped for something else; None if it records that it cannot serve."""
+def _open_table(name: str, generation: Path, inner: ox.Store) -> Path | None:
+    """The table of ``name`` in this generation, built first if it is missing or stamped for something
+    else; None if it records that it cannot serve."""
     path = table_path(generation, name)
     connection = _stamped(path, generation, name)
     if connection is None:
@@ -264,7 +281,7 @@ def _open_table(name: str, generation: Path, inner: ox.Store) -> str | None:
         if connection is None:
             raise OSError(f"{path} was replaced while it was read")
     with contextlib.closing(connection):
-        return _uri(path) if _meta(connection).get("servable") == "1" else None
+        return path if _meta(connection).get("servable") == "1" else None
 
 
 def _uri(path: Path) -> str:
@@ -292,8 +309,16 @@ def _meta(connection: sqlite3.Connection) -> dict[str, str]:
 
 
 def _stamp(generation: Path, name: str) -> dict[str, str]:
-    text = queries.get(name).text
-    return {"generation": generation.name, "version": VERSION, "query": name, "sha256": _sha256(text)}
+    """What a table's rows depend on: the generation, this module, the saved query and the internal one
+    that reads the rows (either may change without VERSION), and the Oxigraph that wrote the cells."""
+    text = queries.get(name).text + queries.internal(f"internal/listing-{name}")
+    return {
+        "generation": generation.name,
+        "version": VERSION,
+        "oxigraph": ox.__version__,
+        "query": name,
+        "sha256": _sha256(text),
+    }
 
 
 def _sha256(text: str) -> str:
@@ -343,6 +368,9 @@ def build(inner: ox.Store, generation: Path, name: str) -> bool:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # one per writer
     temporary.unlink(missing_ok=True)
     try:
+        # made before the rows are read, so a generation that cannot be written to (a copy shared
+        # read-only) fails here at once, not after the whole table was computed in vain
+        temporary.touch(exist_ok=False)
         variables = _CLAIMS_VARIABLES[:-2] if name == "claims" else _BELOW_VARIABLES[1:-2]
         try:
             rows = (_claims_rows if name == "claims" else _below_rows)(inner)

@@ -12,6 +12,8 @@ answering, and claims the table cannot reproduce send every listing to SPARQL.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -248,3 +250,54 @@ def test_cells_with_commas_quotes_tabs_and_line_breaks_are_written_as_sparql_wri
             assert store.results(name, format=format, **values) == sparql.results(name, format=format, **values)
     assert _meta(store)["servable"] == "1"
     assert b'"He said, ""go""\r\nthen\tleft' in store.results("claims", format=ox.QueryResultsFormat.CSV)
+
+
+def test_a_damaged_table_is_one_line_of_error_then_built_again(tmp_path: Path) -> None:
+    """A table whose rows are damaged past its stamp: the listing stops with one line that says what to do,
+    not a traceback, and the next listing builds the table again and is SPARQL's answer."""
+    path = _build(tmp_path)
+    store = kg.open_store(path)
+    assert store.generation is not None
+    store.results("claims", format=ox.QueryResultsFormat.CSV)  # builds the table
+    table = listings.table_path(store.generation, "claims")
+    with open(table, "r+b") as handle:  # pages 5-7 of 4 KiB: rows; the stamp (pages 2-3) stays readable
+        handle.seek(5 * 4096)
+        handle.write(b"\xff" * 3 * 4096)
+    args = ["--store", str(path), "query", "claims", "--format", "csv"]
+    damaged = CliRunner().invoke(cli, args)
+    assert damaged.exit_code == 1
+    assert damaged.stderr.count("\n") == 1 and damaged.stderr.startswith("Error: the table of claims at ")
+    assert "--no-table" in damaged.stderr
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0 and again.stdout == CliRunner().invoke(cli, [*args, "--no-table"]).stdout
+    assert _meta(store)["servable"] == "1"
+
+
+def test_a_table_written_by_another_oxigraph_is_not_believed(tmp_path: Path) -> None:
+    """The cells are Oxigraph's serialiser's bytes: a table stamped by another pyoxigraph (emptied here, so
+    believing it would show) is built again by the one that answers SPARQL."""
+    path = _build(tmp_path)
+    store = kg.open_store(path)
+    assert store.generation is not None
+    answer = store.results("claims", format=ox.QueryResultsFormat.TSV)
+    with contextlib.closing(sqlite3.connect(listings.table_path(store.generation, "claims"))) as connection, connection:
+        connection.execute("UPDATE meta SET value = '0.0.1' WHERE key = 'oxigraph'")
+        connection.execute("DELETE FROM rows")
+    assert kg.open_store(path).results("claims", format=ox.QueryResultsFormat.TSV) == answer
+    assert _meta(store)["oxigraph"] == ox.__version__
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a directory without write permission")
+def test_a_generation_that_cannot_be_written_to_answers_by_sparql(tmp_path: Path) -> None:
+    """A store shared read-only: no table can be written, so every listing is SPARQL's, and none fails."""
+    path = _build(tmp_path)
+    store, sparql = kg.open_store(path), kg.open_store(path, listings=False)
+    assert store.generation is not None
+    store.generation.chmod(0o555)
+    try:
+        for name, values in CASES[:1] + CASES[6:7]:
+            tsv = ox.QueryResultsFormat.TSV
+            assert store.results(name, format=tsv, **values) == sparql.results(name, format=tsv, **values)
+        assert not list(store.generation.glob("*listing*"))
+    finally:
+        store.generation.chmod(0o755)
