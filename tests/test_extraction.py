@@ -137,6 +137,20 @@ SHAPES = [
         [("Tarna Mission", "killed", None), ("Mabru", "killed", None)],  # a speaker; a place
         id="who condemns an act and a place are not its agent",
     ),
+    pytest.param(
+        "Armed groups formed the Velen Coalition (VC), made up of the country's strongest armed groups, among "
+        "them the UPF, the 3R and the MPV. Residents who left Dakra said army troops took refuge at the UN base "
+        "in Kasi before Orna troops regained control of the town.",
+        [
+            ("UPF", "partOf", "VC"),
+            ("3R", "partOf", "VC"),  # each of the list
+            ("MPV", "partOf", "VC"),
+            ("residents", "fledFrom", "Dakra"),  # "who" stands for a group of people too
+            ("Orna", "captured", "Kasi"),
+        ],
+        [],
+        id="members among them, who left, regaining control",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
@@ -358,6 +372,8 @@ def test_every_lexicon_entry_cites_a_real_wordnet_sense_and_a_known_predicate() 
     for entry in entries():  # every role is a named one or a preposition the frames can read
         assert {entry.subject, entry.object} <= ROLES | prepositions, entry
         assert entry.pos in {"verb", "noun", "adj"}, entry
+    frames = [(e.predicate, e.pos, e.lemma, e.subject, e.object) for e in entries()]
+    assert len(frames) == len(set(frames)), [f for f in frames if frames.count(f) > 1]  # each frame once
     used = {e.predicate for e in entries()}
     assert used <= relations
     assert relations - used <= inverses, sorted(relations - used - inverses)  # every relation one states directly

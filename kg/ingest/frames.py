@@ -282,6 +282,8 @@ class _Graph:
                 return j
             for j in self.rights(i, "SI", "SX"):
                 return j
+            for j in self.lefts(i, "RS"):  # "Residents who left X": the relative pronoun, then what it stands for
+                return j
             for j in self.lefts(i, "Mv", "Mg", "Mp", "MX"):  # a reduced relative: "forces backed by Iran"
                 if self.tags[i] in {"v-d", "v", "g", "w", "q"} or self.lower[i].endswith(("ed", "ing")):
                     if self.lower[j] in SUBORDINATORS:  # "after seizing Homs": the subject of the main clause
@@ -627,7 +629,10 @@ def _mention(
     lower = graph.lower[word]
     if lower in RELATIVES:
         antecedent = _antecedent(graph, word, slots)
-        return slots.get(antecedent) if antecedent is not None else None
+        if antecedent is not None:
+            return slots[antecedent]
+        linked = [j for j in graph.lefts(word, "R", "MX", "B") if j not in slots]  # "Residents who left X"
+        return next((m for j in linked if depth < 2 and (m := _mention(graph, j, slots, resolve, depth + 1))), None)
     if lower in PRONOUNS:
         return resolve(lower, word)
     if lower in ATTACK_NOUNS and depth < 2:  # "U.S. and British strikes had killed": the strikes' authors

@@ -146,7 +146,7 @@ def is_headline(line: str) -> bool:
 
 _TOKEN = re.compile(
     r"(?:[A-Z]\.){2,}|[A-Za-z\u00C0-\u024F][\w\u00C0-\u024F]*(?:['’](?![sS]\b)\w+)*(?:-[\w\u00C0-\u024F'’]+)*"
-    r"|['’][sS]\b|\d+(?:st|nd|rd|th)\b|\d+|[^\w\s]"
+    r"|['’][sS]\b|\d+(?:st|nd|rd|th)\b|\d+[A-Z]\w*|\d+|[^\w\s]"
 )
 """Words (hyphenated ones whole: "al-Sham", "Port-au-Prince"), a possessive "'s" apart, numbers, marks."""
 
@@ -267,6 +267,8 @@ _UNITS = frozenset({"division", "brigade", "battalion", "regiment", "corps", "ar
 
 def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: ignore[no-untyped-def]
     word = tokens[i][0]
+    if re.fullmatch(r"\d+[A-Z]\w*", word):  # "3R", a group's name
+        return True
     if re.fullmatch(r"\d+(?:st|nd|rd|th)?", word):  # "58th Army", "33rd Front", "53 Division": a unit's number
         after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
         ordinal = not word.isdigit() and _capitalised(after) and after.lower() not in _NOT_NAMES

@@ -78,14 +78,15 @@ _DIRECTION_OF = re.compile(
 )
 
 
-_LIST_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
+_LIST_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
 
 
 def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     """Names listed together ("Jabrayil, Fuzuli, Zangilan and Gubadli"): runs joined by commas and a final "and".
 
-    "A, B" alone is more often an apposition ("Geidam, Yobe state") than a list, so a run counts only
-    when it has an "and" or "or", and only names of one sort (places, or actors) are joined.
+    "A, B" alone is more often an apposition ("Geidam, Yobe state") than a list, so a pair counts only
+    when joined by "and" or "or" (three or more names in a run are a list), and only names of one sort
+    (places, or actors) are joined.
     """
     runs, run = [], [mentions[0]] if mentions else []
     for a, b in zip(mentions, mentions[1:], strict=False):
@@ -96,7 +97,9 @@ def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
         runs.append(run)
         run = [b]
     runs.append(run)
-    return [r for r in runs if len(r) > 1 and re.search(r"\b(?:and|or)\b", text[r[0].end : r[-1].start])]
+    return [
+        r for r in runs if len(r) > 2 or (len(r) > 1 and re.search(r"\b(?:and|or)\b", text[r[0].end : r[-1].start]))
+    ]
 
 
 _LISTED = "; for each name of a list"
@@ -151,6 +154,13 @@ def directions(text: str, mentions: list[Mention]) -> list[Found]:
     return found
 
 
+_MADE_OF = re.compile(
+    r"(?:\s*\([^()]{1,20}\)|\))?,?\s+(?:(?:an alliance|a coalition|made up|composed|formed)\s+of\s+[^.;()]{0,80}?,\s+)?"
+    r"(?:among them|among which|including)\s+(?:the\s+)?"
+)
+"""Between a group and its first member: "the CPC, made up of six armed groups, among them the UPC"."""
+
+
 def memberships(text: str, mentions: list[Mention]) -> list[Found]:
     """ "Russia's Tsentr Battlegroup", "Ukrainian forces, including the 3rd Assault Brigade": a unit of a whole."""
     found = []
@@ -161,6 +171,9 @@ def memberships(text: str, mentions: list[Mention]) -> list[Found]:
             found.append(("partOf", b, a, "'s", "pattern: COUNTRY's UNIT", (a.start, b.end), 0.7))
         elif unit and "actor" in a.kinds and re.fullmatch(r",?\s+including\s+(?:the\s+)?", between):
             found.append(("partOf", b, a, "including", "pattern: FORCES, including UNIT", (a.start, b.end), 0.7))
+        elif "actor" in a.kinds and "place" not in a.kinds | b.kinds and _MADE_OF.fullmatch(between):
+            why = "pattern: GROUP, made up of ..., among them MEMBER"
+            found.append(("partOf", b, a, "among them", why, (a.start, b.end), 0.65))
     return found
 
 
