@@ -151,6 +151,12 @@ SHAPES = [
         [],
         id="members among them, who left, regaining control",
     ),
+    pytest.param(
+        "Gunmen attacked Dakra, Ossa state, Nigeria, on Monday.",
+        [("gunmen", "attacked", "Dakra"), ("Dakra", "locatedIn", "Ossa state")],
+        [("gunmen", "attacked", "Ossa state"), ("gunmen", "attacked", "Nigeria")],  # where Dakra is, not a list
+        id="a chain of places is not a list",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

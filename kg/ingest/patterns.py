@@ -97,9 +97,13 @@ def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
         runs.append(run)
         run = [b]
     runs.append(run)
-    return [
-        r for r in runs if len(r) > 2 or (len(r) > 1 and re.search(r"\b(?:and|or)\b", text[r[0].end : r[-1].start]))
-    ]
+    joined = [r for r in runs if len(r) > 1 and re.search(r"\b(?:and|or)\b", text[r[0].end : r[-1].start])]
+    return joined + [r for r in runs if len(r) > 2 and r not in joined and not any(map(_where, r))]
+
+
+def _where(m: Mention) -> bool:
+    """A name that places the one before it ("Dikwa, Borno state, Nigeria"): a country or a unit."""
+    return m.source == "country" or bool(ADMIN_UNIT.search(m.text))
 
 
 _LISTED = "; for each name of a list"
