@@ -82,11 +82,9 @@ _BELOW_VARIABLES = (
 ).split()
 
 _XSD_DATE = XSD + "date"
-_XSD_INTEGER = XSD + "integer"
 _XSD_BOOLEAN = XSD + "boolean"
 _XSD_STRING = XSD + "string"
 _PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9]\d*)")
 _CHUNK_ROWS = 2000
 _CSV = ox.QueryResultsFormat.CSV
 _TSV = ox.QueryResultsFormat.TSV
@@ -197,7 +195,8 @@ def _written(variables: list[str], bindings: Mapping[str, Term]) -> _Written:
 
 
 def _split_cells(row: bytes, separator: bytes, *, csv: bool) -> list[bytes]:
-    """One row's cells; in CSV a quoted cell may hold the separator (and doubled quotes)."""
+    """``row`` cut at ``separator`` (a row's cells, or an answer's rows); in CSV a quoted cell may hold the
+    separator or a line break (and doubled quotes), so a cut inside one is not made."""
     pieces = row.split(separator)
     if not csv:
         return pieces
@@ -419,12 +418,8 @@ def _as_written(rows: list[_Row], variables: list[str]) -> tuple[list[bytes], li
     header = "\t".join(f"?{v}" for v in variables).encode("utf-8")
     text = b"\n".join([header, *(row.cells for row in rows)]) + b"\n"
     tsv = ox.parse_query_results(text, format=_TSV).serialize(format=_TSV).split(b"\n")[1:-1]
-    csv: list[bytes] = []
-    for line in ox.parse_query_results(text, format=_TSV).serialize(format=_CSV).split(b"\r\n")[1:-1]:
-        if csv and csv[-1].count(b'"') % 2 == 1:
-            csv[-1] += b"\r\n" + line
-        else:
-            csv.append(line)
+    written = ox.parse_query_results(text, format=_TSV).serialize(format=_CSV)
+    csv = _split_cells(written, b"\r\n", csv=True)[1:-1]
     if not len(tsv) == len(csv) == len(rows):
         raise Unservable(f"{len(rows)} rows were written as {len(tsv)} in TSV and {len(csv)} in CSV")
     return tsv, csv
