@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from tests.helpers import ROOT, add_second_report, input_paths, shapes_of
+from tests.helpers import ROOT, add_second_report, build_synthetic, input_paths, shapes_of
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +38,14 @@ def falls(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def falls_store(falls: Path) -> kg.Store:
     return kg.open_store(falls / "store")
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
+    """20,000 synthetic triples (``kg synth`` seed 1: hubs, many claims per relation, dates over two
+    years) and the project's data; read-only, for the tests that compare answers before and after a
+    rewrite."""
+    return kg.open_store(build_synthetic(tmp_path_factory.mktemp("synthetic"), triples=20_000, seed=1))
 
 
 @pytest.fixture(scope="module")

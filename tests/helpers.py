@@ -21,6 +21,20 @@ def add_second_report(data: Path) -> None:
         shutil.copy(SECOND_REPORT.with_suffix(suffix), data)
 
 
+def build_synthetic(root: Path, *, triples: int, seed: int) -> Path:
+    """A store of ``triples`` synthetic triples (``kg synth``) and the project's data, built as ``kg build``
+    builds them, at ``root / "store"`` (the inputs in ``root / "data"``)."""
+    import shutil
+
+    import kg
+    from kg import synth
+
+    synth.generate(root / "data" / "synthetic", relations=synth.relations_for(triples), seed=seed)
+    shutil.copytree(ROOT / "data", root / "data", dirs_exist_ok=True)
+    kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
+    return root / "store"
+
+
 def rows(store: Any, name: str, **values: Any) -> list[dict]:
     """A saved query's answer as records (a SELECT query)."""
     import kg

@@ -23,10 +23,10 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from kg import listings, synth
+from kg import listings
 from kg.cli import cli
 from kg.errors import KGError
-from tests.helpers import ROOT, add_second_report
+from tests.helpers import ROOT, add_second_report, build_synthetic
 
 FORMATS = [ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV, ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML]
 
@@ -45,9 +45,11 @@ CASES = [
 ]
 
 
-def _build(root: Path, *, extra: str | None = None) -> Path:
+def _build(root: Path, *, second: bool = True, extra: str | None = None) -> Path:
+    """The store of the project's data (and the second report) built at ``root / "store"``."""
     shutil.copytree(ROOT / "data", root / "data")
-    add_second_report(root / "data")
+    if second:
+        add_second_report(root / "data")
     if extra is not None:
         (root / "data" / "extra.trig").write_text(extra, encoding="utf-8")
     kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
@@ -62,11 +64,7 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """8,000 synthetic triples (claims dated over two years from 2024) and the seed."""
-    root = tmp_path_factory.mktemp("synthetic")
-    synth.generate(root / "data" / "synthetic", relations=synth.relations_for(8_000), seed=3)
-    shutil.copytree(ROOT / "data", root / "data", dirs_exist_ok=True)
-    kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
-    return root / "store"
+    return build_synthetic(tmp_path_factory.mktemp("synthetic"), triples=8_000, seed=3)
 
 
 def _meta(store: kg.Store, name: str = "claims") -> dict[str, str]:
@@ -144,9 +142,7 @@ def test_a_query_text_other_than_the_saved_one_is_answered_by_sparql(seed: Path,
 
 def test_a_table_of_another_generation_is_not_read(tmp_path: Path) -> None:
     """A table copied into a newer generation (of more claims) is replaced, not believed."""
-    store_path = tmp_path / "store"
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    kg.build([ROOT / "ontology", tmp_path / "data"], store_path=store_path)
+    store_path = _build(tmp_path, second=False)
     older = kg.open_store(store_path)
     before = older.results("claims", format=ox.QueryResultsFormat.TSV)
     add_second_report(tmp_path / "data")
@@ -164,9 +160,7 @@ def test_an_ingest_publishes_a_generation_whose_listings_include_it(tmp_path: Pa
     """kg ingest writes a new generation (a revised copy): its listing has the new source's claims."""
     from kg.ingest.apply import ingest
 
-    store_path = tmp_path / "store"
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    kg.build([ROOT / "ontology", tmp_path / "data"], store_path=store_path)
+    store_path = _build(tmp_path, second=False)
     before = kg.open_store(store_path).query("claims")
     falls = ROOT / "tests" / "data" / "damascus-falls"
     ingest(falls.with_suffix(".txt"), falls.with_suffix(".yaml"), store_path=store_path, data_dir=tmp_path / "data")
@@ -179,9 +173,7 @@ def test_an_ingest_publishes_a_generation_whose_listings_include_it(tmp_path: Pa
 
 
 def test_a_failed_build_leaves_the_previous_store_and_its_table(tmp_path: Path) -> None:
-    store_path = tmp_path / "store"
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    kg.build([ROOT / "ontology", tmp_path / "data"], store_path=store_path)
+    store_path = _build(tmp_path, second=False)
     store = kg.open_store(store_path)
     answer = store.results("claims", format=ox.QueryResultsFormat.CSV)
     assert store.generation is not None

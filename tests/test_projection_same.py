@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 
 import networkx as nx
 import numpy as np
@@ -24,7 +23,6 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg import synth
 from kg.namespaces import ONTOLOGY, RDF, WD, expand
 from kg.project import (
     KIND_ORDER,
@@ -55,19 +53,9 @@ CLAIM_PROPERTIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
-    """20,000 synthetic triples and the seed, built as ``kg build`` builds them."""
-    root = tmp_path_factory.mktemp("synthetic")
-    synth.generate(root / "data" / "synthetic", relations=synth.relations_for(20_000), seed=1)
-    shutil.copytree(ROOT / "data", root / "data", dirs_exist_ok=True)
-    kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
-    return kg.open_store(root / "store")
-
-
 @pytest.fixture(params=["seed", "synthetic"])
 def any_store(request: pytest.FixtureRequest) -> kg.Store:
-    return request.getfixturevalue("falls_store" if request.param == "seed" else "synthetic")
+    return request.getfixturevalue("falls_store" if request.param == "seed" else "synthetic_store")
 
 
 def before(store: kg.Store, name: str) -> pd.DataFrame:

@@ -17,27 +17,14 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
 from collections.abc import Iterator
-
-import pytest
 
 import kg
 from benchmarks.run import synthetic_parameters
-from kg import params, queries, synth
+from kg import params, queries
 from tests.helpers import ROOT, SEED_EXAMPLES
 
 BEFORE = ROOT / "tests" / "data" / "queries-before"
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
-    """20,000 synthetic triples and the seed, built as ``kg build`` builds them."""
-    root = tmp_path_factory.mktemp("synthetic")
-    synth.generate(root / "data" / "synthetic", relations=synth.relations_for(20_000), seed=1)
-    shutil.copytree(ROOT / "data", root / "data", dirs_exist_ok=True)
-    kg.build([ROOT / "ontology", root / "data"], store_path=root / "store")
-    return kg.open_store(root / "store")
 
 
 def variants(saved: queries.SavedQuery, values: dict) -> Iterator[dict]:
@@ -110,20 +97,20 @@ def test_a_reference_copy_for_every_saved_query() -> None:
 
 
 def test_the_answers_are_unchanged_on_the_seed_and_on_synthetic_data(
-    falls_store: kg.Store, synthetic: kg.Store
+    falls_store: kg.Store, synthetic_store: kg.Store
 ) -> None:
     answered = compare(falls_store, SEED_EXAMPLES)
-    answered |= compare(synthetic, synthetic_parameters(synthetic))
+    answered |= compare(synthetic_store, synthetic_parameters(synthetic_store))
     assert answered == set(saved_queries()), "every query is compared on a non-empty answer somewhere"
 
 
-def test_the_benchmarks_best_forms_answer_as_the_saved_queries(synthetic: kg.Store) -> None:
+def test_the_benchmarks_best_forms_answer_as_the_saved_queries(synthetic_store: kg.Store) -> None:
     """``make bench`` times each interactive saved query against a hand-written form of the same question;
     that baseline is only fair if it gives the same rows in the same order."""
     from benchmarks import bench_queries
 
-    values = params_of(synthetic)
-    measured = bench_queries.compare_best(synthetic, values, repeat=1)
+    values = params_of(synthetic_store)
+    measured = bench_queries.compare_best(synthetic_store, values, repeat=1)
     assert [entry["name"] for entry in measured] == list(bench_queries.INTERACTIVE)
     assert all(entry["rows"] for entry in measured), measured
     assert [entry["name"] for entry in measured if not entry["same"]] == []

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,10 +43,10 @@ import pytest
 
 import kg
 from benchmarks.run import synthetic_parameters
-from kg import queries, sparql, synth
+from kg import queries, sparql
 from kg.namespaces import ONTOLOGY, PREFIXES
 from kg.terms import Term
-from tests.helpers import ROOT
+from tests.helpers import ROOT, build_synthetic
 
 BUDGETS = ROOT / "tests" / "data" / "query-plan-budgets.json"
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
@@ -64,10 +63,8 @@ def saved_queries() -> dict[str, queries.SavedQuery]:
 
 def build(folder: Path) -> Path:
     """The synthetic store the budgets were recorded on; returns the live generation's directory."""
-    synth.generate(folder / "data" / "synthetic", relations=synth.relations_for(TRIPLES), seed=1)
-    shutil.copytree(ROOT / "data", folder / "data", dirs_exist_ok=True)
-    kg.build([ROOT / "ontology", folder / "data"], store_path=folder / "store")
-    return folder / "store" / "generations" / (folder / "store" / "live").read_text(encoding="utf-8").strip()
+    store = build_synthetic(folder, triples=TRIPLES, seed=1)
+    return store / "generations" / (store / "live").read_text(encoding="utf-8").strip()
 
 
 def parameters(store: kg.Store) -> dict[str, Term]:
