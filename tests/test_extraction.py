@@ -152,7 +152,7 @@ SHAPES = [
         id="members among them, who left, regaining control",
     ),
     pytest.param(
-        "Gunmen attacked Dakra, Ossa state, Nigeria, on Monday.",
+        "Gunmen attacked Dakra, Ossa state, Nigeria, on Monday and burned dozens of houses, residents said.",
         [("gunmen", "attacked", "Dakra"), ("Dakra", "locatedIn", "Ossa state")],
         [("gunmen", "attacked", "Ossa state"), ("gunmen", "attacked", "Nigeria")],  # where Dakra is, not a list
         id="a chain of places is not a list",
