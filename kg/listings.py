@@ -284,15 +284,17 @@ def _open_table(name: str, generation: Path, inner: ox.Store) -> Path | None:
 
 
 def _uri(path: Path) -> str:
-    # immutable: the file is never changed in place, only replaced whole
-    return f"{path.as_uri()}?immutable=1"
+    # read-only, so a reader never creates an empty file where the table went; immutable: the file is
+    # never changed in place, only replaced whole
+    return f"{path.as_uri()}?mode=ro&immutable=1"
 
 
 def _stamped(path: Path, generation: Path, name: str) -> sqlite3.Connection | None:
     """The table at ``path`` if it belongs to ``generation`` and to the current queries and module."""
-    if not path.exists():
-        return None
-    connection = sqlite3.connect(_uri(path), uri=True, check_same_thread=False)
+    try:
+        connection = sqlite3.connect(_uri(path), uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return None  # missing (or removed since): built again
     try:
         meta = _meta(connection)
         if "servable" in meta and {k: v for k, v in meta.items() if k != "servable"} == _stamp(generation, name):
