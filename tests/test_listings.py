@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from kg import listings
+from kg import listings, params, queries
 from kg.cli import cli
 from kg.errors import KGError
 from tests.helpers import ROOT, add_second_report, build_synthetic
@@ -85,7 +85,10 @@ def test_every_format_is_the_sparql_answer(request: pytest.FixtureRequest, which
     assert (from_table.variables, from_table.rows) == (by_sparql.variables, by_sparql.rows)
     assert from_table.records() == by_sparql.records()
     assert list(table.iter_rows(name, **values)) == list(sparql.iter_rows(name, **values))
-    assert _meta(table, name)["servable"] == "1"  # the table answered, not SPARQL twice
+    # the table answered this case (its parameters among those it compares), not SPARQL twice
+    assert table.generation is not None and _meta(table, name)["servable"] == "1"
+    saved = queries.get(name)
+    assert listings.solutions(table.generation, table.inner, saved, params.bind(table, saved, values)) is not None
 
 
 @pytest.mark.parametrize("which", ["seed", "synthetic"])
