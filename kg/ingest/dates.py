@@ -66,9 +66,9 @@ def adverbials(text: str, start: int, end: int) -> list[tuple[int, int]]:
         comma_after = after.lstrip().startswith(",")
         if not before.strip():  # "On 3 May, X took": the phrase, its comma and the spaces after it
             b += len(after) - len(after.lstrip(" ,")) if comma_after else 0
-        elif before.rstrip().endswith(","):  # "X, on Saturday, took", "in Nigeria, on Monday.": its commas
+        elif before.rstrip().endswith(",") and comma_after:  # "X, on Saturday, took": both commas
             a = start + before.rstrip().rindex(",")
-            b += after.index(",") + 1 if comma_after else 0
+            b += after.index(",") + 1
         else:  # " on Saturday": the space before goes with it
             a -= len(before) - len(before.rstrip())
         spans.append((a, b))
