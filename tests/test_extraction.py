@@ -346,7 +346,7 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
     # floors just under what was measured when the lexicon was last changed (README, Extraction):
-    # development 0.628 and 0.339 (23 reports), held-out 0.529 and 0.190
+    # development 0.620 and 0.350 (23 reports), held-out 0.486 and 0.185
     assert development["precision"] >= 0.57 and development["recall"] >= 0.30, development
     assert held_out["precision"] >= 0.46 and held_out["recall"] >= 0.16, held_out
     for row in rows:
