@@ -75,6 +75,7 @@ def test_the_benchmark_runs_at_a_tiny_scale(synthetic, capsys: pytest.CaptureFix
     assert steps == [
         "(baseline only) parse the store into rdflib",
         "projection",
+        "projection, CPU time",
         "centrality",
         "kcore",
         "blocs",
