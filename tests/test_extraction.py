@@ -22,7 +22,7 @@ import kg
 from kg.cli import cli
 from kg.ingest import gold as golden
 from kg.ingest import linkgrammar
-from kg.ingest.extract import MAX_CHARS, extract
+from kg.ingest.extract import MAX_CHARS, draft, extract
 from kg.ingest.lexicon import entries
 from tests.helpers import ROOT
 
@@ -230,6 +230,9 @@ def test_names_with_the_word_for_their_kind_and_a_direction(store: kg.Store) -> 
     assert "Royal Air Force Typhoon" not in names  # the aircraft is not part of the force's name
     dakra = next(c for c in candidates if c.object == "Dakra")
     assert "eastern dakra" in dakra.object_keys  # the part of the place the text names
+    types = {e["label"]: e["type"] for e in draft(candidates, unknown, source_id="x", title="x")["entities"]}
+    assert types["Orna forest"] == "Region" and types["53 Division"] == "MilitaryUnit"  # from their own words
+    assert types["Velen group"] == "ArmedGroup"
 
 
 def test_fighting_alongside_is_an_alliance_and_a_dateline_with_a_year_is_not_a_name(store: kg.Store) -> None:

@@ -477,7 +477,15 @@ _TYPES = {
     "province": "Region", "governorate": "Region", "region": "Region", "district": "Region",
     "oblast": "Region", "city": "City", "town": "City", "village": "City", "airport": "Facility",
     "base": "Facility", "prison": "Prison", "sea": "WaterBody", "river": "WaterBody",
+    "state": "Region", "territory": "Region", "department": "Region", "municipality": "Region",
+    "prefecture": "Region", "county": "Region", "raion": "Region", "commune": "Region", "canton": "Region",
+    "area": "Region", "forest": "Region", "gorge": "Region", "valley": "Region", "desert": "Region",
+    "lagoon": "WaterBody", "settlement": "City", "hospital": "Facility", "hotel": "Facility", "camp": "Facility",
+    "airbase": "Facility", "group": "ArmedGroup", "faction": "ArmedGroup", "gang": "ArmedGroup",
+    "coalition": "ArmedGroup", "alliance": "ArmedGroup", "navy": "MilitaryUnit", "mission": "Organisation",
+    "programme": "Organisation", "strip": "Region",
 }  # fmt: skip
+"""Last words of a name that say what it is ("Borno state", "the Maute group", "Bentiu hospital")."""
 
 
 def _proposed_type(m: Mention, predicate: str, role: str) -> str | None:
@@ -486,12 +494,8 @@ def _proposed_type(m: Mention, predicate: str, role: str) -> str | None:
         return None
     if m.source in {"country", "demonym"}:
         return "Country" if m.source == "country" else "ArmedGroup"
-    words = normal(m.text).split()
-    for word in reversed(words):
-        if word in _TYPES:
-            return _TYPES[word]
-    if "person" in m.kinds:
-        return "Person"
+    if (own := _type_from_words(m)) is not None:
+        return own
     place_object = predicate in {
         "captured", "withdrewFrom", "withdrewTo", "fledFrom", "fledTo", "encircled", "advancedOn",
         "controls", "basedIn", "operatesIn", "occupied", "locatedIn",
@@ -501,6 +505,14 @@ def _proposed_type(m: Mention, predicate: str, role: str) -> str | None:
     if predicate == "headOf" and role == "subject":
         return "Person"
     return "ArmedGroup"
+
+
+def _type_from_words(m: Mention) -> str | None:
+    """A new name's type from its own words: the last one that says what it is, or a title before it."""
+    for word in reversed(normal(m.text).split()):
+        if word in _TYPES:
+            return _TYPES[word]
+    return "Person" if "person" in m.kinds else None
 
 
 def _merge(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -555,7 +567,12 @@ def draft(
             "reporters": {"author": {"label": f"author of {title}"}},
         },
         "entities": [
-            {"id": ids[normal(m.text)], "type": types.get(normal(m.text), "?"), "label": m.text} for m in unknown
+            {
+                "id": ids[normal(m.text)],
+                "type": types.get(normal(m.text)) or _type_from_words(m) or "?",
+                "label": m.text,
+            }
+            for m in unknown
         ],
         "claims": [_draft_claim(c, ref, text) for c in candidates],
     }
