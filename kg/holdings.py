@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from kg import queries
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY
 
-__all__ = ["ENDED_BY", "ENDED_ON", "holding_ends", "replace_holding_ends"]
+__all__ = ["ENDED_BY", "ENDED_ON", "PAIRS_PER_STEP", "holding_ends", "replace_holding_ends"]
 
 ENDED_ON = ONTOLOGY + "endedOn"
 ENDED_BY = ONTOLOGY + "endedBy"
@@ -53,14 +53,56 @@ def _rows(store: ox.Store, name: str, columns: list[str]):  # -> pandas.DataFram
     return table.reindex(columns=columns, fill_value="")
 
 
+PAIRS_PER_STEP = 1_000_000
+"""Holds joined with the claims that may end them, at most this many pairs at a time (about 100 MB in
+pandas): every hold of a place meets every capture of it, so joined whole at a million ACLED rows the
+pairs took 1.1 GB (benchmarks/RESULTS.md, 2026-11-30). A place's pairs are never split."""
+
+
+def _places_in_steps(holds, enders) -> list[set[str]]:  # holds, enders: pandas.DataFrame
+    """The places, in groups whose holds and enders make at most :data:`PAIRS_PER_STEP` pairs (a place with
+    more than that is a group of its own)."""
+    counts = holds["place"].value_counts().mul(enders["place"].value_counts(), fill_value=0)
+    steps: list[set[str]] = []
+    size = PAIRS_PER_STEP
+    for place, pairs in counts[counts > 0].items():
+        if size + pairs > PAIRS_PER_STEP:
+            steps.append(set())
+            size = 0
+        steps[-1].add(place)
+        size += pairs
+    return steps
+
+
 def holding_ends(store: ox.Store) -> list[ox.Triple]:
     """The ``kg:endedOn`` and ``kg:endedBy`` triples of every hold that a capture or withdrawal ended."""
     import pandas as pd
 
     claims = _rows(store, "internal/holding-claims", ["claim", "predicate", "actor", "place", "day", "end"])
     joint = _rows(store, "internal/joint-holders", ["a", "b"])
+    allied = set(zip(joint["a"], joint["b"], strict=True)) | set(zip(joint["b"], joint["a"], strict=True))
     holds = claims[claims["predicate"].isin(_HOLDS)]
     enders = claims[claims["predicate"].isin(_TAKES | {_WITHDRAWAL})]
+    firsts = [
+        _first_ends(holds[holds["place"].isin(places)], enders[enders["place"].isin(places)], allied)
+        for places in _places_in_steps(holds, enders)
+    ]
+    if not firsts:
+        return []
+    first = pd.concat(firsts).sort_values(["claim", "day_by", "claim_by"])
+    date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    triples = []
+    for claim, day, by in zip(first["claim"], first["day_by"], first["claim_by"], strict=True):
+        triples.append(ox.Triple(ox.NamedNode(claim), ox.NamedNode(ENDED_ON), ox.Literal(day, datatype=date)))
+        triples.append(ox.Triple(ox.NamedNode(claim), ox.NamedNode(ENDED_BY), ox.NamedNode(by)))
+    return triples
+
+
+def _first_ends(holds, enders, allied: set[tuple[str, str]]):  # -> pandas.DataFrame
+    """For each hold of these places that something ended, the first claim that ended it (a hold's rows all
+    name one place, so each group of places decides its holds alone)."""
+    import pandas as pd
+
     pairs = holds.merge(enders, on="place", suffixes=("", "_by"))
     pairs = pairs[pairs["claim"] != pairs["claim_by"]]
     same = pairs["actor"] == pairs["actor_by"]
@@ -70,18 +112,12 @@ def holding_ends(store: ox.Store) -> list[ox.Triple]:
     same_day = (pairs["day_by"] == pairs["day"]) & pairs["predicate"].isin(_SAME_DAY_ENDS)
     together = pd.Series(
         list(zip(pairs["actor_by"], pairs["actor"], strict=True)), index=pairs.index, dtype=object
-    ).isin(set(zip(joint["a"], joint["b"], strict=True)) | set(zip(joint["b"], joint["a"], strict=True)))
+    ).isin(allied)
     ends = (withdrawal & same & (later | (pairs["day_by"] == pairs["day"]))) | (
         ~withdrawal & (~same | siege) & (later | same_day) & (siege | ~together)
     )
     pairs = pairs[ends & ((pairs["end"] == "") | (pairs["end"] > pairs["day_by"]))]
-    first = pairs.sort_values(["claim", "day_by", "claim_by"]).drop_duplicates("claim")
-    date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
-    triples = []
-    for claim, day, by in zip(first["claim"], first["day_by"], first["claim_by"], strict=True):
-        triples.append(ox.Triple(ox.NamedNode(claim), ox.NamedNode(ENDED_ON), ox.Literal(day, datatype=date)))
-        triples.append(ox.Triple(ox.NamedNode(claim), ox.NamedNode(ENDED_BY), ox.NamedNode(by)))
-    return triples
+    return pairs.sort_values(["claim", "day_by", "claim_by"]).drop_duplicates("claim")[["claim", "day_by", "claim_by"]]
 
 
 def replace_holding_ends(store: ox.Store) -> int:
