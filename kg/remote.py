@@ -30,14 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import http.client
 import io
 import json
 import os
 import shutil
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -107,6 +104,9 @@ class Endpoint:
     @contextlib.contextmanager
     def _open(self, url: str, form: Mapping[str, str], accept: str) -> Iterator[BinaryIO]:
         """The endpoint's response, open for reading; HTTP and connection errors become kg's."""
+        import urllib.error  # with http.client and email: 40 ms that `kg --help` should not pay
+        import urllib.request
+
         data = urllib.parse.urlencode(form).encode("utf-8")
         request = urllib.request.Request(
             url,
@@ -309,6 +309,9 @@ def _is_virtuoso(query_url: str) -> bool:
 @functools.lru_cache(maxsize=16)
 def _server(query_url: str) -> str:
     """The endpoint's ``Server`` header, "" if none (one ``ASK {}`` per endpoint and process)."""
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(
         query_url,
         data=urllib.parse.urlencode({"query": "ASK {}"}).encode("ascii"),
@@ -470,6 +473,8 @@ def _typed_strings(text: str) -> str:
 @contextlib.contextmanager
 def _reading(url: str) -> Iterator[None]:
     """A connection lost in the middle of a response, as kg's error."""
+    import http.client
+
     try:
         yield
     except BrokenPipeError:
