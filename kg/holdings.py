@@ -110,9 +110,7 @@ def _first_ends(holds, enders, allied: set[tuple[str, str]]):  # -> pandas.DataF
     withdrawal = pairs["predicate_by"] == _WITHDRAWAL
     later = pairs["day_by"] > pairs["day"]
     same_day = (pairs["day_by"] == pairs["day"]) & pairs["predicate"].isin(_SAME_DAY_ENDS)
-    together = pd.Series(
-        list(zip(pairs["actor_by"], pairs["actor"], strict=True)), index=pairs.index, dtype=object
-    ).isin(allied)
+    together = pd.MultiIndex.from_arrays([pairs["actor_by"], pairs["actor"]]).isin(allied)  # hashed, no loop
     ends = (withdrawal & same & (later | (pairs["day_by"] == pairs["day"]))) | (
         ~withdrawal & (~same | siege) & (later | same_day) & (siege | ~together)
     )
