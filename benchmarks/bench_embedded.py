@@ -32,7 +32,7 @@ JSON = ox.QueryResultsFormat.JSON
 SCAN = "SELECT ?claim ?source WHERE { ?claim prov:wasDerivedFrom ?source }"
 
 
-class _Sink:
+class Sink:
     """A binary file that keeps nothing: what is written is only counted."""
 
     def __init__(self) -> None:
@@ -107,8 +107,8 @@ def measure(store: kg.Store, values: dict[str, Term], repeat: int) -> list:
         rows.append(Row(f"`{name}` records() ({count:,} rows): kg", ours, "to_python per cell", theirs))
         if name not in LISTINGS:
             continue
-        ours, _ = best_of(lambda s=saved, b=bindings: store.stream(s.name, _Sink(), format=CSV, **b), times)
-        theirs, _ = best_of(lambda s=saved, b=bindings: direct(inner, s, b).serialize(_Sink(), format=CSV), times)
+        ours, _ = best_of(lambda s=saved, b=bindings: store.stream(s.name, Sink(), format=CSV, **b), times)
+        theirs, _ = best_of(lambda s=saved, b=bindings: direct(inner, s, b).serialize(Sink(), format=CSV), times)
         rows.append(
             Row(
                 f"`kg query {name} --format csv` streamed: {count / ours:,.0f} rows/s",
@@ -118,14 +118,14 @@ def measure(store: kg.Store, values: dict[str, Term], repeat: int) -> list:
             )
         )
         unsorted, _ = best_of(
-            lambda s=saved, b=bindings: direct(inner, s, b, without_order(s.text)).serialize(_Sink(), format=CSV), 1
+            lambda s=saved, b=bindings: direct(inner, s, b, without_order(s.text)).serialize(Sink(), format=CSV), 1
         )
         rows.append(
             Row(f"`{name}` without ORDER BY, as CSV: {count / unsorted:,.0f} rows/s", unsorted, "with it", theirs)
         )
     scan = queries.parse(SCAN, name="scan")
     scan_rows = sum(1 for _ in direct(inner, scan, {}))
-    seconds, _ = best_of(lambda: direct(inner, scan, {}).serialize(_Sink(), format=CSV), repeat)
+    seconds, _ = best_of(lambda: direct(inner, scan, {}).serialize(Sink(), format=CSV), repeat)
     rows.append(
         Row(f"floor: one property scanned as CSV ({scan_rows:,} rows): {scan_rows / seconds:,.0f} rows/s", seconds)
     )

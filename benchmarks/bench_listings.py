@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 import kg
-from benchmarks.bench_embedded import _Sink, best_of
+from benchmarks.bench_embedded import Sink, best_of
 from kg import listings
 from kg.terms import Term
 
@@ -54,7 +54,7 @@ def measure(path: Path, values: dict[str, Term], repeat: int, sparql_repeat: int
     def first_listing() -> None:
         for file in files:
             file.unlink(missing_ok=True)
-        table.stream("claims", _Sink(), format=CSV)
+        table.stream("claims", Sink(), format=CSV)
 
     first, _ = best_of(first_listing, sparql_repeat + 1)  # the first run of a process reads a cold store
     built = {
@@ -65,8 +65,8 @@ def measure(path: Path, values: dict[str, Term], repeat: int, sparql_repeat: int
         label = name + "".join(f" {k}={v.value}" for k, v in given.items())  # type: ignore[union-attr]
         # the row count from the table: tests/test_listings.py holds it to SPARQL's
         count = len(table.results(name, format=ox.QueryResultsFormat.TSV, **given).splitlines()) - 1
-        ours, _ = best_of(lambda n=name, g=given: table.stream(n, _Sink(), format=CSV, **g), repeat)
-        theirs, _ = best_of(lambda n=name, g=given: sparql.stream(n, _Sink(), format=CSV, **g), sparql_repeat)
+        ours, _ = best_of(lambda n=name, g=given: table.stream(n, Sink(), format=CSV, **g), repeat)
+        theirs, _ = best_of(lambda n=name, g=given: sparql.stream(n, Sink(), format=CSV, **g), sparql_repeat)
         rows.append(
             Row(
                 f"`{label}` as CSV ({count:,} rows): table {count / ours:,.0f} rows/s, SPARQL {count / theirs:,.0f}",
