@@ -378,6 +378,17 @@ def as_of_option(function: Callable) -> Callable:
     )(function)
 
 
+def no_table_option(function: Callable) -> Callable:
+    """The shared ``--no-table`` option, on every command whose answer reads a listing's derived table
+    (kg/listings.py): the same rows by SPARQL, to compare, or to bypass a table in doubt."""
+    return click.option(
+        "--no-table",
+        is_flag=True,
+        help="Answer the big listings (claims, claims-below-grade, neighbourhood) by SPARQL, not from the store's "
+        "derived tables (the same rows, slower).",
+    )(function)
+
+
 def limit_option(function: Callable) -> Callable:
     """The shared ``--limit`` option."""
     return click.option(
@@ -400,11 +411,7 @@ def limit_option(function: Callable) -> Callable:
     help="A parameter of a saved query; entities by label, alias, CURIE, IRI or Wikidata id. Repeatable.",
 )
 @as_of_option
-@click.option(
-    "--no-table",
-    is_flag=True,
-    help="Answer the claims listings by SPARQL, not from the store's derived table of claims (the same rows, slower).",
-)
+@no_table_option
 @limit_option
 @format_option(SELECT_FORMATS + GRAPH_FORMATS)
 @click.pass_context
@@ -512,11 +519,18 @@ def list_queries(fmt: str) -> None:
 @cli.command()
 @click.option("--contested", is_flag=True, help="Only claims that disagree, in pairs side by side.")
 @as_of_option
+@no_table_option
 @limit_option
 @format_option(SELECT_FORMATS)
 @click.pass_context
 def claims(
-    ctx: click.Context, contested: bool, as_of: str | None, dated_only: bool, limit: int | None, fmt: str
+    ctx: click.Context,
+    contested: bool,
+    as_of: str | None,
+    dated_only: bool,
+    no_table: bool,
+    limit: int | None,
+    fmt: str,
 ) -> None:
     """The evidence table: one row per claim, with quote, offsets, source, claimant, date and grade.
 
@@ -537,7 +551,7 @@ def claims(
     if dated_only and not as_of:
         raise click.UsageError("--dated-only goes with --as-of")
     when = {"as_of": as_of, **({"dated_only": "true"} if dated_only else {})} if as_of else {}
-    result = _open(ctx).query(name, **when)
+    result = _open(ctx, listings=not no_table).query(name, **when)
     assert isinstance(result, SelectResult)
     columns = CONTESTED_TABLE_COLUMNS if contested else CLAIM_TABLE_COLUMNS
     _print_select(result, fmt, columns=columns if fmt in ("table", "md") else None, limit=limit)
@@ -1023,6 +1037,7 @@ def serve(
     show_default=True,
     help="kg: kg's page (search, filters, evidence panel); pyvis: PyVis's page (evidence in tooltips).",
 )
+@no_table_option
 @click.pass_context
 def viz(
     ctx: click.Context,
@@ -1038,6 +1053,7 @@ def viz(
     title: str | None,
     size_by: str,
     engine: str,
+    no_table: bool,
 ) -> None:
     """Write the graph as one interactive HTML file: offline, self-contained, safe to e-mail.
 
@@ -1057,7 +1073,7 @@ def viz(
     from kg.viz import draw
 
     drawing = draw(
-        _open(ctx),
+        _open(ctx, listings=not no_table),
         ego=ego,
         radius=radius,
         predicates=predicates or None,
@@ -1099,6 +1115,7 @@ def viz(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A TopoJSON basemap made by kg/templates/basemap/make-basemap.mjs (default: Syria, Lebanon, Iraq).",
 )
+@no_table_option
 @click.pass_context
 def map_(
     ctx: click.Context,
@@ -1110,6 +1127,7 @@ def map_(
     min_reliability: str | None,
     title: str | None,
     basemap: Path | None,
+    no_table: bool,
 ) -> None:
     """Write who holds what on a map, over time, as one HTML file: offline, self-contained, safe to e-mail.
 
@@ -1128,7 +1146,7 @@ def map_(
     from kg.map import draw
 
     page = draw(
-        _open(ctx),
+        _open(ctx, listings=not no_table),
         as_of=as_of.date() if as_of else None,
         dated_only=dated_only,
         actor=actor,

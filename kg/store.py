@@ -72,7 +72,7 @@ class Store:
         """The generation directory the embedded store was opened from (None in memory or remote)."""
         self.listings = listings and generation is not None
         """Whether the big listings (:data:`kg.listings.SERVED`) are answered from the generation's derived
-        table of claims (the same rows as SPARQL, much faster); False answers every query by SPARQL."""
+        tables (the same rows as SPARQL, much faster); False answers every query by SPARQL."""
 
     @classmethod
     def from_turtle(cls, text: str) -> Store:
@@ -275,8 +275,8 @@ def open_store(path: Path | str | None = None, *, listings: bool = True) -> Stor
     """Open the store at ``path`` (default: ``$KG_STORE`` or the project's ``.kg/``) read-only.
 
     A location ``sparql+http://host:port/...`` opens a remote SPARQL endpoint instead.
-    ``listings=False`` answers the big listings by SPARQL too, not from the derived table of
-    claims (:mod:`kg.listings`): the same answer, for comparing the two.
+    ``listings=False`` answers the big listings by SPARQL too, not from the derived tables
+    (:mod:`kg.listings`): the same answer, for comparing the two.
     """
     location = path if path is not None else config.default_store_location()
     if remote.is_endpoint(location):

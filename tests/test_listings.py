@@ -1,13 +1,16 @@
-"""The claims listings answered from the derived table are the SPARQL answers, byte for byte.
+"""The listings answered from derived tables are the SPARQL answers, byte for byte.
 
 Each served query (``kg.listings.SERVED``) runs twice on the same store: from the generation's
 table (the default) and by SPARQL (``open_store(..., listings=False)``, ``kg query --no-table``),
 with every parameter combination and in every output format, on the seed with the second report
 (two claimants on one claim, states without a start, ended holdings) and on a synthetic store
-(dates over two years, many sources). The table must really have answered: each store's
-generation holds a table stamped as serving. Then what keeps the table honest: a table of
-another generation is not read, a failed build leaves the previous store and its table
-answering, and claims the table cannot reproduce send every listing to SPARQL.
+(dates over two years, many sources); the neighbourhood for every entity either store has in a
+relation. The table must really have answered: each store's generation holds a table stamped as
+serving, and the listing says it answers. Then what keeps the table honest: a table of another
+generation is not read, a failed build leaves the previous store and its table answering, claims
+the table cannot reproduce send every listing to SPARQL, and so does a neighbourhood whose rows
+would tie in its ORDER BY; what a killed build left beside the tables is removed, and what a live
+one is writing is not.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,6 +48,10 @@ CASES = [
     ("claims-below-grade", {"grade": "F6"}),
     ("claims-below-grade", {"grade": "c3", "as_of": "2024-12-08"}),
     ("claims-below-grade", {"grade": "B3", "as_of": "2025-06-01", "dated_only": "true"}),
+    ("neighbourhood", {"entity": "HTS"}),
+    ("neighbourhood", {"entity": "Assad"}),
+    ("neighbourhood", {"entity": "Damascus"}),
+    ("neighbourhood", {"entity": "kge:russia"}),
 ]
 
 
@@ -296,3 +306,146 @@ def test_a_generation_that_cannot_be_written_to_answers_by_sparql(tmp_path: Path
         assert not list(store.generation.glob("*listing*"))
     finally:
         store.generation.chmod(0o755)
+
+
+def _in_relations(store: kg.Store) -> list[ox.NamedNode]:
+    """Every IRI at either end of a relation triple: every entity with a neighbourhood."""
+    query = "SELECT DISTINCT ?e WHERE { ?r a kg:Relation . { ?e ?r ?o } UNION { ?o ?r ?e } FILTER(isIRI(?e)) }"
+    return sorted((row[0] for row in store.iter_rows(query)), key=str)  # type: ignore[arg-type,return-value]
+
+
+@pytest.mark.parametrize("which", ["seed", "synthetic"])
+def test_every_entity_s_neighbourhood_is_the_sparql_answer(request: pytest.FixtureRequest, which: str) -> None:
+    """Not only the entities named in CASES: each one with a relation (41 in the seed, 98 with the synthetic
+    triples), and one in none (the header alone), from the table and the same bytes as SPARQL."""
+    path = request.getfixturevalue(which)
+    table, sparql = kg.open_store(path), kg.open_store(path, listings=False)
+    assert table.generation is not None
+    entities = _in_relations(table)
+    assert len(entities) > (90 if which == "synthetic" else 40)
+    saved, tsv = queries.get("neighbourhood"), ox.QueryResultsFormat.TSV
+    sizes = []
+    for entity in [*entities, ox.NamedNode("https://w3id.org/conflict-kg/id/in-no-relation")]:
+        answer = table.results("neighbourhood", format=tsv, entity=entity)
+        assert answer == sparql.results("neighbourhood", format=tsv, entity=entity), entity
+        assert listings.solutions(table.generation, table.inner, saved, {"entity": entity}) is not None, entity
+        sizes.append(len(answer.splitlines()) - 1)
+    assert sizes[-1] == 0 and max(sizes) > 50  # the header alone; and some two-hop neighbourhoods are big
+
+
+def test_a_neighbourhood_that_would_tie_in_its_order_or_show_a_blank_node_is_sparql_s(tmp_path: Path) -> None:
+    """A second "Homs" that HTS captured ties with Homs in every sorted column (the engine's sort is not
+    stable: only it knows their order), and a blank node Assad heads is written with the engine's
+    label: those neighbourhoods are SPARQL's, the same bytes; the others still come from the table."""
+    from tests.browser import TRIG_PREFIXES
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "data" / "extra.trig").write_text(
+        f"""{TRIG_PREFIXES}kgg:extra {{
+  kge:homs-2 a kg:City ; rdfs:label "Homs"@en .
+  kge:hts kg:captured kge:homs-2 .
+  kge:bashar-al-assad kg:headOf [ a kg:ArmedGroup ; rdfs:label "Unnamed unit"@en ] .
+}}
+""",
+        encoding="utf-8",
+    )
+    kg.build([ROOT / "ontology", tmp_path / "data"], store_path=tmp_path / "store", validate=False)
+    store, sparql = kg.open_store(tmp_path / "store"), kg.open_store(tmp_path / "store", listings=False)
+    assert store.generation is not None
+    saved = queries.get("neighbourhood")
+    served = []
+    for entity in _in_relations(store):
+        for format in FORMATS:
+            mine = store.results("neighbourhood", format=format, entity=entity)
+            assert mine == sparql.results("neighbourhood", format=format, entity=entity), (entity, format)
+        served.append(listings.solutions(store.generation, store.inner, saved, {"entity": entity}) is not None)
+        if entity.value.endswith(("/hts", "/bashar-al-assad")):
+            assert not served[-1], entity
+    assert b'"Homs"@en' in store.results("neighbourhood", format=ox.QueryResultsFormat.TSV, entity="HTS")
+    assert any(served) and _meta(store, "neighbourhood")["servable"] == "1"
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from kg import listings
+with listings.temporary(Path(sys.argv[1])) as written_to:
+    print(written_to, flush=True)
+    sys.stdin.read()
+"""
+
+
+def _writer(table: Path) -> tuple[subprocess.Popen, Path]:
+    """Another process writing the next version of ``table``: it holds its file beside the table until its
+    stdin is closed. Returns once the file is made and locked (the process says where it is)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(table)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None
+    return process, Path(process.stdout.readline().strip())
+
+
+def test_a_killed_build_s_file_is_removed_and_a_live_one_s_is_not(tmp_path: Path) -> None:
+    """A first listing killed while it wrote its table leaves a hidden file in the generation: the next
+    table build removes it. A file another process is still writing stays, and that process removes its
+    own when it ends without finishing."""
+    path = _build(tmp_path, second=False)
+    store = kg.open_store(path)
+    assert store.generation is not None
+    table = listings.table_path(store.generation, "claims")
+    killed, left = _writer(table)
+    with killed:  # its pipes closed, once it is gone
+        killed.send_signal(signal.SIGKILL)
+        assert killed.wait() == -signal.SIGKILL
+    live, writing = _writer(table)
+    with live:
+        assert left.exists() and writing.exists() and left != writing and not table.exists()
+        args = ["--store", str(path), "claims", "--format", "csv"]
+        answer = CliRunner().invoke(cli, args)
+        assert answer.exit_code == 0 and answer.stdout == CliRunner().invoke(cli, [*args, "--no-table"]).stdout
+        assert table.exists() and not left.exists() and writing.exists()
+        assert listings.remove_stale(store.generation) == []  # nothing stale: the live writer's file stays
+        assert writing.exists()
+        assert live.stdin is not None
+        live.stdin.close()  # it ends without renaming its file
+        assert live.wait() == 0
+    assert not writing.exists()
+    assert sorted(p.name for p in store.generation.glob(".listing-*")) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["claims", "--format", "csv"], "claims"),
+        (["claims", "--as-of", "2024-12-08", "--format", "table"], "claims"),
+        (["query", "claims-below-grade", "-p", "grade=B2", "--format", "tsv"], "claims-below-grade"),
+        (["query", "neighbourhood", "-p", "entity=HTS", "--format", "csv"], "neighbourhood"),
+        (["query", "neighbourhood", "-p", "entity=Damascus", "--format", "md"], "neighbourhood"),
+        (["viz", "-o", "{out}"], "claims"),
+        (["map", "-o", "{out}"], "claims"),
+    ],
+)
+def test_no_table_answers_by_sparql_on_every_command_that_reads_a_table(
+    seed: Path, tmp_path: Path, args: list[str], name: str
+) -> None:
+    """Each command whose answer reads a listing's table takes --no-table: it writes no table (SPARQL
+    answered) and prints or saves the same as the command without it, which builds the table."""
+    generation = kg.open_store(seed).generation
+    assert generation is not None
+    table = listings.table_path(generation, name)
+
+    def run(*more: str) -> bytes:
+        out = tmp_path / f"page{len(more)}.html"
+        result = CliRunner().invoke(cli, ["--store", str(seed), *(a.format(out=out) for a in args), *more])
+        assert result.exit_code == 0, result.output
+        return out.read_bytes() if "{out}" in args else result.stdout_bytes
+
+    table.unlink(missing_ok=True)
+    by_sparql = run("--no-table")
+    assert not table.exists()
+    assert run() == by_sparql
+    assert table.exists() and _meta(kg.open_store(seed), name)["servable"] == "1"
