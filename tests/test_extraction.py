@@ -157,18 +157,41 @@ SHAPES = [
         [("gunmen", "attacked", "Ossa state"), ("gunmen", "attacked", "Nigeria")],  # where Dakra is, not a list
         id="a chain of places is not a list",
     ),
+    pytest.param(
+        "On 4 May, around 300 Velen Liberation Province (VLP) militants attacked Dakra, Ossa state, dislodged troops "
+        "from their base; residents hid in the mosque until the Orna Air Force and army reinforcements pushed the "
+        "attackers back. Heavy fighting raged around the old market throughout the afternoon, while Orna jets bombed "
+        "Dakra and Mabru, and the VFF captured Kasi after a week of clashes with the army.",
+        [
+            ("Velen Liberation Province", "attacked", "Dakra"),  # "around 300", a "Province" that has militants
+            ("Orna", "struckFromAir", "Dakra"),
+            ("Orna", "struckFromAir", "Mabru"),
+            ("VFF", "captured", "Kasi"),
+            ("VFF", "opposes", "army"),  # "the army" is no unknown name that came before
+        ],
+        [
+            ("Velen Liberation Province", "struckFromAir", None),  # an air force elsewhere in the sentence
+            ("militants", None, None),  # one group, not two
+            ("Dakra", "captured", None),  # each clause read on its own: Dakra and Mabru were bombed, not capturers
+            ("Mabru", "captured", None),
+            ("VFF", "opposes", "Kasi"),
+        ],
+        id="long coordinated sentences read clause by clause",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
 
 @pytest.mark.parametrize(("text", "present", "absent"), SHAPES)
 def test_shapes_of_news_writing(
-    store: kg.Store, text: str, present: list[tuple[str, str, str]], absent: list[tuple[str, str, str | None]]
+    store: kg.Store, text: str, present: list[tuple[str, str, str]], absent: list[tuple[str, str | None, str | None]]
 ) -> None:
     found = triples(extract(store, text)[0])
     assert set(present) <= found, sorted(found)
     for subject, predicate, obj in absent:
-        assert not {t for t in found if t[:2] == (subject, predicate) and obj in (None, t[2])}, sorted(found)
+        assert not {t for t in found if t[0] == subject and predicate in (None, t[1]) and obj in (None, t[2])}, sorted(
+            found
+        )
 
 
 def test_list_items_ranks_and_groups_in_places(store: kg.Store) -> None:
@@ -349,9 +372,9 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
     # floors just under what was measured when the lexicon was last changed (README, Extraction):
-    # development 0.620 and 0.350 (23 reports), held-out 0.486 and 0.185
-    assert development["precision"] >= 0.57 and development["recall"] >= 0.30, development
-    assert held_out["precision"] >= 0.46 and held_out["recall"] >= 0.16, held_out
+    # development 0.636 and 0.367 (23 reports), held-out 0.484 and 0.204 (15 reports)
+    assert development["precision"] >= 0.58 and development["recall"] >= 0.32, development
+    assert held_out["precision"] >= 0.44 and held_out["recall"] >= 0.18, held_out
     for row in rows:
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1
         assert row["correct"] <= row["candidates"] and row["found"] <= row["gold"]
@@ -418,6 +441,31 @@ def test_dates_are_placed_against_the_report_and_never_after_it(
     found = [(d.text, d.date, d.precision) for d in dates_in(text, 0, len(text), published)]
     assert found == expected
     assert all(published is None or date <= published for _, date, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("On 3 January 2021, VFF fighters captured Bastali.", "VFF fighters captured Bastali."),
+        (
+            "Strikes intensified that night, and on the morning of 7 May tanks entered Kasi.",
+            "Strikes intensified, and tanks entered Kasi.",
+        ),
+        (
+            "The next day the VFF withdrew, and later that day the army entered.",
+            "the VFF withdrew, and the army entered.",
+        ),
+    ],
+)
+def test_date_phrases_are_left_out_of_the_parse(text: str, left: str) -> None:
+    """The parser misattaches date phrases in long sentences; :func:`kg.ingest.dates.dates_in` reads them apart."""
+    from kg.ingest.dates import adverbials
+
+    kept, at = [], 0
+    for a, b in adverbials(text, 0, len(text)):
+        kept.append(text[at:a])
+        at = b
+    assert "".join([*kept, text[at:]]).strip() == left
 
 
 def test_gold_with_a_folder_refuses_options_it_would_ignore(built_store: Path) -> None:

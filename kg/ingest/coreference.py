@@ -110,6 +110,9 @@ _GROUP_HEADS = frozenset(
     fighters troops battlegroup brigade unit units formation formations command division ministry""".split()
 )
 
+_INSTITUTIONS = frozenset({"army", "military", "government", "regime", "ministry"})
+"""Descriptions of a state's own bodies: never an unknown name that merely came before ("clashes with the army")."""
+
 
 def agent(m: Mention) -> bool:
     """A name that can act: an actor, a country or demonym phrase, or unknown; not a person, not a place alone."""
@@ -152,7 +155,9 @@ def refer(head: str, earlier: list[Mention]) -> Mention | None:
         pick = replace(pick, text=pick.label) if pick is not None else None
     elif head in _GROUP_HEADS or head in {"it", "its", "they", "them", "their"}:
         named = [m for m in recent if actor(m)]
-        if head in _GROUP_HEADS:
+        if head in _INSTITUTIONS:  # "the army" is a name with "army" in it, else the army itself (not "Kasi")
+            named = [m for m in named if head in normal(m.text).split() or "actor" in m.kinds and m.source != "name"]
+        elif head in _GROUP_HEADS:
             named = [m for m in named if head in normal(m.text).split()] or named
         counts: dict[str, int] = {}
         for m in earlier:

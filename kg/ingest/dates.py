@@ -46,7 +46,10 @@ _WHEN = (
 )
 _ADVERBIAL = re.compile(
     rf"\b(?:(?:on|in|since|during|by|from|early|late|early on|late on|as of|between)\s+{_WHEN}"
+    rf"|(?:(?:early|late)\s+)?(?:on|in)\s+the\s+(?:morning|afternoon|evening|night)\s+of\s+{_WHEN}"
     r"|(?:last|this)\s+(?:" + _WEEKDAYS + r")|(?:last|this|earlier this)\s+(?:week|month)"
+    r"|(?:later\s+|earlier\s+)?that\s+(?:day|night|morning|afternoon|evening|week)"
+    r"|(?:on\s+)?the\s+(?:next|following)\s+(?:day|morning|night|week)"
     r"|yesterday|overnight|last night|this morning)\b",
     re.I,
 )

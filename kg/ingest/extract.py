@@ -232,7 +232,11 @@ def _substitute(
     3 January 2021,"), which the parser misreads and :func:`kg.ingest.dates.dates_in` reads from the
     text; a headline's other words are lower-cased, so that "Forces Strike Targets" parses as a sentence.
     """
-    asides = sorted([(m.start(), m.end()) for m in _ASIDE.finditer(text, start, end)] + adverbials(text, start, end))
+    asides = sorted(
+        [(m.start(), m.end()) for m in _ASIDE.finditer(text, start, end)]
+        + adverbials(text, start, end)
+        + _approximations(text, start, mentions)
+    )
     out: list[str] = []
     where: dict[int, Mention] = {}
     chars: list[int] = []
@@ -268,6 +272,26 @@ def _substitute(
         at = m.end
     emit(at, end)
     return "".join(out), where, chars
+
+
+_APPROXIMATELY = re.compile(
+    r"\b(?:around|about|some|nearly|almost|roughly|approximately|at least|more than|over|up to|an estimated)\s+"
+    r"(?=\d[\d,.]*\s+$)",
+    re.I,
+)
+
+
+def _approximations(text: str, start: int, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """ "around" in "around 200 CPC fighters attacked": the parser reads it as a preposition and loses the
+    subject; the number alone parses as the determiner it is (the quote keeps the words)."""
+    spans = []
+    for m in mentions:
+        before = text[max(start, m.start - 40) : m.start]
+        match = _APPROXIMATELY.search(before)
+        if match:
+            offset = m.start - len(before)
+            spans.append((offset + match.start(), offset + match.end()))
+    return spans
 
 
 def _slots(parse: linkgrammar.Parse, substituted: str, where: dict[int, Mention], chars: list[int]):  # type: ignore[no-untyped-def]
@@ -336,17 +360,16 @@ def _sentence(
     mentions = patterns.forces(text, mentions)
     substituted, where, chars = _substitute(text, start, end, mentions, headline=headline)
     findings: list[patterns.Found] = list(compounds)
-    linkages = linkgrammar.parses(substituted, LINKAGES) if len(substituted) < MAX_SENTENCE else []
-    read = [(rank, parse, *_slots(parse, substituted, where, chars)) for rank, parse in enumerate(linkages)]
-    frames = [
-        (rank, parse, offsets, f)
-        for rank, parse, slots, offsets in read
-        for f in frame_reader.read_frames(parse, slots, document.resolver(mentions, offsets))
-    ]
-    votes = Counter((f.predicate, f.subject.start, f.object.start) for _, _, _, f in frames)
+    clauses = _clauses(substituted)
+    pieces = []
+    for a, b in clauses[1:]:
+        piece = {k - a: m for k, m in where.items() if a <= k < b}
+        pieces += _voted(_frames(substituted[a:b], piece, chars[a:b], mentions, document))
+    read_alone = {(offsets.get(f.trigger), f.predicate) for _, _, offsets, f in pieces}
+    bounds = [(chars[a], chars[b - 1] + 1) for a, b in clauses[1:]]
+    whole = _voted(_frames(substituted, where, chars, mentions, document))
+    frames = [x for x in whole if not _overruled(x[3], x[2].get(x[3].trigger), read_alone, bounds)] + pieces
     for rank, parse, offsets, f in frames:
-        if rank and votes[(f.predicate, f.subject.start, f.object.start)] < VOTES:
-            continue  # a reading of a lesser linkage counts only when several linkages agree on it
         words = [offsets[w] for w in f.words if w in offsets]
         ends = [_word_end(text, offsets[w], end) for w in f.words if w in offsets]
         lo, hi = (
@@ -363,11 +386,10 @@ def _sentence(
     findings += patterns.directions(text, mentions)
     findings += patterns.titles(text, mentions)
     findings = patterns.across_lists(findings, patterns.lists(text, mentions))
-    air_here = bool(patterns.AIR.search(text, start, end))  # "jets struck", "strikes hit": from the air
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [
         (("struckFromAir",) + f[1:])
-        if f[0] == "attacked" and (air_here or (air_report and f[3].lower().startswith(("strik", "struck"))))
+        if f[0] == "attacked" and (_by_air(text, f) or (air_report and f[3].lower().startswith(("strik", "struck"))))
         else f
         for f in findings
     ]
@@ -407,6 +429,69 @@ def _sentence(
             )
         )
     return found
+
+
+def _frames(
+    substituted: str, where: dict[int, Mention], chars: list[int], mentions: list[Mention], document: Document
+) -> list[tuple[int, linkgrammar.Parse, dict[int, int], frame_reader.Finding]]:
+    """Every frame read off each of the parser's best linkages of one (substituted) clause, with its rank."""
+    linkages = linkgrammar.parses(substituted, LINKAGES) if len(substituted) < MAX_SENTENCE else []
+    read = [(rank, parse, *_slots(parse, substituted, where, chars)) for rank, parse in enumerate(linkages)]
+    return [
+        (rank, parse, offsets, f)
+        for rank, parse, slots, offsets in read
+        for f in frame_reader.read_frames(parse, slots, document.resolver(mentions, offsets))
+    ]
+
+
+def _voted(frames: list[tuple[int, linkgrammar.Parse, dict[int, int], frame_reader.Finding]]) -> list[Any]:
+    """The best linkage's frames, and a lesser linkage's only when several linkages agree on it."""
+    votes = Counter((f.predicate, f.subject.start, f.object.start) for _, _, _, f in frames)
+    return [x for x in frames if not x[0] or votes[(x[3].predicate, x[3].subject.start, x[3].object.start)] >= VOTES]
+
+
+def _overruled(
+    f: frame_reader.Finding, at: int | None, read_alone: set[tuple[int | None, str]], bounds: list[tuple[int, int]]
+) -> bool:
+    """Whether the whole sentence's reading takes an argument from another clause than its trigger's, where
+    the trigger's clause alone was read otherwise."""
+    if (at, f.predicate) not in read_alone or at is None:
+        return False
+    clause = next(((lo, hi) for lo, hi in bounds if lo <= at < hi), None)
+    outside = [
+        m for m in (f.subject, f.object) if not m.resolved_from and clause and not clause[0] <= m.start < clause[1]
+    ]
+    return bool(outside)
+
+
+_CLAUSE_BREAK = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+")
+CLAUSE_WORDS = 16
+"""From how many words a sentence is also parsed clause by clause, split at "; " and ", and": the parser
+misattaches most in long coordinated sentences, and each clause alone is read far better."""
+
+
+def _clauses(substituted: str) -> list[tuple[int, int]]:
+    """The whole sentence, and for a long one each of its coordinated clauses of four words or more.
+
+    A trigger read in its clause alone is read from there only: the whole sentence's parse gives it the
+    arguments of another clause ("bombed Dakra and Mabru, and the VFF captured Kasi": "Mabru captured").
+    The whole sentence still gives what crosses clauses ("X seized A, and then withdrew from B")."""
+    spans = [(0, len(substituted))]
+    if len(substituted.split()) < CLAUSE_WORDS:
+        return spans
+    breaks = list(_CLAUSE_BREAK.finditer(substituted))
+    starts = [0, *(m.end() for m in breaks)]
+    ends = [*(m.start() for m in breaks), len(substituted)]
+    pieces = [(a, b) for a, b in zip(starts, ends, strict=True) if len(substituted[a:b].split()) >= 4]
+    return spans + pieces if len(pieces) > 1 else spans
+
+
+def _by_air(text: str, finding: patterns.Found) -> bool:
+    """Whether the words that state an attack say it came from the air: "jets struck", "strikes hit",
+    "the Air Force bombed" (the clause itself, its subject's name; not an air force named elsewhere in the
+    sentence)."""
+    _, subject, _, _, _, (lo, hi), _ = finding
+    return bool(patterns.AIR.search(text, lo, hi) or patterns.AIR.search(subject.label))
 
 
 _PLACED = frozenset({"locatedIn", "northOf", "southOf", "capitalOf"})

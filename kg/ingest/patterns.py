@@ -89,13 +89,16 @@ def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     (places, or actors) are joined.
     """
     runs, run = [], [mentions[0]] if mentions else []
+    closed = False  # the run had its "and": a second one opens a clause ("bombed A and B, and the VFF took C")
     for a, b in zip(mentions, mentions[1:], strict=False):
         joint = _LIST_JOINT.fullmatch(text, a.end, b.start)
-        if joint and _placeish(a) == _placeish(b) and "person" not in a.kinds | b.kinds:
+        final = bool(joint and re.search(r"\b(?:and|or)\b", joint.group()))
+        if joint and not (closed and final) and _placeish(a) == _placeish(b) and "person" not in a.kinds | b.kinds:
             run.append(b)
+            closed = closed or final
             continue
         runs.append(run)
-        run = [b]
+        run, closed = [b], False
     runs.append(run)
     joined = [r for r in runs if len(r) > 1 and re.search(r"\b(?:and|or)\b", text[r[0].end : r[-1].start])]
     return joined + [r for r in runs if len(r) > 2 and r not in joined and not any(map(_where, r))]
@@ -281,12 +284,13 @@ def forces(text: str, mentions: list[Mention]) -> list[Mention]:
     out = []
     for m in mentions:
         noun = _FORCE_NOUN.match(text, m.end)
-        group = m.source in {"name", "gazetteer"} and not (m.kinds and m.kinds <= {"place", "person"})
+        unknown = m.source == "name" and m.entity is None  # its kind is a guess from its words ("... Province")
+        group = m.source in {"name", "gazetteer"} and (unknown or not (m.kinds and m.kinds <= {"place", "person"}))
         if noun and group and not text[m.start : m.end].endswith("s"):
             m = replace(
                 m,
                 end=noun.end(),
-                kinds=m.kinds | {"actor"} if not m.kinds & {"actor"} else m.kinds,
+                kinds=frozenset({"actor"}) if unknown else m.kinds | {"actor"},
                 extra=(*m.extra, f"{m.text} {noun.group(1)}", f"{m.text} s {noun.group(1)}"),
             )
         out.append(m)
