@@ -223,7 +223,8 @@ def test_the_benchmark_runs_and_reports_both_paths(seed: Path, capsys: pytest.Ca
 
     assert bench_listings.main(["--store", str(seed), "--repeat", "1"]) == 0
     report = capsys.readouterr().out
-    assert report.count("SPARQL") >= 6 and "building the table of" in report and "tables on disk" in report
+    assert report.count("SPARQL") >= 8 and "building the table of" in report and "tables on disk" in report
+    assert "`neighbourhood entity=" in report and "the first `neighbourhood` listing" in report
     assert kg.open_store(seed).results("claims", format=ox.QueryResultsFormat.CSV) == kg.open_store(
         seed, listings=False
     ).results("claims", format=ox.QueryResultsFormat.CSV)
