@@ -337,7 +337,10 @@ def test_every_entity_s_neighbourhood_is_the_sparql_answer(request: pytest.Fixtu
 def test_a_neighbourhood_that_would_tie_in_its_order_or_show_a_blank_node_is_sparql_s(tmp_path: Path) -> None:
     """A second "Homs" that HTS captured ties with Homs in every sorted column (the engine's sort is not
     stable: only it knows their order), and a blank node Assad heads is written with the engine's
-    label: those neighbourhoods are SPARQL's, the same bytes; the others still come from the table."""
+    label: those neighbourhoods are SPARQL's, the same bytes; the others still come from the table,
+    with what else the extra data holds: a relation labelled in French too (two words for one arrow),
+    a place with a second English label, and one whose second label differs only in its language
+    (ordered by language after the value, as Oxigraph orders them)."""
     from tests.browser import TRIG_PREFIXES
 
     shutil.copytree(ROOT / "data", tmp_path / "data")
@@ -346,6 +349,9 @@ def test_a_neighbourhood_that_would_tie_in_its_order_or_show_a_blank_node_is_spa
   kge:homs-2 a kg:City ; rdfs:label "Homs"@en .
   kge:hts kg:captured kge:homs-2 .
   kge:bashar-al-assad kg:headOf [ a kg:ArmedGroup ; rdfs:label "Unnamed unit"@en ] .
+  kg:captured rdfs:label "a pris"@fr .
+  kge:damascus rdfs:label "Dimashq"@en-GB .
+  kge:homs rdfs:label "Homs"@en-GB .
 }}
 """,
         encoding="utf-8",
@@ -364,6 +370,10 @@ def test_a_neighbourhood_that_would_tie_in_its_order_or_show_a_blank_node_is_spa
             assert not served[-1], entity
     assert b'"Homs"@en' in store.results("neighbourhood", format=ox.QueryResultsFormat.TSV, entity="HTS")
     assert any(served) and _meta(store, "neighbourhood")["servable"] == "1"
+    latakia = store.results("neighbourhood", format=ox.QueryResultsFormat.TSV, entity="Latakia")
+    assert listings.solutions(store.generation, store.inner, saved, params.bind(store, saved, {"entity": "Latakia"}))
+    assert b'"\xe2\x86\x90 a pris"' in latakia and b'"Dimashq"@en-gb' in latakia
+    assert latakia.index(b'"Homs"@en\t') < latakia.index(b'"Homs"@en-gb\t')
 
 
 _WRITER = """
