@@ -178,6 +178,18 @@ SHAPES = [
         ],
         id="long coordinated sentences read clause by clause",
     ),
+    pytest.param(
+        "The VFF's intelligence chief Orim Basalt was seen in Dakra. Tarek Amun Solen, the VFF's deputy commander, "
+        "met former Orna Front commander Lazar Venn. Orna Front leader Eda Moran spoke.",
+        [
+            ("Orim Basalt", "partOf", "VFF"),  # the head of a part, not of the whole
+            ("Tarek Amun Solen", "partOf", "VFF"),
+            ("Lazar Venn", "headOf", "Orna Front"),
+            ("Eda Moran", "headOf", "Orna Front"),
+        ],
+        [("Orim Basalt", "headOf", None), ("Tarek Amun Solen", "headOf", None)],
+        id="titles with their organisation, before or after the name",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

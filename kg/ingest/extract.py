@@ -384,7 +384,9 @@ def _sentence(
     findings += patterns.locations(text, mentions)
     findings += patterns.memberships(text, mentions)
     findings += patterns.directions(text, mentions)
-    findings += patterns.titles(text, mentions)
+    titled = patterns.titles(text, mentions)
+    parts = {(f[1].start, f[2].start) for f in titled if f[0] == "partOf"}  # "intelligence chief": not the head
+    findings = [f for f in findings if not (f[0] == "headOf" and (f[1].start, f[2].start) in parts)] + titled
     findings = patterns.across_lists(findings, patterns.lists(text, mentions))
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [

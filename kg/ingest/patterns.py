@@ -51,24 +51,54 @@ _CAPITAL = re.compile(r",\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?"
 _DEMONYM_PLACE = re.compile(r"\s+(city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
 
 
+_TITLE = (
+    r"president|prime minister|leader|commander|commander-in-chief|chief|head|king|emir|chairman|"
+    r"spokesman|spokeswoman|spokesperson|deputy commander|deputy leader|deputy"
+)
 _TITLE_BETWEEN = re.compile(
-    r"\s+(?:(?:acting|interim|transitional|supreme|military|army|top)\s+)?"
-    r"(president|prime minister|leader|commander|commander-in-chief|chief|head|king|emir|chairman|"
-    r"spokesman|spokeswoman|spokesperson|deputy commander|deputy leader|deputy)\s+",
-    re.IGNORECASE,
+    rf"(?:'s|’s|'|’)?\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<title>{_TITLE}),?\s+", re.IGNORECASE
+)
+"""Between an organisation and a person: "RSF commander X", "the LTTE's international relations chief X"."""
+_TITLE_AFTER = re.compile(rf"(?:'s|’s|'|’)?\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<title>{_TITLE})\b", re.IGNORECASE)
+"""After "PERSON, the ORG": "Abdelrahim Dagalo, the RSF's deputy commander"."""
+_PLAIN = frozenset({"acting", "interim", "transitional", "supreme", "military", "army", "top", "overall", "former"})
+"""Words that leave a title whole: a "former army commander" led the whole."""
+_NOT_MODIFIERS = frozenset(
+    "the a an of and or but to by with from for in on at as said says has have had was were is are who which that "
+    "its their his her after before when while".split()
 )
 
 
+def _title(match: re.Match[str] | None) -> tuple[str, str] | None:
+    """(predicate, title) for a title phrase: headOf for a plain head's title, partOf for a spokesman, a deputy or
+    the head of a part ("intelligence chief", "eastern commander"); None if a "modifier" is a verb or a clause word."""
+    if match is None:
+        return None
+    mods = match.group("mods").lower().split()
+    if any(w in _NOT_MODIFIERS or w.endswith(("ed", "ing")) for w in mods):
+        return None
+    title = match.group("title").lower()
+    part = title.startswith(("spokes", "deputy")) or any(w not in _PLAIN for w in mods)
+    return ("partOf" if part else "headOf"), " ".join([*mods, title])
+
+
 def titles(text: str, mentions: list[Mention]) -> list[Found]:
-    """ "U.S. President Joe Biden", "RSF commander Mohamed Hamdan Dagalo", "TPLF spokesperson Getachew Reda"."""
+    """ "U.S. President Joe Biden", "RSF commander Mohamed Hamdan Dagalo", "the LTTE's intelligence chief X",
+    "Mozambique's defence ministry spokesman, Omar Saranga", "Abdelrahim Dagalo, the RSF's deputy commander"."""
     found = []
     for a, b in zip(mentions, mentions[1:], strict=False):
-        match = _TITLE_BETWEEN.fullmatch(text, a.end, b.start)
         force_phrase = a.source == "demonym" and " " in a.text  # "Russian forces", not "Russian"
-        if match and "person" in b.kinds and "person" not in a.kinds and not force_phrase:
-            title = match.group(1).lower()
-            predicate = "partOf" if title.startswith(("spokes", "deputy")) else "headOf"
+        read = _title(_TITLE_BETWEEN.fullmatch(text, a.end, b.start))
+        if read and "person" in b.kinds and "person" not in a.kinds and not force_phrase:
+            predicate, title = read
             found.append((predicate, b, a, title, f"pattern: NAME {title} PERSON", (a.start, b.end), 0.8))
+            continue
+        after = _TITLE_AFTER.match(text, b.end)
+        read = _title(after) if re.fullmatch(r",\s+(?:the\s+)?", text[a.end : b.start]) else None
+        person = "person" in a.kinds or (not a.kinds and a.source == "name" and " " in a.text)  # a new full name
+        if read and after and person and "person" not in b.kinds and b.source != "demonym":
+            predicate, title = read
+            found.append((predicate, a, b, title, f"pattern: PERSON, the NAME's {title}", (a.start, after.end()), 0.75))
     return found
 
 
