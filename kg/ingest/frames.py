@@ -363,7 +363,7 @@ def read_frames(parse: Parse, slots: Mapping[int, Mention], resolve: Resolver) -
             consumed |= {f.light for f in verbs if f.light is not None}
         if i in consumed:
             continue
-        if tagged.startswith(("n", "g", "s")) or tagged == "" or word.lower() in {"talks", "sanctions"}:
+        if tagged.startswith(("n", "g", "s", "t")) or tagged == "" or word.lower() in {"talks", "sanctions"}:
             findings += _noun(graph, i, slots, resolve)
     return _unique(findings)
 

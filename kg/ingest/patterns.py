@@ -222,6 +222,14 @@ ADMIN_UNIT = re.compile(
 """The last words of a name that say it is an administrative unit ("Borno state", "Kaga local government area")."""
 
 
+_SITE_WORDS = frozenset(
+    """ministry embassy consulate hospital airport airbase base prison jail camp school college university mosque
+    church cathedral market hotel stadium palace compound hub warehouse plant refinery port harbour station bridge
+    square alley headquarters barracks academy""".split()
+)
+"""Words that make a name a building or a site, which lies somewhere rather than operates there."""
+
+
 def locations(text: str, mentions: list[Mention]) -> list[Found]:
     """Where places lie: "Minova, in Kalehe territory", "Goma, the capital of North Kivu", "the Saudi city of X",
     "Dikwa, Borno state", "Kingston, Jamaica", "the Catatumbo region of Norte de Santander"."""
@@ -229,6 +237,10 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
     listed = {id(m) for run in lists(text, mentions) for m in run}
     for a, b in zip(mentions, mentions[1:], strict=False):
         between = text[a.end : b.start]
+        located_in = re.fullmatch(r"\s+(?:in|at)\s+(?:the\s+)?", between)
+        if located_in and _placeish(b) and b.source != "demonym" and _SITE_WORDS & set(a.text.lower().split()):
+            found.append(("locatedIn", a, b, "in", "pattern: SITE in PLACE", (a.start, b.end), 0.7))
+            continue  # "the Ministry of Education in Mogadishu", "Kulu Memorial College in Limbe"
         if _group(a) and _placeish(b) and b.source != "demonym" and re.fullmatch(r"\s+in\s+(?:the\s+)?", between):
             found.append(("operatesIn", a, b, "in", "pattern: GROUP in PLACE", (a.start, b.end), 0.6))
             continue
