@@ -190,6 +190,13 @@ SHAPES = [
         [("Orim Basalt", "headOf", None), ("Tarek Amun Solen", "headOf", None)],
         id="titles with their organisation, before or after the name",
     ),
+    pytest.param(
+        "Live: the battle for Dakra\n06:30 - Dakra, the capital of Ossa province, fell to the VFF overnight without a "
+        "fight, officials told us.\n21:00 GMT - Orna troops withdrew from Kasi.",
+        [("VFF", "captured", "Dakra"), ("Orna", "withdrewFrom", "Kasi")],
+        [],
+        id="a live blog's time stamps",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -174,8 +174,11 @@ def _ends(text: str, start: int, end: int) -> Iterable[re.Match[str]]:
 
 
 _BULLET = re.compile(r"\s*(?:[-–—•*]|\d{1,2}[.)])\s+")
-_DATELINE = re.compile(r"\s*[A-Z][A-Z .'-]+(?:,[\w ,.]{0,30})?(?:\s*\([\w .]+\))?\s*[-–—]+\s*")
-"""A wire story's opening "CAIRO, Dec 19 (Reuters) - ": a place and a date, not part of the first sentence."""
+_DATELINE = re.compile(
+    r"\s*(?:[A-Z][A-Z .'-]+(?:,[\w ,.]{0,30})?(?:\s*\([\w .]+\))?"
+    r"|\d{1,2}[:.]?\d{2}(?:\s*(?:GMT|UTC|local(?: time)?|[AaPp]\.?[Mm]\.?))?)\s*[-–—:]+\s*"
+)
+"""A wire story's opening "CAIRO, Dec 19 (Reuters) - " or a live blog's "06:30 - ": not part of the first sentence."""
 
 
 def sentences(text: str) -> list[tuple[int, int, bool]]:
