@@ -197,6 +197,18 @@ SHAPES = [
         [],
         id="a live blog's time stamps",
     ),
+    pytest.param(
+        "Fighting went on near the river. Forces loyal to President Eda Moran retook Dakra on Sunday, and tribal "
+        "gunmen loyal to al-Varen attacked VFF checkpoints.",
+        [
+            ("Forces loyal to President Eda Moran", "alliedWith", "Eda Moran"),  # a group named by whom it serves
+            ("forces loyal to President Eda Moran", "captured", "Dakra"),
+            ("gunmen loyal to al-Varen", "alliedWith", "al-Varen"),
+            ("gunmen loyal to al-Varen", "attacked", "VFF"),  # "VFF checkpoints" stand for the VFF
+        ],
+        [("Eda Moran", "captured", None)],
+        id="forces loyal to someone",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

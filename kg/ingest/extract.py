@@ -386,6 +386,7 @@ def _sentence(
         findings.append((f.predicate, f.subject, f.object, trigger, why, (lo, hi), confidence))
     findings += patterns.locations(text, mentions)
     findings += patterns.memberships(text, mentions)
+    findings += patterns.loyal(text, mentions)
     findings += patterns.directions(text, mentions)
     titled = patterns.titles(text, mentions)
     parts = {(f[1].start, f[2].start) for f in titled if f[0] == "partOf"}  # "intelligence chief": not the head

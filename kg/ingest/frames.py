@@ -99,7 +99,7 @@ OWNED_HEADS = frozenset(
     aircraft drones artillery gunmen men officials government police positions convoy convoys ranks
     loyalists supporters insurgents paramilitaries commanders leadership remnants formations aviation
     battalions brigades targets sites strongholds facilities bases depots launchers troop columns column
-    elements instructors advisers advisors mercenaries contractors""".split()
+    elements instructors advisers advisors mercenaries contractors checkpoints checkpoint posts outposts""".split()
 )
 """Nouns that stand for the name that owns them ("Hezbollah's fighters", "fighters of HTS")."""
 
@@ -115,7 +115,7 @@ FACILITIES = frozenset({"base", "airbase", "airport", "port", "harbour", "site",
 
 THINGS = frozenset(
     """jets warplanes aircraft drones artillery positions convoy convoys targets sites strongholds facilities bases
-    depots launchers aviation""".split()
+    depots launchers aviation checkpoints checkpoint posts outposts""".split()
 )
 """Owned nouns that are things or places, not people: their owner may be a place ("sites in Sanaa")."""
 
@@ -664,6 +664,11 @@ def _mention(
                     return _owning(m, graph.words[word])
             if graph.lower[d] in {"its", "their", "his", "her"}:
                 return resolve(graph.lower[d], d)
+        for a in graph.rights(word, "Ma"):  # "forces loyal to President X": a group of its own (patterns.loyal)
+            served = [j for p in graph.rights(a, "MV") if graph.lower[p] == "to" for j in graph.rights(p, "J")]
+            if graph.lower[a] == "loyal" and served and served[0] in slots:
+                words = [slots[k].text if k in slots else graph.words[k] for k in range(word, served[0] + 1)]
+                return resolve(f"+{word}:{' '.join(words)}", word)
         preps = sorted(graph.rights(word, "Mp", "Mf", "OF"), key=lambda p: graph.lower[p] != "of")
         for p in preps:
             located = head in {"site", "target", "position", "facility", "base"} and graph.lower[p] in {"in", "at"}

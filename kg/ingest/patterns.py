@@ -198,6 +198,33 @@ _MADE_OF = re.compile(
 """Between a group and its first member: "the CPC, made up of six armed groups, among them the UPC"."""
 
 
+_LOYAL = re.compile(
+    r"\b(forces|troops|fighters|gunmen|militiamen|soldiers|units|militias|men|those)\s+(?:still\s+)?loyal\s+to\s+"
+    r"(?:(?:the\s+)?(?:former\s+|ousted\s+|late\s+)?(?:president|general|prime minister|commander|leader|"
+    r"warlord|colonel|sheikh)\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def loyal(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "forces loyal to President Salva Kiir", "gunmen loyal to al-Hafl": a group named by whom it serves, allied
+    with them. The group is named by these words (``frames`` reads the same words as the clause's argument)."""
+    found = []
+    for m in mentions:
+        match = _LOYAL.search(text, max(0, m.start - 80), m.start)
+        if match is None or match.end() != m.start:
+            continue
+        group = loyal_group(text, match.start(), m)
+        found.append(("alliedWith", group, m, "loyal", "pattern: FORCES loyal to NAME", (group.start, m.end), 0.7))
+    return found
+
+
+def loyal_group(text: str, start: int, owner: Mention) -> Mention:
+    """The group "forces loyal to X" as a mention of its own: an actor named by its words."""
+    phrase = text[start : owner.end]
+    return Mention(phrase, start, owner.end, None, phrase, frozenset({"actor"}), "group")
+
+
 def memberships(text: str, mentions: list[Mention]) -> list[Found]:
     """ "Russia's Tsentr Battlegroup", "Ukrainian forces, including the 3rd Assault Brigade": a unit of a whole."""
     found = []
