@@ -209,6 +209,13 @@ SHAPES = [
         [("Eda Moran", "captured", None)],
         id="forces loyal to someone",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Tarna People's Front has been fighting al Varda's Sahel affiliate "
+        "JNIX and Velen State's Orna Province for years.",
+        [("JNIX", "partOf", "al Varda"), ("Tarna People's Front", "opposes", "JNIX")],
+        [("JNIX", "partOf", "Sahel"), ("Velen State's Orna Province", None, None), ("Varda's Sahel", None, None)],
+        id="a possessive ends a name unless the name goes on through it",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -507,8 +507,9 @@ def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[
         s for p in graph.lefts(noun, "J") for v in graph.lefts(p, "MV", "Pp") if (s := graph.subject(v)) is not None
     ]
     roles["self"] = _described(graph, noun, slots)
-    roles["modifier"] = [j for j in graph.lefts(noun, "AN", "A", "GN") if j in slots]
-    roles["modifier"] += [o for d in graph.lefts(noun, "D") for o in graph.lefts(d, "YS", "YP")]  # "the RSF's"
+    owners = [o for d in graph.lefts(noun, "D") for o in graph.lefts(d, "YS", "YP")]  # "the RSF's"
+    # a possessive owns the noun; a name between them qualifies it ("al Qaeda's Sahel affiliate")
+    roles["modifier"] = owners or [j for j in graph.lefts(noun, "AN", "A", "GN") if j in slots]
     return roles
 
 

@@ -169,6 +169,10 @@ _PARTICLES = frozenset({"al", "el", "ez", "ad", "ash", "as", "an", "ar", "au", "
 """Lower-case words inside a place's name ("Port-au-Prince", "Deir ez-Zor"), not a compound's adjective."""
 
 
+_POSSESSIVE_IN_NAMES = frozenset({"People", "Peoples", "Lord", "Women", "Workers", "Children", "Martyrs", "Mothers"})
+"""Words whose possessive continues a name ("Tigray People's Liberation Front"); any other "X's Y" is two names."""
+
+
 def _capitalised(word: str) -> bool:
     """Capitalised, or a particle before a capital ("al-Sham", "ez-Zor")."""
     first, _, rest = word.partition("-")
@@ -211,8 +215,11 @@ def find_mentions(
                     and tokens[j + 1][0].lower() not in TITLES
                     and tokens[j][0].lower() not in {"force", "forces", "navy"}  # "Royal Air Force | Typhoon jets"
                 )
-                or (  # "Donetsk People's Republic"
-                    tokens[j + 1][0] in {"'s", "’s"} and j + 2 < len(tokens) and _capitalised(tokens[j + 2][0])
+                or (  # "Donetsk People's Republic", "Lord's Resistance Army"; not "Islamic State's Sahel Province"
+                    tokens[j + 1][0] in {"'s", "’s"}
+                    and tokens[j][0] in _POSSESSIVE_IN_NAMES
+                    and j + 2 < len(tokens)
+                    and _capitalised(tokens[j + 2][0])
                 )
                 or (
                     tokens[j + 1][0].lower() in CONNECTORS
@@ -235,8 +242,11 @@ def find_mentions(
             title_word = j == i and j + 1 < len(tokens) and tokens[j + 1][0].lower() in TITLES
             title_word = title_word and known_word is not None and known_word(tokens[i][0].lower())
             if not title_word:  # not "Defence" of "Defence Minister"
+                start = i - 1 if i > 0 and tokens[i - 1][0] in {"al", "el", "Al", "El"} else i  # "al Qaeda"
+                if start < i and mentions and mentions[-1].end >= tokens[start][1]:
+                    start = i
                 mentions.append(
-                    _with_direction(_with_kind_word(_name(tokens, i, j, text, known_word), text), tokens, i)
+                    _with_direction(_with_kind_word(_name(tokens, start, j, text, known_word), text), tokens, start)
                 )
             i = j + 1
             continue
