@@ -20,8 +20,8 @@ STOP_AT = "KG_STOP_AT"
 
 PHASES: dict[str, str] = {
     "build:loaded": "the inputs are parsed into memory; nothing is checked or written yet",
-    "build:checked": "the checks passed; inference and writing are still to come",
-    "build:writing": "the first batch of the new generation is on disk, not yet flushed or compacted",
+    "build:checked": "the checks passed; the inputs may still be being written beside them; inference is to come",
+    "build:writing": "the inputs are written to the new generation; the inferred triples and compaction are to come",
     "build:written": "the new generation is complete and closed; live still names the old one",
     "ingest:checked": "the new source is converted and validated; nothing is written",
     "ingest:staged": "its files are in the data folder under hidden temporary names; the store is untouched",
