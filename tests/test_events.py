@@ -742,3 +742,42 @@ def test_a_streamed_import_reads_ahead_and_stops_reading_when_the_writer_stops()
     assert next(reader) == 0
     reader.close()  # the writer gives up: the thread is joined before close returns
     assert not any(thread.name == "kg-import-read" for thread in threading.enumerate())
+
+
+def test_a_streamed_import_reads_one_chunk_ahead_not_two() -> None:
+    """While a chunk is written, the next is read, and no more: each chunk of a big import is hundreds of MB
+    of quads, so a third one waiting behind the next would add its size to the import's peak memory. The
+    reader is asked for a chunk only once the writer has taken the one before it, and a chunk the writer is
+    done with is let go (counted with weak references, at the moment the reader is asked for the next)."""
+    import threading
+    import weakref
+
+    from kg.ingest.apply import _ahead
+
+    class Chunk:
+        def __init__(self, number: int) -> None:
+            self.number = number
+
+    alive: set[int] = set()
+    alive_when_asked: list[tuple[int, set[int]]] = []
+    asked = [threading.Event() for _ in range(12)]
+
+    def chunks():
+        for number in range(10):
+            alive_when_asked.append((number, set(alive)))
+            asked[number].set()
+            chunk = Chunk(number)
+            alive.add(number)
+            weakref.finalize(chunk, alive.discard, number)
+            yield chunk
+            del chunk
+
+    taken = []
+    for chunk in _ahead(chunks()):
+        taken.append(chunk.number)
+        if chunk.number + 1 < 10:
+            asked[chunk.number + 1].wait()  # the writer's work on this chunk outlasts the reading of the next
+        del chunk
+    assert taken == list(range(10))
+    for number, others in alive_when_asked:
+        assert others <= {number - 1}, f"asked for chunk {number} while {sorted(others)} were still held"

@@ -365,6 +365,7 @@ class DatasetStream:
             for written in write_chunks(file.graph_id, records, self.entities, self.claimant, size=size):
                 claims += written.claims
                 yield GRAPH + file.graph_id, written
+                del written  # not held while the next chunk is made: a chunk's quads are hundreds of MB
             self.files[file.name].claims = claims
 
 
