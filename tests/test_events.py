@@ -246,6 +246,38 @@ def test_overlapping_and_revised_exports_rebuild_to_the_same_store(
     assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
 
+def test_a_dataset_read_for_streaming_lets_its_rows_go_before_the_chunks(
+    seed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A streamed import keeps a few values of every row while it decides which file keeps each event; once
+    decided and related, only the line numbers kept and the versions that were replaced stay, so a million
+    rows do not sit in memory under every chunk written. The chunks still carry what a revision replaced."""
+    import gc
+
+    from kg.formats import events
+    from kg.formats.names import Directory
+
+    data, store = seed
+    rows = ACLED.read_text(encoding="utf-8").splitlines()[1:]
+    revised = rows[1].replace(",0,,1733600000", ",5,,1733650000")
+    files = [
+        events.EventFile(path, path.name.replace(".csv", ".acled.csv"), path.name)
+        for path in (export(tmp_path / "week1.csv", rows[:3]), export(tmp_path / "week2.csv", [revised, *rows[2:]]))
+    ]
+    stream = events.DatasetStream("acled", files, Directory.of_store(kg.open_store(store)))
+    gc.collect()
+    held = [o for o in gc.get_objects() if isinstance(o, events._Row)]
+    assert [(row.file, row.line_no) for row in held] == [(0, 3)]  # week1's SYR1002, which week2 revised
+    chunks = list(stream.chunks(2))
+    written = [q for _, w in chunks for q in w.quads]
+    revisions = [q for q in written if q.predicate.value.endswith("wasRevisionOf")]
+    assert [(q.subject.value.rsplit("/", 1)[1], q.object.value.rsplit("/", 1)[1]) for q in revisions] == [
+        ("acled-syr1002", "acled-syr1002-1733600000")
+    ]
+    kept = {q.subject.value.rsplit("/", 1)[1] for q in written if q.predicate.value.endswith("#content")}
+    assert sum(w.records for _, w in chunks) == len(kept) == 4  # SYR1001-SYR1004, each once
+
+
 def test_an_old_version_two_files_share_is_recorded_once(
     seed: tuple[Path, Path], tmp_path: Path, streamed: bool
 ) -> None:

@@ -21,6 +21,8 @@ the order in which the files came.
 
 from __future__ import annotations
 
+import array
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -213,8 +215,9 @@ class DatasetStream:
 
     The first pass keeps a few numbers per row (:class:`_Row`) and decides which file keeps each
     event; the second relates the kept rows and gathers what they say of their entities (per
-    entity, not per row); :meth:`chunks` reads the files a third time and writes the quads of each
-    file's graph a chunk of rows at a time. :func:`read_dataset` is the same passes, whole.
+    entity, not per row), after which only the kept rows' line numbers stay; :meth:`chunks` reads
+    the files a third time and writes the quads of each file's graph a chunk of rows at a time.
+    :func:`read_dataset` is the same passes, whole.
     """
 
     def __init__(self, kind: str, files: Sequence[EventFile], directory: Directory) -> None:
@@ -240,7 +243,9 @@ class DatasetStream:
         rows = self._scan(files)
         self.ordered = sorted(files, key=lambda f: self._order[f.name])  # oldest first: a later copy is newer
         self._kept = self._keep(rows)
+        del rows
         self._gather()
+        self._compact()
 
     def records(self, file: EventFile) -> Iterator[Record]:
         """The records of one file, read again from disk."""
@@ -344,15 +349,30 @@ class DatasetStream:
             if self.kind == "acled" and record.coding.event_type.lower() not in acled.EVENT_TYPES:
                 result.unrelated_types[record.coding.event_type] += 1
 
+    def _compact(self) -> None:
+        """Once related, keep of each kept row only its line number (8 bytes, in a sorted array per file) and
+        of the few that replaced another what they replaced: the rows themselves (about 250 bytes each, a
+        million at once for a million-row file) are let go before the chunks are written, so they do not
+        add to the memory every chunk needs."""
+        lines: dict[int, list[int]] = defaultdict(list)
+        self._replaced: dict[tuple[int, int], Sequence[_Row]] = {}
+        for row in self._kept.values():
+            lines[row.file].append(row.line_no)
+            if row.supersedes:
+                self._replaced[row.file, row.line_no] = row.supersedes
+        del self._kept
+        self._kept_lines = {file: array.array("q", sorted(numbers)) for file, numbers in lines.items()}
+
     def _kept_records(self, file: EventFile, number: int) -> Iterator[Record]:
+        kept = self._kept_lines.get(number, array.array("q"))
         for record in self.records(file):
-            row = self._is_kept(record, number)
-            if row is None:
+            at = bisect.bisect_left(kept, record.line_no)
+            if at == len(kept) or kept[at] != record.line_no:
                 continue
             self.dataset.relate([record], self.directory.armed, self._codes)
             record.supersedes = [
                 Superseded(old.version_text, self._lines[old.file, old.line_no], self._names[old.file], old.line_no)
-                for old in row.supersedes
+                for old in self._replaced.get((number, record.line_no), _NONE)
             ]
             yield record
 
