@@ -216,6 +216,18 @@ SHAPES = [
         [("JNIX", "partOf", "Sahel"), ("Velen State's Orna Province", None, None), ("Varda's Sahel", None, None)],
         id="a possessive ends a name unless the name goes on through it",
     ),
+    pytest.param(
+        "Fighting went on near the river. Eda Moran said in a video message that there would be no attack on Dakra. "
+        "Tarna is responding to the shelling of Mabru. Iran backs the Orna Front in Kasi and the Velenis in Mabru.",
+        [("Orna Front", "operatesIn", "Kasi"), ("Velenis", "operatesIn", "Mabru")],
+        [
+            ("Eda Moran", "attacked", None),  # "no attack" is denied
+            ("Tarna", "shelled", None),  # who responds to shelling is not its author
+            ("Kasi", "operatesIn", None),  # a place, then a group in the plural: not one list
+            ("Orna Front", "operatesIn", "Velenis"),
+        ],
+        id="denied acts, responses and groups in their places",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -50,7 +50,7 @@ INTENT = frozenset(
 
 REPORTING = frozenset(
     """condemn denounce decry deplore criticise criticize hail praise welcome celebrate mourn report document
-    investigate confirm deny blame protest note describe call reject dismiss""".split()
+    investigate confirm deny blame protest note describe call reject dismiss respond retaliate react""".split()
 )
 """Verbs of speaking about an event: their subject is not the event's agent ("UNMISS condemns the killing")."""
 
@@ -314,8 +314,10 @@ class _Graph:
         for verb in self.lefts(noun, "O"):
             return None if verb_lemma(self.words[verb]) in REPORTING else self.subject(verb)
         for p in self.lefts(noun, "J"):
+            if any(verb_lemma(self.words[h]) in REPORTING for h in self.lefts(p, "MV", "Mp")):
+                return None  # "is responding to the shelling", however the parser hung the "to"
             for verb in self.lefts(p, "MV"):
-                return None if verb_lemma(self.words[verb]) in REPORTING else self.subject(verb)
+                return self.subject(verb)
             for head in self.lefts(p, "Mp", "Mf"):  # one noun up: "months of fighting"
                 if depth < 3:
                     return self.clause_subject(head, depth + 1)
@@ -474,6 +476,8 @@ def _noun(graph: _Graph, noun: int, slots: Mapping[int, Mention], resolve: Resol
             break
     else:
         return []
+    if any(graph.lower[d] in {"no", "neither"} for d in graph.lefts(noun, "D")):
+        return []  # "there would be no attack on the city": denied, not stated
     roles = _noun_roles(graph, noun, slots)
     found = []
     for entry in entries:

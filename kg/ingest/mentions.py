@@ -169,6 +169,12 @@ _PARTICLES = frozenset({"al", "el", "ez", "ad", "ash", "as", "an", "ar", "au", "
 """Lower-case words inside a place's name ("Port-au-Prince", "Deir ez-Zor"), not a compound's adjective."""
 
 
+_SETTLEMENTS = frozenset(
+    """city town village hamlet district province region governorate municipality neighbourhood neighborhood
+    suburb port capital island county state oblast department prefecture""".split()
+)
+"""Nouns whose "of" names a place ("the village of Togoga")."""
+
 _POSSESSIVE_IN_NAMES = frozenset({"People", "Peoples", "Lord", "Women", "Workers", "Children", "Martyrs", "Mothers"})
 """Words whose possessive continues a name ("Tigray People's Liberation Front"); any other "X's Y" is two names."""
 
@@ -404,6 +410,8 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
         kinds.add("actor")  # a people's adjective used as a name ("Kurdish-led", "Houthi rebels"): not a person
     elif i > 0 and tokens[i - 1][0].lower() in PLACE_PREPOSITIONS:
         kinds.add("place")
+    elif i > 1 and tokens[i - 1][0].lower() == "of" and tokens[i - 2][0].lower() in _SETTLEMENTS:
+        kinds.add("place")  # "the village of Togoga", "the town of Palma"
     elif phrase.isupper() and i == 0 and j + 1 < len(tokens) and tokens[j + 1][0] == ",":
         kinds.add("place")  # a dateline: "CAIRO, Dec 19 -"
     return Mention(phrase, s, e, None, phrase, frozenset(kinds), source)

@@ -176,7 +176,13 @@ def _group(m: Mention) -> bool:
 
 
 def _placeish(m: Mention) -> bool:
-    return not (m.kinds and "place" not in m.kinds) and m.source not in {"demonym", "group"}
+    """A name that may be a place: not known as something else, not a demonym or a group, and not a new name in
+    the plural ("the Houthis")."""
+    return (
+        not (m.kinds and "place" not in m.kinds)
+        and m.source not in {"demonym", "group"}
+        and not (not m.kinds and _group(m))
+    )
 
 
 def directions(text: str, mentions: list[Mention]) -> list[Found]:
