@@ -6,11 +6,9 @@ validate`` judges exactly what ``kg build`` would accept.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -73,30 +71,34 @@ def _persist(quads: Iterator[ox.Quad], target: ox.Store, step: progress.Task | N
             step.advance(len(batch))
 
 
+DIRECT = (".ttl", ".trig", ".nt", ".nq")
+"""The input files the build's writer bulk-loads straight into the new generation (see :class:`_Writer`)."""
+
+
 class _Writer:
-    """The parsed inputs written into the new generation on a thread of its own, while the main thread checks them.
+    """The RDF input files bulk-loaded into the new generation on a thread of its own, from the start of a build.
 
-    Writing costs about what a raw bulk load of the inputs costs, and the checks and inference
-    come before it; one after the other they made a build 3.4x a raw bulk load at 1M. Run
-    side by side they share the two cores: pyoxigraph lets go of the GIL while it dumps a store
-    to N-Quads and while it bulk-loads them, so this thread never stalls the checks' threads
+    Writing costs about what a raw bulk load of the inputs costs, and the parse, the checks and
+    inference come before it; one after the other they made a build 3.4x a raw bulk load at 1M.
+    pyoxigraph lets go of the GIL while it bulk-loads a file, so this thread loads the files
+    while the main thread parses the same files into memory and checks them, on the other core
     (``bulk_extend`` of Python ``Quad`` objects holds the GIL, and overlapping it made builds
-    slower). If the checks fail, the build waits for this thread and throws the generation away,
-    as it throws away any failed generation.
+    slower). Each file is its own bulk load, as in the raw baseline: about 75 MB of memory
+    where one load of a whole dump needed 900 MB more. If the build fails, the thread stops
+    after the file it is loading and the generation is thrown away, as any failed one is.
 
-    A bulk load gives blank nodes new names. One load keeps them consistent among themselves
-    (the dump is read through a file object, which pyoxigraph parses on one thread: bytes or a
-    path are split among parsers on machines with 4 or more cores, each renaming on its own), but
-    a triple added later cannot name them. So :meth:`add_inferred` refuses an inferred graph
-    with blank nodes, or inputs that already held quads in the inferred graph (which inference
-    may remove), and the build then writes the whole graph again with :func:`_persist`.
+    :meth:`complete` then adds what the build made in memory beyond the files (the graphs of
+    annotations and event files, the source texts, the inferred graph) and counts the result.
+    The files are parsed the same way in both places, so the store must then hold as many quads
+    as the checked graph; when it does not, or when recorded merges rewrote the loaded graph, or
+    an inferred triple names a blank node (which the bulk load renamed), or an input wrote into
+    the inferred graph, the build writes the whole graph again with :func:`_persist`.
     """
 
-    def __init__(self, graph: ox.Store, target: ox.Store):
+    def __init__(self, files: Sequence[Path], target: ox.Store):
         self.target = target
-        self.had_inferred = graph.contains_named_graph(ox.NamedNode(INFERRED_GRAPH))
-        self._graph: ox.Store | None = graph
-        self._dumped = threading.Event()
+        self.files = [f for f in files if f.suffix in DIRECT and not dataset.event_kind(f)]
+        self._stop = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._write, name="kg-write", daemon=True)
         self._thread.start()
@@ -104,39 +106,52 @@ class _Writer:
     def _write(self) -> None:
         started = time.perf_counter()
         try:
-            graph, self._graph = self._graph, None
-            assert graph is not None
-            # an unnamed temporary file, not bytes: 217 MB less memory at 1M quads, and nothing left behind if killed
-            with tempfile.TemporaryFile(prefix="kg-build-", suffix=".nq") as dump:
-                graph.dump(dump, format=ox.RdfFormat.N_QUADS)
-                del graph
-                self._dumped.set()
-                dump.seek(0)
-                self.target.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
-            log.info("wrote the inputs to the new generation in %.2fs beside the checks", time.perf_counter() - started)
-        except BaseException as exc:  # handed to the main thread by join()
+            for path in self.files:
+                if self._stop.is_set():
+                    return
+                # a file object, not a path: one parser, where a path may be split among several (4+ cores),
+                # each naming blank nodes its own way
+                with path.open("rb") as handle:
+                    self.target.bulk_load(handle, format=dataset.FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+            log.info(
+                "bulk-loaded %d input files in %.2fs beside the parse and checks",
+                len(self.files),
+                time.perf_counter() - started,
+            )
+        except BaseException as exc:  # handed to the main thread by join(); the main thread's own parse says it better
             self._error = exc
-        finally:
-            self._dumped.set()
 
-    def wait_dumped(self) -> None:
-        """Return once the inputs are copied out of the in-memory store, which inference may then change."""
-        self._dumped.wait()
+    def stop(self) -> None:
+        """Stop after the file being loaded and wait for it."""
+        self._stop.set()
+        self._thread.join()
 
     def join(self) -> None:
-        """Wait for the write to end; raise what it raised."""
+        """Wait for the files to be written; raise what the writing raised."""
         self._thread.join()
         if self._error is not None:
             raise self._error
 
-    def add_inferred(self, graph: ox.Store) -> bool:
-        """Add ``graph``'s inferred triples to the written inputs; False when they cannot be added (see above)."""
-        inferred = list(graph.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH)))
-        blank = any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in inferred)
-        if self.had_inferred or blank:
+    def complete(self, graph: ox.Store, graph_files: dict[str, Path]) -> bool:
+        """Add what ``graph`` holds beyond the files; False when the store cannot be made equal to it (see above)."""
+        from kg.merges import recorded
+
+        inferred = ox.NamedNode(INFERRED_GRAPH)
+        written = set(self.files)
+        if INFERRED_GRAPH in graph_files or recorded(graph):
             return False
-        self.target.bulk_extend(inferred)
-        return True
+        extra = [g for g in graph.named_graphs() if g == inferred or graph_files.get(g.value) not in written]
+        quads = [q for g in extra for q in graph.quads_for_pattern(None, None, None, g)]
+        if any(
+            isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+            for q in quads
+            if q.graph_name == inferred
+        ):
+            return False
+        texts = graph.quads_for_pattern(None, ox.NamedNode(ONTOLOGY + "content"), None)
+        quads += [q for q in texts if q.graph_name not in extra]
+        self.target.bulk_extend(quads)
+        return len(self.target) == len(graph)
 
 
 def _count(inner: ox.Store, cls: str) -> int:
@@ -155,11 +170,11 @@ def _load_and_check(
     shapes: Path | None,
     *,
     validate: bool,
-    loaded: Callable[[ox.Store], object] | None = None,
-) -> CheckReport:
+    reading: Callable[[Sequence[Path]], object] | None = None,
+) -> tuple[CheckReport, dataset.LoadReport]:
     """Load the inputs; validate against ``shapes``, else the ``*shapes.ttl`` among the inputs, else the project's.
 
-    ``loaded`` is called with the loaded store before the checks start (the build starts writing it).
+    ``reading`` is called with the input files before they are parsed (the build starts writing them).
     """
     from kg.entities import smush
 
@@ -169,24 +184,27 @@ def _load_and_check(
             listed = ", ".join(config.display_path(p) for p in found_shapes)
             raise DataError(f"several shapes files among the inputs ({listed}); choose one with --shapes")
         shapes = found_shapes[0] if found_shapes else config.default_shapes()
+    if reading is not None:
+        reading(files)
     started = time.perf_counter()
     report = dataset.load(inner, files)
     smush(inner)  # recorded merges (data/merges.trig) apply before anything is checked
     log.info("loaded %d quads in %.2fs", len(inner), time.perf_counter() - started)
     phases.reached("build:loaded")
-    if loaded is not None:
-        loaded(inner)
     started = time.perf_counter()
     with progress.task("checking (shapes and evidence rules)"):
         problems = validation.validate(inner, shapes=shapes, graph_files=report.graph_files) if validate else []
     problems = dataset.locate_problems(problems, report.graph_files, inner)
     log.info("checked in %.2fs", time.perf_counter() - started)
-    return CheckReport(files, _count(inner, ONTOLOGY + "Claim"), _count(inner, ONTOLOGY + "SourceDocument"), problems)
+    checked = CheckReport(
+        files, _count(inner, ONTOLOGY + "Claim"), _count(inner, ONTOLOGY + "SourceDocument"), problems
+    )
+    return checked, report
 
 
 def check(paths: Sequence[Path] | None = None, *, shapes: Path | None = None) -> CheckReport:
     """Validate the inputs without touching any store."""
-    return _load_and_check(ox.Store(), paths or config.default_inputs(), shapes, validate=True)
+    return _load_and_check(ox.Store(), paths or config.default_inputs(), shapes, validate=True)[0]
 
 
 def build(
@@ -214,26 +232,27 @@ def build(
             graph = ox.Store()
             inner = ox.Store(str(generation))
 
-            def write(loaded: ox.Store) -> None:
+            def write(files: Sequence[Path]) -> None:
                 nonlocal writer
                 assert inner is not None
-                writer = _Writer(loaded, inner)
+                writer = _Writer(files, inner)
 
-            checked = _load_and_check(graph, paths or config.default_inputs(), shapes, validate=validate, loaded=write)
+            checked, loaded = _load_and_check(
+                graph, paths or config.default_inputs(), shapes, validate=validate, reading=write
+            )
             if checked.problems:
                 raise ValidationError(checked.problems)
             phases.reached("build:checked")
-            assert writer is not None
-            writer.wait_dumped()
             inferred = _infer(graph)
             quads = len(graph)
             writing = time.perf_counter()
             with progress.task("writing the store"):
+                assert writer is not None
                 writer.join()
-                log.info("waited %.2fs for the inputs to be written", time.perf_counter() - writing)
+                log.info("waited %.2fs for the input files to be written", time.perf_counter() - writing)
                 phases.reached("build:writing")
-                if not writer.add_inferred(graph):
-                    log.info("inferred triples with blank nodes, or inputs in the inferred graph: writing it all again")
+                if not writer.complete(graph, loaded.graph_files):
+                    log.info("the written files and the checked graph differ: writing the whole graph")
                     writer = inner = None  # both hold the database: close it before it is removed
                     shutil.rmtree(generation)
                     generation.mkdir()
@@ -255,8 +274,7 @@ def build(
             store.publish(root, generation)
         except BaseException:
             if writer is not None:
-                with contextlib.suppress(BaseException):
-                    writer.join()  # the thread still holds the database: wait for it before removing it
+                writer.stop()  # the thread still holds the database: wait for it before removing it
             writer = inner = None
             shutil.rmtree(generation, ignore_errors=True)
             raise
@@ -274,7 +292,7 @@ def _checked_in_memory(
     there than from a freshly loaded disk store; the caller writes the result where it goes.
     """
     graph = ox.Store()
-    checked = _load_and_check(graph, paths or config.default_inputs(), shapes, validate=validate)
+    checked, _ = _load_and_check(graph, paths or config.default_inputs(), shapes, validate=validate)
     if checked.problems:
         raise ValidationError(checked.problems)
     phases.reached("build:checked")

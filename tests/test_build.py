@@ -12,7 +12,7 @@ import pytest
 
 import kg
 from kg import store as store_module
-from tests.helpers import PREFIXES, input_paths, shapes_of
+from tests.helpers import PREFIXES, ROOT, input_paths, shapes_of
 
 
 def allies_of_assad(path: Path) -> set[object]:
@@ -177,15 +177,20 @@ def _blank_nodes_as_one(quads) -> Counter:  # -> Counter[tuple[str, ...]]
 
 
 def test_the_store_holds_what_was_checked_and_inferred(inputs: Path, tmp_path: Path) -> None:
-    """The build writes the loaded inputs from a thread of its own while it checks them, then adds the inferred
-    triples: the store must hold the same quads as the graph loaded and inferred in memory, and each selector
-    (a blank node) must still be the one its claim names."""
+    """The build bulk-loads the RDF files from a thread of its own while it parses and checks them, then adds
+    what it made in memory (an annotation's graph, an event file's, the source texts, the inferred triples):
+    the store must hold the same quads as the graph loaded and inferred in memory, and each selector (a blank
+    node) must still be the one its claim names."""
+    import shutil
+
     import pyoxigraph as ox
 
     from kg import dataset, inference, synth
     from kg.entities import smush
 
     synth.generate(inputs / "data" / "synthetic", relations=2000, seed=3)
+    for name in ("second-report.txt", "second-report.yaml", "syria-dec-2024.acled.csv"):
+        shutil.copy(ROOT / "tests" / "data" / name, inputs / "data" / name)
     kg.build(input_paths(inputs), store_path=tmp_path / "s", shapes=shapes_of(inputs))
     expected = ox.Store()
     dataset.load(expected, dataset.split_shapes(dataset.find_files(input_paths(inputs)))[0])
