@@ -228,6 +228,17 @@ SHAPES = [
         ],
         id="denied acts, responses and groups in their places",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna jets struck the port of Kasi and the Dakra base. VFF fighters attacked "
+        "the LNA base in Mabru.",
+        [
+            ("Orna", "struckFromAir", "Dakra base"),  # a site named by its place and kind
+            ("Orna", "struckFromAir", "Kasi"),
+            ("VFF", "attacked", "LNA"),  # an acronym's base is the group's
+        ],
+        [("Orna", "struckFromAir", "Dakra"), ("VFF", "attacked", "LNA base")],
+        id="sites named by a place and their kind",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -343,10 +343,22 @@ _KIND_WORDS = re.compile(
 _GROUP_WORDS = re.compile(r"\s+(group|militia|movement|faction|gang|network|coalition|alliance)\b")
 
 
+_SITE_WORDS = re.compile(
+    r"\s+((?:border\s+)?crossing|base|naval base|embassy|consulate|detention centre|detention center|compound|"
+    r"refinery|power plant|plant|bridge|dam|barracks|stadium|palace|mosque|church|cathedral|market|university)\b"
+)
+"""Words that make a place's (or a new) name a site: "Rafah crossing", "Senaki base"; not an actor's ("the LNA
+base" is the LNA's)."""
+
+
 def _with_kind_word(m: Mention, text: str) -> Mention:
-    """ "Rubavu district", "Munzenze central prison", "the Maute group": a name with the word saying what it is
-    (also known without it)."""
+    """ "Rubavu district", "Munzenze central prison", "the Maute group", "Rafah crossing": a name with the word
+    saying what it is (also known without it)."""
     match = _KIND_WORDS.match(text, m.end)
+    if not match and m.source == "name" and m.entity is None and not m.text.isupper() and "person" not in m.kinds:
+        if site := _SITE_WORDS.match(text, m.end):  # "Senaki base" (not "the LNA base": an acronym is a group's)
+            whole = text[m.start : site.end()]
+            return Mention(whole, m.start, site.end(), None, whole, frozenset({"place"}), m.source, extra=(m.text,))
     kind = "place"
     if not match and "place" not in m.kinds and (match := _GROUP_WORDS.match(text, m.end)):
         kind = "actor"
