@@ -239,6 +239,13 @@ SHAPES = [
         [("Orna", "struckFromAir", "Dakra"), ("VFF", "attacked", "LNA base")],
         id="sites named by a place and their kind",
     ),
+    pytest.param(
+        "Fighting went on near the river. VFF fighters overran the base in Dakra; the army said its troops withdrew "
+        "to Kasi.",
+        [("VFF", "captured", "Dakra"), ("army", "withdrewTo", "Kasi")],  # "its" is the speaker's
+        [("VFF", "withdrewTo", None)],
+        id="a speaker's own troops",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

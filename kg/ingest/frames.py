@@ -639,7 +639,7 @@ def _mention(
         linked = [j for j in graph.lefts(word, "R", "MX", "B") if j not in slots]  # "Residents who left X"
         return next((m for j in linked if depth < 2 and (m := _mention(graph, j, slots, resolve, depth + 1))), None)
     if lower in PRONOUNS:
-        return resolve(lower, word)
+        return _pronoun(graph, word, slots, resolve, depth)
     if lower in ATTACK_NOUNS and depth < 2:  # "U.S. and British strikes had killed": the strikes' authors
         agents = _noun_roles(graph, word, slots)["by"]
         found = [m for j in agents for k in graph.members(j) if (m := _mention(graph, k, slots, resolve, depth + 1))]
@@ -668,7 +668,7 @@ def _mention(
                 if depth < 2 and (m := _mention(graph, owner, slots, resolve, depth + 1)):
                     return _owning(m, graph.words[word])
             if graph.lower[d] in {"its", "their", "his", "her"}:
-                return resolve(graph.lower[d], d)
+                return _pronoun(graph, d, slots, resolve, depth)
         for a in graph.rights(word, "Ma"):  # "forces loyal to President X": a group of its own (patterns.loyal)
             served = [j for p in graph.rights(a, "MV") if graph.lower[p] == "to" for j in graph.rights(p, "J")]
             if graph.lower[a] == "loyal" and served and served[0] in slots:
@@ -721,6 +721,23 @@ def _mention(
     if lower in BARE_GROUPS:  # "gangs launched attacks": a group named by its kind alone
         return resolve(f"+{word}:{lower}", word)
     return None
+
+
+SAYING = frozenset({"say", "tell", "announce", "claim", "state", "add", "insist", "confirm", "report"})
+"""Verbs whose complement a speaker states about itself: in "the army said its troops withdrew", "its" is the army's."""
+
+
+def _pronoun(graph: _Graph, word: int, slots: Mapping[int, Mention], resolve: Resolver, depth: int) -> Mention | None:
+    """What a pronoun stands for: the speaker of the clause it sits in when that clause is what someone said
+    ("the army said its troops withdrew"), else the caller's coreference."""
+    owned = graph.rights(word, "D") if graph.lower[word] in {"its", "their"} else [word]
+    for head in owned:
+        for verb in graph.lefts(head, "Ce", "C"):
+            speaker = graph.subject(verb) if verb_lemma(graph.words[verb]) in SAYING else None
+            if speaker is not None and speaker != word and graph.lower[speaker] not in PRONOUNS and depth < 2:
+                if (m := _mention(graph, speaker, slots, resolve, depth + 1)) is not None:
+                    return replace(m, resolved_from=graph.lower[word]) if m.source != "group" else m
+    return resolve(graph.lower[word], word)
 
 
 def _quantity(graph: _Graph, first: int) -> int:
