@@ -246,6 +246,13 @@ SHAPES = [
         [("VFF", "withdrewTo", None)],
         id="a speaker's own troops",
     ),
+    pytest.param(
+        "Fighting went on near the river. More than 15,000 people fled their homes in Dakra last week. Thousands of "
+        "families left their houses in Kasi.",
+        [("more than 15,000 people", "fledFrom", "Dakra"), ("thousands of families", "fledFrom", "Kasi")],
+        [],
+        id="homes left in a place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -106,11 +106,13 @@ OWNED_HEADS = frozenset(
 PLACE_HEADS = frozenset(
     """city town village province region area district capital outskirts centre center countryside suburbs
     suburb neighbourhood neighborhood parts governorate territory port base airbase airport harbour settlement
-    municipality locality enclave""".split()
+    municipality locality enclave home house""".split()
 )
 """Nouns that stand for the place they name ("the city of Homs", "Homs province", "the outskirts of X")."""
 
-FACILITIES = frozenset({"base", "airbase", "airport", "port", "harbour", "site", "facility", "compound", "hub", "camp"})
+FACILITIES = frozenset(
+    {"base", "airbase", "airport", "port", "harbour", "site", "facility", "compound", "hub", "camp", "home", "house"}
+)
 """Places named by what they are and where they lie ("the army base in Mainok" stands for Mainok)."""
 
 THINGS = frozenset(
