@@ -241,8 +241,12 @@ SHAPES = [
     ),
     pytest.param(
         "Fighting went on near the river. VFF fighters overran the base in Dakra; the army said its troops withdrew "
-        "to Kasi.",
-        [("VFF", "captured", "Dakra"), ("army", "withdrewTo", "Kasi")],  # "its" is the speaker's
+        "to Kasi. On Thursday the army command said it backed the Orna Guard.",
+        [
+            ("VFF", "captured", "Dakra"),
+            ("army", "withdrewTo", "Kasi"),  # "its" is the speaker's
+            ("army command", "alliedWith", "Orna Guard"),  # "it" too, and "the army command" is no earlier name
+        ],
         [("VFF", "withdrewTo", None)],
         id="a speaker's own troops",
     ),

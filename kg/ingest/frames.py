@@ -709,6 +709,9 @@ def _mention(
                 places = [slots[j].text for j in graph.rights(p, "J") if j in slots]
                 phrase += f" {graph.lower[p]} {places[0]}" if places else ""
         return resolve(f"+{first}:{phrase}", word)
+    institution = [j for j in graph.lefts(word, "AN") if graph.lower[j] in {"army", "military", "government", "police"}]
+    if institution and head in {"command", "leadership", "headquarters", "chief", "spokesman", "council"}:
+        return resolve(f"+{institution[0]}:{graph.words[institution[0]]} {graph.words[word]}", word)  # "army command"
     if graph.lefts(word, "D") and head not in {"", "one"}:  # "the group", "the city": the caller's coreference
         found = resolve(head, word)
         if found is None and head in NAMED_BY_KIND:  # "the presidential palace": a place named by its kind
