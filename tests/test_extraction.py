@@ -522,6 +522,28 @@ def test_dates_are_placed_against_the_report_and_never_after_it(
     assert all(published is None or date <= published for _, date, _ in found)
 
 
+def test_long_sentences_are_also_read_clause_by_clause() -> None:
+    """The parser misattaches most in long sentences; each clause is parsed again on its own (see SHAPES)."""
+    from kg.ingest.extract import _clauses
+
+    def pieces(text: str) -> list[str]:
+        return [text[a:b] for a, b in _clauses(text)]
+
+    opening = (
+        "Since the offensive began in response to the provocation of the Zqa forces, the Zqb has taken Zqc and Zqd."
+    )
+    assert pieces(opening)[1:] == [
+        "Since the offensive began in response to the provocation of the Zqa forces",
+        "the Zqb has taken Zqc and Zqd.",
+    ]
+    coordinated = "Zqa jets bombed Zqb and Zqc throughout the day, and the Zqd captured Zqe after a week of clashes."
+    assert pieces(coordinated)[1:] == [
+        "Zqa jets bombed Zqb and Zqc throughout the day",
+        "the Zqd captured Zqe after a week of clashes.",
+    ]
+    assert pieces("Zqa took Zqb, and Zqc left.") == ["Zqa took Zqb, and Zqc left."]  # short: whole only
+
+
 @pytest.mark.parametrize(
     ("text", "left"),
     [

@@ -471,6 +471,10 @@ def _overruled(
 
 
 _CLAUSE_BREAK = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+")
+_SUBORDINATE = re.compile(
+    r"(?:since|after|as|when|while|although|though|because|before|once|following)\b[^,;]{8,}?,\s+", re.I
+)
+"""An opening subordinate clause, up to its comma."""
 CLAUSE_WORDS = 16
 """From how many words a sentence is also parsed clause by clause, split at "; " and ", and": the parser
 misattaches most in long coordinated sentences, and each clause alone is read far better."""
@@ -485,9 +489,13 @@ def _clauses(substituted: str) -> list[tuple[int, int]]:
     spans = [(0, len(substituted))]
     if len(substituted.split()) < CLAUSE_WORDS:
         return spans
-    breaks = list(_CLAUSE_BREAK.finditer(substituted))
-    starts = [0, *(m.end() for m in breaks)]
-    ends = [*(m.start() for m in breaks), len(substituted)]
+    breaks = [m.span() for m in _CLAUSE_BREAK.finditer(substituted)]
+    opening = _SUBORDINATE.match(substituted)  # "Since the offensive began ..., the army has liberated ..."
+    if opening:
+        comma = substituted.rindex(",", 0, opening.end())
+        breaks = [(comma, opening.end()), *((a, b) for a, b in breaks if a >= opening.end())]
+    starts = [0, *(b for _, b in breaks)]
+    ends = [*(a for a, _ in breaks), len(substituted)]
     pieces = [(a, b) for a, b in zip(starts, ends, strict=True) if len(substituted[a:b].split()) >= 4]
     return spans + pieces if len(pieces) > 1 else spans
 
