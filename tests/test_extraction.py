@@ -257,6 +257,19 @@ SHAPES = [
         [],
         id="homes left in a place",
     ),
+    pytest.param(
+        "Fighting went on near the river. Russian aircraft bomb the Dakra air base near Kasi. A Russian air raid on "
+        "the centre of Mabru kills several civilians. Georgian forces open a massive artillery and rocket barrage on "
+        "Tarna.",
+        [
+            ("Russia", "struckFromAir", "Dakra air base"),  # "aircraft" is plural: "bomb" is its verb
+            ("Russia", "struckFromAir", "Mabru"),  # "A Russian": the article is no part of the name
+            ("Russia", "killed", "civilians"),
+            ("Georgia", "shelled", "Tarna"),  # a barrage opened
+        ],
+        [("Mabru", None, None)],  # "Mabru kills" is no "Houthi rebels": a place, not a people
+        id="a timeline's present tense",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

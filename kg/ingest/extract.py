@@ -225,6 +225,10 @@ _ASIDE = re.compile(r"\s*\([^()]{0,120}\)")
 """A parenthesis: an alias ("(RSF)"), a conversion ("(105 miles)"), an aside. The parser reads better without."""
 
 
+_PLURALS = frozenset({"aircraft", "personnel", "police", "people", "children", "cattle"})
+"""Plural nouns without an "s": a name ending in one takes a plural verb ("Russian aircraft bomb the base")."""
+
+
 def _substitute(
     text: str, start: int, end: int, mentions: list[Mention], *, headline: bool = False
 ) -> tuple[str, dict[int, Mention], list[int]]:
@@ -265,7 +269,9 @@ def _substitute(
         emit(at, m.start)
         word = _placeholder(n)
         words = text[m.start : m.end]  # "CPC fighters" (patterns.forces) is plural, as "Houthis" is
+        last = words.split()[-1].lower() if words.split() else ""
         plural = words.endswith("s") and not words.endswith(("ss", "us")) and "place" not in m.kinds
+        plural = plural or (" " in words and (last in _PLURALS or last.endswith("men")))  # "Russian aircraft bomb"
         if plural and m.source != "country":
             word += "s"  # "the Houthis were": keep the number the verb agrees with
         where[length] = m

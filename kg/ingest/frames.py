@@ -90,7 +90,7 @@ CONDITIONS = frozenset({"until", "unless", "if", "whether", "lest"})
 
 LIGHT_VERBS = frozenset(
     """launch carry conduct mount stage begin start make unleash order resume step intensify continue deliver
-    announce complete""".split()
+    announce complete open""".split()
 )
 """Verbs whose object noun carries the relation ("launched an attack on", "carried out air strikes")."""
 

@@ -47,6 +47,12 @@ FORCE_NOUNS = frozenset(
 )
 """Nouns that, after a demonym, name a state's or a people's armed body ("Russian forces")."""
 
+_MEMBERS = frozenset(
+    """leader leaders leadership movement officials official militants tribesmen tribes fighter commander commanders
+    spokesman group groups insurgents insurgency delegation delegates representatives supporters""".split()
+)
+"""Nouns for a people's or a group's members, which a name ending in "-i" qualifies ("Houthi leaders")."""
+
 FORCE_ADJECTIVES = frozenset({"armed", "regular", "special", "security", "government", "federal", "regional"})
 
 PLACE_WORDS = frozenset(
@@ -305,6 +311,8 @@ def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: igno
 
 def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
     """The longest gazetteer name, country or demonym starting at token ``i``, and the token after it."""
+    if tokens[i][0].lower() in {"a", "an"}:
+        return None  # "A Russian air raid": the article is no part of the name (normalising would drop it)
     for size in range(min(8, len(tokens) - i), 0, -1):
         s, e = tokens[i][1], tokens[i + size - 1][2]
         if not all(t[0][:1].isalnum() for t in tokens[i : i + size]):
@@ -390,16 +398,11 @@ def _institution(tokens, after) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-_FUNCTION_WORDS = frozenset(
-    """and or but the a an of in on at to from by with for as is was are were has have had said says which who
-    that this after before since near into towards until while""".split()
-)
-
-
 def _modifies(tokens, j) -> bool:  # type: ignore[no-untyped-def]
-    """Whether the word after a name is a noun it qualifies ("Houthi rebels"), unlike a place's ("Poti and ...")."""
+    """Whether the word after a name is a noun for a people's members or forces that it qualifies ("Houthi rebels",
+    "Houthi leaders"), unlike a place's next word ("Poti and ...", "Gori kills")."""
     after = tokens[j + 1][0] if j + 1 < len(tokens) else ""
-    return after.isalpha() and after.islower() and after not in _FUNCTION_WORDS
+    return after in FORCE_NOUNS or after in _MEMBERS
 
 
 def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped-def]
