@@ -270,6 +270,13 @@ SHAPES = [
         [("Mabru", None, None)],  # "Mabru kills" is no "Houthi rebels": a place, not a people
         id="a timeline's present tense",
     ),
+    pytest.param(
+        "Fighting went on near the river. The VFF overran the base in Dakra, Kaga local government area, on Monday; "
+        "the militants left the town around midnight.",
+        [("VFF", "captured", "Dakra"), ("militants", "withdrewFrom", "Dakra")],
+        [("militants", "withdrewFrom", "Kaga local government area")],  # "the town" is no area
+        id="the town is the last town, not its area",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

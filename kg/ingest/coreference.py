@@ -169,7 +169,9 @@ def refer(head: str, earlier: list[Mention]) -> Mention | None:
     return replace(pick, resolved_from=head) if pick else None
 
 
-_REGION_WORDS = frozenset({"province", "state", "region", "district", "territory", "governorate", "oblast", "county"})
+_REGION_WORDS = frozenset(
+    {"province", "state", "region", "district", "territory", "governorate", "oblast", "county", "area", "department"}
+)
 
 _FACILITIES = frozenset({"airport", "base", "airbase", "bridge", "port", "prison", "camp", "plant", "dam", "hospital"})
 """Descriptions that only a name with the same word can stand for ("the airport": "Mitiga International Airport")."""

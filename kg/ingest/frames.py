@@ -714,6 +714,8 @@ def _mention(
         return resolve(f"+{institution[0]}:{graph.words[institution[0]]} {graph.words[word]}", word)  # "army command"
     if graph.lefts(word, "D") and head not in {"", "one"}:  # "the group", "the city": the caller's coreference
         found = resolve(head, word)
+        if found is not None and found.resolved_from == head != graph.lower[word]:
+            found = replace(found, resolved_from=graph.lower[word])  # "the militants" is how the report names it here
         if found is None and head in NAMED_BY_KIND:  # "the presidential palace": a place named by its kind
             modifiers = sorted(j for j in graph.lefts(word, "A", "AN") if j not in slots and graph.words[j].isalpha())
             first = modifiers[0] if modifiers else word
