@@ -277,6 +277,16 @@ SHAPES = [
         [("militants", "withdrewFrom", "Kaga local government area")],  # "the town" is no area
         id="the town is the last town, not its area",
     ),
+    pytest.param(
+        "Fighting went on near the river. Islamic State said on Monday that its fighters had seized the town of Dakra "
+        "in northern Orna, five days after insurgents stormed the coastal town.",
+        [
+            ("Islamic State", "captured", "Dakra"),  # a group, though "State"; "its" is the speaker's
+            ("insurgents", "attacked", "Dakra"),  # "the coastal town"
+        ],
+        [("Islamic State", "captured", "Orna"), ("insurgents", "attacked", "Orna")],
+        id="what a group said it did",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

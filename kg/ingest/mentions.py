@@ -47,6 +47,11 @@ FORCE_NOUNS = frozenset(
 )
 """Nouns that, after a demonym, name a state's or a people's armed body ("Russian forces")."""
 
+_GROUP_MARKERS = frozenset(
+    "islamic jihad haram ansar sunna qaeda shabaab taliban hezbollah militia movement front rebels liberation".split()
+)
+"""Words that make a name a group's even beside a place's word ("Islamic State", "Sahel Liberation Front")."""
+
 _MEMBERS = frozenset(
     """leader leaders leadership movement officials official militants tribesmen tribes fighter commander commanders
     spokesman group groups insurgents insurgency delegation delegates representatives supporters""".split()
@@ -417,10 +422,10 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
     if i > 0 and (tokens[i - 1][0].lower() in TITLES or after_office or abbreviated) and not office:
         kinds.add("person")
         source = "title"
+    elif words & _GROUP_MARKERS or (words & ACTOR_WORDS and not words & PLACE_WORDS):
+        kinds.add("actor")  # "Islamic State West Africa Province" is a group, "Rivers State" a place
     elif words & PLACE_WORDS:
         kinds.add("place")
-    elif words & ACTOR_WORDS:
-        kinds.add("actor")
     elif i == j and (re.search(r"(?:ish|ese|ian)$", phrase) or (phrase.endswith("i") and _modifies(tokens, j))):
         kinds.add("actor")  # a people's adjective used as a name ("Kurdish-led", "Houthi rebels"): not a person
     elif i > 0 and tokens[i - 1][0].lower() in PLACE_PREPOSITIONS:
