@@ -501,7 +501,7 @@ def _complement(
         return None
     speaker = match.group(1)
     pronoun = match.group(2) or match.group(3)
-    stand_in = (speaker.removesuffix("s") + "'s " if match.group(2) else speaker + " ") if pronoun else ""
+    stand_in = (speaker + "'s " if match.group(2) else speaker + " ") if pronoun else ""
     at = match.start(2) if match.group(2) else match.start(3) if match.group(3) else match.end()
     rest = substituted[match.end() :]
     tail = _TRAILING.search(rest)  # "..., five days after insurgents stormed the town": read apart already
@@ -520,8 +520,9 @@ _SUBORDINATE = re.compile(
 )
 """An opening subordinate clause, up to its comma."""
 CLAUSE_WORDS = 16
-"""From how many words a sentence is also parsed clause by clause, split at "; " and ", and": the parser
-misattaches most in long coordinated sentences, and each clause alone is read far better."""
+"""From how many words a sentence is also parsed clause by clause, split at "; ", ", and", ", but" and after an
+opening subordinate clause: the parser misattaches most in long sentences, and each clause alone is read far
+better."""
 
 
 def _clauses(substituted: str) -> list[tuple[int, int]]:

@@ -356,7 +356,7 @@ _KIND_WORDS = re.compile(
 _GROUP_WORDS = re.compile(r"\s+(group|militia|movement|faction|gang|network|coalition|alliance)\b")
 
 
-_SITE_WORDS = re.compile(
+_SITE_KIND = re.compile(
     r"\s+((?:border\s+)?crossing|base|naval base|embassy|consulate|detention centre|detention center|compound|"
     r"refinery|power plant|plant|bridge|dam|barracks|stadium|palace|mosque|church|cathedral|market|university)\b"
 )
@@ -369,7 +369,7 @@ def _with_kind_word(m: Mention, text: str) -> Mention:
     saying what it is (also known without it)."""
     match = _KIND_WORDS.match(text, m.end)
     if not match and m.source == "name" and m.entity is None and not m.text.isupper() and "person" not in m.kinds:
-        if site := _SITE_WORDS.match(text, m.end):  # "Senaki base" (not "the LNA base": an acronym is a group's)
+        if site := _SITE_KIND.match(text, m.end):  # "Senaki base" (not "the LNA base": an acronym is a group's)
             whole = text[m.start : site.end()]
             return Mention(whole, m.start, site.end(), None, whole, frozenset({"place"}), m.source, extra=(m.text,))
     kind = "place"

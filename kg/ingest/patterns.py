@@ -220,12 +220,12 @@ def loyal(text: str, mentions: list[Mention]) -> list[Found]:
         match = _LOYAL.search(text, max(0, m.start - 80), m.start)
         if match is None or match.end() != m.start:
             continue
-        group = loyal_group(text, match.start(), m)
+        group = _loyal_group(text, match.start(), m)
         found.append(("alliedWith", group, m, "loyal", "pattern: FORCES loyal to NAME", (group.start, m.end), 0.7))
     return found
 
 
-def loyal_group(text: str, start: int, owner: Mention) -> Mention:
+def _loyal_group(text: str, start: int, owner: Mention) -> Mention:
     """The group "forces loyal to X" as a mention of its own: an actor named by its words."""
     phrase = text[start : owner.end]
     return Mention(phrase, start, owner.end, None, phrase, frozenset({"actor"}), "group")
