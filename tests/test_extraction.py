@@ -287,6 +287,12 @@ SHAPES = [
         [("Islamic State", "captured", "Orna"), ("insurgents", "attacked", "Orna")],
         id="what a group said it did",
     ),
+    pytest.param(
+        "Fighting went on near the river. VFF fighters attacked several towns, including Tarna, Lumo and Seka.",
+        [("VFF", "attacked", "Tarna"), ("VFF", "attacked", "Lumo"), ("VFF", "attacked", "Seka")],
+        [],
+        id="the names a plural noun includes",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

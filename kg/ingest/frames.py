@@ -647,6 +647,8 @@ def _mention(
         found = [m for j in agents for k in graph.members(j) if (m := _mention(graph, k, slots, resolve, depth + 1))]
         return found[0] if found else None
     head = noun_lemma(graph.words[word])
+    if (named := _including(graph, word, slots)) is not None:  # "its proxies in the region, including Hezbollah"
+        return named
     if head in OWNED_HEADS or lower in OWNED_HEADS or head in PLACE_HEADS or lower in PARTS or _is_number(lower):
         if head in PLACE_HEADS:  # "the Black Sea port of Poti": the place it names, not where it lies
             named = [j for p in graph.rights(word, "Mf", "Mp") if graph.lower[p] == "of" for j in graph.rights(p, "J")]
@@ -727,6 +729,20 @@ def _mention(
             return found
     if lower in BARE_GROUPS:  # "gangs launched attacks": a group named by its kind alone
         return resolve(f"+{word}:{lower}", word)
+    return None
+
+
+def _including(graph: _Graph, word: int, slots: Mapping[int, Mention]) -> Mention | None:
+    """The first name a plural noun is said to include ("several towns, including Dakra, Kasi and Mabru"): the
+    relation holds for each listed name (:func:`kg.ingest.patterns.across_lists` spreads it)."""
+    if not graph.lower[word].endswith("s"):
+        return None
+    for k in range(word + 1, min(word + 8, len(graph.words) - 1)):
+        if graph.tags[k].startswith(("v", "w", "q")) or graph.lower[k] in {";", "and", "which", "who"}:
+            return None
+        if graph.lower[k] == "including" and graph.lower[k - 1] == ",":
+            first = k + 2 if graph.lower[k + 1] == "the" and k + 2 < len(graph.words) else k + 1
+            return slots.get(first)
     return None
 
 
