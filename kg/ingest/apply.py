@@ -620,9 +620,10 @@ small change to a large store."""
 
 CHUNK_ROWS = 5_000
 """Rows per chunk of a streamed import: each is checked and inferred on its own, in memory (about
-200,000 quads), then written. With 5,000-row chunks the peak was 868 MB at 60,000 ACLED rows and 940 MB
-at 100,000 (benchmarks/RESULTS.md, by hand 2026-11-30). 10,000-row chunks were tried once, at 20,000
-rows, and not kept; that run is not recorded there, so this size is a choice, not a measured optimum."""
+220,000 quads, about 220 MB of ``Quad`` objects for ACLED rows), then written, while the next is read.
+With 5,000-row chunks the peak was 588 MB at 100,000 ACLED rows and 643 MB at 200,000
+(benchmarks/RESULTS.md, by hand 2026-11-30). 10,000-row chunks were tried once, at 20,000 rows, and
+not kept; that run is not recorded there, so this size is a choice, not a measured optimum."""
 
 
 def _ahead(items: Iterator[T]) -> Iterator[T]:
