@@ -258,25 +258,31 @@ def test_cells_with_commas_quotes_tabs_and_line_breaks_are_written_as_sparql_wri
     assert b'"He said, ""go""\r\nthen\tleft' in store.results("claims", format=ox.QueryResultsFormat.CSV)
 
 
-def test_a_damaged_table_is_one_line_of_error_then_built_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "params"), [("claims", {}), ("neighbourhood", {"entity": "HTS"})])
+def test_a_damaged_table_is_one_line_of_error_then_built_again(
+    tmp_path: Path, name: str, params: dict[str, str]
+) -> None:
     """A table whose rows are damaged past its stamp: the listing stops with one line that says what to do,
     not a traceback, and the next listing builds the table again and is SPARQL's answer."""
     path = _build(tmp_path)
     store = kg.open_store(path)
     assert store.generation is not None
-    store.results("claims", format=ox.QueryResultsFormat.CSV)  # builds the table
-    table = listings.table_path(store.generation, "claims")
-    with open(table, "r+b") as handle:  # pages 5-7 of 4 KiB: rows; the stamp (pages 2-3) stays readable
-        handle.seek(5 * 4096)
-        handle.write(b"\xff" * 3 * 4096)
-    args = ["--store", str(path), "query", "claims", "--format", "csv"]
+    store.results(name, format=ox.QueryResultsFormat.CSV, **params)  # builds the table
+    table = listings.table_path(store.generation, name)
+    pages = table.stat().st_size // 4096
+    assert pages > 5, pages  # rows past the stamp's pages to damage
+    with open(table, "r+b") as handle:  # the pages after the first four (header, schema, stamp): rows
+        handle.seek(4 * 4096)
+        handle.write(b"\xff" * (pages - 4) * 4096)
+    args = ["--store", str(path), "query", name, "--format", "csv"]
+    args += [f"--param={key}={value}" for key, value in params.items()]
     damaged = CliRunner().invoke(cli, args)
-    assert damaged.exit_code == 1
-    assert damaged.stderr.count("\n") == 1 and damaged.stderr.startswith("Error: the table of claims at ")
+    assert damaged.exit_code == 1, damaged.output
+    assert damaged.stderr.count("\n") == 1 and damaged.stderr.startswith(f"Error: the table of {name} at ")
     assert "--no-table" in damaged.stderr
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 0 and again.stdout == CliRunner().invoke(cli, [*args, "--no-table"]).stdout
-    assert _meta(store)["servable"] == "1"
+    assert _meta(store, name)["servable"] == "1"
 
 
 def test_a_table_written_by_another_oxigraph_is_not_believed(tmp_path: Path) -> None:
