@@ -229,7 +229,6 @@ def build(
         inner: ox.Store | None = None
         writer: _Writer | None = None
         try:
-            graph = ox.Store()
             inner = ox.Store(str(generation))
 
             def write(files: Sequence[Path]) -> None:
@@ -237,13 +236,7 @@ def build(
                 assert inner is not None
                 writer = _Writer(files, inner)
 
-            checked, loaded = _load_and_check(
-                graph, paths or config.default_inputs(), shapes, validate=validate, reading=write
-            )
-            if checked.problems:
-                raise ValidationError(checked.problems)
-            phases.reached("build:checked")
-            inferred = _infer(graph)
+            graph, checked, inferred, loaded = _checked_in_memory(paths, shapes, validate=validate, reading=write)
             quads = len(graph)
             writing = time.perf_counter()
             with progress.task("writing the store"):
@@ -284,19 +277,25 @@ def build(
 
 
 def _checked_in_memory(
-    paths: Sequence[Path] | None, shapes: Path | None, *, validate: bool
-) -> tuple[ox.Store, CheckReport, int]:
-    """The inputs loaded, checked and inferred in an in-memory store, and how many triples were inferred.
+    paths: Sequence[Path] | None,
+    shapes: Path | None,
+    *,
+    validate: bool,
+    reading: Callable[[Sequence[Path]], object] | None = None,
+) -> tuple[ox.Store, CheckReport, int, dataset.LoadReport]:
+    """The inputs loaded, checked and inferred in an in-memory store, how many triples were inferred, and
+    what was loaded from which file (``reading`` as for :func:`_load_and_check`).
 
     In memory because Oxigraph answers the validation and inference queries 5-10 times faster
     there than from a freshly loaded disk store; the caller writes the result where it goes.
     """
     graph = ox.Store()
-    checked, _ = _load_and_check(graph, paths or config.default_inputs(), shapes, validate=validate)
+    inputs = paths or config.default_inputs()
+    checked, loaded = _load_and_check(graph, inputs, shapes, validate=validate, reading=reading)
     if checked.problems:
         raise ValidationError(checked.problems)
     phases.reached("build:checked")
-    return graph, checked, _infer(graph)
+    return graph, checked, _infer(graph), loaded
 
 
 def _infer(graph: ox.Store) -> int:
@@ -310,7 +309,7 @@ def _infer(graph: ox.Store) -> int:
 def _build_remote(
     location: str, paths: Sequence[Path] | None, shapes: Path | None, *, validate: bool, started: float
 ) -> BuildReport:
-    inner, checked, inferred = _checked_in_memory(paths, shapes, validate=validate)
+    inner, checked, inferred, _ = _checked_in_memory(paths, shapes, validate=validate)
     quads = list(inner)
     remote.Endpoint.parse(location).replace_all(quads)
     seconds = time.perf_counter() - started

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import logging
 import os
@@ -20,7 +21,7 @@ import queue
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -836,12 +837,13 @@ def _give_back_freed_memory() -> None:
     next chunk's objects do not fit back exactly, so without this an import's resident memory crept
     up chunk after chunk with nothing in use to show for it. Trimming costs a few milliseconds a chunk.
     """
-    if _TRIM is not None:
-        _TRIM(0)
+    if (trim := _malloc_trim()) is not None:
+        trim(0)
 
 
-def _malloc_trim():  # -> Callable[[int], int] | None
-    """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl)."""
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl); looked up on first use."""
     import ctypes
     import ctypes.util
 
@@ -850,9 +852,6 @@ def _malloc_trim():  # -> Callable[[int], int] | None
         return libc.malloc_trim
     except (OSError, AttributeError):
         return None
-
-
-_TRIM = _malloc_trim()
 
 
 def _prepared(
