@@ -4,7 +4,9 @@ The evidence rules are SPARQL queries in ``queries/checks/``; each returns one r
 problem and words it with its ``# message:`` template. They run inside Oxigraph, so the
 quote-against-offsets check of every claim is one query, not a Python loop. The shapes in
 ``ontology/shapes.ttl`` are compiled to SPARQL by :mod:`kg.shacl` and run on the union of all
-graphs; shapes using SHACL beyond what it compiles fall back to pyshacl.
+graphs, screened first (see :func:`kg.shacl.screenings`: a query per set of focus nodes tells
+which checks can find anything, and only those run); shapes using SHACL beyond what it compiles
+fall back to pyshacl.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -24,6 +28,9 @@ from kg.config import display_path
 from kg.errors import DataError, Problem
 from kg.namespaces import OA, SH
 from kg.terms import display, shorten
+
+if TYPE_CHECKING:
+    from kg.shacl import Check, Screening
 
 __all__ = ["Problem", "check_evidence", "check_shapes", "validate"]
 
@@ -219,8 +226,39 @@ def _compiled(path: Path, mtime: float) -> list:
     return compile_shapes(path)
 
 
-def _shape_checks(store: ox.Store, shapes: Path) -> list | None:
-    """The shapes compiled to SPARQL for ``store``, or None when they need pyshacl."""
+@dataclass(frozen=True)
+class _ShapeChecks:
+    """The shapes' checks and their screenings, each with its text for one store (class hierarchies listed)."""
+
+    checks: list[tuple[Check, str]]
+    screens: list[tuple[Screening, str, str]]
+
+    def first(self) -> list[str]:
+        """The queries that run first: each screening's two, then the checks that have no screen."""
+        screening = [query for _, text, count in self.screens for query in (text, count)]
+        return screening + [text for check, text in self.checks if check.screen is None]
+
+    def unscreened(self) -> list[tuple[Check, str]]:
+        return [(check, text) for check, text in self.checks if check.screen is None]
+
+    def suspects(self, answers: Sequence[Answer]) -> list[tuple[Check, str]]:
+        """The screened checks that may find something, by the answers to the screenings (in :meth:`first`'s order)."""
+        counts: dict[tuple[str, str], tuple[int, int, int, int]] = {}
+        for number, (screening, _, _) in enumerate(self.screens):
+            targets = int(answers[2 * number + 1][1][0]["targets"].value)
+            for member, found in screening.counts(answers[2 * number][1]).items():
+                counts[(screening.targets, member)] = (*found, targets)
+        return [
+            (check, text)
+            for check, text in self.checks
+            if check.screen is not None and check.screen.may_find(*counts[(check.screen.targets, check.screen.member)])
+        ]
+
+
+def _shape_checks(store: ox.Store, shapes: Path) -> _ShapeChecks | None:
+    """The shapes compiled to SPARQL for ``store``, with their screenings, or None when they need pyshacl."""
+    from kg.shacl import screenings
+
     try:
         checks = _compiled(shapes.resolve(), shapes.stat().st_mtime)
     except OSError as exc:
@@ -231,11 +269,18 @@ def _shape_checks(store: ox.Store, shapes: Path) -> list | None:
         log.info("shapes need pyshacl: %s", exc)
         return None
     subclasses = _subclass_values(store)
-    return [(check, _SUBCLASS_PATH.sub(subclasses, check.text)) for check in checks]
+
+    def listed(text: str) -> str:
+        return _SUBCLASS_PATH.sub(subclasses, text)
+
+    return _ShapeChecks(
+        [(check, listed(check.text)) for check in checks],
+        [(screening, listed(screening.text), listed(screening.count)) for screening in screenings(checks)],
+    )
 
 
 def _shape_problems(
-    store: ox.Store, checks: Sequence, answers: Sequence[Answer], graph_files: Mapping[str, Path]
+    store: ox.Store, checks: Sequence[tuple[Check, str]], answers: Sequence[Answer], graph_files: Mapping[str, Path]
 ) -> list[Problem]:
     problems = set()
     for (check, _), (variables, rows) in zip(checks, answers, strict=True):
@@ -245,15 +290,32 @@ def _shape_problems(
     return sorted(problems)
 
 
-def check_shapes(store: ox.Store, shapes: Path, graph_files: Mapping[str, Path]) -> list[Problem]:
+def _screened_problems(
+    store: ox.Store, compiled: _ShapeChecks, first: Sequence[Answer], graph_files: Mapping[str, Path]
+) -> list[Problem]:
+    """The shapes' problems, from the answers to :meth:`_ShapeChecks.first` and the checks the screens let through."""
+    suspects = compiled.suspects(first)
+    if suspects:
+        log.info("screens let %d of %d shape checks through", len(suspects), len(compiled.checks))
+    answers = [*first[2 * len(compiled.screens) :], *_answers(store, [text for _, text in suspects])]
+    return _shape_problems(store, compiled.unscreened() + suspects, answers, graph_files)
+
+
+def check_shapes(
+    store: ox.Store, shapes: Path, graph_files: Mapping[str, Path], *, screen: bool = True
+) -> list[Problem]:
     """Validate the union of all graphs against the SHACL shapes, as SPARQL inside Oxigraph.
 
     Shapes that use SHACL beyond what :mod:`kg.shacl` compiles are checked with pyshacl instead.
+    ``screen=False`` runs every compiled check, unscreened: the same problems, slower (the tests
+    hold the screened run to it).
     """
-    checks = _shape_checks(store, shapes)
-    if checks is None:
+    compiled = _shape_checks(store, shapes)
+    if compiled is None:
         return check_shapes_pyshacl(store, shapes, graph_files)
-    return _shape_problems(store, checks, _answers(store, [text for _, text in checks]), graph_files)
+    if not screen:
+        return _shape_problems(store, compiled.checks, _answers(store, [t for _, t in compiled.checks]), graph_files)
+    return _screened_problems(store, compiled, _answers(store, compiled.first()), graph_files)
 
 
 def check_shapes_pyshacl(store: ox.Store, shapes: Path, graph_files: Mapping[str, Path]) -> list[Problem]:
@@ -291,11 +353,11 @@ def validate(store: ox.Store, *, shapes: Path, graph_files: Mapping[str, Path]) 
     """All problems with the data in ``store``: evidence rules first, then shapes (all run side by side)."""
     evidence, texts = _evidence_texts()
     compiled = _shape_checks(store, shapes)
-    answers = _answers(store, texts + [text for _, text in compiled or []])
+    answers = _answers(store, texts + (compiled.first() if compiled is not None else []))
     problems = _evidence_problems(evidence, answers[: len(texts)], graph_files)
     if compiled is None:
         problems += check_shapes_pyshacl(store, shapes, graph_files)
     else:
-        problems += _shape_problems(store, compiled, answers[len(texts) :], graph_files)
+        problems += _screened_problems(store, compiled, answers[len(texts) :], graph_files)
     log.info("validation: %d problems", len(problems))
     return problems

@@ -76,6 +76,34 @@ def test_sparql_finds_what_pyshacl_finds(tmp_path: Path, case: str) -> None:
     assert {focus for focus, _ in ours} == {focus for focus, _ in theirs}, case
 
 
+SCREENED = {
+    "two quote selectors": (
+        SEED,
+        "          oa:start 63 ;",
+        '          a oa:TextQuoteSelector ; oa:exact "x" ] , [ a oa:TextPositionSelector ;\n          oa:start 63 ;',
+    ),
+    "no position selector": (SEED, "a oa:TextPositionSelector ;\n          oa:start 63 ;", "oa:start 63 ;"),
+    "two grades": (SEED, 'kg:reliability "C1" ;', 'kg:reliability "C1" , "B2" ;'),
+    "derived from an entity": (
+        SEED,
+        "prov:wasDerivedFrom kgs:syrian-rebels-advance ;",
+        "prov:wasDerivedFrom kge:homs ;",
+    ),
+    "a date that is not a date": (SEED, 'kg:eventDate "2024-12-08"^^xsd:date ;', 'kg:eventDate "soon" ;'),
+    "a start that is not a number": (SEED, "oa:start 63 ;", 'oa:start "sixty-three" ;'),
+    "no subject, no grade": (SEED, "rdf:subject kge:syrian-rebels ;", 'kg:reliability "A1" ;'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BREAKAGES | SCREENED))
+def test_the_screens_let_through_every_check_that_finds_something(tmp_path: Path, case: str) -> None:
+    """Screened (a query per set of focus nodes, then only the checks it lets through) is every check run alone."""
+    store = store_with(tmp_path, *(BREAKAGES | SCREENED)[case])
+    screened = check_shapes(store, SHAPES, {})
+    assert screened, f"{case}: nothing found"
+    assert screened == check_shapes(store, SHAPES, {}, screen=False), case
+
+
 def test_the_seed_passes_both(tmp_path: Path) -> None:
     store = ox.Store()
     dataset.load(store, dataset.split_shapes(dataset.find_files([ROOT / "ontology", ROOT / "data"]))[0])
