@@ -1,0 +1,137 @@
+"""The ends of holds (kg/holdings.py) read the same claims since ``internal/holding-claims`` was rewritten.
+
+The query was rewritten for speed (issue 18): the claims of the six relations first, the rest of
+each looked up per claim with ``LATERAL``. Its answer has no ORDER BY, so the rows are compared as
+a multiset (a claim stated in two graphs comes once per graph in both texts) against the text it
+replaced, kept in ``benchmarks/queries/holding-claims-before.rq``, on real stores where places
+change hands: the seed with the second report (Damascus falls, Manbij contested) and a store that
+imported an ACLED-shaped file of a few dozen places, taken and retaken by many actors, alone and with
+the claims no import makes added (a capture denied, one stated in two graphs, an end of its own).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+
+import kg
+from benchmarks.event_files import acled_file
+from kg import holdings, queries
+from kg.ingest.apply import import_events
+from kg.namespaces import INFERRED_GRAPH
+from tests.helpers import ROOT
+
+BEFORE = ROOT / "benchmarks" / "queries" / "holding-claims-before.rq"
+
+
+@pytest.fixture(scope="module")
+def acled_store(tmp_path_factory: pytest.TempPathFactory) -> kg.Store:
+    """The seed and 1,500 synthetic ACLED rows over 40 places, imported as ``kg import acled`` does."""
+    root = tmp_path_factory.mktemp("holdings")
+    data = root / "data"
+    shutil.copytree(ROOT / "data", data)
+    kg.build([ROOT / "ontology", data], store_path=root / "store")
+    events = acled_file(root / "synthetic.acled.csv", 1_500, places=40)
+    import_events("acled", events, store_path=root / "store", data_dir=data)
+    return kg.open_store(root / "store")
+
+
+@pytest.fixture(scope="module")
+def edges(acled_store: kg.Store) -> ox.Store:
+    """The imported store's quads in memory, with the claims a store may hold that the import made none of: a
+    capture denied (not asserted), a capture stated in a second graph, a hold with an end of its own and
+    one without a day (which no rule can place)."""
+    store = ox.Store()
+    store.extend(acled_store.inner.quads_for_pattern(None, None, None))  # type: ignore[attr-defined]
+    rdf, kg_ = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "https://w3id.org/conflict-kg/ontology#"
+    captures = [
+        q.subject
+        for q in store.quads_for_pattern(None, ox.NamedNode(rdf + "predicate"), ox.NamedNode(kg_ + "captured"))
+    ]
+    first, second, third = captures[:3]
+    other = ox.NamedNode("https://w3id.org/conflict-kg/graph/test-edges")
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+
+    def copy(claim: ox.NamedNode, name: str) -> ox.NamedNode:
+        new = ox.NamedNode(f"{claim.value}-{name}")
+        store.extend(
+            ox.Quad(new, q.predicate, q.object, q.graph_name) for q in store.quads_for_pattern(claim, None, None)
+        )
+        return new
+
+    denied = copy(first, "denied")
+    for q in list(store.quads_for_pattern(denied, ox.NamedNode(kg_ + "asserted"), None)):
+        store.remove(q)
+        store.add(ox.Quad(denied, q.predicate, ox.Literal(False), q.graph_name))
+    store.extend(
+        ox.Quad(q.subject, q.predicate, q.object, other)
+        for q in list(store.quads_for_pattern(second, None, None))
+        if q.graph_name != inferred
+    )
+    ended = copy(third, "ended")
+    store.add(ox.Quad(ended, ox.NamedNode(kg_ + "eventEnd"), ox.Literal("2023-03-01", datatype=date), other))
+    undated = copy(third, "undated")
+    for q in list(store.quads_for_pattern(undated, ox.NamedNode(kg_ + "effectiveDate"), None)):
+        store.remove(q)
+    return store
+
+
+def rows(store: ox.Store, text: str) -> Counter[tuple[str, ...]]:
+    """The rows of ``text`` over the store, each as its cells in Oxigraph's CSV, counted."""
+    result = store.query(text, use_default_graph_as_union=True)
+    lines = result.serialize(format=ox.QueryResultsFormat.CSV).decode().splitlines()
+    assert lines[0] == "claim,predicate,actor,place,day,end"
+    return Counter(tuple(line.split(",")) for line in lines[1:])
+
+
+@pytest.mark.parametrize("which", ["falls", "acled", "edges"])
+def test_the_rewrite_reads_the_same_claims_as_the_text_it_replaced(
+    which: str, falls_store: kg.Store, acled_store: kg.Store, edges: ox.Store
+) -> None:
+    store = {"falls": falls_store.inner, "acled": acled_store.inner, "edges": edges}[which]  # type: ignore[attr-defined]
+    now = rows(store, queries.internal("internal/holding-claims"))
+    assert now == rows(store, BEFORE.read_text(encoding="utf-8"))
+    holders: dict[str, set[str]] = {}
+    for _, predicate, actor, place, _, _ in now:
+        if predicate.endswith(("#captured", "#controls", "#occupied")):
+            holders.setdefault(place, set()).add(actor)
+    assert any(len(actors) > 1 for actors in holders.values()), "some place is held by more than one actor"
+    if which == "edges":
+        claims = Counter(row[0] for row in now.elements())
+        assert max(claims.values()) > 1, "the claim stated in two graphs comes once per graph of each pattern"
+        assert [end for claim, *_, end in now if claim.endswith("-ended")] == ["2023-03-01"]
+        assert not any(claim.endswith(("-denied", "-undated")) for claim in claims)
+
+
+def test_the_ends_the_import_wrote_are_the_rewrites(acled_store: kg.Store) -> None:
+    """What the import wrote into the inferred graph (kg:endedOn, kg:endedBy) is what the rules give over the
+    rewrite's rows, and holds did end: by another actor's capture, and on more than one day."""
+    inner = acled_store.inner  # type: ignore[attr-defined]
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    written = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for predicate in (holdings.ENDED_ON, holdings.ENDED_BY)
+        for q in inner.quads_for_pattern(None, ox.NamedNode(predicate), None, graph)
+    }
+    ends = holdings.holding_ends(inner)
+    assert written == set(ends) and len(ends) == len(written)
+    days = {t.object.value for t in ends if t.predicate.value == holdings.ENDED_ON}
+    assert len(days) > 1
+
+
+def test_the_benchmark_runs_and_compares_the_two_texts(capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m benchmarks.bench_holdings` at a few hundred rows, so it cannot rot (its timings are not checked)."""
+    from benchmarks import bench_holdings
+
+    assert bench_holdings.main(["--acled", "400", "--repeat", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "400 ACLED rows imported into the seed" in printed
+    assert re.search(
+        r"\| `internal/holding-claims` as CSV \| [\d,]+ \| [\d.]+ s, [\d.]+ s \| [\d.]+ s, [\d.]+ s \|", printed
+    )
+    assert "| `kg.holdings.holding_ends` whole: the query, the join |" in printed
