@@ -976,14 +976,24 @@ def annotation_schema() -> None:
 )
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Query worker processes.")
 @click.option("--cors", is_flag=True, help="Allow cross-origin GET and POST from any origin.")
+@no_table_option
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, timeout_s: float, max_result_mb: float, workers: int, cors: bool
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout_s: float,
+    max_result_mb: float,
+    workers: int,
+    cors: bool,
+    no_table: bool,
 ) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
     Updates, SERVICE and dataset parameters are refused; each query runs in a worker process
     that is stopped at the time limit. After `kg build` the workers switch to the new store.
+    The graph page (/) and the map (/map) draw the claims from the store's derived table
+    unless --no-table is given.
 
     \b
     Example:
@@ -1001,7 +1011,12 @@ def serve(
     store = open_store(location)  # fail now, in one line, if there is no store
     assert store.path is not None
     settings = ServerSettings(
-        store.path, timeout_s=timeout_s, max_result_bytes=int(max_result_mb * 1_000_000), workers=workers, cors=cors
+        store.path,
+        timeout_s=timeout_s,
+        max_result_bytes=int(max_result_mb * 1_000_000),
+        workers=workers,
+        cors=cors,
+        listings=not no_table,
     )
     click.echo(f"Serving {store.path} read-only at http://{host}:{port}/sparql (Ctrl-C to stop)", err=True)
     run_server(settings, host=host, port=port)

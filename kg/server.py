@@ -65,6 +65,8 @@ class ServerSettings:
     max_body_bytes: int = 1_000_000
     workers: int = 2
     cors: bool = False
+    listings: bool = True
+    """Whether the pages draw their claims from the store's derived tables (kg/listings.py); False: by SPARQL."""
 
 
 class ResultTooLarge(Exception):
@@ -134,8 +136,9 @@ def negotiate(accept: str | None, formats: list):
 _WORKER: dict[str, object] = {}
 
 
-def _worker_init(store: str) -> None:
+def _worker_init(store: str, listings: bool = True) -> None:
     _WORKER["root"] = store
+    _WORKER["listings"] = listings
 
 
 def _worker_store():
@@ -145,7 +148,7 @@ def _worker_store():
     root = Path(str(_WORKER["root"]))
     live = (root / LIVE).read_text(encoding="utf-8").strip()
     if _WORKER.get("generation") != live:
-        _WORKER["store"] = open_store(root)
+        _WORKER["store"] = open_store(root, listings=bool(_WORKER.get("listings", True)))
         _WORKER["generation"] = live
     return _WORKER["store"]
 
@@ -242,7 +245,7 @@ def create_app(settings: ServerSettings) -> Starlette:
         state["pool"] = ProcessPool(
             max_workers=settings.workers,
             initializer=_worker_init,
-            initargs=(str(settings.store),),
+            initargs=(str(settings.store), settings.listings),
             context=multiprocessing.get_context("spawn"),
         )
         try:
@@ -279,7 +282,7 @@ def create_app(settings: ServerSettings) -> Starlette:
 
         live = (settings.store / LIVE).read_text(encoding="utf-8").strip()
         if page.get("generation") != live:
-            page["html"] = draw(open_store(settings.store), title="kg graph").html
+            page["html"] = draw(open_store(settings.store, listings=settings.listings), title="kg graph").html
             page["generation"] = live
         return page["html"]
 
@@ -292,7 +295,7 @@ def create_app(settings: ServerSettings) -> Starlette:
 
         live = (settings.store / LIVE).read_text(encoding="utf-8").strip()
         if drawn_map.get("generation") != live:
-            drawn_map["html"] = draw_map(open_store(settings.store)).html
+            drawn_map["html"] = draw_map(open_store(settings.store, listings=settings.listings)).html
             drawn_map["generation"] = live
         return drawn_map["html"]
 

@@ -221,6 +221,32 @@ def test_the_graph_page_is_served_at_the_root_with_its_policy(served) -> None:
     assert headers["x-content-type-options"] == "nosniff"
 
 
+def test_no_table_draws_the_pages_by_sparql(built_store: Path, tmp_path: Path) -> None:
+    """`kg serve --no-table` draws the graph page and the map from SPARQL: no claims table is written, and each page
+    is the one a server reading the table sends, which builds the table."""
+    from kg import listings
+
+    store = tmp_path / "store"
+    shutil.copytree(built_store, store)
+    generation = kg.open_store(store).generation
+    assert generation is not None
+    table = listings.table_path(generation, "claims")
+    table.unlink(missing_ok=True)
+    pages = ("/", "/map")
+
+    def fetch(url: str) -> list[str]:
+        answers = [http(url.removesuffix("/sparql") + page) for page in pages]
+        assert [status for status, _, _ in answers] == [200, 200]
+        return [body for _, _, body in answers]
+
+    with kg_serve(store, "--no-table") as url:
+        by_sparql = fetch(url)
+        assert not table.exists()
+    with kg_serve(store) as url:
+        assert fetch(url) == by_sparql
+    assert table.exists()
+
+
 @pytest.mark.parametrize(
     "path", ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/static/../kg/store.py", "/.kg/live"]
 )
