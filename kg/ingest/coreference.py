@@ -8,9 +8,12 @@ air campaign. :func:`refer` picks the earlier name a pronoun or a description st
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 
 from kg.ingest import frames as frame_reader
+from kg.ingest.frames import NON_STATE
 from kg.ingest.mentions import PLACE_WORDS, Mention, normal
 from kg.ingest.patterns import AIR
 
@@ -28,6 +31,8 @@ class Document:
         """The previous sentence's mentions: where "it" and "they" look first."""
         self.aliases: dict[str, Mention] = {}
         self.kinds: dict[str, set[str]] = {}
+        self.fighters: Counter[str] = Counter()
+        """Names that took, attacked, killed or held something so far: who "the militants" can be."""
 
     def typed(self, mentions: list[Mention]) -> list[Mention]:
         """Mentions with what the report has taught so far: "RSF" after "Rapid Support Forces (RSF)", learnt kinds."""
@@ -61,6 +66,11 @@ class Document:
         if kind and not m.entity and m.source in {"name", "title"} and not m.resolved_from:
             self.kinds.setdefault(normal(m.label), set()).add(kind)
 
+    def fought(self, predicate: str, subject: Mention) -> None:
+        """Remember a name that fought: the subject of a capture, an attack, a killing or a hold."""
+        if predicate in _FIGHTING and subject.source == "name":
+            self.fighters[normal(subject.label)] += 1
+
     def resolver(self, sentence_mentions: list[Mention], offsets: dict[int, int]) -> frame_reader.Resolver:
         def resolve(head: str, word: int) -> Mention | None:
             at = offsets.get(word, 0)
@@ -83,7 +93,7 @@ class Document:
                     first = next((m for m in candidates[:2] if agent(m)), None)
                     if first is not None:
                         return replace(first, resolved_from=head)
-            return refer(head, self.history + before)
+            return refer(head, self.history + before, self.fighters)
 
         return resolve
 
@@ -105,13 +115,33 @@ _PERSON_HEADS = frozenset(
 )
 
 _GROUP_HEADS = frozenset(
-    """group militia movement organisation organization rebels insurgents jihadists paramilitary
-    paramilitaries army military force forces regime government faction alliance coalition militants
-    fighters troops battlegroup brigade unit units formation formations command division ministry""".split()
+    """group militia movement organisation organization rebel insurgent jihadist paramilitary army military force
+    regime government faction alliance coalition militant fighter battlegroup brigade unit formation
+    command division ministry terrorist separatist extremist gunman guerrilla gang""".split()
 )
+"""Descriptions of an armed group or a state's body, by their lemma ("the rebels" -> "rebel")."""
 
 _INSTITUTIONS = frozenset({"army", "military", "government", "regime", "ministry"})
 """Descriptions of a state's own bodies: never an unknown name that merely came before ("clashes with the army")."""
+
+
+_FIGHTING = frozenset({"captured", "attacked", "killed", "shelled", "advancedOn", "controls", "occupied", "encircled"})
+
+_STATE_WORDS = frozenset(
+    """army military government regime ministry police navy troops soldiers authorities junta forces battlegroup
+    regiment corps guard""".split()
+)
+"""Words that make a name a state's own body ("the Nigerian army", "Russian forces", "Kabul's government")."""
+
+
+def _words(m: Mention) -> set[str]:
+    """A name's words without their plural "s", to match a description's lemma ("rebel" in "M23 rebels")."""
+    return {_stem(w) for w in normal(m.text).split()}
+
+
+def _stem(word: str) -> str:
+    """A word without its plural "s", for matching a lemma against a name's words ("rebel" in "M23 rebels")."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def agent(m: Mention) -> bool:
@@ -119,7 +149,7 @@ def agent(m: Mention) -> bool:
     return "person" not in m.kinds and ("actor" in m.kinds or not m.kinds) and m.source != "group"
 
 
-def refer(head: str, earlier: list[Mention]) -> Mention | None:
+def refer(head: str, earlier: list[Mention], fighters: Mapping[str, int] | None = None) -> Mention | None:
     """The earlier name a pronoun or a description stands for: the nearest that fits, the most named among actors.
 
     Places ("the city") take the nearest place; a facility ("the airport") only a name that says
@@ -156,9 +186,17 @@ def refer(head: str, earlier: list[Mention]) -> Mention | None:
     elif head in _GROUP_HEADS or head in {"it", "its", "they", "them", "their"}:
         named = [m for m in recent if actor(m)]
         if head in _INSTITUTIONS:  # "the army" is a name with "army" in it, else the army itself (not "Kasi")
-            named = [m for m in named if head in normal(m.text).split() or "actor" in m.kinds and m.source != "name"]
+            named = [m for m in named if head in _words(m) or "actor" in m.kinds and m.source != "name"]
+        elif head in NON_STATE:  # "the militants": a name that says so, else the group seen fighting, never the state
+            state, fought = {_stem(w) for w in _STATE_WORDS}, fighters or {}
+            group = [m for m in earlier if m.source == "name" and ("actor" in m.kinds or fought.get(normal(m.label)))]
+            outside = [m for m in group if not m.kinds & {"person", "place"} and not _words(m) & state]
+            named = [m for m in outside if head in _words(m)]
+            if not named and (ranked := sorted((fought.get(normal(m.label), 0), i) for i, m in enumerate(outside))):
+                most, i = ranked[-1]  # the group seen fighting most often: the report's protagonist
+                return replace(outside[i], resolved_from=head) if most else None
         elif head in _GROUP_HEADS:
-            named = [m for m in named if head in normal(m.text).split()] or named
+            named = [m for m in named if head in _words(m)] or named
         counts: dict[str, int] = {}
         for m in earlier:
             counts[normal(m.label)] = counts.get(normal(m.label), 0) + 1

@@ -341,12 +341,17 @@ def extract(
         for m in mentions:
             if m.entity is None and m.source in {"name", "title"}:
                 unknown.setdefault(normal(m.text), m)
-        if len(mentions) >= 1:
+        if mentions or _REFERRING.search(text, start, end):
             candidates += _sentence(text, start, end, mentions, document, relations, published, headline)
         document.history += mentions
-        document.last = mentions
+        document.last = mentions or document.last  # "They retook the town. They then ...": the last names
     candidates = _merge(candidates)
     return candidates, list(unknown.values())
+
+
+_REFERRING = re.compile(r"\b(?:it|its|they|their|he|she|his|the)\b", re.IGNORECASE)
+"""Words that can stand for a name met earlier ("they retook the town"): a sentence with one of them and no name
+of its own is read too."""
 
 
 def _known_word(word: str) -> bool:
@@ -419,6 +424,7 @@ def _sentence(
             continue  # a new name this sentence places somewhere is a place, not who killed or was killed
         document.learn(subject, domain)
         document.learn(obj, range_)
+        document.fought(predicate, subject)
         lo, hi = max(lo, start), min(hi, end)
         when = min(dates, key=lambda d: abs(d.start - lo)) if dates else None
         found.append(

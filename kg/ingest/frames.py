@@ -73,6 +73,15 @@ BARE_GROUPS = frozenset(
 )
 """Nouns that name a group in their own right when nothing earlier does ("the gangs", "rebels", "the junta")."""
 
+SUFFERING = frozenset({"die", "perish", "suffer", "flee", "disappear"})
+"""Verbs whose subject bore what the noun after them did ("47 civilians died in the fighting"): not its author."""
+
+NON_STATE = frozenset(
+    "rebel insurgent jihadist militant terrorist separatist extremist gunman guerrilla gang fighter".split()
+)
+"""Lemmas of descriptions only an armed group outside the state answers to: "the militants" are never "the
+army" (:func:`kg.ingest.coreference.refer`), and "separatist forces" are named by their kind, not referred."""
+
 SUBORDINATORS = frozenset({"after", "before", "while", "since", "without", "upon", "when", "by", "despite"})
 """Words that open a participle clause whose subject is the main clause's ("after seizing Homs")."""
 
@@ -319,7 +328,9 @@ class _Graph:
             if any(verb_lemma(self.words[h]) in REPORTING for h in self.lefts(p, "MV", "Mp")):
                 return None  # "is responding to the shelling", however the parser hung the "to"
             for verb in self.lefts(p, "MV"):
-                return self.subject(verb)
+                other = any(self.lower[q] in {"with", "against"} for q in self.rights(noun, "Mp", "MX"))
+                suffered = verb_lemma(self.words[verb]) in SUFFERING and not other  # "died in the fighting": its toll
+                return None if suffered else self.subject(verb)  # "died in clashes with X" still fought X
             for head in self.lefts(p, "Mp", "Mf"):  # one noun up: "months of fighting"
                 if depth < 3:
                     return self.clause_subject(head, depth + 1)
@@ -663,7 +674,8 @@ def _mention(
         for j in graph.lefts(word, "AN", "A", "GN"):
             if j in slots:
                 return _owning(slots[j], graph.words[word])
-            if (m := resolve(noun_lemma(graph.words[j]), j)) is not None:  # "Army warplanes", "government forces"
+            kind = noun_lemma(graph.words[j]) in NON_STATE  # "separatist forces": named by their kind, not referred
+            if not kind and (m := resolve(noun_lemma(graph.words[j]), j)) is not None:  # "Army warplanes"
                 return _owning(m, graph.words[word])
         for d in graph.lefts(word, "D"):
             if graph.lower[d] == "whose" and (a := _antecedent(graph, d, slots)) is not None:
