@@ -5,6 +5,8 @@ Run as ``python -m benchmarks.baselines COMMAND ...``; every command prints one 
 - ``kg-build OUT STORE INPUT...``: :func:`kg.build` with validation, as ``kg build`` does it.
 - ``oxigraph-load OUT STORE INPUT...``: raw ``pyoxigraph`` ``bulk_load`` of the same files into
   an on-disk store (no checks, no inference).
+- ``rdflib-parse OUT INPUT...``: rdflib's in-memory ``Dataset.parse`` of the same files alone
+  (:mod:`benchmarks.bench_build`'s baseline).
 - ``rdflib OUT ADDED QUERIES INPUT...``: rdflib's in-memory ``Dataset.parse`` of the same files
   as the build (timed, with the peak memory it reached), then of ``ADDED`` (TriG of what kg's
   build adds: source texts and inferred triples), so it holds what the store holds; then each
@@ -112,6 +114,19 @@ def time_query(run: Callable[[], int], repeat: int, cap: float, patience: float)
     return {"p50": statistics.median(times), "rows": rows, "runs": len(times)}
 
 
+def rdflib_parse(inputs: list[Path]) -> dict[str, Any]:
+    import rdflib
+
+    dataset = rdflib.Dataset(default_union=True)
+
+    def parse() -> None:
+        for path, fmt in rdf_files(inputs):
+            dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
+
+    seconds, _ = timed(parse)
+    return {"seconds": seconds, "parsed": len(dataset)}
+
+
 def rdflib_everything(added: Path, spec: Path, inputs: list[Path]) -> dict[str, Any]:
     """Parse the inputs (the build's baseline) and kg's additions, time every query of ``spec``, then
     rdflib's projection to NetworkX."""
@@ -189,6 +204,8 @@ def main(argv: list[str]) -> int:
             result = kg_build(Path(rest[0]), [Path(p) for p in rest[1:]])
         case "oxigraph-load":
             result = oxigraph_load(Path(rest[0]), [Path(p) for p in rest[1:]])
+        case "rdflib-parse":
+            result = rdflib_parse([Path(p) for p in rest])
         case "rdflib":
             result = rdflib_everything(Path(rest[0]), Path(rest[1]), [Path(p) for p in rest[2:]])
         case "kg-stream":

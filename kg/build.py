@@ -244,7 +244,10 @@ def build(
                 writer.join()
                 log.info("waited %.2fs for the input files to be written", time.perf_counter() - writing)
                 phases.reached("build:writing")
-                if not writer.complete(graph, loaded.graph_files):
+                completing = time.perf_counter()
+                completed = writer.complete(graph, loaded.graph_files)
+                log.info("added what the build made beyond the files in %.2fs", time.perf_counter() - completing)
+                if not completed:
                     log.info("the written files and the checked graph differ: writing the whole graph")
                     writer = inner = None  # both hold the database: close it before it is removed
                     shutil.rmtree(generation)
@@ -257,9 +260,11 @@ def build(
             del graph
             freeing = threading.Thread(target=held.clear, name="kg-free")
             freeing.start()
+            compacting = time.perf_counter()
             with progress.task("compacting the store"):
                 inner.flush()
                 inner.optimize()  # compacting makes the queries about 1.5x faster
+            log.info("compacted in %.2fs", time.perf_counter() - compacting)
             freeing.join()
             log.info("wrote and compacted in %.2fs", time.perf_counter() - writing)
             inner = None  # close the database before it goes live

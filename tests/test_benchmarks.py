@@ -74,3 +74,13 @@ def test_the_extraction_benchmark_runs_and_reports_its_baseline(capsys: pytest.C
     printed = capsys.readouterr().out
     assert re.search(r"A \d+-word report \(\d+ sentences\): \d+ candidate claims", printed)
     assert "| `kg extract` (median, dictionary loaded) |" in printed and "link-grammar alone" in printed
+
+
+def test_the_build_benchmark_runs_against_an_earlier_kg(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import bench_build
+
+    assert bench_build.main(["--triples", "1000", "--before", "HEAD"]) == 0
+    printed = capsys.readouterr().out
+    for contender in ("kg build", "kg build at HEAD", "raw pyoxigraph bulk_load", "rdflib Dataset.parse"):
+        assert re.search(rf"^\| {contender} \| [\d.]+ s, [\d.]+ s \| [\d,]+ MB \|$", printed, re.MULTILINE), contender
+    assert re.search(r"run 1, kg build at HEAD: [\d.]+x faster than rdflib's parse", printed)
