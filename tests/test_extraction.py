@@ -308,6 +308,18 @@ SHAPES = [
         [("Ossa Front", "attacked", None), ("Velen army", "attacked", None), (None, "opposes", None)],
         id="the militants are the group seen fighting; the dead did not fight",
     ),
+    pytest.param(
+        "Fighting went on near the river. M23 rebels overran Dakra on Monday. The Ossa Front shelled Lumo. The Velen "
+        "Army sent reinforcements. The tribal gunmen fled. Three days later the rebels attacked Kasi, the Chadian "
+        "capital held by the Orna Front. They killed ten soldiers.",
+        [
+            ("M23", "attacked", "Kasi"),  # "the rebels" after "M23 rebels"; not the tribal gunmen, a group of their own
+            ("Orna Front", "controls", "Kasi"),  # "the capital held by": Kasi, by a passive the parser misread
+            ("M23", "killed", "Velen Army"),  # "They": the last sentence's actor; "soldiers": the state's army
+        ],
+        [("Chad", "controls", None), ("Kasi", "killed", None), ("Ossa Front", "attacked", None)],
+        id="who they are: the last actor, the army's soldiers, the capital held by a group",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

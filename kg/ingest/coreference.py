@@ -8,6 +8,7 @@ air campaign. :func:`refer` picks the earlier name a pronoun or a description st
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
@@ -33,12 +34,20 @@ class Document:
         self.kinds: dict[str, set[str]] = {}
         self.fighters: Counter[str] = Counter()
         """Names that took, attacked, killed or held something so far: who "the militants" can be."""
+        self.acted: list[Mention] = []
+        """The subjects of the last sentence that stated a relation, in order: "They" in the next is the first."""
+        self.called: Counter[tuple[str, str]] = Counter()
+        """(description, name) for each "ISWAP fighters", "al-Shabaab militants": what "the militants" stand for."""
 
     def typed(self, mentions: list[Mention]) -> list[Mention]:
         """Mentions with what the report has taught so far: "RSF" after "Rapid Support Forces (RSF)", learnt kinds."""
         for a, b in zip(mentions, mentions[1:], strict=False):
             if self.text[a.end : b.start].strip() == "(" and self.text[b.end : b.end + 1] == ")":
                 self.aliases[normal(b.text)] = a
+        for m in mentions:
+            after = _NEXT_WORD.match(self.text, m.end)
+            if after and (word := after.group(1).lower()) and _stem(word) in NON_STATE | {"gunmen"}:
+                self.called[("gunman" if word == "gunmen" else _stem(word), normal(m.label))] += 1
         out = []
         for m in mentions:
             canonical = self.aliases.get(normal(m.text)) or self._surname(m)
@@ -66,6 +75,11 @@ class Document:
         if kind and not m.entity and m.source in {"name", "title"} and not m.resolved_from:
             self.kinds.setdefault(normal(m.label), set()).add(kind)
 
+    def _place(self, m: Mention) -> bool:
+        """A name the report has since shown to be a place only ("Kasi, the capital"): never "they"."""
+        learnt = self.kinds.get(normal(m.label), set())
+        return not m.kinds and "place" in learnt and "actor" not in learnt
+
     def fought(self, predicate: str, subject: Mention) -> None:
         """Remember a name that fought: the subject of a capture, an attack, a killing or a hold."""
         if predicate in _FIGHTING and subject.source == "name":
@@ -89,11 +103,11 @@ class Document:
                 return Mention(phrase, start, start + len(phrase), None, phrase, kinds, "group", extra=extra)
             before = [m for m in sentence_mentions if m.end <= at]
             if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
-                for candidates in (before, self.last):
-                    first = next((m for m in candidates[:2] if agent(m)), None)
+                for candidates in (before, self.acted, self.last):
+                    first = next((m for m in candidates[:2] if agent(m) and not self._place(m)), None)
                     if first is not None:
                         return replace(first, resolved_from=head)
-            return refer(head, self.history + before, self.fighters)
+            return refer(head, self.history + before, self.fighters, self.called)
 
         return resolve
 
@@ -134,9 +148,37 @@ _STATE_WORDS = frozenset(
 """Words that make a name a state's own body ("the Nigerian army", "Russian forces", "Kabul's government")."""
 
 
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)\b")
+
+
+def _armed_group(
+    head: str, earlier: list[Mention], fought: Mapping[str, int], called: Mapping[tuple[str, str], int]
+) -> Mention | None:
+    """Who "the militants" (``head``: "militant") are: a name called so ("ISWAP militants") or with the word in
+    it, else the name seen fighting most often (the report's protagonist); never a state's body, a
+    person or a place. None when the report has shown no such group: "the militants" are then a group of their
+    own."""
+
+    def evidence(m: Mention) -> int:
+        return fought.get(normal(m.label), 0)
+
+    state = {_stem(w) for w in _STATE_WORDS}
+    outside = [
+        m
+        for m in earlier
+        if m.source == "name"
+        and not m.kinds & {"person", "place"}
+        and not _words(m) & state
+        and ("actor" in m.kinds or evidence(m))
+    ]
+    said = [m for m in outside if head in _words(m) or called.get((head, normal(m.label)))]
+    best = max(reversed(said or outside), key=evidence, default=None)
+    return best if best is not None and (said or evidence(best)) else None
+
+
 def _words(m: Mention) -> set[str]:
     """A name's words without their plural "s", to match a description's lemma ("rebel" in "M23 rebels")."""
-    return {_stem(w) for w in normal(m.text).split()}
+    return {_stem(w) for w in f"{normal(m.text)} {normal(m.label)}".split()}  # "SNA": "Somali National Army"
 
 
 def _stem(word: str) -> str:
@@ -149,7 +191,12 @@ def agent(m: Mention) -> bool:
     return "person" not in m.kinds and ("actor" in m.kinds or not m.kinds) and m.source != "group"
 
 
-def refer(head: str, earlier: list[Mention], fighters: Mapping[str, int] | None = None) -> Mention | None:
+def refer(
+    head: str,
+    earlier: list[Mention],
+    fighters: Mapping[str, int] | None = None,
+    called: Mapping[tuple[str, str], int] | None = None,
+) -> Mention | None:
     """The earlier name a pronoun or a description stands for: the nearest that fits, the most named among actors.
 
     Places ("the city") take the nearest place; a facility ("the airport") only a name that says
@@ -183,18 +230,17 @@ def refer(head: str, earlier: list[Mention], fighters: Mapping[str, int] | None 
     elif head in {"country", "nation"}:  # "the country": the last country named
         pick = next((m for m in reversed(earlier) if m.source in {"country", "demonym"} and " " not in m.text), None)
         pick = replace(pick, text=pick.label) if pick is not None else None
+    elif head in {"soldier", "troop"}:  # "killing more than 30 soldiers": the state's forces the report names most
+        state = {_stem(w) for w in _STATE_WORDS}
+        named = [m for m in recent if actor(m) and (_words(m) & state or m.source == "demonym")]
+        counts = Counter(normal(m.label) for m in earlier)
+        pick = max(reversed(named), key=lambda m: counts[normal(m.label)], default=None)
+    elif head in NON_STATE:  # "the militants": the group seen as one, never the state
+        pick = _armed_group(head, earlier, fighters or {}, called or {})
     elif head in _GROUP_HEADS or head in {"it", "its", "they", "them", "their"}:
         named = [m for m in recent if actor(m)]
         if head in _INSTITUTIONS:  # "the army" is a name with "army" in it, else the army itself (not "Kasi")
             named = [m for m in named if head in _words(m) or "actor" in m.kinds and m.source != "name"]
-        elif head in NON_STATE:  # "the militants": a name that says so, else the group seen fighting, never the state
-            state, fought = {_stem(w) for w in _STATE_WORDS}, fighters or {}
-            group = [m for m in earlier if m.source == "name" and ("actor" in m.kinds or fought.get(normal(m.label)))]
-            outside = [m for m in group if not m.kinds & {"person", "place"} and not _words(m) & state]
-            named = [m for m in outside if head in _words(m)]
-            if not named and (ranked := sorted((fought.get(normal(m.label), 0), i) for i, m in enumerate(outside))):
-                most, i = ranked[-1]  # the group seen fighting most often: the report's protagonist
-                return replace(outside[i], resolved_from=head) if most else None
         elif head in _GROUP_HEADS:
             named = [m for m in named if head in _words(m)] or named
         counts: dict[str, int] = {}

@@ -416,15 +416,18 @@ def _sentence(
     dates = dates_in(text, start, end, published)
     placed = {f[1].start for f in findings if f[0] in _PLACED and not f[1].kinds}  # "Geidam, Yobe state": a place
     found = []
+    acted: list[tuple[int, Mention]] = []
     for predicate, subject, obj, trigger, why, (lo, hi), confidence in findings:
-        if not _fits(subject, obj, predicate, relations):
-            continue
+        if not _fits(subject, obj, predicate, relations) or normal(_named(subject)) == normal(_named(obj)):
+            continue  # no relation holds between a name and itself ("SDF members killed by ... the SDF")
         domain, range_ = relations.get(predicate, (None, None))
         if (subject.start in placed and domain == "actor") or (obj.start in placed and range_ == "actor"):
             continue  # a new name this sentence places somewhere is a place, not who killed or was killed
         document.learn(subject, domain)
         document.learn(obj, range_)
         document.fought(predicate, subject)
+        if predicate not in _PLACED | _DESCRIBING:
+            acted.append((lo, subject))
         lo, hi = max(lo, start), min(hi, end)
         when = min(dates, key=lambda d: abs(d.start - lo)) if dates else None
         found.append(
@@ -449,6 +452,7 @@ def _sentence(
                 tuple(sorted(obj.keys())),
             )
         )
+    document.acted = [m for _, m in sorted(acted, key=lambda x: x[0])]
     return found
 
 
@@ -558,6 +562,9 @@ def _by_air(text: str, finding: patterns.Found) -> bool:
     _, subject, _, _, _, (lo, hi), _ = finding
     return bool(patterns.AIR.search(text, lo, hi) or patterns.AIR.search(subject.label))
 
+
+_DESCRIBING = frozenset({"partOf", "headOf", "alliedWith", "linkedTo", "basedIn", "operatesIn", "appointed"})
+"""Relations that describe their subject rather than tell what it did: their subject is not who "they" are next."""
 
 _PLACED = frozenset({"locatedIn", "northOf", "southOf", "capitalOf"})
 """Relations only places have as subject: what they say of a new name settles that it is a place."""

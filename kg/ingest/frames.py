@@ -414,12 +414,22 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
     subject = graph.subject(verb)
     if subject is not None and any(graph.lower[j] in CONDITIONS for j in range(max(1, subject - 3), subject)):
         return []  # "until Eritrean forces had left", "if the army retakes"
-    passive = graph.passive(verb)
+    passive = graph.passive(verb) or _by_particle(graph, verb)
     roles = _verb_roles(graph, verb, light, passive, with_particle)
     found = []
     for entry in entries:
         found += _fill(graph, entry, verb, roles, slots, resolve, passive, light)
     return found
+
+
+def _by_particle(graph: _Graph, verb: int) -> bool:
+    """A participle the parser took for an active verb ("the capital held by the Houthis", "by" as its particle,
+    or "held" as a verb of saying with no object): a passive."""
+    if graph.tags[verb] not in {"v-d", "q-d"}:
+        return False
+    particle = any(graph.lower[k] == "by" for k in graph.rights(verb, "K"))
+    agent = not graph.rights(verb, "O") and any(graph.lower[k] == "by" for k in graph.rights(verb, "MVp"))
+    return particle or agent
 
 
 def _verb_roles(
@@ -430,6 +440,9 @@ def _verb_roles(
     subject = graph.subject(verb)
     objects = [o for o in graph.rights(verb, "O") if o != light]
     preps = graph.preposition_objects(verb, verb=True)
+    if passive and _by_particle(graph, verb):
+        preps["by"] += objects  # "the capital held by the Houthis", misread as "held by" taking an object
+        objects = []
     if with_particle and verb + 1 < len(graph.words) and graph.lower[verb + 1] in PARTICLES and not objects:
         objects += graph.rights(verb + 1, "J")  # "took over the towns": the particle parsed as a preposition
         preps.pop(graph.lower[verb + 1], None)
@@ -661,6 +674,9 @@ def _mention(
     if (named := _including(graph, word, slots)) is not None:  # "its proxies in the region, including Hezbollah"
         return named
     if head in OWNED_HEADS or lower in OWNED_HEADS or head in PLACE_HEADS or lower in PARTS or _is_number(lower):
+        apposed = [j for j in _described(graph, word, slots) if j < word] if head in PLACE_HEADS else []
+        if apposed and (not slots[apposed[0]].kinds or "place" in slots[apposed[0]].kinds):  # "Sanaa, the capital"
+            return slots[apposed[0]]
         if head in PLACE_HEADS:  # "the Black Sea port of Poti": the place it names, not where it lies
             named = [j for p in graph.rights(word, "Mf", "Mp") if graph.lower[p] == "of" for j in graph.rights(p, "J")]
             if named and named[0] in slots:
@@ -726,7 +742,8 @@ def _mention(
     institution = [j for j in graph.lefts(word, "AN") if graph.lower[j] in {"army", "military", "government", "police"}]
     if institution and head in {"command", "leadership", "headquarters", "chief", "spokesman", "council"}:
         return resolve(f"+{institution[0]}:{graph.words[institution[0]]} {graph.words[word]}", word)  # "army command"
-    if graph.lefts(word, "D") and head not in {"", "one"}:  # "the group", "the city": the caller's coreference
+    modified = head in NON_STATE and any(j not in slots for j in graph.lefts(word, "A", "AN"))  # "tribal gunmen"
+    if graph.lefts(word, "D") and head not in {"", "one"} and not modified:  # "the group": the caller's coreference
         found = resolve(head, word)
         if found is not None and found.resolved_from == head != graph.lower[word]:
             found = replace(found, resolved_from=graph.lower[word])  # "the militants" is how the report names it here
@@ -739,6 +756,8 @@ def _mention(
     if head in {"army", "military", "government", "regime", "police", "navy"}:  # "Army warplanes", "government"
         if (found := resolve(head, word)) is not None or lower not in BARE_GROUPS:
             return found
+    if head in {"soldier", "troop"}:  # "killing more than 30 soldiers": the state's forces (coreference)
+        return resolve(head, word)
     if lower in BARE_GROUPS:  # "gangs launched attacks": a group named by its kind alone
         return resolve(f"+{word}:{lower}", word)
     return None
