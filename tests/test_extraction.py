@@ -320,6 +320,17 @@ SHAPES = [
         [("Chad", "controls", None), ("Kasi", "killed", None), ("Ossa Front", "attacked", None)],
         id="who they are: the last actor, the army's soldiers, the capital held by a group",
     ),
+    pytest.param(
+        "Fighting went on near the river. VFF fighters attacked Dakra on Saturday. Military aircraft later struck "
+        "VFF fighters withdrawing from the area.",
+        [
+            ("VFF", "attacked", "Dakra"),  # a short sentence the parser reads best as a noun phrase
+            ("military aircraft", "struckFromAir", "VFF"),
+            ("VFF", "withdrewFrom", "Dakra"),  # who withdrew: the fighters struck, not the aircraft
+        ],
+        [("military aircraft", "withdrewFrom", None)],
+        id="a verb read before a noun phrase; a participle's subject is the name it follows",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

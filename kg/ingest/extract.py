@@ -460,13 +460,23 @@ def _frames(
     substituted: str, where: dict[int, Mention], chars: list[int], mentions: list[Mention], document: Document
 ) -> list[tuple[int, linkgrammar.Parse, dict[int, int], frame_reader.Finding]]:
     """Every frame read off each of the parser's best linkages of one (substituted) clause, with its rank."""
-    linkages = linkgrammar.parses(substituted, LINKAGES) if len(substituted) < MAX_SENTENCE else []
+    linkages = _sentences_first(linkgrammar.parses(substituted, LINKAGES) if len(substituted) < MAX_SENTENCE else [])
     read = [(rank, parse, *_slots(parse, substituted, where, chars)) for rank, parse in enumerate(linkages)]
     return [
         (rank, parse, offsets, f)
         for rank, parse, slots, offsets in read
         for f in frame_reader.read_frames(parse, slots, document.resolver(mentions, offsets))
     ]
+
+
+def _sentences_first(linkages: list[linkgrammar.Parse]) -> list[linkgrammar.Parse]:
+    """The linkages that read a sentence with a verb before those that read a bare noun phrase, whatever their cost.
+
+    "Zqas attacked Zqb." (for "JNIM fighters attacked Barsalogho") is best read by the parser as a noun phrase
+    ("attacked" an adjective); a report's sentence has a verb, and a headline with none has no verb reading.
+    """
+    finite = [p for p in linkages if not any(link.label.startswith("Wa") for link in p.links)]
+    return finite + [p for p in linkages if p not in finite] if finite else linkages
 
 
 def _voted(frames: list[tuple[int, linkgrammar.Parse, dict[int, int], frame_reader.Finding]]) -> list[Any]:

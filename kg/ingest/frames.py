@@ -302,6 +302,9 @@ class _Graph:
                     if not self.can_name(j):  # "made advances, capturing Homs": who made them
                         return self.clause_subject(j)
                     return j
+        for j in self.lefts(verb, "AN") if self.tags[verb] == "g" else []:  # "struck Zqas withdrawing": the Zqas
+            if j in self.slots:
+                return j
         for v in self.lefts(verb, "O"):  # "began advancing on": the subject of "began"
             if self.tags[verb] == "g" and (s := self.subject(v)) is not None:
                 return s
@@ -315,7 +318,7 @@ class _Graph:
         """Whether a word can stand for a name: a name, a pronoun, or a noun kg resolves ("the group", "fighters")."""
         lemma = noun_lemma(self.words[word])
         heads = OWNED_HEADS | PEOPLE | PLACE_HEADS | PARTS | GROUP_NOUNS
-        return word in self.slots or self.lower[word] in PRONOUNS | RELATIVES or lemma in heads
+        return word in self.slots or self.lower[word] in PRONOUNS | RELATIVES | heads or lemma in heads
 
     def clause_subject(self, noun: int, depth: int = 0) -> int | None:
         """The subject of the verb a noun's phrase hangs on ("X ... after months of fighting against Y" -> X).
@@ -658,6 +661,8 @@ def _mention(
     if word in slots:
         return slots[word]
     lower = graph.lower[word]
+    if graph.tags[word] == "g" and (named := [j for j in graph.lefts(word, "AN") if j in slots]):
+        return slots[named[0]]  # "struck JNIM fighters withdrawing from the area", parsed as a gerund: the fighters
     if lower in RELATIVES:
         antecedent = _antecedent(graph, word, slots)
         if antecedent is not None:
