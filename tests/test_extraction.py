@@ -331,6 +331,18 @@ SHAPES = [
         [("military aircraft", "withdrewFrom", None)],
         id="a verb read before a noun phrase; a participle's subject is the name it follows",
     ),
+    pytest.param(
+        "Fighting went on near the river. The VFF seized Lumo on Monday. Many residents of Tarna fled eastwards to "
+        "Kasi. Thousands of civilians have escaped from Dakra and crossed to Seka. The VFF then launched attacks on "
+        "the coastal towns.",
+        [
+            ("residents of Tarna", "fledFrom", "Tarna"),  # people named by their home fled from it
+            ("residents of Tarna", "fledTo", "Kasi"),
+            ("thousands of civilians", "fledTo", "Seka"),
+        ],
+        [("VFF", "attacked", None)],  # "the coastal towns" are not the last town named
+        id="where people fled from and to; plural places are not the last place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

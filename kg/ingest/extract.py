@@ -406,6 +406,7 @@ def _sentence(
     parts = {(f[1].start, f[2].start) for f in titled if f[0] == "partOf"}  # "intelligence chief": not the head
     findings = [f for f in findings if not (f[0] == "headOf" and (f[1].start, f[2].start) in parts)] + titled
     findings = patterns.across_lists(findings, patterns.lists(text, mentions))
+    findings += _fled_homes(findings, mentions)
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [
         (("struckFromAir",) + f[1:])
@@ -467,6 +468,24 @@ def _frames(
         for rank, parse, slots, offsets in read
         for f in frame_reader.read_frames(parse, slots, document.resolver(mentions, offsets))
     ]
+
+
+_PEOPLE_OF = re.compile(r"\b(?:of|in|from) (.+)$")
+
+
+def _fled_homes(findings: list[patterns.Found], mentions: list[Mention]) -> list[patterns.Found]:
+    """ "Residents of Tarna fled to Kasi": people named by where they live fled from there, when the sentence says
+    nothing else about where they fled from."""
+    fled_from = {f[1].start for f in findings if f[0] == "fledFrom"}
+    places = {m.text: m for m in mentions if "place" in m.kinds or not m.kinds}
+    found = []
+    for predicate, subject, _, trigger, why, span, confidence in findings:
+        home = _PEOPLE_OF.search(subject.text) if subject.source == "group" and predicate == "fledTo" else None
+        if home and home.group(1) in places and subject.start not in fled_from:
+            fled_from.add(subject.start)
+            home_place = places[home.group(1)]
+            found.append(("fledFrom", subject, home_place, trigger, f"{why}; fled from home", span, confidence))
+    return found
 
 
 def _sentences_first(linkages: list[linkgrammar.Parse]) -> list[linkgrammar.Parse]:

@@ -155,7 +155,8 @@ DEPUTIES = frozenset({"deputy", "vice", "assistant"})
 
 PEOPLE = frozenset(
     """people civilians residents refugees migrants inmates prisoners detainees families villagers
-    displaced protesters demonstrators workers children women hostages""".split()
+    displaced protesters demonstrators workers children women hostages population inhabitants locals
+    evacuees""".split()
 )
 """Nouns for groups of people that can fill a relation themselves ("displaced people fled to Sennar")."""
 
@@ -748,6 +749,7 @@ def _mention(
     if institution and head in {"command", "leadership", "headquarters", "chief", "spokesman", "council"}:
         return resolve(f"+{institution[0]}:{graph.words[institution[0]]} {graph.words[word]}", word)  # "army command"
     modified = head in NON_STATE and any(j not in slots for j in graph.lefts(word, "A", "AN"))  # "tribal gunmen"
+    modified = modified or (head in PLACE_HEADS and lower != head and lower == f"{head}s")  # "the cleared areas"
     if graph.lefts(word, "D") and head not in {"", "one"} and not modified:  # "the group": the caller's coreference
         found = resolve(head, word)
         if found is not None and found.resolved_from == head != graph.lower[word]:
