@@ -343,6 +343,13 @@ SHAPES = [
         [("VFF", "attacked", None)],  # "the coastal towns" are not the last town named
         id="where people fled from and to; plural places are not the last place",
     ),
+    pytest.param(
+        "Fighting went on near the river. Velen said it had sent 300 instructors to train the Ossa Guard. The VFF "
+        "launched an offensive to retake Dakra.",
+        [("Velen", "trained", "Ossa Guard")],  # a purpose the sending fulfils
+        [("VFF", "captured", None)],  # a purpose still to be done
+        id="purpose clauses",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -73,6 +73,10 @@ BARE_GROUPS = frozenset(
 )
 """Nouns that name a group in their own right when nothing earlier does ("the gangs", "rebels", "the junta")."""
 
+LASTING = frozenset({"trained", "alliedWith", "supplied", "operatesIn", "sheltered", "basedIn"})
+"""Relations a purpose states as done by the sending itself ("sent instructors to train X"), unlike an intended
+event ("launched an offensive to retake X")."""
+
 SUFFERING = frozenset({"die", "perish", "suffer", "flee", "disappear"})
 """Verbs whose subject bore what the noun after them did ("47 civilians died in the fighting"): not its author."""
 
@@ -306,6 +310,8 @@ class _Graph:
         for j in self.lefts(verb, "AN") if self.tags[verb] == "g" else []:  # "struck Zqas withdrawing": the Zqas
             if j in self.slots:
                 return j
+        if (main := self.purpose(verb)) is not None:  # "sent 300 instructors to train X": the sender's
+            return self.subject(main)
         for v in self.lefts(verb, "O"):  # "began advancing on": the subject of "began"
             if self.tags[verb] == "g" and (s := self.subject(v)) is not None:
                 return s
@@ -338,6 +344,13 @@ class _Graph:
             for head in self.lefts(p, "Mp", "Mf"):  # one noun up: "months of fighting"
                 if depth < 3:
                     return self.clause_subject(head, depth + 1)
+        return None
+
+    def purpose(self, verb: int) -> int | None:
+        """The verb whose purpose an infinitive states ("sent instructors to train the army" -> "sent"), if any."""
+        for to in self.lefts(verb, "I"):
+            if self.lower[to] == "to":
+                return next(iter(self.lefts(to, "MVi")), None)
         return None
 
     def negated_or_unreal(self, verb: int) -> bool:
@@ -412,6 +425,10 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
     if chosen is None:
         return []
     entries, light = chosen
+    if graph.purpose(verb) is not None:  # "to retake Dakra" is intended, "to train the army" a lasting tie
+        entries = [e for e in entries if e.predicate in LASTING]
+        if not entries:
+            return []
     with_particle = entries[0].lemma.split()[-1] in PARTICLES and " " in entries[0].lemma
     if graph.negated_or_unreal(verb):
         return []
