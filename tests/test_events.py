@@ -165,6 +165,30 @@ def test_names_join_the_gazetteer(imported: tuple[Path, Path]) -> None:
     assert [r["allyLabel"] for r in allies] == ["Military Operations Command"]
 
 
+def test_a_streamed_import_settles_every_inferred_triple_another_graph_asserts(imported: tuple[Path, Path]) -> None:
+    """A chunk infers from its own quads, so it can infer what another graph asserts; the import removes those at
+    the end, asking predicate by predicate: the same triples as the one query over the whole inferred graph, here
+    over the imported store with an inferred type, date and alliance asserted again in a graph of their own."""
+    from kg import queries
+    from kg.ingest.apply import _inferred_and_asserted
+    from kg.namespaces import INFERRED_GRAPH, ONTOLOGY, RDF
+
+    _, path = imported
+    store = ox.Store()
+    store.extend(kg.open_store(path).inner.quads_for_pattern(None, None, None))  # type: ignore[attr-defined]
+    inferred, other = ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(GRAPH + "asserted-again")
+    for predicate in (RDF + "type", ONTOLOGY + "effectiveDate", ONTOLOGY + "alliedWith"):
+        quad = next(iter(store.quads_for_pattern(None, ox.NamedNode(predicate), None, inferred)))
+        store.add(ox.Quad(quad.subject, quad.predicate, quad.object, other))
+    whole = {
+        ox.Quad(row["s"], row["p"], row["o"], inferred)
+        for row in store.query(queries.internal("internal/inferred-asserted"))
+    }
+    assert {q.predicate.value for q in whole} == {RDF + "type", ONTOLOGY + "effectiveDate", ONTOLOGY + "alliedWith"}
+    found = _inferred_and_asserted(store)
+    assert set(found) == whole and len(found) == len(whole)
+
+
 def test_reimport_replaces_and_drop_removes(imported: tuple[Path, Path], tmp_path: Path) -> None:
     data, store = imported
     scratch = tmp_path / "store"

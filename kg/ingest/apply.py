@@ -739,14 +739,18 @@ class _Digest:
 
     def differs(self, store: ox.Store, graph: ox.NamedNode) -> bool:
         """Whether ``graph`` in ``store`` holds other quads than were added (counted first: a scan only when equal)."""
-        rows = store.query(queries.internal("internal/graph-size"), substitutions={ox.Variable("graph"): graph})
-        size = next((int(row["quads"].value) for row in rows), 0)
-        if size != self.count:
+        if _quads_in(store, graph) != self.count:
             return True
         total = 0
         for quad in store.quads_for_pattern(None, None, None, graph):
             total = (total + hash(quad)) & 0xFFFFFFFFFFFFFFFF
         return total != self.total
+
+
+def _quads_in(store: ox.Store, graph: ox.NamedNode) -> int:
+    """How many quads ``graph`` holds in ``store`` (counted by Oxigraph)."""
+    rows = store.query(queries.internal("internal/graph-size"), substitutions={ox.Variable("graph"): graph})
+    return next((int(row["quads"].value) for row in rows), 0)  # type: ignore[union-attr]
 
 
 def _replace_dataset(
@@ -793,7 +797,8 @@ def _replace_dataset(
             clock = _Clock()
             merged = bool(merges.recorded(store.inner))
             lookups = _Lookups(store, dataset_graphs)
-            chunks = _prepared(stream.chunks(CHUNK_ROWS), own, None if merged else digests)
+            # Only a graph the store held is fingerprinted, to tell whether it changed; a new one is counted at the end
+            chunks = _prepared(stream.chunks(CHUNK_ROWS), own, None if merged else digests, old)
             for graph, written, unique, mentioned in clock.timed("read", _ahead(chunks)):
                 part = clock.call("context", lookups.context, unique, mentioned)
                 if validate:
@@ -804,7 +809,8 @@ def _replace_dataset(
                         raise ValidationError(problems)
                 if merged:  # what a recorded merge rewrote is in the chunk's store
                     unique = list(part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-                    digests.setdefault(graph, _Digest()).add(unique, own)
+                    if graph in old:
+                        digests.setdefault(graph, _Digest()).add(unique, own)
                 clock.call("write", _write, writable, unique)
                 clock.call("infer", inference.materialise, part, holds=False)
                 clock.call("write", _write, writable, part.quads_for_pattern(None, None, None, inferred))
@@ -814,19 +820,35 @@ def _replace_dataset(
             log.info("chunks: %s", clock)
         started = time.perf_counter()
         with progress.task("inferring across the store"):
-            duplicates = writable.query(queries.internal("internal/inferred-asserted"))
-            for row in list(duplicates):
-                writable.remove(ox.Quad(row["s"], row["p"], row["o"], inferred))
+            for quad in _inferred_and_asserted(writable):
+                writable.remove(quad)
             replace_holding_ends(writable)
         log.info("settled inferences across the store in %.1fs", time.perf_counter() - started)
         changed = old - new
         count = 0
         for graph in sorted(new):
-            after = digests.get(graph, _Digest())
-            if graph not in old or after.differs(store.inner, ox.NamedNode(graph)):
+            if graph not in old or digests.get(graph, _Digest()).differs(store.inner, ox.NamedNode(graph)):
                 changed.add(graph)
-                count += after.count
+                count += _quads_in(writable, ox.NamedNode(graph))
     return count, changed
+
+
+def _inferred_and_asserted(store: ox.Store) -> list[ox.Quad]:
+    """The inferred graph's triples that another graph asserts (``internal/inferred-asserted``), asked predicate by
+    predicate, and only of the predicates some other graph uses at all.
+
+    Asked whole, the query looks every inferred triple up in the other graphs, most of them ``kg:effectiveDate``
+    triples that no graph asserts: over a 100,000-row ACLED import's store, 1.3 s (3.8 s the first time), where
+    the predicates, the checks and the lookups of the few asserted ones took 0.27 s (benchmarks/RESULTS.md,
+    2026-11-30)."""
+    p, inferred = ox.Variable("p"), ox.NamedNode(INFERRED_GRAPH)
+    asserted = queries.internal("internal/predicate-asserted")
+    found = []
+    for row in list(store.query(queries.internal("internal/inferred-predicates"))):
+        if store.query(asserted, substitutions={p: row["p"]}):
+            rows = store.query(queries.internal("internal/inferred-asserted"), substitutions={p: row["p"]})
+            found += [ox.Quad(r["s"], row["p"], r["o"], inferred) for r in rows]
+    return found
 
 
 def _give_back_freed_memory() -> None:
@@ -855,9 +877,14 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 def _prepared(
-    chunks: Iterable[tuple[str, Written]], own: tuple[str, ...], digests: dict[str, _Digest] | None
+    chunks: Iterable[tuple[str, Written]],
+    own: tuple[str, ...],
+    digests: dict[str, _Digest] | None,
+    fingerprinted: set[str],
 ) -> Iterator[tuple[str, Written, list[ox.Quad], set[ox.NamedNode]]]:
-    """Each chunk with its quads once each and the entities it names; fingerprinted into ``digests`` unless None.
+    """Each chunk with its quads once each and the entities it names; fingerprinted into ``digests`` unless None,
+    when its graph is one of ``fingerprinted`` (the graphs the store held: a new graph has nothing to compare with,
+    and fingerprinting a chunk cost about 0.2-0.4 s of Python a 5,000-row ACLED chunk, holding the GIL).
 
     The per-quad Python work of a chunk, done here, in the reading thread (:func:`_ahead`), while
     the last chunk is checked and written in Oxigraph; with merges recorded (``digests`` None) the
@@ -865,7 +892,7 @@ def _prepared(
     """
     for graph, written in chunks:
         unique = list(dict.fromkeys(written.quads))
-        if digests is not None:
+        if digests is not None and graph in fingerprinted:
             digests.setdefault(graph, _Digest()).add(unique, own)
         yield graph, written, unique, _mentioned(unique, own)
         del written, unique  # not held while the next chunk is made (:func:`_ahead`)
