@@ -350,6 +350,13 @@ SHAPES = [
         [("VFF", "captured", None)],  # a purpose still to be done
         id="purpose clauses",
     ),
+    pytest.param(
+        "Fighting went on near the river. VFF fighters stormed Dakra, killing dozens of people. An air strike by "
+        "the Velen Air Force hit a market in the village of Lumo, west of Kasi, killing at least 64 civilians.",
+        [("VFF", "killed", "dozens of people"), ("Velen Air Force", "killed", "at least 64 civilians")],
+        [("Dakra", "killed", None), ("Kasi", "killed", None), ("Lumo", "killed", None)],
+        id="a participle after an object tells what the subject did",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

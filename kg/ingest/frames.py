@@ -304,8 +304,8 @@ class _Graph:
                 if self.tags[i] in {"v-d", "v", "g", "w", "q"} or self.lower[i].endswith(("ed", "ing")):
                     if self.lower[j] in SUBORDINATORS:  # "after seizing Homs": the subject of the main clause
                         return next((s for v in self.lefts(j, "MV") if (s := self.subject(v)) is not None), None)
-                    if not self.can_name(j):  # "made advances, capturing Homs": who made them
-                        return self.clause_subject(j)
+                    if not self.can_name(j) or self._place(j) or self._after_object(j, i):
+                        return self.clause_subject(j)  # "made advances, capturing Homs": who made them
                     return j
         for j in self.lefts(verb, "AN") if self.tags[verb] == "g" else []:  # "struck Zqas withdrawing": the Zqas
             if j in self.slots:
@@ -320,6 +320,17 @@ class _Graph:
                 if j != verb and (s := self.subject(j)) is not None:
                     return s
         return None
+
+    def _after_object(self, noun: int, participle: int) -> bool:
+        """ "stormed Dakra, killing dozens": an "-ing" participle set off by a comma after an object tells what
+        the clause's subject did, not what the object did."""
+        comma = "," in self.lower[noun + 1 : participle]
+        return comma and self.lower[participle].endswith("ing") and bool(self.lefts(noun, "O", "J"))
+
+    def _place(self, word: int) -> bool:
+        """A name known only as a place: what a participle after it ("Togoga, killing 64") did not do."""
+        kinds = self.slots[word].kinds if word in self.slots else frozenset()
+        return "place" in kinds and "actor" not in kinds
 
     def can_name(self, word: int) -> bool:
         """Whether a word can stand for a name: a name, a pronoun, or a noun kg resolves ("the group", "fighters")."""
