@@ -44,10 +44,10 @@ class Document:
         for a, b in zip(mentions, mentions[1:], strict=False):
             if self.text[a.end : b.start].strip() == "(" and self.text[b.end : b.end + 1] == ")":
                 self.aliases[normal(b.text)] = a
-        for m in mentions:
+        for m in mentions:  # "M23 rebels", "ISWAP gunmen": what "the rebels" will stand for
             after = _NEXT_WORD.match(self.text, m.end)
-            if after and (word := after.group(1).lower()) and _stem(word) in NON_STATE | {"gunmen"}:
-                self.called[("gunman" if word == "gunmen" else _stem(word), normal(m.label))] += 1
+            if after and (lemma := frame_reader.noun_lemma(after.group(1))) in NON_STATE:
+                self.called[(lemma, normal(m.label))] += 1
         out = []
         for m in mentions:
             canonical = self.aliases.get(normal(m.text)) or self._surname(m)
@@ -140,6 +140,7 @@ _INSTITUTIONS = frozenset({"army", "military", "government", "regime", "ministry
 
 
 _FIGHTING = frozenset({"captured", "attacked", "killed", "shelled", "advancedOn", "controls", "occupied", "encircled"})
+"""Relations whose subject is seen fighting: the evidence that a name is the armed group "the militants" are."""
 
 _STATE_WORDS = frozenset(
     """army military government regime ministry police navy troops soldiers authorities junta forces battlegroup
