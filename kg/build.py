@@ -142,16 +142,16 @@ class _Writer:
         if INFERRED_GRAPH in graph_files or recorded(graph):
             return False
         extra = [g for g in graph.named_graphs() if g == inferred or graph_files.get(g.value) not in written]
-        quads = [q for g in extra for q in graph.quads_for_pattern(None, None, None, g)]
+        added = [q for g in extra for q in graph.quads_for_pattern(None, None, None, g)]
         if any(
             isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-            for q in quads
+            for q in added
             if q.graph_name == inferred
         ):
             return False
         texts = graph.quads_for_pattern(None, ox.NamedNode(ONTOLOGY + "content"), None)
-        quads += [q for q in texts if q.graph_name not in extra]
-        self.target.bulk_extend(quads)
+        added += [q for q in texts if q.graph_name not in extra]
+        self.target.bulk_extend(added)
         return len(self.target) == quads
 
 

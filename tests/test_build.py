@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -176,11 +177,14 @@ def _blank_nodes_as_one(quads) -> Counter:  # -> Counter[tuple[str, ...]]
     return Counter((term(q.subject), str(q.predicate), term(q.object), term(q.graph_name)) for q in quads)
 
 
-def test_the_store_holds_what_was_checked_and_inferred(inputs: Path, tmp_path: Path) -> None:
+def test_the_store_holds_what_was_checked_and_inferred(
+    inputs: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """The build bulk-loads the RDF files from a thread of its own while it parses and checks them, then adds
     what it made in memory (an annotation's graph, an event file's, the source texts, the inferred triples):
-    the store must hold the same quads as the graph loaded and inferred in memory, and each selector (a blank
-    node) must still be the one its claim names."""
+    the store must hold the same quads as the graph loaded and inferred in memory, each selector (a blank
+    node) must still be the one its claim names, and that early write must be kept, not done again (as
+    `kg --debug build` says)."""
     import shutil
 
     import pyoxigraph as ox
@@ -191,7 +195,10 @@ def test_the_store_holds_what_was_checked_and_inferred(inputs: Path, tmp_path: P
     synth.generate(inputs / "data" / "synthetic", relations=2000, seed=3)
     for name in ("second-report.txt", "second-report.yaml", "syria-dec-2024.acled.csv"):
         shutil.copy(ROOT / "tests" / "data" / name, inputs / "data" / name)
-    kg.build(input_paths(inputs), store_path=tmp_path / "s", shapes=shapes_of(inputs))
+    with caplog.at_level(logging.INFO, logger="kg.build"):
+        kg.build(input_paths(inputs), store_path=tmp_path / "s", shapes=shapes_of(inputs))
+    assert "added what the build made beyond the files" in caplog.text
+    assert "writing the whole graph" not in caplog.text  # the write beside the checks was kept
     expected = ox.Store()
     dataset.load(expected, dataset.split_shapes(dataset.find_files(input_paths(inputs)))[0])
     smush(expected)
@@ -206,14 +213,18 @@ def test_the_store_holds_what_was_checked_and_inferred(inputs: Path, tmp_path: P
     assert typed.records() == every.records() and every.records()[0]["n"] > 4000
 
 
-def test_an_inferred_type_of_a_blank_node_is_about_that_node(inputs: Path, tmp_path: Path) -> None:
+def test_an_inferred_type_of_a_blank_node_is_about_that_node(
+    inputs: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """A triple inferred about a blank node cannot join the inputs' bulk load (which renames blank nodes),
     so the build writes the whole graph again: the inferred types must be about the same node."""
     (inputs / "data" / "band.trig").write_text(
         PREFIXES + '\nkgg:gazetteer-band { _:band a kg:ArmedGroup ; rdfs:label "Nameless band"@en . }\n',
         encoding="utf-8",
     )
-    kg.build(input_paths(inputs), store_path=tmp_path / "s", shapes=shapes_of(inputs))
+    with caplog.at_level(logging.INFO, logger="kg.build"):
+        kg.build(input_paths(inputs), store_path=tmp_path / "s", shapes=shapes_of(inputs))
+    assert "writing the whole graph" in caplog.text
     kinds = kg.open_store(tmp_path / "s").query(
         'SELECT ?kind WHERE { GRAPH kgg:inferred { ?band a ?kind } ?band rdfs:label "Nameless band"@en } ORDER BY ?kind'
     )
