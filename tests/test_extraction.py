@@ -357,6 +357,13 @@ SHAPES = [
         [("Dakra", "killed", None), ("Kasi", "killed", None), ("Lumo", "killed", None)],
         id="a participle after an object tells what the subject did",
     ),
+    pytest.param(
+        "Fighting went on near the river. VFF fighters attacked and burned Dakra. The Velen regime armed and "
+        "financed the Kalvers.",
+        [("VFF", "attacked", "Dakra"), ("regime", "supplied", "Kalvers")],  # the object two verbs share
+        [],
+        id="coordinated verbs share their object",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -471,6 +471,8 @@ def _verb_roles(
     roles: dict[str, list[int]] = defaultdict(list)
     subject = graph.subject(verb)
     objects = [o for o in graph.rights(verb, "O") if o != light]
+    if not objects:  # "attacked and burned Dakra": the object the conjunction shares
+        objects = [o for c in graph.chain(verb) if graph.is_conjunction(c) for o in graph.rights(c, "O")]
     preps = graph.preposition_objects(verb, verb=True)
     if passive and _by_particle(graph, verb):
         preps["by"] += objects  # "the capital held by the Houthis", misread as "held by" taking an object
