@@ -22,8 +22,16 @@ import pyoxigraph as ox
 from kg import progress, queries
 from kg.config import display_path
 from kg.errors import DataError, Problem
-from kg.formats.events import event_kind
 from kg.namespaces import GRAPH, ONTOLOGY, RDF, compact, expand
+
+
+def event_kind(path: Path) -> str | None:
+    """:func:`kg.formats.events.event_kind`, imported when first asked: the event formats' readers (ACLED, GDELT,
+    text files) are a third of what ``import kg`` costs, and ``kg --help`` needs none of them."""
+    from kg.formats.events import event_kind as kind
+
+    return kind(path)
+
 
 __all__ = [
     "ANNOTATION_SUFFIXES",
