@@ -163,13 +163,12 @@ def _armed_group(
     def evidence(m: Mention) -> int:
         return fought.get(normal(m.label), 0)
 
-    state = {_stem(w) for w in _STATE_WORDS}
     outside = [
         m
         for m in earlier
         if m.source == "name"
         and not m.kinds & {"person", "place"}
-        and not _words(m) & state
+        and not _words(m) & _STATE
         and ("actor" in m.kinds or evidence(m))
     ]
     said = [m for m in outside if head in _words(m) or called.get((head, normal(m.label)))]
@@ -185,6 +184,10 @@ def _words(m: Mention) -> set[str]:
 def _stem(word: str) -> str:
     """A word without its plural "s", for matching a lemma against a name's words ("rebel" in "M23 rebels")."""
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+_STATE = frozenset(_stem(w) for w in _STATE_WORDS)
+"""The state words as :func:`_words` gives a name's words."""
 
 
 def agent(m: Mention) -> bool:
@@ -232,8 +235,7 @@ def refer(
         pick = next((m for m in reversed(earlier) if m.source in {"country", "demonym"} and " " not in m.text), None)
         pick = replace(pick, text=pick.label) if pick is not None else None
     elif head in {"soldier", "troop"}:  # "killing more than 30 soldiers": the state's forces the report names most
-        state = {_stem(w) for w in _STATE_WORDS}
-        named = [m for m in recent if actor(m) and (_words(m) & state or m.source == "demonym")]
+        named = [m for m in recent if actor(m) and (_words(m) & _STATE or m.source == "demonym")]
         counts = Counter(normal(m.label) for m in earlier)
         pick = max(reversed(named), key=lambda m: counts[normal(m.label)], default=None)
     elif head in NON_STATE:  # "the militants": the group seen as one, never the state
