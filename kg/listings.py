@@ -328,7 +328,7 @@ def _open_table(name: str, generation: Path, inner: ox.Store) -> Path | None:
 def _uri(path: Path) -> str:
     # read-only, so a reader never creates an empty file where the table went; immutable: the file is
     # never changed in place, only replaced whole
-    return f"{path.as_uri()}?mode=ro&immutable=1"
+    return f"{path.absolute().as_uri()}?mode=ro&immutable=1"
 
 
 def _stamped(path: Path, generation: Path, name: str) -> sqlite3.Connection | None:

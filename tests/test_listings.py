@@ -145,6 +145,15 @@ def test_kg_query_prints_the_same_with_and_without_the_table(seed: Path, fmt: st
     assert claims.exit_code == 0 and claims.output
 
 
+def test_a_store_named_by_a_relative_path_answers_from_its_table(seed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kg --store .kg claims`` from the project's folder: the table is opened by an absolute URI."""
+    monkeypatch.chdir(seed.parent)
+    relative = CliRunner().invoke(cli, ["--store", seed.name, "query", "claims", "--format", "csv"])
+    assert relative.exit_code == 0, relative.output
+    absolute = CliRunner().invoke(cli, ["--store", str(seed), "query", "claims", "--format", "csv", "--no-table"])
+    assert relative.output == absolute.output
+
+
 def test_a_query_text_other_than_the_saved_one_is_answered_by_sparql(seed: Path, tmp_path: Path) -> None:
     """Only the saved text is served: the same file with a LIMIT is another query, answered as written."""
     text = (ROOT / "kg" / "queries" / "claims.rq").read_text(encoding="utf-8") + "LIMIT 2\n"

@@ -53,6 +53,13 @@ def settle(page) -> None:
     page.evaluate("async () => { for (let k = 0; k < 2; k++) await new Promise(done => requestAnimationFrame(done)); }")
 
 
+def fit(page) -> None:
+    """Fit the whole graph in view and wait until the canvas shows it: vis-network draws a new view
+    at the next frame, so a pixel read before then is the old view's."""
+    page.evaluate("network.fit({animation: false})")
+    settle(page)
+
+
 def relations(page) -> dict[tuple[str, str, str], str]:
     """The relations the reader sees, (subject, predicate, object) CURIEs, each with the line it is drawn with."""
     settle(page)
@@ -179,11 +186,12 @@ def test_clicking_an_edge_shows_its_evidence(seed_page: Visit) -> None:
 
 def test_clicking_a_node_highlights_its_neighbourhood(seed_page: Visit) -> None:
     page = seed_page.page
-    page.evaluate("network.fit({animation: false})")
+    fit(page)
     hts, far, near = (index_of(page, name) for name in ("Hayat Tahrir al-Sham", "Iraq", "Syrian rebels"))
     colours = {i: pixel(page, point_at_node(page, i)) for i in (far, near)}
     assert all(colour[3] == 255 for colour in colours.values())  # both are on screen, drawn opaque
     page.mouse.click(*point_at_node(page, hts))
+    settle(page)
     assert page.evaluate("network.getSelectedNodes()") == [hts]
     assert pixel(page, point_at_node(page, near)) == colours[near]  # a neighbour keeps its colour
     veiled = pixel(page, point_at_node(page, far))  # Iraq is not a neighbour: veiled, much paler
@@ -193,7 +201,7 @@ def test_clicking_a_node_highlights_its_neighbourhood(seed_page: Visit) -> None:
 
 def test_search_by_alias_focuses_the_node(seed_page: Visit) -> None:
     page = seed_page.page
-    page.evaluate("network.fit({animation: false})")
+    fit(page)
     before = page.evaluate("network.getViewPosition()")
     syria = index_of(page, "Syria")
     page.fill("#search", "syr")
@@ -250,7 +258,7 @@ def test_the_time_slider_shows_what_the_projection_has_on_that_day(
 def test_a_state_without_a_start_reads_since_before(seed_page: Visit) -> None:
     page = seed_page.page
     reset(page)
-    page.evaluate("network.fit({animation: false})")
+    fit(page)
     dates = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).dates")
     page.fill("#as-of", str(dates.index("2024-12-07")))  # the day before the article says Assad heads the government
     j = page.evaluate(
@@ -434,7 +442,7 @@ def test_filtering_and_colouring_by_claimant(seed_page: Visit, store: kg.Store) 
     rami_colour = swatch.evaluate("s => getComputedStyle(s).backgroundColor")
     assert swatch.is_visible() and not page.locator("#predicate-legend .swatch").first.is_visible()
     captured = edge_index(page, "Hayat Tahrir al-Sham", "kg:captured", "Homs")
-    page.evaluate("network.fit({animation: false})")
+    fit(page)
     page.mouse.click(*point_at_edge(page, captured))  # selected: drawn above the veil, nothing over it
     settle(page)
     assert drawn_in(edge_pixels(page, captured), rami_colour)
@@ -483,8 +491,7 @@ def test_filtering_and_colouring_by_source(hostile_page: Visit, hostile_store: k
 def test_hiding_the_selection_lifts_the_veil(seed_page: Visit) -> None:
     page = seed_page.page
     reset(page)
-    page.evaluate("network.fit({animation: false})")
-    settle(page)
+    fit(page)
     dates = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).dates")
     offensive, far = index_of(page, "2024 HTS-led offensive"), index_of(page, "Russia")
     colour = pixel(page, point_at_node(page, far))
