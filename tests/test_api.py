@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pyoxigraph as ox
 import pytest
@@ -13,6 +15,20 @@ import kg
 def test_public_api_is_declared() -> None:
     assert sorted(kg.__all__) == kg.__all__
     assert all(hasattr(kg, name) for name in kg.__all__)
+
+
+@pytest.mark.parametrize(
+    "first", ["import kg", "from kg.build import check", "from kg.stats import Stats", "import kg.build, kg.stats"]
+)
+def test_kg_build_and_kg_stats_are_the_functions_whatever_was_imported_first(first: str) -> None:
+    """The API's names load on first use, and ``kg.build`` stays the function even when a module
+    imported the module ``kg.build`` (of the same name) first."""
+    code = (
+        f"{first}\nimport kg, inspect\n"
+        "print(inspect.isfunction(kg.build), inspect.isfunction(kg.stats), kg.build.__module__, kg.Store.__module__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "kg.build", "kg.store"]
 
 
 def test_query_to_dataframe(store: kg.Store) -> None:
