@@ -364,6 +364,23 @@ SHAPES = [
         [],
         id="coordinated verbs share their object",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Velen-trained Ossa Guard and the Orna-funded Kalvers advanced on "
+        "Dakra. Tavor Dassin, who has been under UN sanctions since 2022 and under Velen sanctions since 2020, "
+        "leads the Kalvers. The VFF retook Kasi with support from Lumo and Seka. With the support of Velen jets, "
+        "the Kalvers took Mabru.",
+        [
+            ("Velen", "trained", "Ossa Guard"),
+            ("Orna", "alliedWith", "Kalvers"),
+            ("UN", "sanctioned", "Tavor Dassin"),
+            ("Velen", "sanctioned", "Tavor Dassin"),
+            ("Lumo", "alliedWith", "VFF"),
+            ("Seka", "alliedWith", "VFF"),
+            ("Velen", "alliedWith", "Kalvers"),
+        ],
+        [("Lumo", "alliedWith", "Seka"), ("Seka", "alliedWith", "Lumo")],  # both back the VFF; nothing between them
+        id="trained, funded, under sanctions, with support from",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -567,9 +567,12 @@ def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[
     if not agents and (s := graph.clause_subject(noun)) is not None:  # "M23 advanced ... in clashes with FARDC"
         roles["by-clause"] = [s]
     roles["between"] = [m for j in preps.get("between", []) for m in graph.members(j)]
+    governing = [
+        q for p in graph.lefts(noun, "J") for q in (p, *graph.lefts(p, "MJ"), *graph.rights(p, "MJ"))
+    ]  # "under X and under Y"
     roles["governed"] = [  # "Tarhuna remained under the control of X", "fighters were in control of Kabul"
-        s for p in graph.lefts(noun, "J") for v in graph.lefts(p, "MV", "Pp") if (s := graph.subject(v)) is not None
-    ]
+        s for p in governing for v in graph.lefts(p, "MV", "Pp") if (s := graph.subject(v)) is not None
+    ] + [s for p in governing for s in graph.rights(p, "CO")]  # "With support from X, the army ..."
     roles["self"] = _described(graph, noun, slots)
     owners = [o for d in graph.lefts(noun, "D") for o in graph.lefts(d, "YS", "YP")]  # "the RSF's"
     # a possessive owns the noun; a name between them qualifies it ("al Qaeda's Sahel affiliate")
@@ -628,7 +631,8 @@ def _fill(
             subjects = [(j, s) for j, s in subjects if _is_people(s)]
         objects = _arguments(graph, object_words, slots, resolve)
         pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
-        if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1:  # "the LNA and the GNA fought"
+        if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1 and entry.object != "governed":
+            # "the LNA and the GNA fought"; but "with support from A and B" says nothing of A and B
             pairs = [(a, b, (ja, jb)) for ja, a in subjects for jb, b in subjects if ja < jb]
     predicate = entry.predicate
     if predicate in {"advancedOn", "captured", "encircled"}:  # civilians do not advance on or take a place

@@ -309,7 +309,9 @@ _FORCE_PHRASE = re.compile(
     r"paramilitaries|gunmen|units|proxies)\b"
 )
 _FEW_WORDS = re.compile(r"\s+(?:[a-z]+\s+){0,2}")
-_COMPOUND = re.compile(r"-(backed|allied|aligned|supported|sponsored|held|controlled|run|led|based)\b")
+_COMPOUND = re.compile(
+    r"-(backed|allied|aligned|supported|sponsored|funded|financed|armed|equipped|trained|held|controlled|run|led|based)\b"
+)
 
 
 def compounds(text: str, mentions: list[Mention]) -> tuple[list[Found], list[Mention]]:
