@@ -381,6 +381,18 @@ SHAPES = [
         [("Lumo", "alliedWith", "Seka"), ("Seka", "alliedWith", "Lumo")],  # both back the VFF; nothing between them
         id="trained, funded, under sanctions, with support from",
     ),
+    pytest.param(
+        "Fighting went on near the river. Shells hit the Orna base in Dakra. Velen jets struck the uranium "
+        "enrichment site in Kasi. Fighters stormed the hospital in Mabru after an attack on its base in Seka.",
+        [
+            ("Orna base", "locatedIn", "Dakra"),
+            ("uranium enrichment site", "locatedIn", "Kasi"),
+            ("hospital", "locatedIn", "Mabru"),
+            ("base", "locatedIn", "Seka"),
+        ],
+        [("attack on its base", "locatedIn", None), ("Fighters stormed the hospital", "locatedIn", None)],
+        id="a site named by its kind lies in the place after it",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -399,6 +399,7 @@ def _sentence(
         trigger = frame_reader.surface(parse.words[f.trigger])
         findings.append((f.predicate, f.subject, f.object, trigger, why, (lo, hi), confidence))
     findings += patterns.locations(text, mentions)
+    findings += patterns.facilities(text, start, mentions)
     findings += patterns.memberships(text, mentions)
     findings += patterns.loyal(text, mentions)
     findings += patterns.directions(text, mentions)

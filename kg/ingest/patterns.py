@@ -304,6 +304,48 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
     return found
 
 
+_SITE_HEADS = "|".join(sorted(_SITE_WORDS | {"site", "facility", "position", "office", "centre", "center"}))
+_MODIFIER = r"(?!(?:the|a|an|its|their|his|her|of|on|in|at|to|and|or|from|by|for|with)\b)[\w-]+\s+"
+"""A word that can qualify a site ("uranium enrichment", "UNMISS"): not one that opens or links a phrase."""
+_FACILITY = re.compile(
+    r"\b(?:the|a|an|its|their|his|her|[A-Z][\w-]*['’]s)\s+"
+    rf"((?:{_MODIFIER}){{0,3}}?({_SITE_HEADS}))\s+(?:in|at)\s+(?:the\s+)?\Z"
+)
+"""A site named by its kind, after a determiner or a possessive, just before "in" or "at" and a place."""
+
+
+def facilities(text: str, start: int, mentions: list[Mention]) -> list[Found]:
+    """ "the uranium enrichment site in Natanz", "the UNMISS base in Bor", "its warehouse in Rafah": a site named by
+    its kind lies in the place after it.
+
+    The site becomes a name of its own, as "the presidential palace" does, known also with its place ("the
+    UNMISS base in Bor"), since a report names it either way. Only after a determiner or a possessive, so
+    that "troops stormed a base in X" gives the base, and never a verb before it.
+    """
+    found: list[Found] = []
+    for b in mentions:
+        if not _placeish(b) or b.source == "demonym":
+            continue
+        match = _FACILITY.search(text, max(start, b.start - 120), b.start)
+        if match is None:
+            continue
+        words = match.group(1)
+        phrase = Mention(
+            words,
+            match.start(1),
+            match.end(1),
+            None,
+            words,
+            frozenset({"place"}),
+            "group",
+            extra=(f"{words} in {b.text}",),
+        )
+        found.append(
+            ("locatedIn", phrase, b, match.group(2), "pattern: the SITE in PLACE", (match.start(1), b.end), 0.65)
+        )
+    return found
+
+
 _FORCE_PHRASE = re.compile(
     r"\s+(?:[a-z]+\s+)?(?:militias?|forces|fighters|rebels|groups?|factions?|troops|government|authorities|"
     r"paramilitaries|gunmen|units|proxies)\b"
