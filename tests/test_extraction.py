@@ -393,6 +393,14 @@ SHAPES = [
         [("attack on its base", "locatedIn", None), ("Fighters stormed the hospital", "locatedIn", None)],
         id="a site named by its kind lies in the place after it",
     ),
+    pytest.param(
+        "Fighting went on near the river, and the army said it had lost three soldiers. H.E. President Tavor "
+        "Sheikh Dassin declared war on the Kalvers. Brig. Gen. Amir Lemi Arko, commander of the Ossa Guard, was "
+        "killed.",
+        [("Tavor Sheikh Dassin", "opposes", "Kalvers"), ("Amir Lemi Arko", "headOf", "Ossa Guard")],
+        [("Tavor", None, None), ("Dassin", None, None), ("Lemi Arko", None, None), (None, None, "H.E.")],
+        id="a name after a title, with an honorific inside it",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -164,12 +164,12 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])"
 
 
 def _ends(text: str, start: int, end: int) -> Iterable[re.Match[str]]:
-    """Sentence ends in ``text[start:end]``, not after an abbreviation ("Gen.", "U.S.") or an initial."""
+    """Sentence ends in ``text[start:end]``, not after an abbreviation ("Gen.", "U.S.", "H.E.") or an initial."""
     for match in _SENTENCE_END.finditer(text, start, end):
         word = re.search(r"([\w.]+)$", text[start : match.start()])
         before = word.group(1).lower() if word else ""
-        if before in _ABBREVIATIONS or len(before) == 1:
-            continue
+        if before in _ABBREVIATIONS or len(before) == 1 or re.fullmatch(r"(?:[a-z]\.)+[a-z]", before):
+            continue  # "Gen.", an initial, "H.E." or any dotted initialism
         yield match
 
 

@@ -31,7 +31,8 @@ TITLES = frozenset(
     """president vice prime minister general gen. gen lt. lt lieutenant colonel col. col major maj. captain
     commander commander-in-chief king queen prince sheikh emir mr mr. mrs ms ms. dr dr. sen. senator governor
     chief marshal field admiral brigadier spokesman spokeswoman spokesperson ambassador envoy secretary
-    pope patriarch imam mullah ayatollah maj brig brig. adm adm. capt capt. sgt sgt. cmdr ltg excellency""".split()
+    pope patriarch imam mullah ayatollah maj brig brig. adm adm. capt capt. sgt sgt. cmdr ltg excellency
+    h.e. h.e""".split()
 )
 """Words that introduce a person's name without being part of it ("President Bashar al-Assad")."""
 
@@ -245,6 +246,9 @@ def find_mentions(
                     and (tokens[j + 1][0].lower() != "the" or tokens[j][0].lower() == "of")
                 )
                 or (tokens[j + 1][0].lower() in ("of",) and j + 3 < len(tokens) and tokens[j + 2][0] == "the")
+                or (  # "Hassan Sheikh Mohamud": an honorific inside a name, not a title before the next one
+                    tokens[j + 1][0] == "Sheikh" and j + 2 < len(tokens) and _capitalised(tokens[j + 2][0])
+                )
                 or _in_name(tokens, j, known_word)
             ):
                 if (
@@ -311,7 +315,15 @@ def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: igno
     # an ordinary English word ("Rebels", "Thank", "Joining") is a name only where the report also
     # capitalises it inside a sentence
     stem = re.split(r"['’]", word)[0]  # "We've"
+    if _after_title(tokens, i):
+        return True  # a holder's name, even one that is also a word ("General Amir Hajizadeh")
     return not (known_word is not None and known_word(stem.lower()) and normal(word) not in seen)
+
+
+def _after_title(tokens, i) -> bool:  # type: ignore[no-untyped-def]
+    """Whether token ``i`` follows a title ("President X", "Maj. Gen. X")."""
+    before = tokens[i - 1][0].lower() if i > 0 else ""
+    return before in TITLES - {"general"} or (before == "." and i > 1 and tokens[i - 2][0].lower() in TITLES)
 
 
 def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
