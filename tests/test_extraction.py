@@ -401,6 +401,14 @@ SHAPES = [
         [("Tavor", None, None), ("Dassin", None, None), ("Lemi Arko", None, None), (None, None, "H.E.")],
         id="a name after a title, with an honorific inside it",
     ),
+    pytest.param(
+        "Fighting went on near the river, and the army said it had lost three soldiers. A Velen air raid on the "
+        "centre of Dakra killed several civilians, among them the Dutch cameraman Tavor Dassin. The Kalvers attacked "
+        "Kasi and killed more than 55 people, including members of the Ossa Guard.",
+        [("Velen", "killed", "Tavor Dassin"), ("Kalvers", "killed", "Ossa Guard")],
+        [("Velen", "killed", "Netherlands")],
+        id="who was among those killed",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -406,7 +406,8 @@ def _sentence(
     titled = patterns.titles(text, mentions)
     parts = {(f[1].start, f[2].start) for f in titled if f[0] == "partOf"}  # "intelligence chief": not the head
     findings = [f for f in findings if not (f[0] == "headOf" and (f[1].start, f[2].start) in parts)] + titled
-    findings = patterns.across_lists(findings, patterns.lists(text, mentions))
+    listed = patterns.lists(text, mentions)
+    findings = patterns.among_them(text, patterns.across_lists(findings, listed), mentions, listed)
     findings += _fled_homes(findings, mentions)
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [

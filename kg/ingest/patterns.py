@@ -168,6 +168,28 @@ def across_lists(findings: list[Found], lists: list[list[Mention]]) -> list[Foun
     return spread
 
 
+_AMONG = re.compile(r",?\s+(?:among them|among whom|including)\s+")
+_NAMED_SOON = 60
+"""How far after "among them" a name may start and still be one of those counted ("the Dutch cameraman X")."""
+
+
+def among_them(text: str, findings: list[Found], mentions: list[Mention], lists: list[list[Mention]]) -> list[Found]:
+    """ "killed several civilians, among them the reporter X": whoever killed the people killed X (and every name
+    listed with X); "including members of the Ossa Guard" names the Ossa Guard."""
+    added: list[Found] = []
+    for predicate, subject, obj, trigger, why, span, confidence in findings:
+        if predicate != "killed" or obj.source != "group" or (among := _AMONG.match(text, obj.end)) is None:
+            continue
+        near = [m for m in mentions if among.end() <= m.start <= among.end() + _NAMED_SOON]
+        first = next((m for m in near if m.source != "demonym"), None)  # "Dutch cameraman X": X
+        if first is None or first is subject:
+            continue
+        named = next((run for run in lists if first in run), [first])
+        why_named = why + '; for each name after "among them" or "including"'
+        added += [(predicate, subject, m, trigger, why_named, _cover(span, m), confidence - 0.1) for m in named]
+    return findings + added
+
+
 def _group(m: Mention) -> bool:
     """An actor that is not also a place ("Hezbollah"), or a new name in the plural ("the Houthis", "Hamas")."""
     if m.kinds:
