@@ -210,7 +210,7 @@ def update(store: ox.Store, touched: Iterable[Node]) -> tuple[int, int]:
     materialise(part, holds=False)
     found = [quad for quad in part.quads_for_pattern(None, None, None, graph) if quad not in known]
     store.extend(found)
-    return len(found) + replace_holding_ends(store), len(stale)
+    return len(found) + replace_holding_ends(store, affected), len(stale)
 
 
 def _reach(store: ox.Store, affected: set[Node]) -> ox.Store:

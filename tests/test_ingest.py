@@ -273,6 +273,44 @@ def test_replacing_a_graph_in_place_infers_what_a_build_infers(tmp_path: Path, s
     assert inferred(store) == whole
 
 
+HOLD = """\
+source: {id: hold-report, title: A capture, kind: [news-article], date: 2024-12-11, text: hold-report.txt}
+entities:
+  - {id: hold-monitor, type: MonitoringGroup, label: the hold monitor}
+claims:
+  - {subject: HTS, predicate: captured, object: Latakia, quote: HTS captured Latakia, claimant: hold-monitor,
+     date: 2024-12-10, precision: day, reliability: C3, reason: Test claim.}
+"""
+ALLIANCE = """\
+source: {id: alliance-report, title: An alliance, kind: [news-article], date: 2024-12-12, text: alliance-report.txt}
+entities:
+  - {id: alliance-monitor, type: MonitoringGroup, label: the alliance monitor}
+claims:
+  - {subject: HTS, predicate: alliedWith, object: Hezbollah, quote: HTS is allied with Hezbollah,
+     claimant: alliance-monitor, reliability: C3, reason: Test claim.}
+"""
+
+
+def test_an_alliance_ingested_from_another_report_changes_when_a_hold_ended(
+    project: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """An ingest writes again only the ends of holds in the places it may concern; a new alliance concerns
+    every place its actors hold or take, though the report that states it names none of them."""
+    data, store = project
+    ended = ("kgc:syrian-rebels-advance-30", "kg:endedBy", "kgc:hold-report-01")  # Hezbollah's, in Latakia
+    for name, text, annotation in [
+        ("hold-report", "On Tuesday HTS captured Latakia.", HOLD),
+        ("alliance-report", "HTS is allied with Hezbollah, a made-up report says.", ALLIANCE),
+    ]:
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+        (tmp_path / f"{name}.yaml").write_text(annotation, encoding="utf-8")
+        ingest(tmp_path / f"{name}.txt", tmp_path / f"{name}.yaml", store_path=store, data_dir=data)
+        fresh = tmp_path / f"fresh-{name}"
+        kg.build([ROOT / "ontology", data], store_path=fresh)
+        assert inferred(store) == inferred(fresh)
+        assert (ended in inferred(store)) == (name == "hold-report")  # allies hold jointly: the capture ends nothing
+
+
 def test_a_short_or_common_alias_is_ingested_with_a_warning(project: tuple[Path, Path], tmp_path: Path) -> None:
     data, store = project
     bad = broken(tmp_path, "label: Russian state media}", "label: Russian state media, aliases: [RT, Many, Sputnik]}")
