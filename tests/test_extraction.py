@@ -601,9 +601,9 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
     # floors just under what was measured when the lexicon was last changed (README, Extraction):
-    # development 0.671 and 0.437 (23 reports), held-out 0.446 and 0.180 (23 reports, the fifth round's 8 included)
-    assert development["precision"] >= 0.62 and development["recall"] >= 0.40, development
-    assert held_out["precision"] >= 0.40 and held_out["recall"] >= 0.16, held_out
+    # development 0.663 and 0.454 (23 reports), held-out 0.451 and 0.189 (23 reports, the fifth round's 8 included)
+    assert development["precision"] >= 0.62 and development["recall"] >= 0.42, development
+    assert held_out["precision"] >= 0.42 and held_out["recall"] >= 0.17, held_out
     for row in rows:
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1
         assert row["correct"] <= row["candidates"] and row["found"] <= row["gold"]
