@@ -387,6 +387,7 @@ SHAPES = [
         [
             ("Orna base", "locatedIn", "Dakra"),
             ("uranium enrichment site", "locatedIn", "Kasi"),
+            ("Velen", "struckFromAir", "Kasi"),  # a strike on a site is a strike on where it is
             ("hospital", "locatedIn", "Mabru"),
             ("base", "locatedIn", "Seka"),
         ],
