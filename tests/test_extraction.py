@@ -602,7 +602,7 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
     # floors just under what was measured when the lexicon was last changed (README, Extraction):
-    # development 0.663 and 0.454 (23 reports), held-out 0.451 and 0.189 (23 reports, the fifth round's 8 included)
+    # development 0.662 and 0.457 (23 reports), held-out 0.466 and 0.196 (23 reports, the fifth round's 8 included)
     assert development["precision"] >= 0.62 and development["recall"] >= 0.42, development
     assert held_out["precision"] >= 0.42 and held_out["recall"] >= 0.17, held_out
     for row in rows:
