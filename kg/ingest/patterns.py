@@ -341,8 +341,8 @@ def facilities(text: str, start: int, mentions: list[Mention]) -> list[Found]:
     its kind lies in the place after it.
 
     The site becomes a name of its own, as "the presidential palace" does, known also with its place ("the
-    UNMISS base in Bor"), since a report names it either way. Only after a determiner or a possessive, so
-    that "troops stormed a base in X" gives the base, and never a verb before it.
+    UNMISS base in Bor"), since a report names it either way. The phrase opens with a determiner or a
+    possessive, so that it never takes in the verb before it ("troops stormed a base in X": "base").
     """
     found: list[Found] = []
     for b in mentions:
