@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import kg
 from kg.cli import cli
@@ -103,26 +102,28 @@ def point_at_edge(page, edge: str) -> tuple[float, float]:
     )
 
 
-def tooltip_after_hover(page, aim: Callable[[], tuple[float, float]], expected: str) -> str:
-    """Hover over the point ``aim`` gives until vis-network's tooltip shows ``expected``; the tooltip's text.
+AT_REST = "network.physics.stabilized === true && network.physics.viewFunction === undefined"
+"""vis-network's simulation has stopped (``stopSimulation``): no node moves until the data changes again."""
 
-    The point is taken again on every try: with physics on, a click restarts the simulation and
-    things drift for a moment.
-    """
+
+def at_rest(page) -> None:
+    """Wait until the physics has stopped moving the nodes: the page is ready after the stabilisation
+    iterations, when the simulation may still run, and PyVis's click handler restarts it (it updates nodes)."""
+    wait_for(page, AT_REST, time.perf_counter() + 120)
+
+
+def tooltip_after_hover(page, aim: Callable[[], tuple[float, float]], expected: str) -> str:
+    """Hover, once the nodes are at rest, over the point ``aim`` gives; the text of vis-network's tooltip
+    once it shows ``expected``. At rest the point stays under the pointer for as long as the page takes."""
     probe = (
         "(() => { const tip = document.querySelector('div.vis-tooltip');"
         f" return !!tip && tip.style.visibility === 'visible' && tip.innerText.includes({expected!r}); }})()"
     )
-    deadline = time.perf_counter() + 20
-    while True:
-        page.mouse.move(2, 2)
-        page.mouse.move(*aim())
-        try:
-            wait_for(page, probe, min(deadline, time.perf_counter() + 1.5))
-            return page.inner_text("div.vis-tooltip")
-        except PlaywrightTimeout:
-            if time.perf_counter() > deadline:
-                raise
+    at_rest(page)
+    page.mouse.move(2, 2)
+    page.mouse.move(*aim())
+    wait_for(page, probe, time.perf_counter() + 60)
+    return page.inner_text("div.vis-tooltip")
 
 
 def test_the_pyvis_page_draws_the_projection_and_requests_nothing(seed_page: Visit, store: kg.Store) -> None:
