@@ -89,7 +89,9 @@ def entities_with_relations(graph) -> int:
 
 
 def reset(page) -> None:
-    """Every control as the page opens with, and nothing selected: tests that share a page start from here."""
+    """Every control as the page opens with, the whole graph in view and nothing selected: tests that share a
+    page start from here, whatever the test before them left (a filter, a selection, a zoom on a node)."""
+    page.fill("#search", "")
     page.fill("#as-of", page.get_attribute("#as-of", "max"))
     page.set_checked("#dated-only", False)
     page.set_checked("#hide-isolated", True)
@@ -99,8 +101,11 @@ def reset(page) -> None:
         box = page.locator(f"#{name}-legend")
         if box.is_visible():
             box.locator(".legend-actions button", has_text="all").click()
+    fit(page)  # the corner clicked below is then the whole graph's, not a zoomed view's, where a node may sit
     page.mouse.click(5 + page.evaluate("document.getElementById('graph').getBoundingClientRect().left"), 5)
     settle(page)
+    assert page.evaluate("network.getSelectedNodes().length + network.getSelectedEdges().length") == 0
+    assert "click it for its evidence" in page.inner_text("#details")
 
 
 def legend_box(page, legend: str, name: str):
@@ -170,6 +175,7 @@ def test_the_page_draws_the_whole_projection_offline(seed_page: Visit, store: kg
 
 def test_clicking_an_edge_shows_its_evidence(seed_page: Visit) -> None:
     page = seed_page.page
+    reset(page)
     j = page.evaluate(
         """() => { const d = JSON.parse(document.getElementById('kg-data').textContent);
             return d.edges.findIndex(e => d.nodes[e.from].label === 'Hayat Tahrir al-Sham'
@@ -186,7 +192,7 @@ def test_clicking_an_edge_shows_its_evidence(seed_page: Visit) -> None:
 
 def test_clicking_a_node_highlights_its_neighbourhood(seed_page: Visit) -> None:
     page = seed_page.page
-    fit(page)
+    reset(page)
     hts, far, near = (index_of(page, name) for name in ("Hayat Tahrir al-Sham", "Iraq", "Syrian rebels"))
     colours = {i: pixel(page, point_at_node(page, i)) for i in (far, near)}
     assert all(colour[3] == 255 for colour in colours.values())  # both are on screen, drawn opaque
@@ -201,7 +207,7 @@ def test_clicking_a_node_highlights_its_neighbourhood(seed_page: Visit) -> None:
 
 def test_search_by_alias_focuses_the_node(seed_page: Visit) -> None:
     page = seed_page.page
-    fit(page)
+    reset(page)
     before = page.evaluate("network.getViewPosition()")
     syria = index_of(page, "Syria")
     page.fill("#search", "syr")
@@ -258,7 +264,6 @@ def test_the_time_slider_shows_what_the_projection_has_on_that_day(
 def test_a_state_without_a_start_reads_since_before(seed_page: Visit) -> None:
     page = seed_page.page
     reset(page)
-    fit(page)
     dates = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).dates")
     page.fill("#as-of", str(dates.index("2024-12-07")))  # the day before the article says Assad heads the government
     j = page.evaluate(
@@ -285,6 +290,7 @@ def test_a_state_without_a_start_reads_since_before(seed_page: Visit) -> None:
 
 def test_reliability_and_type_filters(seed_page: Visit, store: kg.Store) -> None:
     page = seed_page.page
+    reset(page)
     page.select_option("#min-reliability", "B2")
     assert shown(page)["edges"] == to_networkx(store, inferred=True, min_reliability="B2").number_of_edges()
     page.select_option("#min-reliability", "")
@@ -299,6 +305,7 @@ def test_reliability_and_type_filters(seed_page: Visit, store: kg.Store) -> None
 
 def test_hostile_labels_and_quotes_are_shown_as_text(hostile_page: Visit, hostile_store: kg.Store) -> None:
     page = hostile_page.page
+    reset(page)
     group = index_of(page, f"{HOSTILE} Group")
     assert group >= 0
     page.mouse.move(*point_at_node(page, group))
@@ -355,6 +362,7 @@ def test_a_large_graph_opens_with_its_layout_precomputed(browser, tmp_path: Path
 
 def test_hostile_text_stays_text_through_search_and_filters(hostile_page: Visit) -> None:
     page = hostile_page.page
+    reset(page)
     for query in ("<img", "onerror", "href", "</script>", "javascript:"):
         page.fill("#search", query)
         page.press("#search", "Enter")
@@ -491,7 +499,6 @@ def test_filtering_and_colouring_by_source(hostile_page: Visit, hostile_store: k
 def test_hiding_the_selection_lifts_the_veil(seed_page: Visit) -> None:
     page = seed_page.page
     reset(page)
-    fit(page)
     dates = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent).dates")
     offensive, far = index_of(page, "2024 HTS-led offensive"), index_of(page, "Russia")
     colour = pixel(page, point_at_node(page, far))
