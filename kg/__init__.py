@@ -15,6 +15,7 @@ load the store, the checks and their queries (about 110 ms) before they are need
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
 from typing import TYPE_CHECKING, Any
@@ -75,12 +76,16 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
+    """An API name from its module; else a submodule, imported now (``import kg`` then ``kg.viz.draw``, as when
+    the package imported most of them eagerly)."""
     module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kg' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

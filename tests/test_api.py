@@ -31,6 +31,17 @@ def test_kg_build_and_kg_stats_are_the_functions_whatever_was_imported_first(fir
     assert done.stdout.split() == ["True", "True", "kg.build", "kg.store"]
 
 
+def test_a_submodule_is_there_after_import_kg_alone() -> None:
+    """``import kg`` then ``kg.config.project_root()`` or ``kg.viz.draw``, as notebooks write it; a name that is
+    neither API nor submodule is an AttributeError."""
+    code = (
+        "import kg\nprint(kg.config.__name__, kg.viz.draw.__module__)\n"
+        "try:\n    kg.no_such_thing\nexcept AttributeError as error:\n    print(type(error).__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["kg.config", "kg.viz", "AttributeError"]
+
+
 def test_query_to_dataframe(store: kg.Store) -> None:
     frame = store.query("who-captured", place="Homs").to_dataframe()
     assert list(frame.columns[:4]) == ["actor", "actorLabel", "place", "placeLabel"]
