@@ -410,6 +410,13 @@ SHAPES = [
         [("Velen", "killed", "Netherlands")],
         id="who was among those killed",
     ),
+    pytest.param(
+        "Fighting went on near the river, and the army said it had lost three soldiers. The Velen regime launched "
+        "about 100 drones toward Orna. The Kalvers fired missiles into Dakra.",
+        [("regime", "struckFromAir", "Orna"), ("Kalvers", "shelled", "Dakra")],
+        [],
+        id="toward is towards",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -242,7 +242,7 @@ class _Graph:
         self.parse = parse
         self.slots = slots or {}
         self.words = [surface(w) for w in parse.words]
-        self.lower = [w.lower() for w in self.words]
+        self.lower = [_SPELLINGS.get(w.lower(), w.lower()) for w in self.words]
         self.tags = [tag(w) for w in parse.words]
         self.right: dict[int, list[tuple[str, int]]] = defaultdict(list)
         self.left: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -388,6 +388,10 @@ class _Graph:
             for j in self.rights(p, "J", "ON", "IN"):
                 found[self.lower[p]].append(j)
         return found
+
+
+_SPELLINGS = {"toward": "towards", "afterward": "afterwards"}
+"""American spellings read as the lexicon writes them ("launched drones toward X" as "towards")."""
 
 
 def read_frames(parse: Parse, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
