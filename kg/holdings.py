@@ -42,14 +42,13 @@ _SAME_DAY_ENDS = {ONTOLOGY + name for name in ("controls", "encircled", "withdre
 of the same day)."""
 
 
-def _rows(store: ox.Store, name: str, columns: list[str], text: str | None = None):  # -> pandas.DataFrame
-    """A kg-internal SELECT query (or ``text``, a bound form of it) as strings, through Oxigraph's CSV writer (no
-    Python object per term)."""
+def _rows(store: ox.Store, text: str, columns: list[str]):  # -> pandas.DataFrame
+    """A kg-internal SELECT query's rows as strings, through Oxigraph's CSV writer (no Python object per term)."""
     import io
 
     import pandas as pd
 
-    result = store.query(text or queries.internal(name), use_default_graph_as_union=True)
+    result = store.query(text, use_default_graph_as_union=True)
     table = pd.read_csv(
         io.BytesIO(result.serialize(format=ox.QueryResultsFormat.CSV)), dtype=str, keep_default_na=False
     )
@@ -89,19 +88,19 @@ def holding_ends(store: ox.Store, places: Sequence[ox.NamedNode] | None = None) 
 
 def _claims(store: ox.Store, places: Sequence[ox.NamedNode] | None):  # -> pandas.DataFrame
     if places is None:
-        return _rows(store, "internal/holding-claims", _CLAIM_COLUMNS)
+        return _rows(store, queries.internal("internal/holding-claims"), _CLAIM_COLUMNS)
     at = sparql.bind_column(queries.internal("internal/holding-claims-at"), "place", places)
-    return _rows(store, "internal/holding-claims-at", _CLAIM_COLUMNS, at)
+    return _rows(store, at, _CLAIM_COLUMNS)
 
 
 def _joint(store: ox.Store, claims=None):  # claims: pandas.DataFrame | None -> pandas.DataFrame
     """The pairs of actors that hold jointly; only those of ``claims``' actors, when given (a few places' claims
     name a few hundred actors of thousands: 0.01 s against 0.28 s at 1M quads, 2026-11-30)."""
-    if claims is None:
-        return _rows(store, "internal/joint-holders", ["a", "b"])
-    actors = [ox.NamedNode(actor) for actor in sorted(set(claims["actor"])) if not actor.startswith("_:")]
-    text = sparql.bind_column(queries.internal("internal/joint-holders"), "a", actors)
-    return _rows(store, "internal/joint-holders", ["a", "b"], text)
+    text = queries.internal("internal/joint-holders")
+    if claims is not None:
+        actors = [ox.NamedNode(actor) for actor in sorted(set(claims["actor"])) if not actor.startswith("_:")]
+        text = sparql.bind_column(text, "a", actors)
+    return _rows(store, text, ["a", "b"])
 
 
 def _ends(claims, joint) -> list[ox.Triple]:  # claims, joint: pandas.DataFrame

@@ -320,11 +320,14 @@ def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: igno
     return not (known_word is not None and known_word(stem.lower()) and normal(word) not in seen)
 
 
+_HOLDER_TITLES = TITLES - {"general"}
+
+
 def _after_title(tokens, i) -> bool:  # type: ignore[no-untyped-def]
     """Whether token ``i`` follows a title ("President X", "Maj. Gen. X"); not "General", which also opens the
     names of bodies ("General Assembly", "General Staff")."""
     before = tokens[i - 1][0].lower() if i > 0 else ""
-    return before in TITLES - {"general"} or (before == "." and i > 1 and tokens[i - 2][0].lower() in TITLES)
+    return before in _HOLDER_TITLES or (before == "." and i > 1 and tokens[i - 2][0].lower() in TITLES)
 
 
 def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
