@@ -958,7 +958,9 @@ def annotation_schema() -> None:
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Interface to listen on; keep loopback unless you mean it."
 )
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.option(
+    "--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="TCP port; 0 takes a free one."
+)
 @click.option(
     "--timeout",
     "timeout_s",
@@ -1018,8 +1020,11 @@ def serve(
         cors=cors,
         listings=not no_table,
     )
-    click.echo(f"Serving {store.path} read-only at http://{host}:{port}/sparql (Ctrl-C to stop)", err=True)
-    run_server(settings, host=host, port=port)
+
+    def ready(url: str) -> None:
+        click.echo(f"Serving {store.path} read-only at {url} (Ctrl-C to stop)", err=True)
+
+    run_server(settings, host=host, port=port, ready=ready)
 
 
 @cli.command()

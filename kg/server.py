@@ -24,6 +24,9 @@ import asyncio
 import concurrent.futures
 import logging
 import multiprocessing
+import os
+import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg import sparql
+from kg.errors import KGError
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -336,8 +340,41 @@ def create_app(settings: ServerSettings) -> Starlette:
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
-def serve(settings: ServerSettings, *, host: str = "127.0.0.1", port: int = 7878) -> None:
-    """Run the endpoint until interrupted."""
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port``; port 0 takes a free one (read it with ``getsockname``).
+
+    Bound here rather than by uvicorn so that the port is known, and can be announced, before the
+    server runs: a script or test asks for port 0 and reads the port back, with no window in which
+    another process could take a port found free beforehand.
+    """
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        # create_server's own wording repeats the address; a name that does not resolve has a negative errno
+        reason = os.strerror(exc.errno) if exc.errno and exc.errno > 0 else exc.strerror or str(exc)
+        raise KGError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
+def url(host: str, port: int) -> str:
+    """The endpoint's URL for a host name or address (IPv6 addresses in brackets)."""
+    return f"http://[{host}]:{port}/sparql" if ":" in host else f"http://{host}:{port}/sparql"
+
+
+def serve(
+    settings: ServerSettings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    ready: Callable[[str], object] | None = None,
+) -> None:
+    """Run the endpoint until interrupted; ``ready`` is called with its URL (the port bound) once it listens."""
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+    sock = listen(host, port)
+    if ready is not None:
+        ready(url(host, sock.getsockname()[1]))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", timeout_graceful_shutdown=5))
+    server.run(sockets=[sock])
+    if not server.started:  # uvicorn logged why (the worker pool failed to start)
+        raise KGError("the server did not start")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import select
 import shutil
 import socket
 import subprocess
@@ -11,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +21,15 @@ BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
+    """A port free now. Another process may take it before a server binds it: servers that cannot
+    announce the port they bound are started with :func:`_on_free_port`, which tries again."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+ATTEMPTS = 5
+"""Ports tried before a server that lost its port to another process is given up on."""
 
 
 def stop(process: subprocess.Popen, seconds: float) -> None:
@@ -48,27 +56,54 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) ->
     raise RuntimeError(f"server at {url} did not come up in {seconds} s")
 
 
-@contextlib.contextmanager
-def running(command: list[str], ready_url: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
-    process = subprocess.Popen(
+def _launch(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})}
     )
-    try:
-        wait_until_up(ready_url, process)
-        yield process
-    finally:
-        stop(process, 10)
-        if process.stderr:
-            process.stderr.close()
+
+
+def _close(process: subprocess.Popen) -> None:
+    stop(process, 10)
+    if process.stderr:
+        process.stderr.close()
+
+
+def _on_free_port(command: Callable[[int], list[str]], ready_url: Callable[[int], str]) -> tuple[subprocess.Popen, int]:
+    """Start a server on a free port and wait until it answers; on another port when it lost the one chosen."""
+    for attempt in range(1, ATTEMPTS + 1):
+        port = free_port()
+        process = _launch(command(port))
+        try:
+            wait_until_up(ready_url(port), process)
+            return process, port
+        except RuntimeError as exc:
+            _close(process)
+            if "in use" not in str(exc) or attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def announced_url(process: subprocess.Popen, seconds: float = 30.0) -> str:
+    """The endpoint URL `kg serve` prints on stderr once it listens (it was given port 0)."""
+    assert process.stderr is not None
+    ready, _, _ = select.select([process.stderr], [], [], seconds)
+    line = process.stderr.readline() if ready else ""
+    found = re.search(r" at (http://\S+/sparql) ", line)
+    if found is None:
+        raise RuntimeError(f"kg serve announced no endpoint in {seconds} s: {line}")
+    return found[1]
 
 
 @contextlib.contextmanager
 def kg_serve_process(store: Path, *extra: str) -> Iterator[tuple[str, int]]:
-    """`kg serve` on the store; yields the endpoint URL and the server's process id."""
-    port = free_port()
-    command = [str(BIN / "kg"), "--store", str(store), "serve", "--port", str(port), *extra]
-    with running(command, f"http://127.0.0.1:{port}/health") as process:
-        yield f"http://127.0.0.1:{port}/sparql", process.pid
+    """`kg serve` on the store, on the free port it chooses; yields the endpoint URL and the server's process id."""
+    process = _launch([str(BIN / "kg"), "--store", str(store), "serve", "--port", "0", *extra])
+    try:
+        url = announced_url(process)
+        wait_until_up(url.removesuffix("/sparql") + "/health", process)
+        yield url, process.pid
+    finally:
+        _close(process)
 
 
 @contextlib.contextmanager
@@ -81,10 +116,15 @@ def kg_serve(store: Path, *extra: str) -> Iterator[str]:
 @contextlib.contextmanager
 def oxigraph_server(location: Path) -> Iterator[str]:
     """A read-write Oxigraph server; yields kg's store URL for it (union default graph)."""
-    port = free_port()
-    command = [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    with running(command, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"):
+
+    def command(port: int) -> list[str]:
+        return [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+
+    process, port = _on_free_port(command, lambda port: f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
+    try:
         yield f"sparql+http://127.0.0.1:{port}/query?union-default-graph"
+    finally:
+        _close(process)
 
 
 # -- Virtuoso Open Source (Debian's virtuoso-opensource) ------------------------------------------
@@ -178,6 +218,30 @@ class Virtuoso:
             raise RuntimeError(f"Virtuoso's bulk loader failed: {failed[-2000:]}")
 
 
+def _virtuoso_on_free_ports(directory: Path, buffers: int) -> tuple[subprocess.Popen, int, int]:
+    """Virtuoso started and answering, with its SQL and HTTP ports; on others when it lost one chosen."""
+    for attempt in range(1, ATTEMPTS + 1):
+        sql, http = free_port(), free_port()
+        ini = directory / "virtuoso.ini"
+        ini.write_text(
+            _VIRTUOSO_INI.format(dir=directory, sql=sql, http=http, buffers=buffers, dirty=buffers * 3 // 4),
+            encoding="utf-8",
+        )
+        with (directory / "server.out").open("w") as out:
+            process = subprocess.Popen(
+                [VIRTUOSO, "+configfile", str(ini), "+foreground"], cwd=directory, stdout=out, stderr=subprocess.STDOUT
+            )
+        try:
+            wait_until_up(f"http://127.0.0.1:{http}/sparql?query=ASK%7B%7D", process, seconds=120)
+            return process, sql, http
+        except RuntimeError as exc:
+            stop(process, 120)
+            log = (directory / "server.out").read_text(errors="replace")
+            if not re.search(r"Failed .*listen", log) or attempt == ATTEMPTS:  # "Failed HTTP listen at ..."
+                raise RuntimeError(f"{exc}\n{log[-2000:]}") from None
+    raise AssertionError("unreachable")
+
+
 def virtuoso_available() -> bool:
     return shutil.which(VIRTUOSO) is not None and shutil.which(ISQL) is not None
 
@@ -188,21 +252,8 @@ def virtuoso_server(directory: Path, *, buffers: int = 10_000) -> Iterator[Virtu
     virtuoso.ini; no system service), its own graphs hidden from the SPARQL endpoint so that the
     union default graph holds only what is loaded. ``buffers`` are 8 KiB pages of cache."""
     directory.mkdir(parents=True, exist_ok=True)
-    sql, http = free_port(), free_port()
-    ini = directory / "virtuoso.ini"
-    ini.write_text(
-        _VIRTUOSO_INI.format(dir=directory, sql=sql, http=http, buffers=buffers, dirty=buffers * 3 // 4),
-        encoding="utf-8",
-    )
-    with (directory / "server.out").open("w") as out:
-        process = subprocess.Popen(
-            [VIRTUOSO, "+configfile", str(ini), "+foreground"], cwd=directory, stdout=out, stderr=subprocess.STDOUT
-        )
+    process, sql, http = _virtuoso_on_free_ports(directory, buffers)
     try:
-        try:
-            wait_until_up(f"http://127.0.0.1:{http}/sparql?query=ASK%7B%7D", process, seconds=120)
-        except RuntimeError as exc:
-            raise RuntimeError(f"{exc}\n{(directory / 'server.out').read_text(errors='replace')[-2000:]}") from None
         server = Virtuoso(f"sparql+http://127.0.0.1:{http}/sparql", sql, directory)
         members = "".join(f"DB.DBA.RDF_GRAPH_GROUP_INS('{_PRIVATE}', '{graph}');" for graph in VIRTUOSO_SYSTEM_GRAPHS)
         private = "DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 0, 1);"  # private graphs: unreadable anonymously

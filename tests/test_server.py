@@ -189,6 +189,25 @@ def test_cors_is_opt_in(built_store: Path) -> None:
     assert headers["access-control-allow-origin"] == "*"
 
 
+def test_port_zero_takes_a_free_port_and_a_taken_port_is_one_line(served) -> None:
+    """`--port 0` serves on the port it announces; asking for that port again fails in one line, at once."""
+    import subprocess
+
+    from tests.servers import BIN
+
+    url, store = served
+    port = urllib.parse.urlsplit(url).port
+    assert port and http(url + "?query=ASK%7B%7D")[0] == 200  # the announced URL is the one that answers
+    done = subprocess.run(
+        [str(BIN / "kg"), "--store", str(store), "serve", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
 def test_load_with_a_rebuild_swapped_in(built_store: Path, tmp_path: Path) -> None:
     """A small run of benchmarks/load_serve.py: concurrent clients, a rebuild half-way, every answer checked."""
     from benchmarks.load_serve import bound_texts, run
