@@ -12,6 +12,7 @@ fall back to pyshacl.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import re
@@ -220,7 +221,9 @@ def _subclass_values(store: ox.Store):
 
 
 @functools.cache
-def _compiled(path: Path, mtime: float) -> list:
+def _compiled(path: Path, digest: str) -> list:
+    """The shapes file compiled, once per content (``digest``): a file edited within the modification
+    time's resolution, or put back as it was, is compiled from what it holds now."""
     from kg.shacl import compile_shapes
 
     return compile_shapes(path)
@@ -260,7 +263,7 @@ def _shape_checks(store: ox.Store, shapes: Path) -> _ShapeChecks | None:
     from kg.shacl import screenings
 
     try:
-        checks = _compiled(shapes.resolve(), shapes.stat().st_mtime)
+        checks = _compiled(shapes.resolve(), hashlib.sha256(shapes.read_bytes()).hexdigest())
     except OSError as exc:
         raise DataError(f"{display_path(shapes)}: cannot read shapes: {exc.strerror or exc}") from None
     except DataError as exc:

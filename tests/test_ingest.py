@@ -105,6 +105,10 @@ def test_drop_removes_the_graph_and_shelves_the_files(project: tuple[Path, Path]
     assert kg.build([ROOT / "ontology", data], store_path=store).quads == before  # dropped stays dropped
     with pytest.raises(kg.DataError, match="no source is called 'second-report'"):
         drop("second-report", store_path=store, data_dir=data)
+    ingest(TEXT, ANNOTATION, store_path=store, data_dir=data)  # back, and dropped again at once
+    again = drop("second-report", store_path=store, data_dir=data)
+    assert {p.parent for p in again.moved}.isdisjoint({p.parent for p in report.moved})
+    assert all(p.exists() for p in [*report.moved, *again.moved])  # the first drop's files are still shelved
 
 
 def broken(tmp_path: Path, old: str, new: str) -> Path:

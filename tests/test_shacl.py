@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -108,3 +109,21 @@ def test_the_seed_passes_both(tmp_path: Path) -> None:
     store = ox.Store()
     dataset.load(store, dataset.split_shapes(dataset.find_files([ROOT / "ontology", ROOT / "data"]))[0])
     assert check_shapes(store, SHAPES, {}) == check_shapes_pyshacl(store, SHAPES, {}) == []
+
+
+def test_a_shapes_file_edited_in_place_is_read_again(tmp_path: Path) -> None:
+    """The compiled shapes are kept per content: an edit that leaves the modification time as it was
+    (a copy tool, a coarse clock) still takes effect."""
+    store = ox.Store()
+    dataset.load(store, dataset.split_shapes(dataset.find_files([ROOT / "ontology", ROOT / "data"]))[0])
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES.read_text(encoding="utf-8"), encoding="utf-8")
+    assert check_shapes(store, SHAPES, {}) == []
+    assert check_shapes(store, shapes, {}) == []
+    stamp = shapes.stat()
+    with shapes.open("a", encoding="utf-8") as out:
+        out.write("\nkgsh:EveryClaimNamesAnEditor a sh:NodeShape ; sh:targetClass kg:Claim ;\n")
+        out.write('    sh:property [ sh:path kg:editor ; sh:minCount 1 ; sh:message "no editor" ] .\n')
+    os.utime(shapes, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    problems = check_shapes(store, shapes, {})
+    assert problems and all("no editor" in p.message for p in problems)

@@ -452,13 +452,27 @@ def drop(
         replace_graph(root, graph, [])
     moved = []
     if not store_only:
-        shelf = data / DROPPED / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{source_id}"
+        shelf = _new_shelf(data / DROPPED, source_id)
         for path in [*files, *texts]:
             target = shelf / path.resolve().relative_to(data.resolve())
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(path, target)
             moved.append(target)
     return DropReport(source_id, int(removed), moved, data)
+
+
+def _new_shelf(folder: Path, source_id: str) -> Path:
+    """A folder of its own for one drop's files: a source dropped, ingested again and dropped again
+    within the same second must not land on (and overwrite) the first drop's files."""
+    stamp = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%fZ}-{source_id}"
+    for number in itertools.count(1):
+        shelf = folder / (stamp if number == 1 else f"{stamp}-{number}")
+        try:
+            shelf.mkdir(parents=True)
+            return shelf
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def _changed(store: Store, graphs: Iterable[tuple[str, list[ox.Quad]]]) -> dict[str, list[ox.Quad]]:
