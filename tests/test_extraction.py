@@ -417,6 +417,14 @@ SHAPES = [
         [],
         id="toward is towards",
     ),
+    pytest.param(
+        "Fighting went on near the river. Gunmen attacked Dakra, a town in Tarna province, Ossa region, about 40 "
+        "kilometres north of Kasi. The VFF captured the mining town of Lumo, in Seka territory, about 100 km north "
+        "of Mabru.",
+        [("Dakra", "northOf", "Kasi"), ("Lumo", "northOf", "Mabru")],  # the town the chain of places began with
+        [("Ossa region", "northOf", None), ("Seka territory", "northOf", None)],
+        id="a distance after a chain of places places its town",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -208,15 +208,34 @@ def _placeish(m: Mention) -> bool:
 
 
 def directions(text: str, mentions: list[Mention]) -> list[Found]:
-    """ "Bagram, the former air base north of Kabul", "Mainok, 55 km west of Maiduguri": where a place lies."""
+    """ "Bagram, the former air base north of Kabul", "Mainok, 55 km west of Maiduguri": where a place lies.
+
+    A distance after a chain of places ("Barsalogho, a town in Sanmatenga province, Centre-Nord region, about
+    40 km north of Kaya") places the town the chain began with: a province or a region is where it lies, and
+    is not measured from a city."""
     found = []
-    for a, b in zip(mentions, mentions[1:], strict=False):
+    for n, (a, b) in enumerate(zip(mentions, mentions[1:], strict=False)):
         match = _DIRECTION_OF.fullmatch(text, a.end, b.start)
         if match and all(_placeish(m) for m in (a, b)):
             word = match.group(1).lower()
             why = f"pattern: PLACE {word} of PLACE"
+            a = _chain_start(text, mentions, n) if ADMIN_UNIT.search(a.text) else a
             found.append(("northOf" if word == "north" else "southOf", a, b, word, why, (a.start, b.end), 0.75))
     return found
+
+
+def _chain_start(text: str, mentions: list[Mention], last: int) -> Mention:
+    """The first place that is no administrative unit in the chain of places ending at ``mentions[last]`` ("Nyabibwe,
+    in Kalehe territory"), or that mention itself when the chain has none."""
+    start = last
+    while start > 0 and _placeish(before := mentions[start - 1]) and _chained(text[before.end : mentions[start].start]):
+        start -= 1
+    return next((m for m in mentions[start:last] if not ADMIN_UNIT.search(m.text)), mentions[last])
+
+
+def _chained(between: str) -> bool:
+    """Whether the words between two places make the second where the first lies: ", ", ", in ", ", a town in "."""
+    return bool(re.fullmatch(r",\s+", between) or _LOCATED.fullmatch(between))
 
 
 _MADE_OF = re.compile(
