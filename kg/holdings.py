@@ -106,16 +106,23 @@ def _joint(store: ox.Store, claims=None):  # claims: pandas.DataFrame | None -> 
 def _ends(claims, joint) -> list[ox.Triple]:  # claims, joint: pandas.DataFrame
     import pandas as pd
 
-    allied = set(zip(joint["a"], joint["b"], strict=True)) | set(zip(joint["b"], joint["a"], strict=True))
-    holds = claims[claims["predicate"].isin(_HOLDS)]
-    enders = claims[claims["predicate"].isin(_TAKES | {_WITHDRAWAL})]
+    coded = _Coded(claims, joint)
+    holds = coded.claims[coded.claims["predicate"].isin(coded.codes(_HOLDS))]
+    enders = coded.claims[coded.claims["predicate"].isin(coded.codes(_TAKES | {_WITHDRAWAL}))]
     firsts = [
-        _first_ends(holds[holds["place"].isin(places)], enders[enders["place"].isin(places)], allied)
+        _first_ends(holds[holds["place"].isin(places)], enders[enders["place"].isin(places)], coded)
         for places in _places_in_steps(holds, enders)
     ]
     if not firsts:
         return []
-    first = pd.concat(firsts).sort_values(["claim", "day_by", "claim_by"])
+    first = pd.concat(firsts)
+    first = pd.DataFrame(
+        {
+            "claim": coded.terms[first["claim"].to_numpy()],
+            "day_by": coded.days[first["day_by"].to_numpy()],
+            "claim_by": coded.terms[first["claim_by"].to_numpy()],
+        }
+    ).sort_values(["claim", "day_by", "claim_by"])
     date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
     triples = []
     for claim, day, by in zip(first["claim"], first["day_by"], first["claim_by"], strict=True):
@@ -124,23 +131,60 @@ def _ends(claims, joint) -> list[ox.Triple]:  # claims, joint: pandas.DataFrame
     return triples
 
 
-def _first_ends(holds, enders, allied: set[tuple[str, str]]):  # -> pandas.DataFrame
+class _Coded:
+    """The claims with every column as integers, for a join that compares numbers instead of strings.
+
+    Resources (claims, predicates, actors, places) share one code per IRI, so equal IRIs have equal
+    codes across columns; codes follow the order of the text, so comparing or sorting codes of days
+    (and ends) is comparing their dates as the rule always did, an empty end has the lowest code, and
+    the first of two ends on one day is still the claim first in IRI order. At a million triples
+    (540,000 pairs) the ends took 0.64-0.68 s as strings, 0.18-0.21 s as codes (2026-11-30).
+    """
+
+    def __init__(self, claims, joint):  # pandas.DataFrame, pandas.DataFrame
+        import numpy as np
+        import pandas as pd
+
+        resources = ["claim", "predicate", "actor", "place"]
+        everything = pd.concat([*(claims[c] for c in resources), joint["a"], joint["b"]])
+        codes, self.terms = pd.factorize(everything, sort=True)  # ordered as the text: ties break as they did
+        days, self.days = pd.factorize(pd.concat([claims["day"], claims["end"], pd.Series([""])]), sort=True)
+        rows = len(claims)
+        columns = {name: codes[n * rows : (n + 1) * rows] for n, name in enumerate(resources)}
+        columns |= {"day": days[:rows], "end": days[rows : 2 * rows]}
+        self.claims = pd.DataFrame(columns)
+        self.blank = int(days[-1])
+        self.size = len(self.terms)
+        a, b = codes[len(resources) * rows :].reshape(2, -1).astype(np.int64)
+        self.allied = np.union1d(a * self.size + b, b * self.size + a)
+        self._index = pd.Index(self.terms)
+
+    def codes(self, iris: set[str]) -> list[int]:
+        """The codes of those ``iris`` the claims name."""
+        return [int(code) for code in self._index.get_indexer(sorted(iris)) if code >= 0]
+
+    def code(self, iri: str) -> int:
+        """The code of ``iri``, or -1 when no claim names it."""
+        return int(self._index.get_indexer([iri])[0])
+
+
+def _first_ends(holds, enders, coded: _Coded):  # holds, enders: pandas.DataFrame -> pandas.DataFrame
     """For each hold of these places that something ended, the first claim that ended it (a hold's rows all
     name one place, so each group of places decides its holds alone)."""
-    import pandas as pd
+    import numpy as np
 
     pairs = holds.merge(enders, on="place", suffixes=("", "_by"))
-    pairs = pairs[pairs["claim"] != pairs["claim_by"]]
-    same = pairs["actor"] == pairs["actor_by"]
-    siege = pairs["predicate"] == _ENCIRCLED
-    withdrawal = pairs["predicate_by"] == _WITHDRAWAL
-    later = pairs["day_by"] > pairs["day"]
-    same_day = (pairs["day_by"] == pairs["day"]) & pairs["predicate"].isin(_SAME_DAY_ENDS)
-    together = pd.MultiIndex.from_arrays([pairs["actor_by"], pairs["actor"]]).isin(allied)  # hashed, no loop
-    ends = (withdrawal & same & (later | (pairs["day_by"] == pairs["day"]))) | (
-        ~withdrawal & (~same | siege) & (later | same_day) & (siege | ~together)
-    )
-    pairs = pairs[ends & ((pairs["end"] == "") | (pairs["end"] > pairs["day_by"]))]
+    pairs = pairs[(pairs["day_by"].to_numpy() >= pairs["day"].to_numpy()) & (pairs["claim"] != pairs["claim_by"])]
+    same = pairs["actor"].to_numpy() == pairs["actor_by"].to_numpy()
+    siege = pairs["predicate"].to_numpy() == coded.code(_ENCIRCLED)
+    withdrawal = pairs["predicate_by"].to_numpy() == coded.code(_WITHDRAWAL)
+    later = pairs["day_by"].to_numpy() > pairs["day"].to_numpy()
+    same_day = ~later & pairs["predicate"].isin(coded.codes(_SAME_DAY_ENDS)).to_numpy()
+    pair = pairs["actor_by"].to_numpy().astype(np.int64) * coded.size + pairs["actor"].to_numpy()
+    together = np.isin(pair, coded.allied)
+    ends = (withdrawal & same) | (~withdrawal & (~same | siege) & (later | same_day) & (siege | ~together))
+    end = pairs["end"].to_numpy()
+    pairs = pairs[ends & ((end == coded.blank) | (end > pairs["day_by"].to_numpy()))]
     return pairs.sort_values(["claim", "day_by", "claim_by"]).drop_duplicates("claim")[["claim", "day_by", "claim_by"]]
 
 
