@@ -425,6 +425,20 @@ SHAPES = [
         [("Ossa region", "northOf", None), ("Seka territory", "northOf", None)],
         id="a distance after a chain of places places its town",
     ),
+    pytest.param(
+        "Fighting went on near the river. VFF fighters attacked Orna and Velen positions around Dakra, killing 13 "
+        "peacekeepers from Ghana. On Monday, Kalver combatants attacked Orna peacekeepers near Kasi, in Lumo "
+        "prefecture, killing three Burundian peacekeepers. Gunmen attacked Mabru, killing 30 soldiers. The Kalvers "
+        "attacked Velen troops in Seka, killing four Ghanaian soldiers.",
+        [
+            ("VFF", "killed", "Orna"),
+            ("VFF", "killed", "Velen"),
+            ("Kalver", "killed", "Orna"),
+            ("Kalvers", "killed", "Velen"),
+        ],
+        [(None, "killed", "Ghana"), (None, "killed", "Burundi"), (None, "killed", "Mabru")],
+        id="soldiers killed in an attack on a force were the force's",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -408,6 +408,7 @@ def _sentence(
     findings = [f for f in findings if not (f[0] == "headOf" and (f[1].start, f[2].start) in parts)] + titled
     listed = patterns.lists(text, mentions)
     findings = patterns.among_them(text, patterns.across_lists(findings, listed), mentions, listed)
+    findings = patterns.killed_in_attacks(text, findings, mentions)
     findings += _fled_homes(findings, mentions)
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [

@@ -23,6 +23,7 @@ __all__ = [
     "compounds",
     "directions",
     "forces",
+    "killed_in_attacks",
     "lists",
     "locations",
     "memberships",
@@ -188,6 +189,48 @@ def among_them(text: str, findings: list[Found], mentions: list[Mention], lists:
         why_named = why + '; for each name after "among them" or "including"'
         added += [(predicate, subject, m, trigger, why_named, _cover(span, m), confidence - 0.1) for m in named]
     return findings + added
+
+
+_KILLING_FORCE = re.compile(
+    r"(?P<gap>[^.;]{0,80}?),\s+killing\s+(?P<victims>[^,.;()]{1,80}?\b(?:peacekeepers?|soldiers?|troops|servicem[ae]n|"
+    r"policem[ae]n|police officers?|officers|personnel|guards)\b[^,.;()]{0,40})",
+    re.IGNORECASE,
+)
+"""After an attack's object: ", killing three Burundian peacekeepers", ", killing a Gabonese and a Moroccan
+peacekeeper"."""
+_ATTACKS = frozenset({"attacked", "struckFromAir", "shelled"})
+_FORCE_AFTER = re.compile(
+    r"(?:\s*(?:,|and)\s+[A-Z][\w-]*)*\s+(?:positions|patrols?|peacekeepers|troops|forces|soldiers|convoys?|bases?|"
+    r"units|camps?|checkpoints?)\b"
+)
+"""A name that owns the force noun after it ("MINUSCA patrols", "SAMIDRC and MONUSCO positions"): a force."""
+
+
+def killed_in_attacks(text: str, findings: list[Found], mentions: list[Mention]) -> list[Found]:
+    """ "attacked MINUSCA patrols near Grimari, killing a Gabonese and a Moroccan peacekeeper": the soldiers an
+    attack on a force killed were that force's, so its author killed the force (not the soldiers' countries, which
+    the demonyms name, nor the army the report names most).
+
+    Only for an attack on an actor that is no place, and soldiers no other name than a country's qualifies."""
+    added: list[Found] = []
+    dropped: set[tuple[int, int]] = set()
+    for predicate, subject, obj, _, why, span, confidence in findings:
+        if predicate not in _ATTACKS or "place" in obj.kinds or obj.end < span[0]:
+            continue
+        if "actor" not in obj.kinds and not _FORCE_AFTER.match(text, obj.end):
+            continue  # "attacked Dakra, killing 30 soldiers": whose soldiers, the place does not say
+        match = _KILLING_FORCE.match(text, obj.end)
+        if match is None or re.search(r",\s+\w+ing\b", match.group("gap")):
+            continue  # another participle between: the killing may be its
+        lo, hi = match.span("victims")
+        named = [m for m in mentions if lo <= m.start < hi]
+        if any(m.source not in {"demonym", "country"} for m in named):
+            continue  # "killing Tavor Dassin and two soldiers"
+        dropped |= {(subject.start, m.start) for m in named}
+        why_killed = why + '; ", killing" soldiers after an attack on a force: the force\'s'
+        added.append(("killed", subject, obj, "killing", why_killed, (min(span[0], obj.start), hi), confidence - 0.1))
+    kept = [f for f in findings if not (f[0] == "killed" and (f[1].start, f[2].start) in dropped)]
+    return kept + added
 
 
 def _group(m: Mention) -> bool:
