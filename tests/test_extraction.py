@@ -439,6 +439,19 @@ SHAPES = [
         [(None, "killed", "Ghana"), (None, "killed", "Burundi"), (None, "killed", "Mabru")],
         id="soldiers killed in an attack on a force were the force's",
     ),
+    pytest.param(
+        "Fighting went on near the river. On 6 May, the Velen army ordered residents in northern Dakra, including the "
+        "Kasi municipality and the neighbourhoods of Lumo, Seka and Tor Amal, to move to Orna. Ossa fighters, "
+        "including the Tarna Brigade, attacked the town.",
+        [
+            ("Kasi municipality", "locatedIn", "Dakra"),
+            ("Lumo", "locatedIn", "Dakra"),  # each place of the list the "of" phrase opens
+            ("Tor Amal", "locatedIn", "Dakra"),
+            ("Tarna Brigade", "partOf", "Ossa"),
+        ],
+        [("Orna", "locatedIn", None), ("Tarna Brigade", "locatedIn", None)],
+        id="the places a place includes lie in it",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

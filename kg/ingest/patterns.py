@@ -385,6 +385,27 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
             found.append((predicate, a, b, "capital", "pattern: PLACE, the capital of PLACE", (a.start, b.end), 0.8))
         elif _LOCATED.fullmatch(between) and a.source not in {"demonym", "country"} and b.source != "demonym":
             found.append(("locatedIn", a, b, "in", "pattern: PLACE(,) in PLACE", (a.start, b.end), 0.7))
+    return found + _included_places(text, mentions)
+
+
+_INCLUDING = re.compile(r",\s+including\s+(?:the\s+)?")
+_INCLUDED_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?(?:(?:[a-z]+\s+){1,2}of\s+(?:the\s+)?)?")
+"""Between two places a place includes: "A, B and C", "the A municipality and the neighbourhoods of B"."""
+
+
+def _included_places(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "eastern Rafah, including the Al Shouka municipality and the neighbourhoods of Al Salam and Al Jneina":
+    each place a place is said to include lies in it."""
+    found = []
+    for n, a in enumerate(mentions):
+        if not (_placeish(a) and "actor" not in a.kinds and a.source != "demonym"):
+            continue
+        previous, joint = a, _INCLUDING
+        for b in mentions[n + 1 :]:
+            if not joint.fullmatch(text, previous.end, b.start) or not _placeish(b) or "actor" in b.kinds:
+                break
+            found.append(("locatedIn", b, a, "including", "pattern: PLACE, including PLACE", (a.start, b.end), 0.65))
+            previous, joint = b, _INCLUDED_JOINT
     return found
 
 
