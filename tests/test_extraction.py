@@ -452,6 +452,20 @@ SHAPES = [
         [("Orna", "locatedIn", None), ("Tarna Brigade", "locatedIn", None)],
         id="the places a place includes lie in it",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Commander of the Velen Air Force, Maj. Gen. Tavor Dassin, met the "
+        "President of the Republic of Orna, Victorious Commander-in-Chief Lemi Arko, and the head of the Ossa "
+        "Front's political wing, Orim Basalt. Russian President and Supreme Commander-in-Chief Eda Moran spoke. The "
+        "Kalver Guard's commander, General Abu Tarek Selim, stayed.",
+        [
+            ("Tavor Dassin", "headOf", "Velen Air Force"),  # the title of the organisation, then the holder's name
+            ("Lemi Arko", "headOf", "Republic of Orna"),
+            ("Eda Moran", "headOf", "Russia"),  # two titles joined by "and"
+            ("Abu Tarek Selim", "headOf", "Kalver Guard"),  # a rank between the title and the name
+        ],
+        [("Orim Basalt", "headOf", None), ("Lemi Arko", "headOf", "Velen Air Force")],  # the head of a part
+        id="a title of an organisation before its holder's name",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -56,10 +56,18 @@ _TITLE = (
     r"president|prime minister|leader|commander|commander-in-chief|chief|head|king|emir|chairman|"
     r"spokesman|spokeswoman|spokesperson|deputy commander|deputy leader|deputy"
 )
-_TITLE_BETWEEN = re.compile(
-    rf"(?:'s|’s|'|’)?\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<title>{_TITLE}),?\s+", re.IGNORECASE
+_RANKS = (
+    r"(?:(?:general|gen|lieutenant|lt|colonel|col|major|maj|brigadier|brig|admiral|adm|marshal|field|captain|capt)"
+    r"\.?\s+)*"
 )
-"""Between an organisation and a person: "RSF commander X", "the LTTE's international relations chief X"."""
+"""Ranks between a title and a name ("Army Commander Lieutenant General X"): no part of either."""
+_TITLE_BETWEEN = re.compile(
+    rf"(?:'s|’s|'|’)?\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<title>{_TITLE})"
+    rf"(?:\s+and\s+(?:supreme\s+)?(?:{_TITLE}))?,?\s+{_RANKS}",
+    re.IGNORECASE,
+)
+"""Between an organisation and a person: "RSF commander X", "the LTTE's international relations chief X", "Russian
+President and Supreme Commander-in-Chief X", "The guard's commander, General X"."""
 _TITLE_AFTER = re.compile(rf"(?:'s|’s|'|’)?\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<title>{_TITLE})\b", re.IGNORECASE)
 """After "PERSON, the ORG": "Abdelrahim Dagalo, the RSF's deputy commander"."""
 _PLAIN = frozenset({"acting", "interim", "transitional", "supreme", "military", "army", "top", "overall", "former"})
@@ -83,6 +91,16 @@ def _title(match: re.Match[str] | None) -> tuple[str, str] | None:
     return ("partOf" if part else "headOf"), " ".join([*mods, title])
 
 
+_TITLE_OF = re.compile(
+    rf"\b(?P<title>{_TITLE}|officer in charge|director|director-general|secretary-general)\s+of\s+(?:the\s+)?\Z",
+    re.IGNORECASE,
+)
+"""Before an organisation: "the Commander of the IAF", "President of the Republic of X"."""
+_THEN_NAMED = re.compile(r",\s+(?:[A-Z][\w-]*\.?\s+){0,4}")
+"""Between "the Commander of the IAF" and the holder's name: a comma and the holder's titles and ranks ("Maj. Gen.",
+"Victorious Commander-in-Chief")."""
+
+
 def titles(text: str, mentions: list[Mention]) -> list[Found]:
     """ "U.S. President Joe Biden", "RSF commander Mohamed Hamdan Dagalo", "the LTTE's intelligence chief X",
     "Mozambique's defence ministry spokesman, Omar Saranga", "Abdelrahim Dagalo, the RSF's deputy commander"."""
@@ -93,6 +111,13 @@ def titles(text: str, mentions: list[Mention]) -> list[Found]:
         if read and "person" in b.kinds and "person" not in a.kinds and not force_phrase:
             predicate, title = read
             found.append((predicate, b, a, title, f"pattern: NAME {title} PERSON", (a.start, b.end), 0.8))
+            continue
+        of = _TITLE_OF.search(text, max(0, a.start - 40), a.start)
+        if of and "person" in b.kinds and "person" not in a.kinds and _THEN_NAMED.fullmatch(text, a.end, b.start):
+            title = of.group("title").lower()
+            predicate = "partOf" if title.startswith(("spokes", "deputy")) else "headOf"
+            why = f"pattern: the {title} of NAME, PERSON"
+            found.append((predicate, b, a, title, why, (of.start(), b.end), 0.75))
             continue
         after = _TITLE_AFTER.match(text, b.end)
         read = _title(after) if re.fullmatch(r",\s+(?:the\s+)?", text[a.end : b.start]) else None
