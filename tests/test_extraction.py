@@ -80,6 +80,19 @@ def test_known_entities_are_linked_to_the_store(store: kg.Store) -> None:
     }
 
 
+def test_a_country_the_store_knows_is_linked_by_demonym_and_by_the_country(store: kg.Store) -> None:
+    """ "Iraqi jets" stand for the store's Iraq, and "the country" after the store's Syria is it: not a new
+    entity proposed beside the one the store has."""
+    iraq, syria = "https://w3id.org/conflict-kg/id/iraq", "https://w3id.org/conflict-kg/id/syria"
+    candidates, _ = extract(store, "Iraqi jets bombed Tel Amar on Monday.")
+    assert ("Iraq", iraq, "struckFromAir", "Tel Amar") in {
+        (c.subject, c.subject_iri, c.predicate, c.object) for c in candidates
+    }
+    text = "Government troops shelled Tel Amar in Syria on Monday. Thousands of residents of Tel Amar fled the country."
+    candidates, _ = extract(store, text)
+    assert ("fledFrom", syria) in {(c.predicate, c.object_iri) for c in candidates}
+
+
 def test_a_description_from_the_store_does_not_name_another_reports_group(store: kg.Store) -> None:
     # the seed's store knows "rebels" and "government forces" as the Syrian ones; a report on another war's
     # rebels must not be linked to them

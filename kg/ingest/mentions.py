@@ -148,6 +148,14 @@ def _countries() -> dict[str, tuple[str, str]]:
     return found
 
 
+def is_country(m: Mention) -> bool:
+    """Whether a mention names a country by its name (the store's entry for one, or the list of countries);
+    not a demonym phrase ("Syrian troops")."""
+    if m.source == "demonym":
+        return False
+    return m.source == "country" or _countries().get(normal(m.label), ("", ""))[1] == "country"
+
+
 def is_headline(line: str) -> bool:
     """Title Case Lines Capitalise Every Long Word, so capitals say nothing about names there."""
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", line) if len(w) > 3]
@@ -346,6 +354,8 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
         country = _countries().get(normal(phrase.replace(".", "")))
         if country and phrase[0].isupper() and not _institution(tokens, i + size):
             name, how = country
+            known = gazetteer.lookup(name)  # the store's own entry for the country, when it has one
+            iri, name = (known[0], known[1]) if known and "place" in known[2] else (None, name)
             after = i + size
             if after < len(tokens) and tokens[after][0] in {"'s", "’s"} and how == "country":
                 after += 1  # "Sudan's army"
@@ -357,8 +367,8 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
                 and (how == "demonym" or after > i + size)
             ):
                 e = tokens[after][2]
-                return Mention(text[s:e], s, e, None, name, frozenset({"actor"}), "demonym"), after + 1
-            return Mention(phrase, s, e, None, name, frozenset({"actor", "place"}), how), i + size
+                return Mention(text[s:e], s, e, iri, name, frozenset({"actor"}), "demonym"), after + 1
+            return Mention(phrase, s, e, iri, name, frozenset({"actor", "place"}), how), i + size
     return None
 
 
