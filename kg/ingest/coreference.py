@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from kg.ingest import frames as frame_reader
 from kg.ingest.frames import NON_STATE
-from kg.ingest.mentions import PLACE_WORDS, Mention, is_country, normal
+from kg.ingest.mentions import PLACE_WORDS, Mention, normal
 from kg.ingest.patterns import AIR
 
 __all__ = ["Document", "agent", "refer"]
@@ -232,8 +232,7 @@ def refer(
     elif head in _PERSON_HEADS:  # "the president", "the commander": the last person named
         pick = next((m for m in reversed(earlier) if "person" in m.kinds), None)
     elif head in {"country", "nation"}:  # "the country": the last country named
-        countries = (m for m in reversed(earlier) if (is_country(m) or m.source == "demonym") and " " not in m.text)
-        pick = next(countries, None)
+        pick = next((m for m in reversed(earlier) if m.source in {"country", "demonym"} and " " not in m.text), None)
         pick = replace(pick, text=pick.label) if pick is not None else None
     elif head in {"soldier", "troop"}:  # "killing more than 30 soldiers": the state's forces the report names most
         named = [m for m in recent if actor(m) and (_words(m) & _STATE or m.source == "demonym")]

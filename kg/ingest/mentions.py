@@ -148,14 +148,6 @@ def _countries() -> dict[str, tuple[str, str]]:
     return found
 
 
-def is_country(m: Mention) -> bool:
-    """Whether a mention names a country by its name (the store's entry for one, or the list of countries);
-    not a demonym phrase ("Syrian troops")."""
-    if m.source == "demonym":
-        return False
-    return m.source == "country" or _countries().get(normal(m.label), ("", ""))[1] == "country"
-
-
 def is_headline(line: str) -> bool:
     """Title Case Lines Capitalise Every Long Word, so capitals say nothing about names there."""
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", line) if len(w) > 3]
@@ -350,7 +342,8 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
         hit = gazetteer.lookup(phrase)
         if hit:
             iri, label, kinds = hit
-            return Mention(phrase, s, e, iri, label, kinds, "gazetteer"), i + size
+            country = _countries().get(normal(phrase.replace(".", "")), ("", ""))[1] == "country" and "place" in kinds
+            return Mention(phrase, s, e, iri, label, kinds, "country" if country else "gazetteer"), i + size
         country = _countries().get(normal(phrase.replace(".", "")))
         if country and phrase[0].isupper() and not _institution(tokens, i + size):
             name, how = country
