@@ -91,6 +91,8 @@ def test_a_country_the_store_knows_is_linked_by_demonym_and_by_the_country(store
     text = "Government troops shelled Tel Amar in Syria on Monday. Thousands of residents of Tel Amar fled the country."
     candidates, _ = extract(store, text)
     assert ("fledFrom", syria) in {(c.predicate, c.object_iri) for c in candidates}
+    candidates, _ = extract(store, "Fighter units were reported heading to strongholds in Tel Amar, Syria.")
+    assert ("Tel Amar", "locatedIn", syria) in {(c.subject, c.predicate, c.object_iri) for c in candidates}
 
 
 def test_a_description_from_the_store_does_not_name_another_reports_group(store: kg.Store) -> None:
