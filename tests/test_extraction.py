@@ -585,6 +585,23 @@ def test_compounds_demonyms_and_titles(store: kg.Store) -> None:
     assert {m.text: m.kinds for m in unknown}["Tomas Brell"] == frozenset({"person"})
 
 
+def test_an_ally_described_by_its_people_and_a_known_actor_after_a_demonym(store: kg.Store) -> None:
+    """ "X, a Varenian militia allied with Y" makes X (not Varenia) Y's ally; "X is allied with Y" is an
+    alliance as "X allied with Y" is; "the Iranian Hezbollah" is the store's Hezbollah, not a new name."""
+    text = (
+        "The strike hit the Northern Legion, a powerful Lebanese militia allied with the Ossan Front, on Sunday. "
+        "The Free Vanguard is allied with Marvania."
+    )
+    found = triples(extract(store, text)[0])
+    assert ("Northern Legion", "alliedWith", "Ossan Front") in found
+    assert not any(subject == "Lebanon" for subject, _, _ in found)
+    assert ("Free Vanguard", "alliedWith", "Marvania") in found
+    candidates, _ = extract(store, "The Iranian Hezbollah withdrew from Tel Amar.")
+    assert ("https://w3id.org/conflict-kg/id/hezbollah", "withdrewFrom") in {
+        (c.subject_iri, c.predicate) for c in candidates
+    }
+
+
 def test_the_draft_proposes_types_and_leaves_grades_empty(built_store: Path, tmp_path: Path) -> None:
     report = tmp_path / "vanguard.txt"
     report.write_text(UNSEEN, encoding="utf-8")

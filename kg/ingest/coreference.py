@@ -48,9 +48,10 @@ class Document:
             after = _NEXT_WORD.match(self.text, m.end)
             if after and (lemma := frame_reader.noun_lemma(after.group(1))) in NON_STATE:
                 self.called[(lemma, normal(m.label))] += 1
+        described = {id(b): a for a, b in zip(mentions, mentions[1:], strict=False) if self._describes(b, a)}
         out = []
         for m in mentions:
-            canonical = self.aliases.get(normal(m.text)) or self._surname(m)
+            canonical = self.aliases.get(normal(m.text)) or self._surname(m) or described.get(id(m))
             if canonical is not None and canonical.start != m.start:
                 m = replace(
                     m, entity=canonical.entity, label=canonical.label, kinds=canonical.kinds, extra=(canonical.text,)
@@ -60,6 +61,15 @@ class Document:
                 m = replace(m, kinds=m.kinds | frozenset(learnt))
             out.append(m)
         return out
+
+    def _describes(self, m: Mention, name: Mention) -> bool:
+        """Whether a demonym phrase describes the name before it ("Hezbollah, a Lebanese militia allied with X"):
+        the phrase then stands for that name, not for the country (which would make Lebanon X's ally)."""
+        between = self.text[name.end : m.start]
+        named = (
+            "place" not in name.kinds and name.source in {"name", "title", "gazetteer"} and "person" not in name.kinds
+        )
+        return m.source == "demonym" and named and _DESCRIPTION.fullmatch(between) is not None
 
     def _surname(self, m: Mention) -> Mention | None:
         """ "Henry" after "Ariel Henry": a lone word that ends an earlier person's (or unknown) name."""
@@ -254,6 +264,10 @@ def refer(
     else:
         return None
     return replace(pick, resolved_from=head) if pick else None
+
+
+_DESCRIPTION = re.compile(r",\s+(?:a|an)\s+(?:[a-z][\w-]*\s+){0,3}")
+"""Between a name and a description of it: ", a powerful ", ", an Iran-backed "."""
 
 
 _REGION_WORDS = frozenset(

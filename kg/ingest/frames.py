@@ -628,6 +628,8 @@ def _fill(
         subject_words, object_words = roles.get(_role(entry.subject), []), roles.get(entry.object, [])
         if entry.subject == "by" and not subject_words and entry.predicate not in STATES:
             subject_words = roles.get("by-clause", [])  # an event's agent may be the clause's subject
+        if passive and entry.predicate == "alliedWith" and entry.object != "obj" and not subject_words:
+            subject_words = roles.get("obj", [])  # "X is allied with Y": the one allied is an ally, as in the active
         if entry.subject == "self" and not object_words:  # "HTS leader Jolani", "Assad ally Russia"
             object_words = roles.get("modifier", [])
         subjects = _arguments(graph, subject_words, slots, resolve)

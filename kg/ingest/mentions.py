@@ -345,6 +345,13 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
             country = _countries().get(normal(phrase.replace(".", "")), ("", ""))[1] == "country" and "place" in kinds
             return Mention(phrase, s, e, iri, label, kinds, "country" if country else "gazetteer"), i + size
         country = _countries().get(normal(phrase.replace(".", "")))
+        if (
+            country
+            and country[1] == "demonym"
+            and phrase[0].isupper()
+            and (known := _known_actor(tokens, i + size, text, gazetteer))
+        ):
+            return replace(known[0], text=text[s : known[0].end], start=s), known[1]  # "the Lebanese Hezbollah"
         if country and phrase[0].isupper() and not _institution(tokens, i + size):
             name, how = country
             known = gazetteer.lookup(name)  # the store's own entry for the country, when it has one
@@ -410,6 +417,16 @@ def _with_direction(m: Mention, tokens, i) -> Mention:  # type: ignore[no-untype
     if i > 0 and tokens[i - 1][0].lower() in _DIRECTIONS and ("place" in m.kinds or not m.kinds):
         return replace(m, extra=(*m.extra, f"{tokens[i - 1][0]} {m.text}"))
     return m
+
+
+def _known_actor(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
+    """The store's actor named from token ``i`` on, and the token after it: after a demonym, a name the store knows
+    is that actor, qualified ("the Lebanese Hezbollah", "the Syrian Hezbollah" of a report that errs), not a new
+    name made of both."""
+    found = _longest_known(tokens, i, text, gazetteer) if i < len(tokens) else None
+    if found and found[0].source == "gazetteer" and "actor" in found[0].kinds and "place" not in found[0].kinds:
+        return found
+    return None
 
 
 def _institution(tokens, after) -> bool:  # type: ignore[no-untyped-def]
