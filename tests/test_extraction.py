@@ -107,6 +107,19 @@ def test_a_description_from_the_store_does_not_name_another_reports_group(store:
 
 SHAPES = [
     pytest.param(
+        "The fall of Tel Amar opens the road to Qasr Halil, located approximately 160 kilometers north. Deir Sama, "
+        "the third largest city in Orna, held out, as did Kasi, Orna's second-largest city. Orna's main port of "
+        "Mabru was calm. Veln, 40 km to the south, was not measured from anything named before it.",
+        [
+            ("Qasr Halil", "northOf", "Tel Amar"),  # a distance with no "of": from the place named before it
+            ("Deir Sama", "locatedIn", "Orna"),  # "the third largest city in X"
+            ("Kasi", "locatedIn", "Orna"),  # "X's second-largest city"
+            ("Mabru", "locatedIn", "Orna"),  # "X's main port of Y"
+        ],
+        [("Veln", "southOf", None)],
+        id="distances with no reference named, cities by rank and by owner",
+    ),
+    pytest.param(
         "Gunmen attacked Dakra, Ossa state, on Monday and then Mabru, in Tarna local government area. "
         "The Velen region of Norte Ossa department has been quiet. Delegates later met in Port Kalma, Jamaica.",
         [

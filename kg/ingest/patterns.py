@@ -42,7 +42,7 @@ AIR = re.compile(
 _DIRECTION = r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?west(?:ern)?|"
 _DIRECTION += r"north-?east(?:ern)?|south-?west(?:ern)?|south-?east(?:ern)?|far|upper|lower)\s+)*"
 _LOCATED = re.compile(
-    r",?\s+(?:(?:a|an|the)\s+(?:\w+\s+)?(?:town|city|village|district|suburb|neighbourhood|neighborhood|port|"
+    r",?\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|district|suburb|neighbourhood|neighborhood|port|"
     r"settlement|camp|area|region|province)\s+)?(?:in|inside|within)\s+(?:the\s+)?"
     + _DIRECTION
     + r"(?:(?:countryside|outskirts|suburbs|province|region|state|district|governorate|territory|parts?|area)"
@@ -289,6 +289,30 @@ def directions(text: str, mentions: list[Mention]) -> list[Found]:
             why = f"pattern: PLACE {word} of PLACE"
             a = _chain_start(text, mentions, n) if ADMIN_UNIT.search(a.text) else a
             found.append(("northOf" if word == "north" else "southOf", a, b, word, why, (a.start, b.end), 0.75))
+    return found + _measured_from_before(text, mentions)
+
+
+_DISTANCE_ALONE = re.compile(
+    r",\s+(?:(?:located|lying|situated)\s+)?(?:(?:about|approximately|some|around|roughly)\s+)?"
+    r"[\d,.]+\s*(?:km|kilometres|kilometers|miles)\s+(?:to\s+the\s+)?(north|south)(?:-?(?:east|west))?\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+"""A distance and a direction with no "of": "Damascus, located approximately 160 kilometers north" (of the place
+the sentence named before it)."""
+
+
+def _measured_from_before(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "The road from Kasi leads to Dakra, 40 km north": a place measured from the place the sentence named last
+    before it; nothing when it named none (the place may be "the city", which only coreference knows)."""
+    found = []
+    for n, b in enumerate(mentions):
+        match = _DISTANCE_ALONE.match(text, b.end)
+        before = [m for m in mentions[:n] if _placeish(m) and m.source != "country"]
+        if match and _placeish(b) and before:
+            word = match.group(1).lower()
+            why = f"pattern: PLACE, N km {word} (of the place before it)"
+            a = before[-1]
+            found.append(("northOf" if word == "north" else "southOf", b, a, word, why, (a.start, match.end()), 0.6))
     return found
 
 
@@ -410,7 +434,24 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
             found.append((predicate, a, b, "capital", "pattern: PLACE, the capital of PLACE", (a.start, b.end), 0.8))
         elif _LOCATED.fullmatch(between) and a.source not in {"demonym", "country"} and b.source != "demonym":
             found.append(("locatedIn", a, b, "in", "pattern: PLACE(,) in PLACE", (a.start, b.end), 0.7))
+        elif (owned := _OWNED_PLACE.match(text, b.end)) and re.fullmatch(r",\s+", between) and inner:
+            found.append(_owned(a, b, owned, (a.start, owned.end())))  # "Mosul, Iraq's second-largest city"
+        elif (owned := _OWNED_PLACE.fullmatch(between)) and owned.group(2) and inner:
+            found.append(_owned(b, a, owned, (a.start, b.end)))  # "Iraq's second-largest city, Mosul"
     return found + _included_places(text, mentions)
+
+
+_OWNED_PLACE = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,3}?(city|town|port|village|capital)\b(,\s+|\s+of\s+)?", re.IGNORECASE
+)
+"""A place named as another's: "Iraq's second-largest city", "the region's main port, X", "Sudan's capital of X"."""
+
+
+def _owned(place: Mention, owner: Mention, match: re.Match[str], span: tuple[int, int]) -> Found:
+    """A place named as a city (or the capital) of another: it lies there, or is its capital when that is a country."""
+    capital = match.group(1).lower() == "capital" and owner.source == "country"
+    why = "pattern: PLACE, OWNER's ... city" if not capital else "pattern: PLACE, COUNTRY's capital"
+    return ("capitalOf" if capital else "locatedIn", place, owner, match.group(1).lower(), why, span, 0.7)
 
 
 _INCLUDING = re.compile(r",\s+including\s+(?:the\s+)?")
