@@ -120,6 +120,13 @@ SHAPES = [
         id="distances with no reference named, cities by rank and by owner",
     ),
     pytest.param(
+        "On Sunday the insurgent Islamist militia Free Vanguard Front announced its entry into Tel Amar. The "
+        "Salafist group Ansar Kalva took Deir Sama.",
+        [("Free Vanguard Front", "advancedOn", "Tel Amar"), ("Ansar Kalva", "captured", "Deir Sama")],
+        [("Islamist militia", None, None), ("Salafist group", None, None)],  # what the name is, not another actor
+        id="a description before a name",
+    ),
+    pytest.param(
         "Gunmen attacked Dakra, Ossa state, on Monday and then Mabru, in Tarna local government area. "
         "The Velen region of Norte Ossa department has been quiet. Delegates later met in Port Kalma, Jamaica.",
         [

@@ -379,6 +379,9 @@ _KIND_WORDS = re.compile(
 )
 
 
+_ENDS_IN_GROUP_WORD = re.compile(r"\s(?:group|militia|movement|faction|gang|network|coalition|alliance)$")
+
+
 _GROUP_WORDS = re.compile(r"\s+(group|militia|movement|faction|gang|network|coalition|alliance)\b")
 
 
@@ -480,7 +483,15 @@ def _with_demonym_phrases(mentions: list[Mention], tokens, text) -> list[Mention
         if m.start >= last_end:
             ordered.append(m)
             last_end = m.end
-    return ordered
+    following = [*ordered[1:], None] if ordered else []
+    return [m for m, after in zip(ordered, following, strict=True) if not _describes_next(m, after, text)]
+
+
+def _describes_next(m: Mention, after: Mention | None, text: str) -> bool:
+    """Whether ``m`` is a description the name after it follows ("the Islamist militia Hayat Tahrir al-Sham", "the
+    Salafist group Ansar Dine"): the words say what that name is, and are no actor of their own."""
+    described = m.source == "name" and m.entity is None and _ENDS_IN_GROUP_WORD.search(m.text) is not None
+    return described and after is not None and text[m.end : after.start].isspace() and "place" not in after.kinds
 
 
 def gazetteer_from(rows: Iterable[tuple[str, str, Iterable[str], Iterable[str]]]) -> Gazetteer:
