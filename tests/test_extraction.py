@@ -501,6 +501,18 @@ SHAPES = [
         [("Orim Basalt", "headOf", None), ("Lemi Arko", "headOf", "Velen Air Force")],  # the head of a part
         id="a title of an organisation before its holder's name",
     ),
+    pytest.param(
+        "Fighting went on near the river. Russia and Rwanda sent instructors in December. On 22 December, VFF "
+        "fighters seized Dakra, the country's fourth-largest city, 380 km northeast of Kasi; Orna troops regained "
+        "control of the city the following day. Kalver fighters attacked Lumo hospital. They later entered the town.",
+        [("VFF", "captured", "Dakra"), ("Orna", "captured", "Dakra")],  # the city the sentence named, not Russia
+        [
+            ("Orna", "captured", "Kasi"),  # where a distance is measured from
+            ("Orna", "captured", "Russia"),  # a country the store knows is no city
+            ("Kalver", "captured", None),  # a hospital is no town
+        ],
+        id="the city is the one named, not a distance's landmark, a country or a hospital",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

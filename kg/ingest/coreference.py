@@ -117,9 +117,22 @@ class Document:
                     first = next((m for m in candidates[:2] if agent(m) and not self._place(m)), None)
                     if first is not None:
                         return replace(first, resolved_from=head)
-            return refer(head, self.history + before, self.fighters, self.called)
+            earlier = self.history + before
+            if head in PLACE_WORDS or head in {"capital", "area"}:  # "the city": not a distance's landmark
+                earlier = [m for m in earlier if not _LANDMARK.search(self.text, max(0, m.start - 40), m.start)]
+                here = [m for m in before if m in earlier and (not m.kinds or "place" in m.kinds)]
+                if here and (found := refer(head, here)) is not None:  # "seized Bambari ...; retook the city"
+                    return found
+            return refer(head, earlier, self.fighters, self.called)
 
         return resolve
+
+
+_LANDMARK = re.compile(
+    r"\b(?:km|kilometres|kilometers|miles)\s+(?:to\s+the\s+)?(?:north|south|east|west)[\w-]*\s+of\s+(?:the\s+)?\Z"
+)
+"""Before a place a distance is measured from ("Bambari, 380 km northeast of Bangui"): what "the city" after it
+means is the place measured, not this one."""
 
 
 def _without_number(phrase: str) -> str:
@@ -232,7 +245,8 @@ def refer(
 
         def fits(m: Mention) -> bool:
             settlement = head in {"city", "town", "village", "capital"}
-            region = normal(m.text).split()[-1] in _REGION_WORDS
+            region = normal(m.text).split()[-1] in _REGION_WORDS | _FACILITIES  # "Bentiu hospital" is no town
+            region = region or "actor" in m.kinds  # nor is a country the store knows ("Russia")
             return (m.source not in {"demonym", "country", "group"} or head in {"country", "state"}) and not (
                 settlement and region
             )
