@@ -513,6 +513,16 @@ SHAPES = [
         ],
         id="the city is the one named, not a distance's landmark, a country or a hospital",
     ),
+    pytest.param(
+        "Fighting went on near the river. Tens of thousands of displaced people had fled to Dakra from Kasi. VFF "
+        "fighters took Dakra on Monday. Many of them have now fled the city again, heading south to Lumo.",
+        [
+            ("tens of thousands of displaced people", "fledFrom", "Dakra"),  # "many of them": the people counted
+            ("tens of thousands of displaced people", "fledTo", "Lumo"),
+        ],
+        [("VFF", "fledFrom", None), ("VFF", "fledTo", None)],  # not the last actor
+        id="many of them are the people named before",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -37,6 +37,8 @@ class Document:
         self.acted: list[Mention] = []
         """The subjects of the last sentence that stated a relation, in order: "They" in the next is the first."""
         self.called: Counter[tuple[str, str]] = Counter()
+        self.people: list[Mention] = []
+        """Groups of people named so far ("tens of thousands of displaced people"): whom "many of them" counts."""
         """(description, name) for each "ISWAP fighters", "al-Shabaab militants": what "the militants" stand for."""
 
     def typed(self, mentions: list[Mention]) -> list[Mention]:
@@ -102,15 +104,22 @@ class Document:
                 first, phrase = head[1:].split(":", 1)
                 start = offsets.get(int(first), at)
                 parts = phrase.split(" of ")
-                head = parts[0].split()[-1].lower()
-                if head in frame_reader.PARTS and len(parts) > 1:  # "thousands of residents" are residents
-                    head = parts[1].split()[-1].lower()
+                head, n = parts[0].split()[-1].lower(), 0
+                while head in frame_reader.PARTS and n + 1 < len(parts):  # "(tens of) thousands of residents"
+                    n += 1
+                    head = parts[n].split()[-1].lower()
                 kinds = frame_reader.PEOPLE_KINDS if head in frame_reader.PEOPLE else frozenset({"actor"})
                 if head in frame_reader.NAMED_BY_KIND and head != "enemy":
                     kinds = frozenset({"place"})  # "the presidential palace"
                 bare = _without_number(phrase)  # "more than 60,000 refugees" are also "refugees"
                 extra = (bare,) if bare != phrase else ()
-                return Mention(phrase, start, start + len(phrase), None, phrase, kinds, "group", extra=extra)
+                group = Mention(phrase, start, start + len(phrase), None, phrase, kinds, "group", extra=extra)
+                if kinds == frame_reader.PEOPLE_KINDS:
+                    self.people.append(group)
+                return group
+            if head == "of them":  # "many of them": the last group of people named before
+                counted = [m for m in self.people if m.start < at]
+                return replace(counted[-1], resolved_from="them") if counted else None
             before = [m for m in sentence_mentions if m.end <= at]
             if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
                 for candidates in (before, self.acted, self.last):

@@ -710,6 +710,9 @@ def _mention(
             return slots[antecedent]
         linked = [j for j in graph.lefts(word, "R", "MX", "B") if j not in slots]  # "Residents who left X"
         return next((m for j in linked if depth < 2 and (m := _mention(graph, j, slots, resolve, depth + 1))), None)
+    if lower == "them" and word > 1 and graph.lower[word - 1] == "of" and graph.lower[word - 2] in PARTS:
+        if (counted := resolve("of them", word)) is not None:  # "many of them": the people named before
+            return counted
     if lower in PRONOUNS:
         return _pronoun(graph, word, slots, resolve, depth)
     if lower in ATTACK_NOUNS and depth < 2:  # "U.S. and British strikes had killed": the strikes' authors
@@ -761,6 +764,8 @@ def _mention(
                         people = m.source == "group" and m.kinds == PEOPLE_KINDS
                         if people and lower in m.text.lower().split():  # named with its number already
                             return m
+                        if lower in PARTS and people and graph.lower[j] == "them":
+                            return m  # "many of them": the people named before, as the gold names them
                         if lower in PARTS and people:  # "Thousands of
                             first = _quantity(graph, word)  # residents": the people, named with their number
                             words = " ".join(graph.words[k] for k in range(first, word + 1))
