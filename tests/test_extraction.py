@@ -523,6 +523,13 @@ SHAPES = [
         [("VFF", "fledFrom", None), ("VFF", "fledTo", None)],  # not the last actor
         id="many of them are the people named before",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Velen Army, supported by the Orna Mission and by Kasi, took Dakra. "
+        "The operations are supported by the Tarna Mission and by Lumo.",
+        [("Orna Mission", "alliedWith", "Velen Army"), ("Kasi", "alliedWith", "Velen Army")],  # each "by"
+        [("Tarna Mission", "alliedWith", "Lumo"), ("Lumo", "alliedWith", "Tarna Mission")],  # nothing between them
+        id="agents of a passive, each with its own by",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

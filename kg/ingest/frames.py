@@ -382,6 +382,7 @@ class _Graph:
         attached = self.rights(head, *(("MV",) if verb else ("Mp", "Mf")), "OF")
         if verb:  # "headed mainly to Khan Younis": the phrase hangs on the adverb
             attached += [p for a in self.rights(head, "MVa", "MVl") for p in self.rights(a, "MVp")]
+        attached = [q for p in attached for q in (self.lefts(p, "MJ") + self.rights(p, "MJ") or [p])]  # "by X and by Y"
         for p in attached:
             if self.lower[p] == "at" and p + 1 < len(self.words) and self.lower[p + 1] in {"least", "most"}:
                 continue  # "at least five", not a place
@@ -637,8 +638,10 @@ def _fill(
             subjects = [(j, s) for j, s in subjects if _is_people(s)]
         objects = _arguments(graph, object_words, slots, resolve)
         pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
-        if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1 and entry.object != "governed":
-            # "the LNA and the GNA fought"; but "with support from A and B" says nothing of A and B
+        mutual = entry.object != "governed" and not passive
+        if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1 and mutual:
+            # "the LNA and the GNA fought"; but "with support from A and B" or "supported by A and by B" (the
+            # agents of a passive whose object is not named) says nothing of A and B
             pairs = [(a, b, (ja, jb)) for ja, a in subjects for jb, b in subjects if ja < jb]
     predicate = entry.predicate
     if predicate in {"advancedOn", "captured", "encircled"}:  # civilians do not advance on or take a place
