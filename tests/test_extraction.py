@@ -454,10 +454,14 @@ SHAPES = [
     ),
     pytest.param(
         "Fighting went on near the river. Gunmen attacked Dakra, a town in Tarna province, Ossa region, about 40 "
-        "kilometres north of Kasi. The VFF captured the mining town of Lumo, in Seka territory, about 100 km north "
-        "of Mabru.",
+        "kilometres north of Kasi. On 5 February 2025, the VFF captured the mining town of Lumo, in Seka territory, "
+        "about 100 km north of Mabru, two days into its own ceasefire.",
         [("Dakra", "northOf", "Kasi"), ("Lumo", "northOf", "Mabru")],  # the town the chain of places began with
-        [("Ossa region", "northOf", None), ("Seka territory", "northOf", None)],
+        [
+            ("Ossa region", "northOf", None),
+            ("Seka territory", "northOf", None),
+            ("VFF", "captured", "Mabru"),  # where a distance is measured from is not what was taken
+        ],
         id="a distance after a chain of places places its town",
     ),
     pytest.param(

@@ -16,7 +16,7 @@ from dataclasses import replace
 from kg.ingest import frames as frame_reader
 from kg.ingest.frames import NON_STATE
 from kg.ingest.mentions import PLACE_WORDS, Mention, normal
-from kg.ingest.patterns import AIR
+from kg.ingest.patterns import AIR, landmark
 
 __all__ = ["Document", "agent", "refer"]
 
@@ -128,20 +128,13 @@ class Document:
                         return replace(first, resolved_from=head)
             earlier = self.history + before
             if head in PLACE_WORDS or head in {"capital", "area"}:  # "the city": not a distance's landmark
-                earlier = [m for m in earlier if not _LANDMARK.search(self.text, max(0, m.start - 40), m.start)]
+                earlier = [m for m in earlier if not landmark(self.text, m)]
                 here = [m for m in before if m in earlier and (not m.kinds or "place" in m.kinds)]
                 if here and (found := refer(head, here)) is not None:  # "seized Bambari ...; retook the city"
                     return found
             return refer(head, earlier, self.fighters, self.called)
 
         return resolve
-
-
-_LANDMARK = re.compile(
-    r"\b(?:km|kilometres|kilometers|miles)\s+(?:to\s+the\s+)?(?:north|south|east|west)[\w-]*\s+of\s+(?:the\s+)?\Z"
-)
-"""Before a place a distance is measured from ("Bambari, 380 km northeast of Bangui"): what "the city" after it
-means is the place measured, not this one."""
 
 
 def _without_number(phrase: str) -> str:

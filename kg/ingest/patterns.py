@@ -24,6 +24,7 @@ __all__ = [
     "directions",
     "forces",
     "killed_in_attacks",
+    "landmark",
     "lists",
     "locations",
     "memberships",
@@ -273,6 +274,17 @@ def _placeish(m: Mention) -> bool:
         and m.source not in {"demonym", "group"}
         and not (not m.kinds and _group(m))
     )
+
+
+_LANDMARK = re.compile(
+    r"\b(?:km|kilometres|kilometers|miles)\s+(?:to\s+the\s+)?(?:north|south|east|west)[\w-]*\s+of\s+(?:the\s+)?\Z"
+)
+
+
+def landmark(text: str, m: Mention) -> bool:
+    """Whether a place is where a distance is measured from ("Bambari, 380 km northeast of Bangui"): it only
+    places the place measured, and is neither what "the city" after it means nor what a clause acts on."""
+    return bool(_LANDMARK.search(text, max(0, m.start - 40), m.start))
 
 
 def directions(text: str, mentions: list[Mention]) -> list[Found]:
