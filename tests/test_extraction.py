@@ -534,6 +534,13 @@ SHAPES = [
         [("Tarna Mission", "alliedWith", "Lumo"), ("Lumo", "alliedWith", "Tarna Mission")],  # nothing between them
         id="agents of a passive, each with its own by",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna forces stormed the rebel stronghold of Dakra. The VFF shelled the "
+        "Kalver bastion of Kasi.",
+        [("Orna", "attacked", "Dakra"), ("VFF", "shelled", "Kasi")],  # the stronghold of a place is that place
+        [],
+        id="a stronghold of a place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -119,7 +119,7 @@ OWNED_HEADS = frozenset(
 PLACE_HEADS = frozenset(
     """city town village province region area district capital outskirts centre center countryside suburbs
     suburb neighbourhood neighborhood parts governorate territory port base airbase airport harbour settlement
-    municipality locality enclave home house""".split()
+    municipality locality enclave home house stronghold bastion heartland""".split()
 )
 """Nouns that stand for the place they name ("the city of Homs", "Homs province", "the outskirts of X")."""
 
