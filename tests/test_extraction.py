@@ -541,6 +541,18 @@ SHAPES = [
         [],
         id="a stronghold of a place",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna accused the VFF of killing 30 civilians in Dakra. Tavor Dassin is "
+        "accused by the government and the UN of backing the Kalvers. At least 20 people were killed when Velen "
+        "jets bombed a market in Kasi.",
+        [
+            ("VFF", "killed", "30 civilians in Dakra"),  # the accused did it
+            ("Tavor Dassin", "alliedWith", "Kalvers"),
+            ("Velen", "killed", "at least 20 people"),  # killed when jets bombed: by the jets' owner
+        ],
+        [("Orna", "killed", None), ("UN", None, None)],  # the accuser did not
+        id="the accused did it; killed when others attacked",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -304,6 +304,13 @@ class _Graph:
                 if self.tags[i] in {"v-d", "v", "g", "w", "q"} or self.lower[i].endswith(("ed", "ing")):
                     if self.lower[j] in SUBORDINATORS:  # "after seizing Homs": the subject of the main clause
                         return next((s for v in self.lefts(j, "MV") if (s := self.subject(v)) is not None), None)
+                    accused = [  # "accused the VFF of killing": the VFF killed (the object, wherever "of" hangs)
+                        *(n for n in self.lefts(j, "Mf", "Mp") if self.lefts(n, "O")),
+                        *(o for v in self.lefts(j, "MV", "OF") for o in self.rights(v, "O")),
+                    ]
+                    accused = [n for n in accused if self.lower[j] == "of" and self.can_name(n)]
+                    if accused and self.tags[i] in {"v", "g"}:
+                        return accused[0]
                     if not self.can_name(j) or self._place(j) or self._after_object(j, i):
                         return self.clause_subject(j)  # "made advances, capturing Homs": who made them
                     return j
@@ -506,7 +513,7 @@ def _verb_roles(
     if passive:
         if subject is not None:
             roles["obj"].append(subject)
-        roles["subj"] += preps.pop("by", [])
+        roles["subj"] += preps.pop("by", []) or _when_attacked(graph, verb)
     else:
         if subject is not None:
             roles["subj"].append(subject)
@@ -517,6 +524,23 @@ def _verb_roles(
     if after.startswith(("alongside", "side by side")):  # "fought alongside X", "fighting side by side with X"
         roles["alongside"] += roles.pop("obj", []) + roles.pop("with", [])
     return roles
+
+
+_ATTACKING = frozenset({"attacked", "struckFromAir", "shelled"})
+
+
+def _when_attacked(graph: _Graph, verb: int) -> list[int]:
+    """ "20 people were killed when Orna jets bombed a market": a passive with no agent of its own, in the time of an
+    attack, has the attacker for its agent."""
+    lexicon = by_lemma()
+    for when in graph.rights(verb, "MVs"):
+        if graph.lower[when] not in {"when", "as"}:
+            continue
+        for v in graph.rights(when, "CV"):
+            attack = any(e.predicate in _ATTACKING for e in lexicon.get(("verb", verb_lemma(graph.words[v])), []))
+            if attack and not graph.passive(v) and (s := graph.subject(v)) is not None:
+                return [s]
+    return []
 
 
 def _adjacent_phrase(graph: _Graph, head: int, preps: dict[str, list[int]]) -> None:
