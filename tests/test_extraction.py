@@ -468,14 +468,21 @@ SHAPES = [
         "Fighting went on near the river. VFF fighters attacked Orna and Velen positions around Dakra, killing 13 "
         "peacekeepers from Ghana. On Monday, Kalver combatants attacked Orna peacekeepers near Kasi, in Lumo "
         "prefecture, killing three Burundian peacekeepers. Gunmen attacked Mabru, killing 30 soldiers. The Kalvers "
-        "attacked Velen troops in Seka, killing four Ghanaian soldiers.",
+        "attacked Velen troops in Seka, killing four Ghanaian soldiers. The VFF ambushed an Ossa army convoy near "
+        "Tarna, killing 12 soldiers.",
         [
             ("VFF", "killed", "Orna"),
             ("VFF", "killed", "Velen"),
             ("Kalver", "killed", "Orna"),
             ("Kalvers", "killed", "Velen"),
+            ("VFF", "killed", "Ossa"),  # "an Ossa army convoy": Ossa's
         ],
-        [(None, "killed", "Ghana"), (None, "killed", "Burundi"), (None, "killed", "Mabru")],
+        [
+            (None, "killed", "Ghana"),
+            (None, "killed", "Burundi"),
+            (None, "killed", "Mabru"),
+            (None, "killed", "army convoy"),
+        ],
         id="soldiers killed in an attack on a force were the force's",
     ),
     pytest.param(

@@ -226,7 +226,7 @@ _KILLING_FORCE = re.compile(
 peacekeeper"."""
 _ATTACKS = frozenset({"attacked", "struckFromAir", "shelled"})
 _FORCE_AFTER = re.compile(
-    r"(?:\s*(?:,|and)\s+[A-Z][\w-]*)*\s+(?:positions|patrols?|peacekeepers|troops|forces|soldiers|convoys?|bases?|"
+    r"(?:\s*(?:,|and)\s+[A-Z][\w-]*)*\s+(?:(?:army|military|police|security)\s+)?(?:positions|patrols?|peacekeepers|troops|forces|soldiers|convoys?|bases?|"
     r"units|camps?|checkpoints?)\b"
 )
 """A name that owns the force noun after it ("MINUSCA patrols", "SAMIDRC and MONUSCO positions"): a force."""
@@ -239,9 +239,9 @@ def killed_in_attacks(text: str, findings: list[Found], mentions: list[Mention])
 
     Only for an attack on an actor that is no place, and soldiers no other name than a country's qualifies."""
     added: list[Found] = []
-    dropped: set[tuple[int, int]] = set()
+    dropped: set[tuple[int, int]] = set()  # (subject, where the soldiers are named)
     for predicate, subject, obj, _, why, span, confidence in findings:
-        if predicate not in _ATTACKS or "place" in obj.kinds or obj.end < span[0]:
+        if predicate not in _ATTACKS or "place" in obj.kinds or obj.source == "group" or obj.end < span[0]:
             continue
         if "actor" not in obj.kinds and not _FORCE_AFTER.match(text, obj.end):
             continue  # "attacked Dakra, killing 30 soldiers": whose soldiers, the place does not say
@@ -252,10 +252,15 @@ def killed_in_attacks(text: str, findings: list[Found], mentions: list[Mention])
         named = [m for m in mentions if lo <= m.start < hi]
         if any(m.source not in {"demonym", "country"} for m in named):
             continue  # "killing Tavor Dassin and two soldiers"
-        dropped |= {(subject.start, m.start) for m in named}
+        dropped.add((subject.start, lo))
         why_killed = why + '; ", killing" soldiers after an attack on a force: the force\'s'
         added.append(("killed", subject, obj, "killing", why_killed, (min(span[0], obj.start), hi), confidence - 0.1))
-    kept = [f for f in findings if not (f[0] == "killed" and (f[1].start, f[2].start) in dropped)]
+    # the killing read otherwise ("a Gabonese" as Gabon, "soldiers" as the army the report names most) goes
+    kept = [
+        f
+        for f in findings
+        if not (f[0] == "killed" and any(s == f[1].start and f[5][0] <= lo <= f[5][1] for s, lo in dropped))
+    ]
     return kept + added
 
 
