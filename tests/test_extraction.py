@@ -560,6 +560,18 @@ SHAPES = [
         [("Orna", "killed", None), ("UN", None, None)],  # the accuser did not
         id="the accused did it; killed when others attacked",
     ),
+    pytest.param(
+        "Fighting went on near the river. Thousands of residents fled Dakra for Kasi. The VFF left Lumo for Seka. "
+        "The Orna Volunteers for the Defence of the Homeland and the Coalition for Change attacked Tarna.",
+        [
+            ("thousands of residents", "fledTo", "Kasi"),  # "for" a place is where they went
+            ("VFF", "withdrewTo", "Seka"),
+            ("Orna Volunteers for the Defence of the Homeland", "attacked", "Tarna"),  # "for the" inside a name
+            ("Coalition for Change", "attacked", "Tarna"),
+        ],
+        [(None, None, "Dakra for Kasi"), ("Defence of the Homeland", None, None)],
+        id="for between two names and inside one",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -243,7 +243,15 @@ def find_mentions(
                     tokens[j + 1][0].lower() in CONNECTORS
                     and j + 2 < len(tokens)
                     and _capitalised(tokens[j + 2][0])
-                    and (tokens[j + 1][0].lower() != "the" or tokens[j][0].lower() == "of")
+                    and (tokens[j + 1][0].lower() != "the" or tokens[j][0].lower() in {"of", "for"})
+                    and (tokens[j + 1][0].lower() != "for" or _for_in_name(tokens, j, known_word))
+                )
+                or (  # "Volunteers for the Defence of the Homeland", "National Council for the Safeguard of ..."
+                    tokens[j + 1][0].lower() == "for"
+                    and j + 3 < len(tokens)
+                    and tokens[j + 2][0] == "the"
+                    and _capitalised(tokens[j + 3][0])
+                    and tokens[j][0].lower() in _FOR_HEADS
                 )
                 or (tokens[j + 1][0].lower() in ("of",) and j + 3 < len(tokens) and tokens[j + 2][0] == "the")
                 or (  # "Hassan Sheikh Mohamud": an honorific inside a name, not a title before the next one
@@ -273,6 +281,18 @@ def find_mentions(
             continue
         i += 1
     return _with_demonym_phrases(mentions, tokens, text)
+
+
+_FOR_HEADS = ACTOR_WORDS | {"volunteers", "patriots", "fighters", "mission", "office", "centre", "center"}
+"""Words after which "for" goes on with the name ("Coalition of Patriots for Change", "Volunteers for the ...")."""
+
+
+def _for_in_name(tokens, j, known_word) -> bool:  # type: ignore[no-untyped-def]
+    """ "for" inside a name ("Coalition for Change", "Patriots for Change"), not between two ("fled Dakra for Kasi"):
+    after an organisation's word, or before an ordinary English word."""
+    after = tokens[j + 2][0].lower()
+    ordinary = known_word is not None and after not in _NOT_NAMES and known_word(after)
+    return tokens[j][0].lower() in _FOR_HEADS or ordinary
 
 
 _IN_NAME_HEADS = frozenset({"mission", "office", "operation", "operations", "programme", "command"})
