@@ -110,3 +110,11 @@ def test_synth_and_export_on_a_terminal(folders: tuple[Path, Path]) -> None:
     assert code == 0 and "projecting the store" in shown and "writing graphml" in shown
     piped = in_a_pipe(["--store", str(root / "a"), "export", "--format", "nq", "-o", str(root / "all.nq")])
     assert piped.returncode == 0 and piped.stderr == f"wrote {root / 'all.nq'}\n"
+
+
+def test_scoring_the_gold_reports_shows_each_report_and_a_pipe_gets_the_table_alone() -> None:
+    gold = ROOT / "tests" / "data" / "extraction" / "ukraine-kherson-2022.gold.yaml"
+    code, out, shown = on_terminal(["extract", "--gold", str(gold)])
+    assert code == 0 and "extracting from ukraine-kherson-2022" in shown and "ukraine-kherson-2022" in out
+    piped = in_a_pipe(["extract", "--gold", str(gold)])
+    assert piped.returncode == 0 and piped.stderr == "" and piped.stdout == out

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from kg import progress
 from kg.errors import KGError
 from kg.ingest.extract import SYMMETRIC, Candidate
 from kg.ingest.mentions import normal
@@ -184,10 +185,13 @@ def evaluate(store: Any, gold: Path, text: Path | None = None) -> list[dict[str,
     if not paths:
         raise GoldError(f"no *.gold.yaml files in {gold}")
     scores = []
-    for path in paths:
-        report = load(path, None if gold.is_dir() else text)
-        candidates, _ = extract(store, report.text, published=report.published)
-        scores.append(score(candidates, report))
+    with progress.task("extracting from the gold reports", total=len(paths)) as step:  # ~1 s a report
+        for path in paths:
+            step.update(description=f"extracting from {path.name.removesuffix('.gold.yaml')}")
+            report = load(path, None if gold.is_dir() else text)
+            candidates, _ = extract(store, report.text, published=report.published)
+            scores.append(score(candidates, report))
+            step.advance()
     halves = sorted({s.half for s in scores})
     return [s.row() for s in scores] + [total(scores, half).row() for half in halves]
 
