@@ -666,6 +666,13 @@ def drop(ctx: click.Context, source: str, data_dir: Path | None, store_only: boo
     type=click.Path(exists=True, path_type=Path),
     help="Score against a gold file (TEXT defaults to the report next to it), or every gold file in a folder.",
 )
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Keep only candidates at least this confident (also when scoring with --gold).",
+)
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -677,6 +684,7 @@ def extract(
     published: dt.datetime | None,
     compare: str | None,
     gold: Path | None,
+    min_confidence: float,
 ) -> None:
     """Propose candidate entities and claims in TEXT, for a person to review; asserts nothing.
 
@@ -688,11 +696,12 @@ def extract(
     someone has reviewed it. The store is only read.
 
     With --gold, prints precision and recall per report and per half (development, held-out).
+    --min-confidence trades recall for precision: in the README, the halves at 0.6.
 
     \b
     Example:
         kg extract report.txt --date 2024-12-08 -o report.yaml
-        kg extract --gold tests/data/extraction
+        kg extract --gold tests/data/extraction --min-confidence 0.6
     """
     import re
 
@@ -702,13 +711,14 @@ def extract(
     if gold is not None:
         if gold.is_dir() and (text or published or output):
             raise click.UsageError("--gold with a folder reads each gold file's report and date: drop TEXT, --date, -o")
-        _score_gold(_open_if_built(ctx), gold, text, fmt)
+        _score_gold(_open_if_built(ctx), gold, text, fmt, min_confidence)
         return
     if text is None:
         raise click.UsageError("give a TEXT to read, or --gold")
     body = read_report(text)
     store = _open_if_built(ctx)
     candidates, unknown = run_extract(store, body, published=published.date() if published else None)
+    candidates = [c for c in candidates if c.confidence >= min_confidence]
     if fmt == "json":
         rendered = json.dumps(as_json(candidates), indent=2, ensure_ascii=False)
     else:
@@ -741,11 +751,11 @@ def _open_if_built(ctx: click.Context) -> Store | None:
     return _open(ctx)
 
 
-def _score_gold(store: Store | None, gold: Path, text: Path | None, fmt: str) -> None:
+def _score_gold(store: Store | None, gold: Path, text: Path | None, fmt: str, min_confidence: float) -> None:
     """Precision and recall per report and per half, as a table (or JSON)."""
     from kg.ingest.gold import evaluate
 
-    rows = evaluate(store, gold, text)
+    rows = evaluate(store, gold, text, min_confidence=min_confidence)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return

@@ -789,6 +789,22 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
         assert row["correct"] <= row["candidates"] and row["found"] <= row["gold"]
 
 
+def test_min_confidence_keeps_the_confident_candidates_in_drafts_and_scores(built_store: Path, tmp_path: Path) -> None:
+    report = tmp_path / "vanguard.txt"
+    report.write_text(UNSEEN, encoding="utf-8")
+
+    def run(*args: str) -> list[dict]:
+        result = CliRunner().invoke(cli, ["--store", str(built_store), "extract", *args, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    every, confident = run(str(report)), run(str(report), "--min-confidence", "0.7")
+    assert confident == [c for c in every if c["confidence"] >= 0.7] and 0 < len(confident) < len(every)
+    one = str(GOLD / "ukraine-avdiivka-2024.gold.yaml")
+    scored, kept = run("--gold", one)[0], run("--gold", one, "--min-confidence", "0.7")[0]
+    assert kept["candidates"] < scored["candidates"] and kept["gold"] == scored["gold"]
+
+
 def test_a_gold_file_names_its_problems(tmp_path: Path) -> None:
     bad = tmp_path / "x.gold.yaml"
     bad.write_text("report: x\nentities: {a: {label: A}}\nrelations:\n- {subject: a, predicate: captured, object: b}\n")

@@ -176,9 +176,9 @@ def total(scores: list[Score], half: str) -> Score:
     )
 
 
-def evaluate(store: Any, gold: Path, text: Path | None = None) -> list[dict[str, Any]]:
+def evaluate(store: Any, gold: Path, text: Path | None = None, *, min_confidence: float = 0.0) -> list[dict[str, Any]]:
     """Extract from each report of ``gold`` (a gold file, or a folder of them) and score it: one row per report,
-    then one per half (development, held-out)."""
+    then one per half (development, held-out); only the candidates at least ``min_confidence`` confident count."""
     from kg.ingest.extract import extract
 
     paths = sorted(gold.glob("*.gold.yaml")) if gold.is_dir() else [gold]
@@ -190,7 +190,7 @@ def evaluate(store: Any, gold: Path, text: Path | None = None) -> list[dict[str,
             step.update(description=f"extracting from {path.name.removesuffix('.gold.yaml')}")
             report = load(path, None if gold.is_dir() else text)
             candidates, _ = extract(store, report.text, published=report.published)
-            scores.append(score(candidates, report))
+            scores.append(score([c for c in candidates if c.confidence >= min_confidence], report))
             step.advance()
     halves = sorted({s.half for s in scores})
     return [s.row() for s in scores] + [total(scores, half).row() for half in halves]
