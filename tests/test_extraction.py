@@ -572,6 +572,13 @@ SHAPES = [
         [(None, None, "Dakra for Kasi"), ("Defence of the Homeland", None, None)],
         id="for between two names and inside one",
     ),
+    pytest.param(
+        "Fighting went on near the river. Dakra has been under siege by the VFF since May. Kasi remained under "
+        "Kalver siege. Lumo has been under siege since June.",
+        [("VFF", "encircled", "Dakra"), ("Kalver", "encircled", "Kasi")],
+        [(None, "encircled", "Lumo")],  # no besieger named
+        id="under siege by",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
