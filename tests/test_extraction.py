@@ -579,6 +579,13 @@ SHAPES = [
         [(None, "encircled", "Lumo")],  # no besieger named
         id="under siege by",
     ),
+    pytest.param(
+        "Fighting went on near the river. The VFF attacked Dakra, in the south of Orna. The village of Kasi, in the "
+        "east of Tarna, was shelled. Lumo, north of Seka, fell.",
+        [("Dakra", "locatedIn", "Orna"), ("Kasi", "locatedIn", "Tarna"), ("Lumo", "northOf", "Seka")],
+        [("Dakra", "southOf", None)],  # in the south of a place is in it
+        id="in the south of a place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -46,7 +46,8 @@ _LOCATED = re.compile(
     r",?\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|district|suburb|neighbourhood|neighborhood|port|"
     r"settlement|camp|area|region|province)\s+)?(?:in|inside|within)\s+(?:the\s+)?"
     + _DIRECTION
-    + r"(?:(?:countryside|outskirts|suburbs|province|region|state|district|governorate|territory|parts?|area)"
+    + r"(?:(?:countryside|outskirts|suburbs|province|region|state|district|governorate|territory|parts?|area|"
+    r"north|south|east|west|north-?east|north-?west|south-?east|south-?west|centre|center|heart|middle)"
     r"\s+of\s+(?:the\s+)?)?"
 )
 _CAPITAL = re.compile(r",\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?")
@@ -301,7 +302,8 @@ def directions(text: str, mentions: list[Mention]) -> list[Found]:
     found = []
     for n, (a, b) in enumerate(zip(mentions, mentions[1:], strict=False)):
         match = _DIRECTION_OF.fullmatch(text, a.end, b.start)
-        if match and all(_placeish(m) for m in (a, b)):
+        inside = match and re.search(r"\b(?:in|within|inside)\s+the\s+(?:far\s+)?\Z", text[a.end : match.start(1)])
+        if match and not inside and all(_placeish(m) for m in (a, b)):  # "in the south of X" is in X
             word = match.group(1).lower()
             why = f"pattern: PLACE {word} of PLACE"
             a = _chain_start(text, mentions, n) if ADMIN_UNIT.search(a.text) else a
