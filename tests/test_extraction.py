@@ -803,6 +803,16 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
         assert row["correct"] <= row["candidates"] and row["found"] <= row["gold"]
 
 
+def test_a_person_named_again_by_first_name_surname_or_acronym_is_one_new_name(store: kg.Store) -> None:
+    text = (
+        "The interview was with General Vanya Petrova, the commander of the Orna Guard, on Monday. Vanya, thank "
+        "you, said the host. Petrova said the Orna Guard took Tel Amar. The Rapid Velen Forces (RVF) attacked. "
+        "Joining us is Rami Abdel-Rahman, head of the Syrian Observatory for Human Rights. Rami, thank you."
+    )
+    _, unknown = extract(store, text)
+    assert sorted(m.text for m in unknown) == ["Orna Guard", "Rapid Velen Forces", "Tel Amar", "Vanya Petrova"]
+
+
 def test_min_confidence_keeps_the_confident_candidates_in_drafts_and_scores(built_store: Path, tmp_path: Path) -> None:
     report = tmp_path / "vanguard.txt"
     report.write_text(UNSEEN, encoding="utf-8")

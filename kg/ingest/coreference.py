@@ -74,12 +74,22 @@ class Document:
         return m.source == "demonym" and named and _DESCRIPTION.fullmatch(between) is not None
 
     def _surname(self, m: Mention) -> Mention | None:
-        """ "Henry" after "Ariel Henry": a lone word that ends an earlier person's (or unknown) name."""
+        """ "Henry" after "Ariel Henry": a lone word that ends an earlier person's (or unknown) name; also one that
+        begins a person's name the store knows, or one the report has shown to be a person's ("Rami, thank you"
+        in an interview with Rami Abdel-Rahman)."""
         if m.entity or m.source not in {"name", "title"} or " " in m.text.strip():
             return None
         for earlier in reversed(self.history):
             words = earlier.text.split()
-            if len(words) > 1 and words[-1] == m.text and not earlier.entity and "place" not in earlier.kinds:
+            person = "person" in earlier.kinds or "person" in self.kinds.get(normal(earlier.label), set())
+            if (
+                len(words) > 1
+                and words[-1] == m.text
+                and (person or not earlier.entity)
+                and "place" not in earlier.kinds
+            ):
+                return earlier
+            if len(words) > 1 and words[0] == m.text and person:
                 return earlier
         return None
 

@@ -340,7 +340,7 @@ def extract(
         )
         for m in mentions:
             if m.entity is None and m.source in {"name", "title"}:
-                unknown.setdefault(normal(m.text), m)
+                unknown.setdefault(normal(m.label), m)  # "Petrova" after "Vanya Petrova" is no second new name
         if mentions or _REFERRING.search(text, start, end):
             candidates += _sentence(text, start, end, mentions, document, relations, published, headline)
         document.history += mentions
