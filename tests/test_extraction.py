@@ -586,6 +586,12 @@ SHAPES = [
         [("Dakra", "southOf", None)],  # in the south of a place is in it
         id="in the south of a place",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Orna Brigades, the armed wing of the VFF, attacked Dakra.",
+        [("Orna Brigades", "partOf", "VFF"), ("Orna Brigades", "attacked", "Dakra")],
+        [("VFF", "partOf", None)],
+        id="the armed wing of a group",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

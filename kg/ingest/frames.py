@@ -620,6 +620,7 @@ def _described(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> list[i
     j = noun - 1
     while j > 0 and (
         graph.tags[j].startswith(("a", "e"))
+        or noun in graph.rights(j, "A")  # "the armed wing": a participle read as an adjective
         or graph.lower[j] in {"the", "a", "an", "its", "their", "his", "her", "main", "key", "top", "closest", "chief"}
         or j in slots
         or graph.lower[j] in {"'s", "’s"}
