@@ -592,6 +592,13 @@ SHAPES = [
         [("VFF", "partOf", None)],
         id="the armed wing of a group",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna troops are stationed in Dakra. Velen soldiers were deployed to Kasi "
+        "in May. Tarna stationed 500 troops in Lumo.",
+        [("Orna", "operatesIn", "Dakra"), ("Velen", "operatesIn", "Kasi"), ("Tarna", "operatesIn", "Lumo")],
+        [("500 troops in Lumo", None, None)],
+        id="troops stationed and deployed",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
