@@ -599,6 +599,13 @@ SHAPES = [
         [("500 troops in Lumo", None, None)],
         id="troops stationed and deployed",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna forces at Dakra have surrendered. Kasi, the last strip of land held "
+        "by the VFF at Lumo, fell.",
+        [("Orna", "operatesIn", "Dakra")],
+        [("VFF", "operatesIn", "Lumo")],  # "at Lumo" is where the land held is
+        id="a force at a place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -426,8 +426,16 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
         if located_in and _placeish(b) and b.source != "demonym" and _SITE_WORDS & set(a.text.lower().split()):
             found.append(("locatedIn", a, b, "in", "pattern: SITE in PLACE", (a.start, b.end), 0.7))
             continue  # "the Ministry of Education in Mogadishu", "Kulu Memorial College in Limbe"
-        if _group(a) and _placeish(b) and b.source != "demonym" and re.fullmatch(r"\s+in\s+(?:the\s+)?", between):
-            found.append(("operatesIn", a, b, "in", "pattern: GROUP in PLACE", (a.start, b.end), 0.6))
+        if (
+            _group(a)
+            and _placeish(b)
+            and b.source != "demonym"
+            and (at := re.fullmatch(r"\s+(in|at)\s+(?:the\s+)?", between))
+        ):
+            word = at.group(1)  # "Hezbollah in Lebanon", "Afghan forces at Bagram"
+            if word == "at" and re.search(r"\bby\s+(?:the\s+)?\Z", text[max(0, a.start - 8) : a.start]):
+                continue  # "the land held by the LTTE at X": the place is the holding's
+            found.append(("operatesIn", a, b, word, f"pattern: GROUP {word} PLACE", (a.start, b.end), 0.6))
             continue
         placeish = [m for m in (a, b) if not (m.kinds and "place" not in m.kinds) and m.source != "group"]
         if len(placeish) < 2:
