@@ -606,6 +606,13 @@ SHAPES = [
         [("VFF", "operatesIn", "Lumo")],  # "at Lumo" is where the land held is
         id="a force at a place",
     ),
+    pytest.param(
+        "Fighting went on near the river. Dakra had been held for years by the Kalvers, a local militia that allied "
+        "itself with the VFF.",
+        [("Kalvers", "controls", "Dakra"), ("Kalvers", "alliedWith", "VFF")],
+        [("local militia", None, None)],  # the militia described is the Kalvers, no group of its own
+        id="a group described by apposition",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -752,6 +752,10 @@ def _mention(
     head = noun_lemma(graph.words[word])
     if (named := _including(graph, word, slots)) is not None:  # "its proxies in the region, including Hezbollah"
         return named
+    if head in GROUP_NOUNS | {"outfit", "affiliate", "offshoot"}:  # "X, the Boko Haram faction led by Y": X
+        apposed = [j for j in _described(graph, word, slots) if j < word]
+        if apposed and not slots[apposed[0]].kinds & {"place", "person"}:
+            return slots[apposed[0]]
     if head in OWNED_HEADS | PLACE_HEADS | FACILITIES or lower in OWNED_HEADS or lower in PARTS or _is_number(lower):
         apposed = [j for j in _described(graph, word, slots) if j < word] if head in PLACE_HEADS else []
         if apposed and (not slots[apposed[0]].kinds or "place" in slots[apposed[0]].kinds):  # "Sanaa, the capital"
