@@ -613,6 +613,13 @@ SHAPES = [
         [("local militia", None, None)],  # the militia described is the Kalvers, no group of its own
         id="a group described by apposition",
     ),
+    pytest.param(
+        "Fighting went on near the river. Velen has armed its proxies in the region, including the Kalvers in Orna "
+        "and the Tarnis in Lumo, which have attacked Dakra.",
+        [("Tarnis", "attacked", "Dakra")],  # "which": the group the place locates
+        [("Lumo", "attacked", None)],
+        id="which after a group in a place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

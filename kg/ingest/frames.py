@@ -911,10 +911,23 @@ def _antecedent(graph: _Graph, relative: int, slots: Mapping[int, Mention]) -> i
     """The name a relative pronoun refers to: linked by R/B, else the nearest name before it."""
     for j in graph.lefts(relative, "R", "MX", "B"):
         if j in slots:
-            return j
+            return _placed_actor(graph, j, slots)
     j = relative - 1
     while j > 0 and graph.words[j] in {",", "-", "—"}:
         j -= 1
     while j > 0 and j not in slots and j > relative - 6:
         j -= 1
-    return j if j in slots else None
+    return _placed_actor(graph, j, slots) if j in slots else None
+
+
+def _placed_actor(graph: _Graph, place: int, slots: Mapping[int, Mention]) -> int:
+    """ "the Houthis in Yemen, which have attacked Israel": the group a place only locates, not the place; any other
+    name is itself."""
+    where = place - 2 if place > 1 and graph.lower[place - 1] in {"in", "at"} else None
+    if where is None or "actor" in slots[place].kinds and "place" not in slots[place].kinds:
+        return place
+    actor = slots.get(where)
+    if actor is None or "place" in actor.kinds:
+        return place
+    plural = not actor.kinds and actor.source == "name" and actor.text.endswith("s") and not actor.text.endswith("ss")
+    return where if "actor" in actor.kinds or plural else place  # "the Houthis": a new name in the plural
