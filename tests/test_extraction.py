@@ -620,6 +620,13 @@ SHAPES = [
         [("Lumo", "attacked", None)],
         id="which after a group in a place",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna fighters attacked positions of Jama'atu Ahl al-Tarna wal-Jihad (JAT) "
+        "near Dakra.",
+        [("Orna", "attacked", "Jama'atu Ahl al-Tarna wal-Jihad")],  # "wal-" ("and the") inside a name
+        [(None, None, "Jama'atu Ahl al-Tarna")],
+        id="wal inside a name",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -177,8 +177,11 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return found
 
 
-_PARTICLES = frozenset({"al", "el", "ez", "ad", "ash", "as", "an", "ar", "au", "des", "de", "la", "le", "du", "sur"})
-"""Lower-case words inside a place's name ("Port-au-Prince", "Deir ez-Zor"), not a compound's adjective."""
+_PARTICLES = frozenset(
+    {"al", "el", "ez", "ad", "ash", "as", "an", "ar", "au", "des", "de", "la", "le", "du", "sur", "wal"}
+)
+"""Lower-case words inside a name ("Port-au-Prince", "Deir ez-Zor", "... Lidda'awati wal-Jihad"), not a compound's
+adjective."""
 
 
 _SETTLEMENTS = frozenset(
