@@ -627,6 +627,13 @@ SHAPES = [
         [(None, None, "Jama'atu Ahl al-Tarna")],
         id="wal inside a name",
     ),
+    pytest.param(
+        "Fighting went on near the river. VFF fighters entered Dakra on Monday. Residents hid in Dakra hospital. "
+        "Orna troops guarded the Kasi crossing. The Kalvers left the Wagner base.",
+        [("Dakra hospital", "locatedIn", "Dakra")],  # a site named by a place the report names on its own
+        [("Kasi crossing", "locatedIn", None), ("Wagner base", "locatedIn", None)],  # no place named so alone
+        id="a site named by its place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

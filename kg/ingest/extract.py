@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -410,6 +410,7 @@ def _sentence(
     findings = patterns.among_them(text, patterns.across_lists(findings, listed), mentions, listed)
     findings = patterns.killed_in_attacks(text, findings, mentions)
     findings += _fled_homes(findings, mentions)
+    findings += _named_by_place(mentions, document)
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [
         (("struckFromAir",) + f[1:])
@@ -476,6 +477,31 @@ def _frames(
 
 
 _PEOPLE_OF = re.compile(r"\b(?:of|in|from) (.+)$")
+
+
+_SITE_KINDS = frozenset(
+    "airport airbase base crossing hospital prison plant refinery port harbour bridge stadium market camp".split()
+)
+
+
+def _named_by_place(mentions: list[Mention], document: Document) -> list[patterns.Found]:
+    """ "the Rafah crossing", "Bentiu hospital", "Mosul airport": a site named by the place it is in lies there,
+    when the report names that place on its own too (not "the MINUSCA base": a group's)."""
+
+    def kinds(m: Mention) -> set[str]:
+        return set(m.kinds) | document.kinds.get(normal(m.label), set())
+
+    places = {normal(m.label): m for m in document.history if m.source != "demonym" and kinds(m) == {"place"}}
+    found = []
+    for m in mentions:
+        words = m.text.split()
+        if m.source != "name" or len(words) < 2 or words[-1].lower() not in _SITE_KINDS:
+            continue
+        place = places.get(normal(" ".join(words[:-1])))
+        if place is not None:
+            where = replace(place, start=m.start, end=m.start + len(" ".join(words[:-1])), resolved_from=None)
+            found.append(("locatedIn", m, where, words[-1], "pattern: PLACE SITE", (m.start, m.end), 0.7))
+    return found
 
 
 def _fled_homes(findings: list[patterns.Found], mentions: list[Mention]) -> list[patterns.Found]:
