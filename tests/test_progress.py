@@ -112,9 +112,10 @@ def test_synth_and_export_on_a_terminal(folders: tuple[Path, Path]) -> None:
     assert piped.returncode == 0 and piped.stderr == f"wrote {root / 'all.nq'}\n"
 
 
-def test_scoring_the_gold_reports_shows_each_report_and_a_pipe_gets_the_table_alone() -> None:
+def test_scoring_the_gold_reports_shows_each_report_and_a_pipe_gets_the_table_alone(built_store: Path) -> None:
     gold = ROOT / "tests" / "data" / "extraction" / "ukraine-kherson-2022.gold.yaml"
-    code, out, shown = on_terminal(["extract", "--gold", str(gold)])
+    args = ["--store", str(built_store), "extract", "--gold", str(gold)]
+    code, out, shown = on_terminal(args)
     assert code == 0 and "extracting from ukraine-kherson-2022" in shown and "ukraine-kherson-2022" in out
-    piped = in_a_pipe(["extract", "--gold", str(gold)])
+    piped = in_a_pipe(args)
     assert piped.returncode == 0 and piped.stderr == "" and piped.stdout == out
