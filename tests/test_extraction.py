@@ -634,6 +634,13 @@ SHAPES = [
         [("Kasi crossing", "locatedIn", None), ("Wagner base", "locatedIn", None)],  # no place named so alone
         id="a site named by its place",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna has sent about 5,000 additional troops to Dakra. The Kalvers sent "
+        "reinforcements to Kasi in May.",
+        [("Orna", "operatesIn", "Dakra"), ("Kalvers", "operatesIn", "Kasi")],
+        [],
+        id="troops sent to a place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
