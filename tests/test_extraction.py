@@ -641,6 +641,13 @@ SHAPES = [
         [],
         id="troops sent to a place",
     ),
+    pytest.param(
+        "Fighting went on near the river in Chad. Russia sent instructors in May. VFF fighters seized Dakra, the "
+        "country's fourth-largest city.",
+        [("Dakra", "locatedIn", "Chad")],  # the country the report is about, not the last one named
+        [("Dakra", "locatedIn", "Russia")],
+        id="the country's city",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -411,6 +411,7 @@ def _sentence(
     findings = patterns.killed_in_attacks(text, findings, mentions)
     findings += _fled_homes(findings, mentions)
     findings += _named_by_place(mentions, document)
+    findings += _the_countrys(text, mentions, document)
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [
         (("struckFromAir",) + f[1:])
@@ -501,6 +502,31 @@ def _named_by_place(mentions: list[Mention], document: Document) -> list[pattern
         if place is not None:
             where = replace(place, start=m.start, end=m.start + len(" ".join(words[:-1])), resolved_from=None)
             found.append(("locatedIn", m, where, words[-1], "pattern: PLACE SITE", (m.start, m.end), 0.7))
+    return found
+
+
+_COUNTRYS_CITY = re.compile(
+    r",\s+the\s+(country|nation)['’]s\s+(?:[\w-]+\s+){0,2}(?:city|town|port|capital|province|region)\b"
+)
+
+
+def _the_countrys(text: str, mentions: list[Mention], document: Document) -> list[patterns.Found]:
+    """ "Ganja, the country's second city": the place lies in the country the report names most, the first named
+    among equals (the one it is about: Russia, named for its instructors, is not "the country")."""
+    found = []
+    for n, m in enumerate(mentions):
+        match = _COUNTRYS_CITY.match(text, m.end)
+        if match is None or m.source in {"demonym", "country"} or (m.kinds and "place" not in m.kinds):
+            continue
+        earlier = document.history + mentions[:n]  # a country or a lone demonym, not "Russian instructors"
+        named = [c for c in earlier if c.source == "country" or (c.source == "demonym" and " " not in c.text)]
+        counts = Counter(normal(c.label) for c in named)
+        country = max(named, key=lambda c: counts[normal(c.label)], default=None)  # ties: the first named
+        if country is not None and normal(country.label) != normal(m.label):
+            where = (match.start(1), match.end(1))
+            country = replace(country, text=country.label, start=where[0], end=where[1], resolved_from=match.group(1))
+            why = "pattern: PLACE, the country's city"
+            found.append(("locatedIn", m, country, match.group(1), why, (m.start, match.end()), 0.7))
     return found
 
 
