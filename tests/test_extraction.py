@@ -648,6 +648,13 @@ SHAPES = [
         [("Dakra", "locatedIn", "Russia")],
         id="the country's city",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna fighters broke the humanitarian ceasefire that Velen and the Kalvers "
+        "agreed in Kasi on 10 October. Both must respect the truce that Tarna and Lumo might sign.",
+        [("Velen", "ceasefireWith", "Kalvers")],
+        [(None, "ceasefireWith", "Lumo"), ("Orna", "ceasefireWith", None)],  # a truce still to be signed
+        id="the ceasefire that two agreed",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

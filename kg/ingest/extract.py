@@ -403,6 +403,7 @@ def _sentence(
     findings += patterns.memberships(text, mentions)
     findings += patterns.loyal(text, mentions)
     findings += patterns.directions(text, mentions)
+    findings += patterns.truces(text, mentions)
     titled = patterns.titles(text, mentions)
     parts = {(f[1].start, f[2].start) for f in titled if f[0] == "partOf"}  # "intelligence chief": not the head
     findings = [f for f in findings if not (f[0] == "headOf" and (f[1].start, f[2].start) in parts)] + titled

@@ -29,6 +29,7 @@ __all__ = [
     "locations",
     "memberships",
     "titles",
+    "truces",
 ]
 
 Found = tuple[str, Mention, Mention, str, str, tuple[int, int], float]
@@ -280,6 +281,27 @@ def _placeish(m: Mention) -> bool:
         and m.source not in {"demonym", "group"}
         and not (not m.kinds and _group(m))
     )
+
+
+_TRUCE_THAT = re.compile(
+    r"\b(?:cease-?fire|truce|armistice|[Hh]ostilities(?:\s+[Aa]greement)?)\s+(?:that|which)\s+(?:the\s+)?\Z"
+)
+_BOTH_AGREED = re.compile(r"\s+(?:had\s+|have\s+|has\s+)?(?:agreed|signed|reached|accepted|concluded)\b")
+
+
+def truces(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "the humanitarian ceasefire that Armenia and Azerbaijan agreed", "the Cessation of Hostilities Agreement
+    that the Government and the SPLM/A in Opposition signed": the two who agreed it have a ceasefire."""
+    found = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        before = _TRUCE_THAT.search(text, max(0, a.start - 60), a.start)
+        joined = re.fullmatch(r"\s+and\s+(?:the\s+)?", text[a.end : b.start])
+        agreed = _BOTH_AGREED.match(text, b.end)
+        parties = all("person" not in m.kinds and (not m.kinds or "actor" in m.kinds) for m in (a, b))
+        if before and joined and agreed and parties:
+            why = "pattern: the ceasefire that A and B agreed"
+            found.append(("ceasefireWith", a, b, "ceasefire", why, (before.start(), agreed.end()), 0.7))
+    return found
 
 
 _LANDMARK = re.compile(
