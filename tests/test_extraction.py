@@ -655,6 +655,13 @@ SHAPES = [
         [(None, "ceasefireWith", "Lumo"), ("Orna", "ceasefireWith", None)],  # a truce still to be signed
         id="the ceasefire that two agreed",
     ),
+    pytest.param(
+        "Fighting went on near the river. The VFF, a Velen-backed militia, attacked Dakra. The Kalvers attacked "
+        "Orna-aligned militias.",
+        [("Velen", "alliedWith", "VFF"), ("Orna", "alliedWith", "Orna-aligned militias")],
+        [(None, None, "Velen-backed militia")],  # the militia described is the VFF
+        id="a compound in apposition describes the name before it",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

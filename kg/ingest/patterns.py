@@ -576,6 +576,10 @@ _COMPOUND = re.compile(
 )
 
 
+_APPOSED = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,2}\Z")
+"""Between a name and a description of it: ", a ", ", the powerful "."""
+
+
 def compounds(text: str, mentions: list[Mention]) -> tuple[list[Found], list[Mention]]:
     """ "the Iran-backed Houthis", "RSF-held El Fasher": the compound's name and the name it describes.
 
@@ -593,6 +597,9 @@ def compounds(text: str, mentions: list[Mention]) -> tuple[list[Found], list[Men
             phrase = text[m.start : noun.end()]
             described = Mention(phrase, m.start, noun.end(), None, phrase, frozenset({"actor"}), "group")
             kept[i] = described
+            before = mentions[i - 1] if i > 0 else None
+            if before is not None and _APPOSED.fullmatch(text, before.end, m.start) and not before.kinds - {"actor"}:
+                described = before  # "the VFF, a Velen-backed militia": the VFF
         elif i + 1 < len(mentions) and _FEW_WORDS.fullmatch(text[match.end() : mentions[i + 1].start]):
             described = mentions[i + 1]
         else:
