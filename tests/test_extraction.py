@@ -127,6 +127,12 @@ SHAPES = [
         id="a description before a name",
     ),
     pytest.param(
+        "Standing firmly by the Northern Legion are Varenia and Orna, who are its most powerful foreign allies.",
+        [("Varenia", "alliedWith", "Northern Legion"), ("Orna", "alliedWith", "Northern Legion")],
+        [],
+        id="an inverted sentence: the participle's subject comes after the verb",
+    ),
+    pytest.param(
         "Gunmen attacked Dakra, Ossa state, on Monday and then Mabru, in Tarna local government area. "
         "The Velen region of Norte Ossa department has been quiet. Delegates later met in Port Kalma, Jamaica.",
         [

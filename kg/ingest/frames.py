@@ -314,6 +314,9 @@ class _Graph:
                     if not self.can_name(j) or self._place(j) or self._after_object(j, i):
                         return self.clause_subject(j)  # "made advances, capturing Homs": who made them
                     return j
+        for copula in self.rights(verb, "PF"):  # "Standing by Assad are Russia and Iran": the inverted subject
+            for j in self.rights(copula, "SI"):
+                return j
         for j in self.lefts(verb, "AN") if self.tags[verb] == "g" else []:  # "struck Zqas withdrawing": the Zqas
             if j in self.slots:
                 return j
