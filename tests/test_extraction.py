@@ -668,6 +668,13 @@ SHAPES = [
         [(None, None, "Velen-backed militia")],  # the militia described is the VFF
         id="a compound in apposition describes the name before it",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna's army said it had killed 40 VFF fighters near Dakra. Kalver "
+        "combatants attacked Velen peacekeepers near Kasi.",
+        [("Orna", "killed", "VFF"), ("Kalver", "attacked", "Velen")],
+        [(None, "killed", "Dakra"), (None, "attacked", "Kasi")],  # a place after "near" is no object
+        id="a place after a preposition is not the object",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

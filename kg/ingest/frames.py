@@ -657,6 +657,8 @@ def _fill(
         pairs = [(a, b, (ja, jb)) for ja, a in members for jb, b in members if ja < jb]
     else:
         subject_words, object_words = roles.get(_role(entry.subject), []), roles.get(entry.object, [])
+        subject_words = _direct(graph, subject_words) if _role(entry.subject) in {"subj", "obj"} else subject_words
+        object_words = _direct(graph, object_words) if entry.object in {"subj", "obj"} else object_words
         if entry.subject == "by" and not subject_words and entry.predicate not in STATES:
             subject_words = roles.get("by-clause", [])  # an event's agent may be the clause's subject
         if passive and entry.predicate == "alliedWith" and entry.object != "obj" and not subject_words:
@@ -691,6 +693,15 @@ def _fill(
         for s, o, words in pairs
         if s.start != o.start
     ]
+
+
+_PLACING = frozenset({"near", "in", "at", "outside", "around", "inside", "across", "towards", "into", "from"})
+
+
+def _direct(graph: _Graph, words: list[int]) -> list[int]:
+    """A subject or an object, not a word right after a preposition of place the parser hung there instead ("killed
+    40 fighters near Dakra": Dakra was not killed)."""
+    return [j for j in words if not (j > 0 and graph.lower[j - 1] in _PLACING)]
 
 
 def _role(role: str) -> str:
