@@ -133,6 +133,13 @@ SHAPES = [
         id="an inverted sentence: the participle's subject comes after the verb",
     ),
     pytest.param(
+        "The fighting went on. Iraq has taken in 60,000 refugees from Tel Amar, and the UN base in Deir Sama "
+        "sheltered 5,000 civilians.",
+        [("Iraq", "sheltered", "60,000 refugees from Tel Amar"), ("60,000 refugees from Tel Amar", "fledTo", "Iraq")],
+        [("5,000 civilians", "fledTo", None)],  # a base that shelters people says nothing of where they fled
+        id="people a country takes in fled to it",
+    ),
+    pytest.param(
         "Gunmen attacked Dakra, Ossa state, on Monday and then Mabru, in Tarna local government area. "
         "The Velen region of Norte Ossa department has been quiet. Delegates later met in Port Kalma, Jamaica.",
         [

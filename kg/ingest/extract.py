@@ -411,6 +411,7 @@ def _sentence(
     findings = patterns.among_them(text, patterns.across_lists(findings, listed), mentions, listed)
     findings = patterns.killed_in_attacks(text, findings, mentions)
     findings += _fled_homes(findings, mentions)
+    findings += _fled_to_hosts(findings)
     findings += _named_by_place(mentions, document)
     findings += _the_countrys(text, mentions, document)
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
@@ -529,6 +530,20 @@ def _the_countrys(text: str, mentions: list[Mention], document: Document) -> lis
             why = "pattern: PLACE, the country's city"
             found.append(("locatedIn", m, country, match.group(1), why, (m.start, match.end()), 0.7))
     return found
+
+
+def _fled_to_hosts(findings: list[patterns.Found]) -> list[patterns.Found]:
+    """ "Iraqi authorities welcomed over 2,000 Syrian soldiers", "Sudan has taken in 60,000 refugees": people a
+    country takes in fled to it (a base or a camp that shelters people says nothing of where they came from)."""
+    fled_to = {(f[1].start, f[2].start) for f in findings if f[0] == "fledTo"}
+    return [
+        ("fledTo", people, as_place, trigger, f"{why}; taken in by a country, so fled to it", span, confidence - 0.1)
+        for predicate, host, people, trigger, why, span, confidence in findings
+        if predicate == "sheltered"
+        and (host.source in {"country", "demonym"} or {"actor", "place"} <= host.kinds)  # a country is both
+        and (people.start, host.start) not in fled_to
+        for as_place in [replace(host, kinds=host.kinds | {"place"})]  # "Iraqi authorities" took them in: Iraq
+    ]
 
 
 def _fled_homes(findings: list[patterns.Found], mentions: list[Mention]) -> list[patterns.Found]:
