@@ -682,6 +682,12 @@ SHAPES = [
         [(None, "killed", "Dakra"), (None, "attacked", "Kasi")],  # a place after "near" is no object
         id="a place after a preposition is not the object",
     ),
+    pytest.param(
+        "Fighting went on near the river. Thousands of civilians have been displaced from Dakra to Kasi.",
+        [("thousands of civilians", "fledFrom", "Dakra"), ("thousands of civilians", "fledTo", "Kasi")],
+        [],
+        id="displaced from one place to another",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
