@@ -897,7 +897,7 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
     # floors just under what was measured when the lexicon was last changed (README, Extraction):
-    # development 0.705 and 0.500 (23 reports), held-out 0.500 and 0.211 (23 reports, the fifth round's 8 included)
+    # development 0.707 and 0.505 (23 reports), held-out 0.500 and 0.211 (23 reports, the fifth round's 8 included)
     assert development["precision"] >= 0.66 and development["recall"] >= 0.46, development
     assert held_out["precision"] >= 0.46 and held_out["recall"] >= 0.18, held_out
     for row in rows:
