@@ -402,10 +402,9 @@ _KIND_WORDS = re.compile(
 )
 
 
-_ENDS_IN_GROUP_WORD = re.compile(r"\s(?:group|militia|movement|faction|gang|network|coalition|alliance)$")
-
-
-_GROUP_WORDS = re.compile(r"\s+(group|militia|movement|faction|gang|network|coalition|alliance)\b")
+_GROUP_NOUNS = "group|militia|movement|faction|gang|network|coalition|alliance"
+_GROUP_WORDS = re.compile(rf"\s+({_GROUP_NOUNS})\b")
+_ENDS_IN_GROUP_WORD = re.compile(rf"\s(?:{_GROUP_NOUNS})$")
 
 
 _SITE_KIND = re.compile(
@@ -500,7 +499,8 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
 
 
 def _with_demonym_phrases(mentions: list[Mention], tokens, text) -> list[Mention]:  # type: ignore[no-untyped-def]
-    """Keep mentions in order and without overlaps (the first found wins)."""
+    """Keep mentions in order and without overlaps (the first found wins), and without the descriptions that only
+    say what the next name is (:func:`_describes_next`)."""
     ordered, last_end = [], -1
     for m in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
         if m.start >= last_end:
