@@ -140,6 +140,13 @@ SHAPES = [
         id="people a country takes in fled to it",
     ),
     pytest.param(
+        "The report said rebels are closing in on the capital, Tel Amar, after taking Kasi. Chad has sent troops, "
+        "and fighting in Chad goes on.",
+        [("Tel Amar", "capitalOf", "Chad")],  # the country the report names most, though named only later
+        [("Kasi", "capitalOf", None)],
+        id="the capital, with no country said",
+    ),
+    pytest.param(
         "Gunmen attacked Dakra, Ossa state, on Monday and then Mabru, in Tarna local government area. "
         "The Velen region of Norte Ossa department has been quiet. Delegates later met in Port Kalma, Jamaica.",
         [

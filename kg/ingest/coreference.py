@@ -36,6 +36,8 @@ class Document:
         """Names that took, attacked, killed or held something so far: who "the militants" can be."""
         self.acted: list[Mention] = []
         """The subjects of the last sentence that stated a relation, in order: "They" in the next is the first."""
+        self.country: Mention | None = None
+        """The country the whole report names most (set before it is read): whose capital "the capital" is."""
         self.called: Counter[tuple[str, str]] = Counter()
         self.people: list[Mention] = []
         """Groups of people named so far ("tens of thousands of displaced people"): whom "many of them" counts."""

@@ -332,12 +332,12 @@ def extract(
     spans = sentences(text)
     seen = _seen_names(text, spans)
     document = Document(text)
+    found = [find_mentions(text, a, b, names, headline=h, seen=seen, known_word=_known_word) for a, b, h in spans]
+    document.country = _main_country(m for mentions in found for m in mentions)
     candidates: list[Candidate] = []
     unknown: dict[str, Mention] = {}
-    for start, end, headline in spans:
-        mentions = document.typed(
-            find_mentions(text, start, end, names, headline=headline, seen=seen, known_word=_known_word)
-        )
+    for (start, end, headline), spotted in zip(spans, found, strict=True):
+        mentions = document.typed(spotted)
         for m in mentions:
             if m.entity is None and m.source in {"name", "title"}:
                 unknown.setdefault(normal(m.label), m)  # "Petrova" after "Vanya Petrova" is no second new name
@@ -414,6 +414,7 @@ def _sentence(
     findings += _fled_to_hosts(findings)
     findings += _named_by_place(mentions, document)
     findings += _the_countrys(text, mentions, document)
+    findings += _the_capital(text, mentions, document.country)
     air_report = document.air  # a report on an air campaign: its "strikes" are air strikes
     findings = [
         (("struckFromAir",) + f[1:])
@@ -529,6 +530,31 @@ def _the_countrys(text: str, mentions: list[Mention], document: Document) -> lis
             country = replace(country, text=country.label, start=where[0], end=where[1], resolved_from=match.group(1))
             why = "pattern: PLACE, the country's city"
             found.append(("locatedIn", m, country, match.group(1), why, (m.start, match.end()), 0.7))
+    return found
+
+
+def _main_country(mentions: Iterable[Mention]) -> Mention | None:
+    """The country a report names most (by name or a lone demonym), the first named among equals."""
+    named = [m for m in mentions if m.source == "country" or (m.source == "demonym" and " " not in m.text)]
+    counts = Counter(normal(m.label) for m in named)
+    return max(named, key=lambda m: counts[normal(m.label)], default=None)
+
+
+_THE_CAPITAL = re.compile(r"\bthe\s+capital,?\s+$", re.IGNORECASE)
+
+
+def _the_capital(text: str, mentions: list[Mention], country: Mention | None) -> list[patterns.Found]:
+    """ "closing in on the capital, Damascus": with no country said, the capital of the country the report names
+    most (``country``, found before the report is read: it may be named only later)."""
+    found = []
+    for m in mentions:
+        before = _THE_CAPITAL.search(text, max(0, m.start - 20), m.start)
+        if before is None or country is None or (m.kinds and "place" not in m.kinds) or m.source == "country":
+            continue
+        if normal(country.label) != normal(m.label):
+            standing = replace(country, text=country.label, start=before.start(), end=m.start, resolved_from="capital")
+            why = f"pattern: the capital, PLACE (of {country.label}, the country the report names most)"
+            found.append(("capitalOf", m, standing, "capital", why, (before.start(), m.end), 0.55))
     return found
 
 
