@@ -552,7 +552,7 @@ def _the_capital(text: str, mentions: list[Mention], country: Mention | None) ->
         if before is None or country is None or (m.kinds and "place" not in m.kinds) or m.source == "country":
             continue
         if normal(country.label) != normal(m.label):
-            standing = replace(country, text=country.label, start=before.start(), end=m.start, resolved_from="capital")
+            standing = replace(country, text=country.label, start=before.start(), end=m.start)  # why says whence
             why = f"pattern: the capital, PLACE (of {country.label}, the country the report names most)"
             found.append(("capitalOf", m, standing, "capital", why, (before.start(), m.end), 0.55))
     return found
