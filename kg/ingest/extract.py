@@ -521,10 +521,7 @@ def _the_countrys(text: str, mentions: list[Mention], document: Document) -> lis
         match = _COUNTRYS_CITY.match(text, m.end)
         if match is None or m.source in {"demonym", "country"} or (m.kinds and "place" not in m.kinds):
             continue
-        earlier = document.history + mentions[:n]  # a country or a lone demonym, not "Russian instructors"
-        named = [c for c in earlier if c.source == "country" or (c.source == "demonym" and " " not in c.text)]
-        counts = Counter(normal(c.label) for c in named)
-        country = max(named, key=lambda c: counts[normal(c.label)], default=None)  # ties: the first named
+        country = _main_country(document.history + mentions[:n])  # of those named so far
         if country is not None and normal(country.label) != normal(m.label):
             where = (match.start(1), match.end(1))
             country = replace(country, text=country.label, start=where[0], end=where[1], resolved_from=match.group(1))
@@ -534,7 +531,8 @@ def _the_countrys(text: str, mentions: list[Mention], document: Document) -> lis
 
 
 def _main_country(mentions: Iterable[Mention]) -> Mention | None:
-    """The country a report names most (by name or a lone demonym), the first named among equals."""
+    """The country ``mentions`` name most, by name or a lone demonym (not "Russian instructors"), the first named
+    among equals."""
     named = [m for m in mentions if m.source == "country" or (m.source == "demonym" and " " not in m.text)]
     counts = Counter(normal(m.label) for m in named)
     return max(named, key=lambda m: counts[normal(m.label)], default=None)
@@ -562,14 +560,15 @@ def _fled_to_hosts(findings: list[patterns.Found]) -> list[patterns.Found]:
     """ "Iraqi authorities welcomed over 2,000 Syrian soldiers", "Sudan has taken in 60,000 refugees": people a
     country takes in fled to it (a base or a camp that shelters people says nothing of where they came from)."""
     fled_to = {(f[1].start, f[2].start) for f in findings if f[0] == "fledTo"}
-    return [
-        ("fledTo", people, as_place, trigger, f"{why}; taken in by a country, so fled to it", span, confidence - 0.1)
-        for predicate, host, people, trigger, why, span, confidence in findings
-        if predicate == "sheltered"
-        and (host.source in {"country", "demonym"} or {"actor", "place"} <= host.kinds)  # a country is both
-        and (people.start, host.start) not in fled_to
-        for as_place in [replace(host, kinds=host.kinds | {"place"})]  # "Iraqi authorities" took them in: Iraq
-    ]
+    found = []
+    for predicate, host, people, trigger, why, span, confidence in findings:
+        country = host.source in {"country", "demonym"} or {"actor", "place"} <= host.kinds  # a country is both
+        if predicate == "sheltered" and country and (people.start, host.start) not in fled_to:
+            to = replace(host, kinds=host.kinds | {"place"})  # "Iraqi authorities" took them in: to Iraq
+            found.append(
+                ("fledTo", people, to, trigger, f"{why}; taken in by a country, so fled to it", span, confidence - 0.1)
+            )
+    return found
 
 
 def _fled_homes(findings: list[patterns.Found], mentions: list[Mention]) -> list[patterns.Found]:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 
-from kg.ingest.lexicon import Entry, by_lemma
+from kg.ingest.lexicon import ATTACKS, Entry, by_lemma
 from kg.ingest.linkgrammar import Parse
 from kg.ingest.mentions import Mention
 
@@ -529,9 +529,6 @@ def _verb_roles(
     return roles
 
 
-_ATTACKING = frozenset({"attacked", "struckFromAir", "shelled"})
-
-
 def _when_attacked(graph: _Graph, verb: int) -> list[int]:
     """ "20 people were killed when Orna jets bombed a market": a passive with no agent of its own, in the time of an
     attack, has the attacker for its agent."""
@@ -540,7 +537,7 @@ def _when_attacked(graph: _Graph, verb: int) -> list[int]:
         if graph.lower[when] not in {"when", "as"}:
             continue
         for v in graph.rights(when, "CV"):
-            attack = any(e.predicate in _ATTACKING for e in lexicon.get(("verb", verb_lemma(graph.words[v])), []))
+            attack = any(e.predicate in ATTACKS for e in lexicon.get(("verb", verb_lemma(graph.words[v])), []))
             if attack and not graph.passive(v) and (s := graph.subject(v)) is not None:
                 return [s]
     return []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["Entry", "ROLES", "entries", "by_lemma"]
+__all__ = ["ATTACKS", "Entry", "ROLES", "entries", "by_lemma"]
 
 PATH = Path(__file__).with_name("lexicon.tsv")
 
@@ -25,6 +25,11 @@ ROLES = frozenset({"subj", "obj", "by", "self", "mod", "between", "people", "gov
 ("headed to", "crossed into") state flight of them, and nothing of an armed group. ``governed`` is the
 subject of the clause whose preposition governs the noun ("Tarhuna remained under the control of X"), for
 nouns keyed with that preposition ("under control")."""
+
+
+ATTACKS = frozenset({"attacked", "struckFromAir", "shelled"})
+"""The predicates of an attack, which the readers of attacks' consequences ("..., killing ten soldiers",
+"killed when X bombed") look for."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kg.ingest.lexicon import by_lemma
+from kg.ingest.lexicon import ATTACKS, by_lemma
 from kg.ingest.mentions import Mention
 
 __all__ = [
@@ -226,7 +226,6 @@ _KILLING_FORCE = re.compile(
 )
 """After an attack's object: ", killing three Burundian peacekeepers", ", killing a Gabonese and a Moroccan
 peacekeeper"."""
-_ATTACKS = frozenset({"attacked", "struckFromAir", "shelled"})
 _FORCE_AFTER = re.compile(
     r"(?:\s*(?:,|and)\s+[A-Z][\w-]*)*\s+(?:(?:army|military|police|security)\s+)?(?:positions|patrols?|peacekeepers|troops|forces|soldiers|convoys?|bases?|"
     r"units|camps?|checkpoints?)\b"
@@ -243,7 +242,7 @@ def killed_in_attacks(text: str, findings: list[Found], mentions: list[Mention])
     added: list[Found] = []
     dropped: set[tuple[int, int]] = set()  # (subject, where the soldiers are named)
     for predicate, subject, obj, _, why, span, confidence in findings:
-        if predicate not in _ATTACKS or "place" in obj.kinds or obj.source == "group" or obj.end < span[0]:
+        if predicate not in ATTACKS or "place" in obj.kinds or obj.source == "group" or obj.end < span[0]:
             continue
         if "actor" not in obj.kinds and not _FORCE_AFTER.match(text, obj.end):
             continue  # "attacked Dakra, killing 30 soldiers": whose soldiers, the place does not say
