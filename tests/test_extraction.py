@@ -695,6 +695,20 @@ SHAPES = [
         [],
         id="displaced from one place to another",
     ),
+    pytest.param(
+        "Fighting went on near the river. The clashes have forced more than 12,000 people from their homes in "
+        "Dakra since Monday. Most have fled to Kasi. VFF fighters took Lumo on Tuesday.",
+        [("more than 12,000 people", "fledTo", "Kasi")],  # "most" of the people counted before, not VFF
+        [("VFF", "fledTo", None)],
+        id="most of the people counted before",
+    ),
+    pytest.param(
+        "Fighting went on near the river. VFF fighters took Dakra on Monday. Up to 9,000 people fled Dakra, most of "
+        "them towards Kasi. Around 4,000 people, most of the town's population, fled, most of them to Lumo.",
+        [("up to 9,000 people", "fledTo", "Kasi"), ("around 4,000 people", "fledTo", "Lumo")],
+        [("VFF", "fledTo", None)],
+        id="where most of them went",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

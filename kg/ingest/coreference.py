@@ -95,6 +95,16 @@ class Document:
                 return earlier
         return None
 
+    def count_people(self, start: int, end: int) -> None:
+        """Remember the groups of people a sentence counts ("forced more than 32,000 people from their homes"),
+        even where no frame reads them: "Most have fled to Kasi" in the next sentence counts them."""
+        for match in _COUNTED_PEOPLE.finditer(self.text, start, end):
+            if not any(m.start == match.start() for m in self.people):
+                phrase = match.group()[:1].lower() + match.group()[1:]  # "Around 4,000 people" opening a sentence
+                self.people.append(
+                    Mention(phrase, match.start(), match.end(), None, phrase, frame_reader.PEOPLE_KINDS, "group")
+                )
+
     def learn(self, m: Mention, kind: str | None) -> None:
         if kind and not m.entity and m.source in {"name", "title"} and not m.resolved_from:
             self.kinds.setdefault(normal(m.label), set()).add(kind)
@@ -130,7 +140,7 @@ class Document:
                     self.people.append(group)
                 return group
             if head == "of them":  # "many of them": the last group of people named before
-                counted = [m for m in self.people if m.start < at]
+                counted = sorted((m for m in self.people if m.start < at), key=lambda m: m.start)
                 return replace(counted[-1], resolved_from="them") if counted else None
             before = [m for m in sentence_mentions if m.end <= at]
             if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
@@ -158,6 +168,15 @@ def _without_number(phrase: str) -> str:
     while len(words) > 2 and words[0].lower() in frame_reader.PARTS and words[1] == "of":  # "tens of thousands of"
         words = words[2:]
     return " ".join(words)
+
+
+_COUNTED_PEOPLE = re.compile(
+    r"\b(?:(?:at least|more than|up to|an estimated|nearly|almost|about|around|some|over|roughly|approximately)\s+)?"
+    r"(?:\d[\d,.]*(?:\s+(?:million|thousand))?|(?:tens|hundreds|thousands|dozens|millions)\s+of"
+    r"(?:\s+thousands\s+of)?)\s+(?:(?!of\b)[a-z-]+\s+)?(?:" + "|".join(sorted(frame_reader.PEOPLE)) + r")\b",
+    re.IGNORECASE,
+)
+"""A group of people with its number: "more than 32,000 people", "tens of thousands of displaced people"."""
 
 
 _PERSON_HEADS = frozenset(

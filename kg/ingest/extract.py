@@ -341,6 +341,7 @@ def extract(
         for m in mentions:
             if m.entity is None and m.source in {"name", "title"}:
                 unknown.setdefault(normal(m.label), m)  # "Petrova" after "Vanya Petrova" is no second new name
+        document.count_people(start, end)
         if mentions or _REFERRING.search(text, start, end):
             candidates += _sentence(text, start, end, mentions, document, relations, published, headline)
         document.history += mentions
@@ -407,6 +408,7 @@ def _sentence(
     titled = patterns.titles(text, mentions)
     parts = {(f[1].start, f[2].start) for f in titled if f[0] == "partOf"}  # "intelligence chief": not the head
     findings = [f for f in findings if not (f[0] == "headOf" and (f[1].start, f[2].start) in parts)] + titled
+    findings += _fled_onward(text, start, end, findings, mentions, document)
     listed = patterns.lists(text, mentions)
     findings = patterns.among_them(text, patterns.across_lists(findings, listed), mentions, listed)
     findings = patterns.killed_in_attacks(text, findings, mentions)
@@ -553,6 +555,45 @@ def _the_capital(text: str, mentions: list[Mention], country: Mention | None) ->
             standing = replace(country, text=country.label, start=before.start(), end=m.start)  # why says whence
             why = f"pattern: the capital, PLACE (of {country.label}, the country the report names most)"
             found.append(("capitalOf", m, standing, "capital", why, (before.start(), m.end), 0.55))
+    return found
+
+
+_ONWARD = re.compile(
+    r",\s+(?:most|many|some|half|the rest|others)(?:\s+of\s+them)?\s+(?:[a-z]+ing\s+)?(?:to|towards?|into)\s+"
+    r"(?:the\s+)?"
+)
+_FLED = re.compile(r"\b(?:fled|flee|fleeing|flees|escaped|displaced)\b")
+
+
+def _fled_onward(
+    text: str, start: int, end: int, findings: list[patterns.Found], mentions: list[Mention], document: Document
+) -> list[patterns.Found]:
+    """ "up to 65,000 people fled Damasak, most of them towards Maiduguri", "around 200,000 people fled, most of them
+    to Iligan": where part of a group went, the group fled to (the parser reads no verb there).
+
+    The group is the subject of the sentence's flight before it, else the first group of people its clause counts
+    before a verb of flight ("around 200,000 people, most of the town's population, fled": the 200,000)."""
+    found = []
+    for match in _ONWARD.finditer(text, start, end):
+        place = next((m for m in mentions if m.start == match.end()), None)
+        if place is None or (place.kinds and "place" not in place.kinds):
+            continue
+        fled = [
+            f for f in findings if f[0] in {"fledFrom", "fledTo"} and f[1].source == "group" and f[5][0] < match.start()
+        ]
+        if fled:
+            group, trigger, why = fled[-1][1], fled[-1][3], fled[-1][4]
+        else:
+            verb = next(reversed(list(_FLED.finditer(text, start, match.start()))), None)
+            clause = max(start, text.rfind(";", start, verb.start()) + 1) if verb else start
+            counted = sorted(
+                (m for m in document.people if verb and clause <= m.start < verb.start()), key=lambda m: m.start
+            )
+            if not counted:
+                continue
+            group, trigger, why = counted[0], verb.group(), f'verb "{verb.group()}"'  # "X, most of the town, fled": X
+        why += '; where part of the group went ("most of them to")'
+        found.append(("fledTo", group, place, trigger, why, (min(group.start, match.start()), place.end), 0.6))
     return found
 
 

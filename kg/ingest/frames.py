@@ -149,6 +149,10 @@ PARTS = frozenset(
 )
 """Words whose "of" phrase names the place meant ("most of the capital", "parts of Darfur")."""
 
+PARTITIVES = frozenset({"most", "many", "some", "others", "half"})
+"""Words that alone, as a subject, count the people named before ("Most have fled to Kasi", "others fled"): a
+part of a group stands for the group, as "many of them" does."""
+
 ATTACK_NOUNS = frozenset(
     {"strike", "strikes", "airstrike", "airstrikes", "attack", "attacks", "raid", "raids", "bombing", "shelling"}
 )
@@ -754,6 +758,9 @@ def _mention(
     if lower == "them" and word > 1 and graph.lower[word - 1] == "of" and graph.lower[word - 2] in PARTS:
         if (counted := resolve("of them", word)) is not None:  # "many of them": the people named before
             return counted
+    if lower in PARTITIVES and not graph.rights(word, "D", "Mf", "Mp", "OF", "A") and graph.rights(word, "S"):
+        counted = resolve("of them", word)  # "Most have fled to Kasi": most of the people named before
+        return replace(counted, resolved_from=lower) if counted is not None else None
     if lower in PRONOUNS:
         return _pronoun(graph, word, slots, resolve, depth)
     if lower in ATTACK_NOUNS and depth < 2:  # "U.S. and British strikes had killed": the strikes' authors
