@@ -709,6 +709,20 @@ SHAPES = [
         [("VFF", "fledTo", None)],
         id="where most of them went",
     ),
+    pytest.param(
+        "Fighting went on near the river. After VFF fighters attacked Kasi on Monday, the Orna Front said that it "
+        "had taken Dakra.",
+        [("VFF", "attacked", "Kasi"), ("Orna Front", "captured", "Dakra")],  # "it" is the speaker
+        [("VFF", "captured", None)],
+        id="said that it: the speaker",
+    ),
+    pytest.param(
+        "Fighting went on near the river. VFF fighters attacked the military base in Dakra; the army said its troops "
+        "withdrew to Kasi, and that on Tuesday they retook the town.",
+        [("army", "withdrewTo", "Kasi"), ("army", "captured", "Dakra")],  # the second "that" clause is the army's too
+        [("VFF", "captured", None)],
+        id="said ..., and that they: the speaker",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

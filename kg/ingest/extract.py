@@ -377,9 +377,8 @@ def _sentence(
     findings: list[patterns.Found] = list(compounds)
     clauses = _clauses(substituted)
     pieces = []
-    for a, b in clauses[1:]:
-        piece = {k - a: m for k, m in where.items() if a <= k < b}
-        pieces += _voted(_frames(substituted[a:b], piece, chars[a:b], mentions, document))
+    for n in range(1, len(clauses)):
+        pieces += _voted(_frames(*_clause(substituted, where, chars, clauses, n), mentions, document))
     said = _complement(substituted, where, chars)
     if said is not None:
         pieces += _voted(_frames(*said, mentions, document))
@@ -721,6 +720,30 @@ def _clauses(substituted: str) -> list[tuple[int, int]]:
     ends = [*(a for a, _ in breaks), len(substituted)]
     pieces = [(a, b) for a, b in zip(starts, ends, strict=True) if len(substituted[a:b].split()) >= 4]
     return spans + pieces if len(pieces) > 1 else spans
+
+
+_SAYS = re.compile(
+    r"\b(?:said|says|announced|announces|claimed|claims|reported|reports|stated|states|added|confirmed)\b"
+)
+
+
+def _clause(
+    substituted: str, where: dict[int, Mention], chars: list[int], clauses: list[tuple[int, int]], n: int
+) -> tuple[str, dict[int, Mention], list[int]]:
+    """The ``n``-th clause of a long sentence as a text of its own; a "that" clause after ", and" with who said it.
+
+    In "the army said its troops withdrew to Kasi, and that they retook the town", the clause "that they retook
+    the town" alone has no speaker for "they" to stand for: it is read as "the army said that they retook the town"
+    (the previous clause up to its verb of saying)."""
+    a, b = clauses[n]
+    said = next(_SAYS.finditer(substituted, *clauses[n - 1]), None) if n > 1 else None
+    if said is None or not substituted.startswith("that ", a):
+        return substituted[a:b], {k - a: m for k, m in where.items() if a <= k < b}, chars[a:b]
+    start, head = clauses[n - 1][0], said.end()
+    shift = head - start + 1
+    piece = {k - start: m for k, m in where.items() if start <= k < head}
+    piece |= {k - a + shift: m for k, m in where.items() if a <= k < b}
+    return substituted[start:head] + " " + substituted[a:b], piece, chars[start:head] + [chars[a]] + chars[a:b]
 
 
 def _by_air(text: str, finding: patterns.Found) -> bool:

@@ -890,12 +890,21 @@ def _pronoun(graph: _Graph, word: int, slots: Mapping[int, Mention], resolve: Re
     ("the army said its troops withdrew"), else the caller's coreference."""
     owned = graph.rights(word, "D") if graph.lower[word] in {"its", "their"} else [word]
     for head in owned:
-        for verb in graph.lefts(head, "Ce", "C"):
+        for verb in (v for c in graph.lefts(head, "Ce", "C") for v in _said(graph, c)):
             speaker = graph.subject(verb) if verb_lemma(graph.words[verb]) in SAYING else None
             if speaker is not None and speaker != word and graph.lower[speaker] not in PRONOUNS and depth < 2:
                 if (m := _mention(graph, speaker, slots, resolve, depth + 1)) is not None:
                     return replace(m, resolved_from=graph.lower[word]) if m.source != "group" else m
     return resolve(graph.lower[word], word)
+
+
+def _said(graph: _Graph, c: int) -> list[int]:
+    """The verb whose complement a clause is: the word before its subject ("said its troops"), or the verb before
+    its "that" ("said that they retook"), also through "and" ("said that ... and that they retook")."""
+    if graph.lower[c] != "that":
+        return [c]
+    joined = [j for j in graph.lefts(c, "RJ") + graph.rights(c, "RJ") if graph.is_conjunction(j)]
+    return [v for k in [c, *joined] for v in graph.lefts(k, "TH")]
 
 
 def _quantity(graph: _Graph, first: int) -> int:
