@@ -723,6 +723,20 @@ SHAPES = [
         [("VFF", "captured", None)],
         id="said ..., and that they: the speaker",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Orna Front attacked Velen Army positions in Dakra on Monday. Kasi was "
+        "calm. Talks between the two sides stalled in May. The two sides agreed to a ceasefire on Friday.",
+        [("Orna Front", "negotiatedWith", "Velen Army")],  # the last two seen fighting each other
+        [(None, "ceasefireWith", None), (None, "negotiatedWith", "Kasi"), ("Kasi", "negotiatedWith", None)],
+        id="talks between the two sides",
+    ),
+    pytest.param(
+        "Fighting went on near the river. The Tarna Brigade has shared the area with the Orna Front since 2019. The "
+        "Tarna Brigade holds Dakra. The two groups are now fighting for the coca crops.",
+        [("Tarna Brigade", "opposes", "Orna Front")],  # no fight seen yet: the two sides named most
+        [(None, "opposes", "Dakra")],
+        id="the two groups are fighting",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -18,7 +18,7 @@ from kg.ingest.frames import NON_STATE
 from kg.ingest.mentions import PLACE_WORDS, Mention, normal
 from kg.ingest.patterns import AIR, landmark
 
-__all__ = ["Document", "agent", "refer"]
+__all__ = ["BETWEEN_SIDES", "Document", "agent", "refer", "side"]
 
 
 class Document:
@@ -39,6 +39,8 @@ class Document:
         self.country: Mention | None = None
         """The country the whole report names most (set before it is read): whose capital "the capital" is."""
         self.called: Counter[tuple[str, str]] = Counter()
+        self.sides: tuple[Mention, Mention] | None = None
+        """The last two armed sides seen fighting each other: who "the two sides" are."""
         self.people: list[Mention] = []
         """Groups of people named so far ("tens of thousands of displaced people"): whom "many of them" counts."""
         """(description, name) for each "ISWAP fighters", "al-Shabaab militants": what "the militants" stand for."""
@@ -114,10 +116,26 @@ class Document:
         learnt = self.kinds.get(normal(m.label), set())
         return not m.kinds and "place" in learnt and "actor" not in learnt
 
-    def fought(self, predicate: str, subject: Mention) -> None:
-        """Remember a name that fought: the subject of a capture, an attack, a killing or a hold."""
+    def fought(self, predicate: str, subject: Mention, obj: Mention | None = None) -> None:
+        """Remember a name that fought: the subject of a capture, an attack, a killing or a hold; and the last two
+        armed sides seen fighting each other, whom "the two sides" stand for."""
         if predicate in _FIGHTING and subject.source == "name":
             self.fighters[normal(subject.label)] += 1
+        if predicate in BETWEEN_SIDES and obj is not None and side(subject) and side(obj):
+            self.sides = (subject, obj)
+
+    def two_sides(self, before: list[Mention]) -> tuple[Mention, Mention] | None:
+        """Who "the two sides" are: the last two seen fighting each other, else the two sides the report (up to
+        ``before``, the sentence's names before the words) names most, the first named among equals."""
+        if self.sides is not None:
+            return self.sides
+        named = [m for m in self.history + before if side(m)]
+        counts = Counter(normal(m.label) for m in named)
+        first: dict[str, Mention] = {}
+        for m in named:
+            first.setdefault(normal(m.label), m)
+        ranked = sorted(first, key=lambda k: -counts[k])  # stable: the first named among equals
+        return (first[ranked[0]], first[ranked[1]]) if len(ranked) >= 2 else None
 
     def resolver(self, sentence_mentions: list[Mention], offsets: dict[int, int]) -> frame_reader.Resolver:
         def resolve(head: str, word: int) -> Mention | None:
@@ -244,6 +262,28 @@ def _stem(word: str) -> str:
 
 _STATE = frozenset(_stem(w) for w in _STATE_WORDS)
 """The state words as :func:`_words` gives a name's words."""
+
+
+BETWEEN_SIDES = frozenset({"attacked", "shelled", "struckFromAir", "killed", "opposes", "encircled"})
+"""Relations between two armed sides: the last one seen says who "the two sides" are."""
+
+
+def side(m: Mention) -> bool:
+    """A name that can be one side of a war: an armed group, a state's forces or a state, not a place, a person or
+    a group of people ("Convención", named only as attacked, is no side; "the 33rd Front" says it is one)."""
+    if "person" in m.kinds or m.kinds == frame_reader.PEOPLE_KINDS:
+        return False
+    if "actor" in m.kinds:  # a country is an actor and a place
+        return "place" not in m.kinds or m.source in {"country", "demonym"} or m.entity is not None
+    last = normal(m.text).split()[-1:] or [""]
+    return not m.kinds and m.source == "name" and _stem(last[0]) in _ARMED_WORDS
+
+
+_ARMED_WORDS = frozenset(
+    """army force front group militia movement brigade battalion division regiment corps faction gang coalition
+    alliance rebel guard""".split()
+)
+"""Last words of a new name that make it an armed side ("the 33rd Front", "the Kalver Brigade")."""
 
 
 def agent(m: Mention) -> bool:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import KGError
 from kg.ingest import frames as frame_reader
 from kg.ingest import linkgrammar, patterns
-from kg.ingest.coreference import Document
+from kg.ingest.coreference import BETWEEN_SIDES, Document, side
 from kg.ingest.dates import adverbials, dates_in
 from kg.ingest.mentions import (
     Gazetteer,
@@ -408,6 +408,7 @@ def _sentence(
     parts = {(f[1].start, f[2].start) for f in titled if f[0] == "partOf"}  # "intelligence chief": not the head
     findings = [f for f in findings if not (f[0] == "headOf" and (f[1].start, f[2].start) in parts)] + titled
     findings += _fled_onward(text, start, end, findings, mentions, document)
+    findings += _between_the_two_sides(text, start, end, findings, mentions, document)
     listed = patterns.lists(text, mentions)
     findings = patterns.among_them(text, patterns.across_lists(findings, listed), mentions, listed)
     findings = patterns.killed_in_attacks(text, findings, mentions)
@@ -437,7 +438,7 @@ def _sentence(
             continue  # "captured Nyabibwe, about 100 km north of Bukavu": Bukavu only says where Nyabibwe is
         document.learn(subject, domain)
         document.learn(obj, range_)
-        document.fought(predicate, subject)
+        document.fought(predicate, subject, obj)
         if predicate not in _PLACED | _DESCRIBING:
             acted.append((lo, subject))
         lo, hi = max(lo, start), min(hi, end)
@@ -593,6 +594,61 @@ def _fled_onward(
             group, trigger, why = counted[0], verb.group(), f'verb "{verb.group()}"'  # "X, most of the town, fled": X
         why += '; where part of the group went ("most of them to")'
         found.append(("fledTo", group, place, trigger, why, (min(group.start, match.start()), place.end), 0.6))
+    return found
+
+
+_TWO_SIDES = re.compile(
+    r"\b(?:the\s+two|both)\s+(?:sides|parties|groups|forces|armies|factions|rivals|militaries|countries|belligerents)"
+    r"\b|\bthe\s+warring\s+(?:sides|parties|factions)\b",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(
+    r"\b(?P<noun>talks|negotiations|war|fighting|clashes|hostilities|battles|conflict)\s+(?:\w+\s+){0,2}?between\s+$",
+    re.IGNORECASE,
+)
+_SIDES_DO = re.compile(
+    r"\s+(?:(?:are|were|have|had|has)\s+(?:now\s+|also\s+|been\s+|still\s+){0,2})?"
+    r"(?P<verb>fighting|fought|clashed|clashing|negotiating|negotiated|held\s+talks|hold\s+talks)\b",
+    re.IGNORECASE,
+)
+_SIDES_RELATION = {
+    "talks": "negotiatedWith", "negotiations": "negotiatedWith", "negotiating": "negotiatedWith",
+    "negotiated": "negotiatedWith", "held talks": "negotiatedWith", "hold talks": "negotiatedWith",
+}  # fmt: skip
+"""What "the two sides" do to each other, when it is not fighting (opposes)."""
+
+
+def _between_the_two_sides(
+    text: str, start: int, end: int, findings: list[patterns.Found], mentions: list[Mention], document: Document
+) -> list[patterns.Found]:
+    """ "Talks between the two sides stalled", "eight months of war between the two forces", "The two groups are now
+    fighting for the coca crops": a relation between the two sides a report's war has, the last two seen fighting
+    each other (this sentence first), else the two sides it names most.
+
+    Only fighting (opposes) and talks (negotiatedWith): a ceasefire or an agreement "the two sides" may yet sign is
+    no fact."""
+    found = []
+    for match in _TWO_SIDES.finditer(text, start, end):
+        before = max(start, match.start() - 60)
+        between = _BETWEEN.search(text[before : match.start()])
+        doing = _SIDES_DO.match(text, match.end())
+        word = (between.group("noun") if between else doing.group("verb") if doing else "").lower()
+        if not word:
+            continue
+        predicate = _SIDES_RELATION.get(" ".join(word.split()), "opposes")
+        here = [f for f in findings if f[0] in BETWEEN_SIDES and f[5][0] < match.start() and side(f[1]) and side(f[2])]
+        pair = (
+            (here[-1][1], here[-1][2]) if here else document.two_sides([m for m in mentions if m.end <= match.start()])
+        )
+        if pair is None or normal(pair[0].label) == normal(pair[1].label):
+            continue
+        words = match.group()
+        a, b = (replace(m, start=match.start(), end=match.end(), resolved_from=words) for m in pair)
+        said = f"{word} between {words}" if between else f"{words} {word}"
+        why = f"pattern: {said} (the last two sides seen fighting, else the two the report names most)"
+        lo = before + between.start("noun") if between else match.start()
+        hi = doing.end() if doing and not between else match.end()
+        found.append((predicate, a, b, word, why, (lo, hi), 0.55))
     return found
 
 
