@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -62,9 +63,29 @@ def _launch(command: list[str], env: dict[str, str] | None = None) -> subprocess
     )
 
 
+def _drain(process: subprocess.Popen) -> None:
+    """Read what a started server writes on stderr from now on, in a thread, and drop it.
+
+    A pipe holds 64 KiB: a server that logged more than that while no one read the pipe would
+    block in its next write, and the test waiting for its answer would hang.
+    """
+    stream = process.stderr
+    if stream is not None:
+        reader = threading.Thread(target=stream.read, name="server-stderr", daemon=True)
+        reader.start()
+        _DRAINS[process.pid] = reader
+
+
+_DRAINS: dict[int, threading.Thread] = {}
+"""The reader of each drained server's stderr, joined before the pipe is closed (it ends when the server has)."""
+
+
 def _close(process: subprocess.Popen) -> None:
     stop(process, 10)
-    if process.stderr:
+    reader = _DRAINS.pop(process.pid, None)
+    if reader is not None:
+        reader.join(10)
+    if process.stderr and (reader is None or not reader.is_alive()):
         process.stderr.close()
 
 
@@ -75,6 +96,7 @@ def _on_free_port(command: Callable[[int], list[str]], ready_url: Callable[[int]
         process = _launch(command(port))
         try:
             wait_until_up(ready_url(port), process)
+            _drain(process)
             return process, port
         except RuntimeError as exc:
             _close(process)
@@ -101,6 +123,7 @@ def kg_serve_process(store: Path, *extra: str) -> Iterator[tuple[str, int]]:
     try:
         url = announced_url(process)
         wait_until_up(url.removesuffix("/sparql") + "/health", process)
+        _drain(process)
         yield url, process.pid
     finally:
         _close(process)
