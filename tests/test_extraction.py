@@ -737,6 +737,13 @@ SHAPES = [
         [(None, "opposes", "Dakra")],
         id="the two groups are fighting",
     ),
+    pytest.param(
+        "Fighting went on near the river. On Monday, several hundred VFF soldiers handed over their weapons to the "
+        "Orna Mission, which took them in at its bases in Dakra.",
+        [("Orna Mission", "basedIn", "Dakra")],  # "its": the subject of its own clause, not the first name
+        [("VFF", "basedIn", None)],
+        id="its: the subject of its own clause",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

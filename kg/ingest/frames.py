@@ -895,7 +895,20 @@ def _pronoun(graph: _Graph, word: int, slots: Mapping[int, Mention], resolve: Re
             if speaker is not None and speaker != word and graph.lower[speaker] not in PRONOUNS and depth < 2:
                 if (m := _mention(graph, speaker, slots, resolve, depth + 1)) is not None:
                     return replace(m, resolved_from=graph.lower[word]) if m.source != "group" else m
+        own = _own_subject(graph, head) if head != word else None
+        if own is not None and graph.lower[own] not in PRONOUNS and depth < 2:
+            m = _mention(graph, own, slots, resolve, depth + 1)
+            if m is not None and not m.kinds & {"place", "person"}:  # "his" and "her" are for persons
+                return replace(m, resolved_from=graph.lower[word]) if m.source != "group" else m
     return resolve(graph.lower[word], word)
+
+
+def _own_subject(graph: _Graph, noun: int) -> int | None:
+    """The subject of the clause a possessed noun is the object of ("MONUSCO, which took them in at its bases",
+    "15,000 people fled their homes"): "its" and "their" are most often the subject's own."""
+    verbs = [*graph.lefts(noun, "O"), *(v for p in graph.lefts(noun, "J") for v in graph.lefts(p, "MV"))]
+    subjects = [s for v in verbs if (s := graph.subject(v)) is not None and s != noun]
+    return subjects[0] if subjects else None
 
 
 def _said(graph: _Graph, c: int) -> list[int]:
