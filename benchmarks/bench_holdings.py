@@ -11,7 +11,7 @@ import's settling step reads (written in bulk, not compacted). The live generati
 written; the two forms run alternately, best and median of ``--repeat`` runs. The baseline is the
 query's text before (``benchmarks/queries/holding-claims-before.rq``, whose rows must equal the
 rewrite's); ratios are before / after, above 1 when the rewrite is faster. The whole of
-:func:`kg.holdings.holding_ends` (the query, the pandas join, the triples) is timed after it, to
+:func:`kg.holdings.holding_ends` (the query, the join, the triples) is timed after it, to
 show the query's share.
 """
 

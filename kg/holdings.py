@@ -15,68 +15,60 @@ or before that day keeps its end. The build writes each end into the inferred gr
 ``kg:endedOn`` with the ending claim as ``kg:endedBy``, so queries, the projection, ``kg
 analyze control``, the page and the map all read the same ends.
 
-The rule joins every hold of a place with every capture of it. Written as SPARQL, Oxigraph
-paid about 15 µs per pair (4.5 s for 54,000 pairs at 240k triples); here two scans and a
-pandas join do it in well under a second at a million triples.
+The rule meets every hold of a place with the captures and withdrawals of it that come on or after
+it. Written as SPARQL, Oxigraph paid about 15 µs per pair (4.5 s for 54,000 pairs at 240k triples).
+Here each place's enders are sorted once by day, and each hold reads them from its own day on until
+the first that ends it: plain Python, no pair table. The pandas join it replaces built every pair
+(540,000 at a million triples, 0.18-0.21 s, in steps to bound their memory), and importing pandas
+alone took 0.5-0.65 s of every build, ingest and import, 40% of building the seed.
 """
 
 from __future__ import annotations
 
+import bisect
+import csv
+import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg import queries, sparql
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY
 
-__all__ = ["ENDED_BY", "ENDED_ON", "PAIRS_PER_STEP", "holding_ends", "replace_holding_ends"]
+__all__ = ["ENDED_BY", "ENDED_ON", "holding_ends", "replace_holding_ends"]
 
 ENDED_ON = ONTOLOGY + "endedOn"
 ENDED_BY = ONTOLOGY + "endedBy"
 _HOLDS = {ONTOLOGY + name for name in ("controls", "captured", "occupied", "encircled", "withdrewTo")}
 _TAKES = {ONTOLOGY + "captured", ONTOLOGY + "occupied"}
 _WITHDRAWAL = ONTOLOGY + "withdrewFrom"
+_ENDERS = _TAKES | {_WITHDRAWAL}
 _ENCIRCLED = ONTOLOGY + "encircled"
 _SAME_DAY_ENDS = {ONTOLOGY + name for name in ("controls", "encircled", "withdrewTo")}
 """Holds that a capture on the very day they count from ends (a capture does not end another capture
 of the same day)."""
 
 
-def _rows(store: ox.Store, text: str, columns: list[str]):  # -> pandas.DataFrame
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """One row of ``internal/holding-claims``, every term as Oxigraph's CSV writes it: an IRI as itself, a
+    blank node as ``_:id``, a date as its lexical form, an unbound end as "". Days compare as text, as
+    the rule always compared them (ISO dates of four-digit years), and "" comes before every day."""
+
+    claim: str
+    predicate: str
+    actor: str
+    place: str
+    day: str
+    end: str
+
+
+def _rows(store: ox.Store, text: str) -> list[dict[str, str]]:
     """A kg-internal SELECT query's rows as strings, through Oxigraph's CSV writer (no Python object per term)."""
-    import io
-
-    import pandas as pd
-
     result = store.query(text, use_default_graph_as_union=True)
-    table = pd.read_csv(
-        io.BytesIO(result.serialize(format=ox.QueryResultsFormat.CSV)), dtype=str, keep_default_na=False
-    )
-    return table.reindex(columns=columns, fill_value="")
-
-
-PAIRS_PER_STEP = 1_000_000
-"""Holds joined with the claims that may end them, at most this many pairs at a time (about 100 MB in
-pandas): every hold of a place meets every capture of it, so joined whole at a million ACLED rows the
-pairs took 1.1 GB (benchmarks/RESULTS.md, 2026-11-30). A place's pairs are never split."""
-
-
-def _places_in_steps(holds, enders) -> list[set[str]]:  # holds, enders: pandas.DataFrame
-    """The places, in groups whose holds and enders make at most :data:`PAIRS_PER_STEP` pairs (a place with
-    more than that is a group of its own)."""
-    counts = holds["place"].value_counts().mul(enders["place"].value_counts(), fill_value=0)
-    steps: list[set[str]] = []
-    size = PAIRS_PER_STEP
-    for place, pairs in counts[counts > 0].items():
-        if size + pairs > PAIRS_PER_STEP:
-            steps.append(set())
-            size = 0
-        steps[-1].add(place)
-        size += pairs
-    return steps
-
-
-_CLAIM_COLUMNS = ["claim", "predicate", "actor", "place", "day", "end"]
+    data = result.serialize(format=ox.QueryResultsFormat.CSV)
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
 
 
 def holding_ends(store: ox.Store, places: Sequence[ox.NamedNode] | None = None) -> list[ox.Triple]:
@@ -86,106 +78,67 @@ def holding_ends(store: ox.Store, places: Sequence[ox.NamedNode] | None = None) 
     return _ends(claims, _joint(store, claims if places is not None else None))
 
 
-def _claims(store: ox.Store, places: Sequence[ox.NamedNode] | None):  # -> pandas.DataFrame
+def _claims(store: ox.Store, places: Sequence[ox.NamedNode] | None) -> list[_Claim]:
     if places is None:
-        return _rows(store, queries.internal("internal/holding-claims"), _CLAIM_COLUMNS)
-    at = sparql.bind_column(queries.internal("internal/holding-claims-at"), "place", places)
-    return _rows(store, at, _CLAIM_COLUMNS)
+        text = queries.internal("internal/holding-claims")
+    else:
+        text = sparql.bind_column(queries.internal("internal/holding-claims-at"), "place", places)
+    fields = ("claim", "predicate", "actor", "place", "day", "end")
+    return [_Claim(*(row.get(name) or "" for name in fields)) for row in _rows(store, text)]
 
 
-def _joint(store: ox.Store, claims=None):  # claims: pandas.DataFrame | None -> pandas.DataFrame
-    """The pairs of actors that hold jointly; only those of ``claims``' actors, when given (a few places' claims
-    name a few hundred actors of thousands: 0.01 s against 0.28 s at 1M quads, 2026-11-30)."""
+def _joint(store: ox.Store, claims: list[_Claim] | None = None) -> set[tuple[str, str]]:
+    """The pairs of actors that hold jointly, both ways round; only those of ``claims``' actors, when given (a
+    few places' claims name a few hundred actors of thousands: 0.01 s against 0.28 s at 1M quads, 2026-11-30)."""
     text = queries.internal("internal/joint-holders")
     if claims is not None:
-        actors = [ox.NamedNode(actor) for actor in sorted(set(claims["actor"])) if not actor.startswith("_:")]
+        actors = [ox.NamedNode(actor) for actor in sorted({c.actor for c in claims}) if not actor.startswith("_:")]
         text = sparql.bind_column(text, "a", actors)
-    return _rows(store, text, ["a", "b"])
+    pairs = {(row["a"], row["b"]) for row in _rows(store, text)}
+    return pairs | {(b, a) for a, b in pairs}
 
 
-def _ends(claims, joint) -> list[ox.Triple]:  # claims, joint: pandas.DataFrame
-    import pandas as pd
-
-    coded = _Coded(claims, joint)
-    holds = coded.claims[coded.claims["predicate"].isin(coded.codes(_HOLDS))]
-    enders = coded.claims[coded.claims["predicate"].isin(coded.codes(_TAKES | {_WITHDRAWAL}))]
-    firsts = [
-        _first_ends(holds[holds["place"].isin(places)], enders[enders["place"].isin(places)], coded)
-        for places in _places_in_steps(holds, enders)
-    ]
-    if not firsts:
-        return []
-    first = pd.concat(firsts)
-    first = pd.DataFrame(
-        {
-            "claim": coded.terms[first["claim"].to_numpy()],
-            "day_by": coded.days[first["day_by"].to_numpy()],
-            "claim_by": coded.terms[first["claim_by"].to_numpy()],
-        }
-    ).sort_values(["claim", "day_by", "claim_by"])
+def _ends(claims: list[_Claim], joint: set[tuple[str, str]]) -> list[ox.Triple]:
+    """For each hold that something ended, the first claim that ended it (by day, then by claim IRI), as triples
+    ordered by the hold's claim."""
+    enders: dict[str, list[_Claim]] = {}
+    for claim in claims:
+        if claim.predicate in _ENDERS:
+            enders.setdefault(claim.place, []).append(claim)
+    days: dict[str, list[str]] = {}
+    for place, found in enders.items():
+        found.sort(key=lambda c: (c.day, c.claim))
+        days[place] = [c.day for c in found]
+    first: dict[str, tuple[str, str]] = {}
+    for hold in claims:
+        if hold.predicate not in _HOLDS or hold.place not in enders:
+            continue
+        found = enders[hold.place]
+        for ender in found[bisect.bisect_left(days[hold.place], hold.day) :]:
+            if hold.end and hold.end <= ender.day:
+                break  # its own end came first; every ender after this one is later still
+            if ender.claim != hold.claim and _ended(hold, ender, joint):
+                first[hold.claim] = min(first.get(hold.claim, (ender.day, ender.claim)), (ender.day, ender.claim))
+                break
     date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
     triples = []
-    for claim, day, by in zip(first["claim"], first["day_by"], first["claim_by"], strict=True):
+    for claim, (day, by) in sorted(first.items()):
         triples.append(ox.Triple(ox.NamedNode(claim), ox.NamedNode(ENDED_ON), ox.Literal(day, datatype=date)))
         triples.append(ox.Triple(ox.NamedNode(claim), ox.NamedNode(ENDED_BY), ox.NamedNode(by)))
     return triples
 
 
-class _Coded:
-    """The claims with every column as integers, for a join that compares numbers instead of strings.
-
-    Resources (claims, predicates, actors, places) share one code per IRI, so equal IRIs have equal
-    codes across columns; codes follow the order of the text, so comparing or sorting codes of days
-    (and ends) is comparing their dates as the rule always did, an empty end has the lowest code, and
-    the first of two ends on one day is still the claim first in IRI order. At a million triples
-    (540,000 pairs) the ends took 0.64-0.68 s as strings, 0.18-0.21 s as codes (2026-11-30).
-    """
-
-    def __init__(self, claims, joint):  # pandas.DataFrame, pandas.DataFrame
-        import numpy as np
-        import pandas as pd
-
-        resources = ["claim", "predicate", "actor", "place"]
-        everything = pd.concat([*(claims[c] for c in resources), joint["a"], joint["b"]])
-        codes, self.terms = pd.factorize(everything, sort=True)  # ordered as the text: ties break as they did
-        days, self.days = pd.factorize(pd.concat([claims["day"], claims["end"], pd.Series([""])]), sort=True)
-        rows = len(claims)
-        columns = {name: codes[n * rows : (n + 1) * rows] for n, name in enumerate(resources)}
-        columns |= {"day": days[:rows], "end": days[rows : 2 * rows]}
-        self.claims = pd.DataFrame(columns)
-        self.blank = int(days[-1])
-        self.size = len(self.terms)
-        a, b = codes[len(resources) * rows :].reshape(2, -1).astype(np.int64)
-        self.allied = np.union1d(a * self.size + b, b * self.size + a)
-        self._index = pd.Index(self.terms)
-
-    def codes(self, iris: set[str]) -> list[int]:
-        """The codes of those ``iris`` the claims name."""
-        return [int(code) for code in self._index.get_indexer(sorted(iris)) if code >= 0]
-
-    def code(self, iri: str) -> int:
-        """The code of ``iri``, or -1 when no claim names it."""
-        return int(self._index.get_indexer([iri])[0])
-
-
-def _first_ends(holds, enders, coded: _Coded):  # holds, enders: pandas.DataFrame -> pandas.DataFrame
-    """For each hold of these places that something ended, the first claim that ended it (a hold's rows all
-    name one place, so each group of places decides its holds alone)."""
-    import numpy as np
-
-    pairs = holds.merge(enders, on="place", suffixes=("", "_by"))
-    pairs = pairs[(pairs["day_by"].to_numpy() >= pairs["day"].to_numpy()) & (pairs["claim"] != pairs["claim_by"])]
-    same = pairs["actor"].to_numpy() == pairs["actor_by"].to_numpy()
-    siege = pairs["predicate"].to_numpy() == coded.code(_ENCIRCLED)
-    withdrawal = pairs["predicate_by"].to_numpy() == coded.code(_WITHDRAWAL)
-    later = pairs["day_by"].to_numpy() > pairs["day"].to_numpy()
-    same_day = ~later & pairs["predicate"].isin(coded.codes(_SAME_DAY_ENDS)).to_numpy()
-    pair = pairs["actor_by"].to_numpy().astype(np.int64) * coded.size + pairs["actor"].to_numpy()
-    together = np.isin(pair, coded.allied)
-    ends = (withdrawal & same) | (~withdrawal & (~same | siege) & (later | same_day) & (siege | ~together))
-    end = pairs["end"].to_numpy()
-    pairs = pairs[ends & ((end == coded.blank) | (end > pairs["day_by"].to_numpy()))]
-    return pairs.sort_values(["claim", "day_by", "claim_by"]).drop_duplicates("claim")[["claim", "day_by", "claim_by"]]
+def _ended(hold: _Claim, ender: _Claim, joint: set[tuple[str, str]]) -> bool:
+    """Whether ``ender`` (on or after ``hold``'s day) ends ``hold``: the rule of the module's docstring."""
+    same = hold.actor == ender.actor
+    if ender.predicate == _WITHDRAWAL:
+        return same
+    siege = hold.predicate == _ENCIRCLED
+    if same and not siege:
+        return False
+    if ender.day == hold.day and hold.predicate not in _SAME_DAY_ENDS:
+        return False
+    return siege or (ender.actor, hold.actor) not in joint
 
 
 def replace_holding_ends(store: ox.Store, touched: Iterable[ox.NamedNode | ox.BlankNode] | None = None) -> int:
@@ -206,7 +159,7 @@ def replace_holding_ends(store: ox.Store, touched: Iterable[ox.NamedNode | ox.Bl
         if places is None:
             stale = list(store.quads_for_pattern(None, ox.NamedNode(predicate), None, graph))
         else:
-            held = (ox.NamedNode(claim) for claim in claims["claim"].unique())
+            held = (ox.NamedNode(claim) for claim in dict.fromkeys(c.claim for c in claims))
             stale = [q for c in held for q in store.quads_for_pattern(c, ox.NamedNode(predicate), None, graph)]
         for quad in stale:
             store.remove(quad)
