@@ -258,6 +258,8 @@ def locate_problems(problems: Sequence[Problem], graph_files: dict[str, Path], s
     does not fit) points at the first claim that names it, preferring one whose predicate the
     message names.
     """
+    if not problems:
+        return []  # a clean build does not import the annotation format (pydantic: 0.17 s)
     from kg.formats.annotation import record_lines
 
     files = {
