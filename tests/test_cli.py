@@ -272,6 +272,22 @@ def test_help_is_fast_to_import() -> None:
     assert done.stdout == "[]\n"
 
 
+def test_a_clean_build_imports_no_table_or_annotation_library(tmp_path: Path) -> None:
+    """`kg build` of the seed takes about 0.3 s: pandas (the ends of holds once used it) or pydantic (the
+    annotation format, needed only to point a problem at its line) would add 0.2-0.6 s to every build."""
+    from tests.helpers import ROOT
+
+    heavy = ("pandas", "numpy", "pydantic", "rdflib", "pyshacl", "networkx")
+    code = (
+        "import sys; from kg.cli import main\n"
+        f"try: main(['--store', {str(tmp_path / 'store')!r}, 'build'])\n"
+        "except SystemExit as exit: assert not exit.code, exit.code\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.splitlines()[-1] == "[]" and (tmp_path / "store" / "live").exists()
+
+
 def _commands(group: click.Group, path: tuple[str, ...] = ()):
     for name, command in group.commands.items():
         yield (*path, name), command
