@@ -1101,3 +1101,20 @@ def test_gold_with_a_folder_refuses_options_it_would_ignore(built_store: Path) -
     report = GOLD / "drc-goma-2025.txt"
     result = CliRunner().invoke(cli, ["--store", str(built_store), "extract", str(report), "--gold", str(GOLD)])
     assert result.exit_code == 2 and "drop TEXT, --date, -o" in result.stderr
+
+
+def test_a_hyphenated_word_the_parser_does_not_know_is_read_by_its_head(store: kg.Store) -> None:
+    """ "a counter-offensive", "anti-ship missiles": the parser guesses an unlisted hyphenated word's part of speech
+    from its shape and misreads the sentence around it; read as its head ("an offensive") it links."""
+    text = (
+        "Fighting went on all week. Velen troops launched a counter-offensive against the VFF and retook Dakra. "
+        "The VFF fired two anti-ship cruise missiles, which officials said targeted Velen Navy ships operating in "
+        "the Orna Sea. Officials confirmed it."
+    )
+    candidates, _ = extract(store, text)
+    found = triples(candidates)
+    assert ("Velen", "attacked", "VFF") in found
+    assert ("Velen", "captured", "Dakra") in found
+    assert ("Velen Navy", "operatesIn", "Orna Sea") in found
+    attack = next(c for c in candidates if c.predicate == "attacked")
+    assert "a counter-offensive against the VFF" in attack.quote and text[attack.start : attack.end] == attack.quote

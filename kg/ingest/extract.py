@@ -243,6 +243,7 @@ def _substitute(
         [(m.start(), m.end()) for m in _ASIDE.finditer(text, start, end)]
         + adverbials(text, start, end)
         + _approximations(text, start, mentions)
+        + _compound_heads(text, start, end, mentions)
     )
     out: list[str] = []
     where: dict[int, Mention] = {}
@@ -280,7 +281,45 @@ def _substitute(
         length += len(word)
         at = m.end
     emit(at, end)
-    return "".join(out), where, chars
+    return _articles("".join(out), where, chars)
+
+
+_A_BEFORE_VOWEL = re.compile(r"\b([Aa]) (?=[aeiou])")
+
+
+def _articles(
+    substituted: str, where: dict[int, Mention], chars: list[int]
+) -> tuple[str, dict[int, Mention], list[int]]:
+    """ "a counter-offensive" parsed as "an offensive": where words were left out between "a" and a word that
+    begins with a vowel, the article becomes "an" (the parser leaves "a offensive" unlinked and misreads the rest)."""
+    for match in reversed(list(_A_BEFORE_VOWEL.finditer(substituted))):
+        at, after = match.end(1), match.end()
+        if chars[after] == chars[at] + 1:
+            continue  # the text itself says "a" there
+        substituted = substituted[:at] + "n" + substituted[at:]
+        chars = chars[:at] + [chars[at - 1]] + chars[at:]
+        where = {k + (k >= at): m for k, m in where.items()}
+    return substituted, where, chars
+
+
+_HYPHENATED = re.compile(r"(?<![\w-])((?:[a-z]+-)+)([a-z]{3,})(?![\w-])")
+_NOT_HEADS = re.compile(r"(?:north|south|east|west)|.*-(?:out|off|down|over|back|away)$")
+"""Compounds whose last part is not their head: "north-west" is no kind of west, "fall-back" no kind of back."""
+
+
+def _compound_heads(text: str, start: int, end: int, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """ "launched a counter-offensive, retaking Dakra": a lower-case hyphenated word the parser's dictionary
+    does not list is parsed as its last part, its head ("offensive"), by leaving out what comes before it.
+
+    The parser guesses such a word's part of speech from its shape ("counter-offensive" an adjective), and the
+    wrong guess misattaches the rest of the sentence; the quote keeps the whole word."""
+    spans = []
+    for match in _HYPHENATED.finditer(text, start, end):
+        if _NOT_HEADS.match(match.group()) or any(m.start < match.end() and match.start() < m.end for m in mentions):
+            continue
+        if not linkgrammar.known(match.group()):
+            spans.append(match.span(1))
+    return spans
 
 
 _APPROXIMATELY = re.compile(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from kg.errors import KGError
 
-__all__ = ["Link", "Parse", "ParserUnavailable", "parse", "parses"]
+__all__ = ["Link", "Parse", "ParserUnavailable", "known", "parse", "parses"]
 
 _LIBRARY_NAMES = ("link-grammar", "liblink-grammar.so.5")
 
@@ -101,6 +101,8 @@ def _declare(lib: ctypes.CDLL) -> None:
         "linkage_get_link_rword": (ip, [vp, ip]),
         "linkage_get_link_label": (cp, [vp, ip]),
         "lg_error_set_handler": (vp, [vp, vp]),
+        "dictionary_lookup_list": (vp, [vp, cp]),
+        "free_lookup_list": (None, [vp, vp]),
     }
     for name, (restype, argtypes) in signatures.items():
         function = getattr(lib, name)
@@ -129,6 +131,21 @@ def _parser() -> tuple[ctypes.CDLL, int, int]:
     lib.parse_options_set_islands_ok(options, 0)
     lib.parse_options_set_spell_guess(options, 0)
     return lib, dictionary, options
+
+
+@functools.lru_cache(maxsize=4096)
+def known(word: str) -> bool:
+    """Whether the dictionary lists ``word`` itself ("so-called", "one-way"), not only a guess from its shape.
+
+    A hyphenated word it does not list ("counter-offensive", "five-month") is guessed from its shape, often
+    as the wrong part of speech, and then derails the parse of the whole sentence.
+    """
+    lib, dictionary, _ = _parser()
+    with _lock:
+        found = lib.dictionary_lookup_list(dictionary, word.encode("utf-8"))
+        if found:
+            lib.free_lookup_list(dictionary, found)
+    return bool(found)
 
 
 def parse(text: str) -> Parse | None:
