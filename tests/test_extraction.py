@@ -744,6 +744,17 @@ SHAPES = [
         [("VFF", "basedIn", None)],
         id="its: the subject of its own clause",
     ),
+    pytest.param(
+        "Fighting went on near the river. At least 40 civilians were killed in Velen air strikes on Dakra. Five "
+        "civilians were killed in an attack by the VFF.",
+        [
+            ("Velen", "killed", "at least 40 civilians"),  # the attack's author is who killed them
+            ("Velen", "struckFromAir", "Dakra"),  # "Velen air strikes": the name qualifies "air"
+            ("VFF", "killed", "civilians"),
+        ],
+        [("at least 40 civilians", "struckFromAir", None)],  # the subject of a passive is not the strikes' author
+        id="killed in an attack",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

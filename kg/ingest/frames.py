@@ -365,6 +365,7 @@ class _Graph:
             for verb in self.lefts(p, "MV"):
                 other = any(self.lower[q] in {"with", "against"} for q in self.rights(noun, "Mp", "MX"))
                 suffered = verb_lemma(self.words[verb]) in SUFFERING and not other  # "died in the fighting": its toll
+                suffered = suffered or self.passive(verb)  # "civilians were killed in air strikes": not their strikes
                 return None if suffered else self.subject(verb)  # "died in clashes with X" still fought X
             for head in self.lefts(p, "Mp", "Mf"):  # one noun up: "months of fighting"
                 if depth < 3:
@@ -520,7 +521,7 @@ def _verb_roles(
     if passive:
         if subject is not None:
             roles["obj"].append(subject)
-        roles["subj"] += preps.pop("by", []) or _when_attacked(graph, verb)
+        roles["subj"] += preps.pop("by", []) or _when_attacked(graph, verb) or _in_attack(graph, preps)
     else:
         if subject is not None:
             roles["subj"].append(subject)
@@ -544,6 +545,30 @@ def _when_attacked(graph: _Graph, verb: int) -> list[int]:
             attack = any(e.predicate in ATTACKS for e in lexicon.get(("verb", verb_lemma(graph.words[v])), []))
             if attack and not graph.passive(v) and (s := graph.subject(v)) is not None:
                 return [s]
+    return []
+
+
+ASSAULTS = frozenset(
+    {"attack", "strike", "airstrike", "raid", "bombing", "shelling", "assault", "offensive", "ambush", "bombardment"}
+)
+"""Nouns of an attack whose author is the agent of what happened in it ("killed in a VFF attack")."""
+
+
+def _in_attack(graph: _Graph, preps: Mapping[str, list[int]]) -> list[int]:
+    """ "Twelve soldiers were killed in a VFF attack on Dakra", "were killed in Orna air strikes", "in the Velen
+    assault": a passive with no agent of its own, in an attack a name makes, has that name for its agent (the
+    attack's modifier, owner or by-phrase; not "the fighting" or "clashes", which have two sides)."""
+    for p in ("in", "during"):
+        for noun in preps.get(p, []):
+            if noun_lemma(graph.words[noun]) not in ASSAULTS:
+                continue
+            owners = [o for d in graph.lefts(noun, "D") for o in graph.lefts(d, "YS", "YP")]
+            modifiers = graph.lefts(noun, "AN", "A", "GN")
+            modifiers += [k for j in modifiers if j not in graph.slots for k in graph.lefts(j, "AN", "A")]  # "air"
+            by = [j for q in graph.rights(noun, "Mp") if graph.lower[q] == "by" for j in graph.rights(q, "J")]
+            agents = [j for j in [*owners, *by, *modifiers] if j in graph.slots]
+            if agents:
+                return agents[:1]
     return []
 
 
@@ -593,7 +618,8 @@ def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[
         if graph.lower[j] in PRONOUNS:
             agents.append(j)
     agents += [j for j in graph.lefts(noun, "AN", "A", "GN") if j in slots]
-    for v in light_verbs:
+    agents += [k for j in graph.lefts(noun, "AN") if j not in slots for k in graph.lefts(j, "AN") if k in slots]
+    for v in light_verbs:  # ("Velen air strikes": the name qualifies "air")
         if (s := graph.subject(v)) is not None:
             agents.append(s)
     roles["by"] = agents
@@ -701,8 +727,9 @@ _PLACING = frozenset({"near", "in", "at", "outside", "around", "inside", "across
 
 def _direct(graph: _Graph, words: list[int]) -> list[int]:
     """A subject or an object, not a word right after a preposition of place the parser hung there instead ("killed
-    40 fighters near Dakra": Dakra was not killed)."""
-    return [j for j in words if not (j > 0 and graph.lower[j - 1] in _PLACING)]
+    40 fighters near Dakra": Dakra was not killed); a name that qualifies the noun after it is no place there
+    ("killed in Velen air strikes")."""
+    return [j for j in words if not (j > 0 and graph.lower[j - 1] in _PLACING and not graph.rights(j, "AN"))]
 
 
 def _role(role: str) -> str:
