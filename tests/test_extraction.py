@@ -755,6 +755,13 @@ SHAPES = [
         [("at least 40 civilians", "struckFromAir", None)],  # the subject of a passive is not the strikes' author
         id="killed in an attack",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Orna Army defended Dakra for weeks before the VFF seized it on Monday. "
+        "Kasi is strategic. The Tarna Brigade shelled it for hours.",
+        [("VFF", "captured", "Dakra"), ("Tarna Brigade", "shelled", "Kasi")],  # "it": the place named last
+        [("VFF", "captured", "Orna Army")],
+        id="seized it: the place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -116,6 +116,19 @@ class Document:
         learnt = self.kinds.get(normal(m.label), set())
         return not m.kinds and "place" in learnt and "actor" not in learnt
 
+    def _maybe_place(self, m: Mention) -> bool:
+        """A new name that may be a place: no kind learnt, not seen fighting, not an acronym, not named as a group
+        ("the Orna Army")."""
+        words = normal(m.text).split()
+        return (
+            not m.kinds
+            and m.source == "name"
+            and normal(m.label) not in self.kinds
+            and not self.fighters.get(normal(m.label))
+            and not m.text.isupper()
+            and not (words and _stem(words[-1]) in _ARMED_WORDS)
+        )
+
     def fought(self, predicate: str, subject: Mention, obj: Mention | None = None) -> None:
         """Remember a name that fought: the subject of a capture, an attack, a killing or a hold; and the last two
         armed sides seen fighting each other, whom "the two sides" stand for."""
@@ -161,6 +174,12 @@ class Document:
                 counted = sorted((m for m in self.people if m.start < at), key=lambda m: m.start)
                 return replace(counted[-1], resolved_from="them") if counted else None
             before = [m for m in sentence_mentions if m.end <= at]
+            if head == "it:place":  # "the VFF seized it": the place named last, in this sentence first
+                earlier = [m for m in self.history + before if not landmark(self.text, m)]
+                places = [m for m in earlier if _a_place(m, self.kinds)]
+                places = places or [m for m in earlier if self._maybe_place(m)]  # "Dakra is strategic. X took it"
+                here = [m for m in places if m in before]
+                return (here or places or [None])[-1]
             if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
                 for candidates in (before, self.acted, self.last):
                     first = next((m for m in candidates[:2] if agent(m) and not self._place(m)), None)
@@ -284,6 +303,12 @@ _ARMED_WORDS = frozenset(
     alliance rebel guard""".split()
 )
 """Last words of a new name that make it an armed side ("the 33rd Front", "the Kalver Brigade")."""
+
+
+def _a_place(m: Mention, learnt: Mapping[str, set[str]]) -> bool:
+    """A town, a region or a site (not a country, which is an actor too, nor a demonym's country)."""
+    kinds = set(m.kinds) | learnt.get(normal(m.label), set())
+    return "place" in kinds and "actor" not in kinds and m.source not in {"demonym", "country", "group"}
 
 
 def agent(m: Mention) -> bool:

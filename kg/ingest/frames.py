@@ -696,6 +696,9 @@ def _fill(
         if entry.subject == "people":  # "families headed to Khan Younis": flight only of civilians or a person
             subjects = [(j, s) for j, s in subjects if _is_people(s)]
         objects = _arguments(graph, object_words, slots, resolve)
+        if entry.predicate in PLACE_OBJECTS and entry.object in {"obj", "subj"}:  # "seized it": the place
+            placed = [(j, _place_it(graph, j, resolve) if graph.lower[j] == "it" else o) for j, o in objects]
+            objects = [(j, o) for j, o in placed if o is not None]  # no place named before: no "it" taken
         pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
         mutual = entry.object != "governed" and not passive
         if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1 and mutual:
@@ -740,6 +743,16 @@ def _role(role: str) -> str:
 def _is_people(m: Mention) -> bool:
     """Civilians named in place ("displaced families") or a person: who can flee, as opposed to withdraw."""
     return (m.source == "group" and m.kinds == PEOPLE_KINDS) or m.kinds == frozenset({"person"})
+
+
+PLACE_OBJECTS = frozenset("""captured encircled advancedOn withdrewFrom fledFrom controls occupied shelled""".split())
+"""Relations whose object is a place: "it" there is the place named last ("before the VFF seized it")."""
+
+
+def _place_it(graph: _Graph, word: int, resolve: Resolver) -> Mention | None:
+    """The place an object "it" stands for: the nearest place named before it, in its sentence first."""
+    found = resolve("it:place", word)
+    return replace(found, resolved_from="it") if found is not None else None
 
 
 def _arguments(
