@@ -653,14 +653,21 @@ def report(sections: list[Section], seconds: float, cap: float) -> str:
 
 
 START, END = "<!-- virtuoso:start -->", "<!-- virtuoso:end -->"
-"""Around the section `make bench-virtuoso` writes into RESULTS.md, which this run keeps."""
+"""Around the section `make bench-virtuoso` writes into RESULTS.md."""
+KEPT = "<!-- "
+"""The run's own report ends where the first marked section begins (``make bench-virtuoso``'s, then those
+measured by hand, each between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` or after them): a run
+rewrites what comes before and keeps the rest."""
 
 
-def kept_section(out: Path) -> str:
-    """The dated section of `make bench-virtuoso` in ``out``, to keep when the rest is rewritten."""
+def kept_sections(out: Path) -> str:
+    """Everything of ``out`` from its first marked section on, to keep when the run's own report is rewritten.
+
+    Only `make bench-virtuoso`'s section used to be kept, so every run lost the sections measured by hand.
+    """
     text = out.read_text(encoding="utf-8") if out.exists() else ""
-    start, end = text.find(START), text.find(END)
-    return "\n" + text[start : end + len(END)] + "\n" if 0 <= start < end else ""
+    start = text.find("\n" + KEPT)
+    return text[start:].lstrip("\n") if start >= 0 else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -694,7 +701,8 @@ def main(argv: list[str] | None = None) -> int:
     print(once.markdown())
     text = report(sections, (dt.datetime.now() - started).total_seconds(), args.query_cap)
     if args.out:
-        args.out.write_text(text + "\n" + kept_section(args.out), encoding="utf-8")
+        kept = kept_sections(args.out)
+        args.out.write_text(text + ("\n\n" + kept if kept else "\n"), encoding="utf-8")
     return 0
 
 

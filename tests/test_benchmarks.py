@@ -15,10 +15,27 @@ import pytest
 from benchmarks import run
 from kg import queries
 
+EARLIER = """# Benchmark results
+
+Written by an earlier run: this goes.
+
+<!-- virtuoso:start -->
+### Remote path at 10,000,000 triples: Virtuoso Open Source
+<!-- virtuoso:end -->
+
+<!-- queries:start -->
+### Saved queries measured by hand
+<!-- queries:end -->
+
+## Imports measured by hand
+"""
+"""A RESULTS.md as an earlier run and the hand-measured sections after it left it."""
+
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> str:
     out = tmp_path_factory.mktemp("bench") / "RESULTS.md"
+    out.write_text(EARLIER, encoding="utf-8")
     options = ["--scales", "1000", "--repeat", "1", "--query-cap", "3", "--patience", "0"]
     assert run.main([*options, "--viz-nodes", "300", "--viz-timeout", "3", "--out", str(out)]) == 0
     return out.read_text(encoding="utf-8")
@@ -37,6 +54,12 @@ def rows(report: str) -> dict[str, list[str]]:
 def test_the_report_describes_the_machine_and_every_section(report: str) -> None:
     assert re.search(r"Machine: .+, \d+ cores, \d+ GiB RAM; .*Python 3\.\d+.*pyoxigraph \d", report)
     assert "### 1,000 triples" in report and "### Once per run" in report
+
+
+def test_a_run_rewrites_its_own_report_and_keeps_the_sections_after_it(report: str) -> None:
+    assert "Written by an earlier run" not in report and report.startswith("# Benchmark results")
+    kept = EARLIER[EARLIER.index("<!-- virtuoso:start -->") :]
+    assert report.endswith("\n\n" + kept) and report.count("### Saved queries measured by hand") == 1
 
 
 def test_every_measurement_has_its_baseline_and_ratio(report: str) -> None:
