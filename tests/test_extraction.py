@@ -1102,6 +1102,9 @@ def test_long_sentences_are_also_read_clause_by_clause() -> None:
             "The next day the VFF withdrew, and later that day the army entered.",
             "the VFF withdrew, and the army entered.",
         ),
+        ("Dakra was entered on Monday, 16 January, by the VFF.", "Dakra was entered, by the VFF."),
+        ("Mabru, which until last week was the VFF's base, fell.", "Mabru, which was the VFF's base, fell."),
+        ("The clashes lasted until March.", "The clashes lasted."),
     ],
 )
 def test_date_phrases_are_left_out_of_the_parse(text: str, left: str) -> None:
@@ -1136,3 +1139,16 @@ def test_a_hyphenated_word_the_parser_does_not_know_is_read_by_its_head(store: k
     assert ("Velen Navy", "operatesIn", "Orna Sea") in found
     attack = next(c for c in candidates if c.predicate == "attacked")
     assert "a counter-offensive against the VFF" in attack.quote and text[attack.start : attack.end] == attack.quote
+
+
+def test_a_weekday_and_its_date_are_left_out_of_the_parse_together(store: kg.Store) -> None:
+    """ "entered on Monday, 16 January, by A and B": with only "on Monday" left out, ", 16 January," stays in the
+    parse and the second agent of the passive is lost."""
+    text = (
+        "Fighting went on all week. Dakra, which the VFF had occupied for years and used as a port to smuggle "
+        "weapons, was entered on Monday, 16 January, by the Orna-trained Kasi Brigade and the Velen-trained Tarna "
+        "commando units. Officials said so."
+    )
+    candidates, _ = extract(store, text, published=dt.date(2023, 1, 20))
+    assert ("Tarna", "captured", "Dakra") in triples(candidates)
+    assert {c.date for c in candidates if c.predicate == "captured"} == {"2023-01-16"}

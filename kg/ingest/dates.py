@@ -42,12 +42,15 @@ _M = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _Y = r"(?:19|20)\d\d"
 _WHEN = (
     rf"(?:(?:{_D}\s*(?:and|-|–|to)\s*)?{_D}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?|{_M}\s+{_D}(?:,?\s+{_Y})?|{_M}\s+{_Y}"
-    rf"|{_M}|{_Y}|(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?)"
+    rf"|{_M}|{_Y}|(?:{_WEEKDAYS})(?:,?\s+{_D}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?|,?\s+{_M}\s+{_D}(?:,?\s+{_Y})?"
+    r"|\s+(?:morning|afternoon|evening|night))?)"
 )
+"""A date: "3 January 2021", "May 7", "March", "Saturday", "Monday, 16 January" (the weekday and its date are one
+phrase: left apart, ", 16 January," stays in the parse and breaks it)."""
 _ADVERBIAL = re.compile(
-    rf"\b(?:(?:on|in|since|during|by|from|early|late|early on|late on|as of|between)\s+{_WHEN}"
+    rf"\b(?:(?:on|in|since|during|by|from|until|till|early|late|early on|late on|as of|between)\s+{_WHEN}"
     rf"|(?:(?:early|late)\s+)?(?:on|in)\s+the\s+(?:morning|afternoon|evening|night)\s+of\s+{_WHEN}"
-    r"|(?:last|this)\s+(?:" + _WEEKDAYS + r")|(?:last|this|earlier this)\s+(?:week|month)"
+    r"|(?:(?:until|since)\s+)?(?:(?:last|this)\s+(?:" + _WEEKDAYS + r")|(?:last|this|earlier this)\s+(?:week|month))"
     r"|(?:later\s+|earlier\s+)?that\s+(?:day|night|morning|afternoon|evening|week)"
     r"|(?:on\s+)?the\s+(?:next|following)\s+(?:day|morning|night|week)"
     r"|yesterday|overnight|last night|this morning)\b",
