@@ -762,6 +762,13 @@ SHAPES = [
         [("VFF", "captured", "Orna Army")],
         id="seized it: the place",
     ),
+    pytest.param(
+        "Fighting went on near the river. Dakra, which the VFF seized last week, is a key town. The Orna Front "
+        "retook Kasi, which the Tarna Brigade had held since May.",
+        [("VFF", "captured", "Dakra"), ("Tarna Brigade", "controls", "Kasi")],  # the relative is the object
+        [("Tarna Brigade", "controls", "Orna Front")],
+        id="which the VFF seized",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -493,6 +493,8 @@ def _verb_roles(
     objects = [o for o in graph.rights(verb, "O") if o != light]
     if not objects:  # "attacked and burned Dakra": the object the conjunction shares
         objects = [o for c in graph.chain(verb) if graph.is_conjunction(c) for o in graph.rights(c, "O")]
+    if not objects and subject is not None and not passive:  # "Dakra, which the VFF seized": the relative
+        objects = [r for r in graph.lefts(verb, "B") if graph.lower[r] in {"which", "whom", "that"} and r != subject]
     preps = graph.preposition_objects(verb, verb=True)
     if passive and _by_particle(graph, verb):
         preps["by"] += objects  # "the capital held by the Houthis", misread as "held by" taking an object
