@@ -769,6 +769,13 @@ SHAPES = [
         [("Tarna Brigade", "controls", "Orna Front")],
         id="which the VFF seized",
     ),
+    pytest.param(
+        "Fighting went on near the river. The siege of Dakra by the VFF entered its third month. Orna condemned the "
+        "shelling of Kasi by the Tarna Brigade.",
+        [("VFF", "encircled", "Dakra"), ("Tarna Brigade", "shelled", "Kasi")],  # "by" hung on the "of" phrase
+        [("Orna", "shelled", None)],
+        id="the siege of X by Y",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

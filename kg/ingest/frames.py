@@ -615,6 +615,14 @@ def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[
             preps.setdefault(p, objs)
     roles.update(preps)
     agents = list(preps.get("by", []))
+    if not agents:  # "the siege of Dakra by the VFF": the parser hangs "by" on the "of" phrase's name
+        agents = [
+            k
+            for o in preps.get("of", [])
+            for q in graph.rights(o, "Mp")
+            if graph.lower[q] == "by"
+            for k in graph.rights(q, "J")
+        ]
     for j in graph.lefts(noun, "D"):  # "Israel's strikes": Israel -YS-> 's -D-> strikes
         agents += graph.lefts(j, "YS", "YP")
         if graph.lower[j] in PRONOUNS:
