@@ -1166,3 +1166,22 @@ def test_a_weekday_and_its_date_are_left_out_of_the_parse_together(store: kg.Sto
     candidates, _ = extract(store, text, published=dt.date(2023, 1, 20))
     assert ("Tarna", "captured", "Dakra") in triples(candidates)
     assert {c.date for c in candidates if c.predicate == "captured"} == {"2023-01-16"}
+
+
+def test_a_description_set_off_after_a_name_does_not_keep_the_verb_from_what_follows(store: kg.Store) -> None:
+    """ "fled to Dakra, the provincial capital, where ..., and to Mabru and Kasi": the parser hangs the rest on the
+    description's noun; the sentence is read again without it, and still with it for what it states itself."""
+    from kg.ingest.extract import _without_appositions
+
+    text = (
+        "Fighting went on all week. The fighting has forced more than 5,000 people from their homes in Tarna. "
+        "Most have fled to Dakra, the provincial capital, where the stadium has been turned into a shelter, and to "
+        "Mabru and Kasi. Officials said so."
+    )
+    candidates, _ = extract(store, text)
+    fled = {c.object for c in candidates if c.predicate == "fledTo" and c.subject == "more than 5,000 people"}
+    assert fled == {"Dakra", "Mabru", "Kasi"}
+    listed = "Zqa, the Zqb and the Zqc attacked Zqd."  # names in a list are no description
+    assert _without_appositions(listed, {}, list(range(len(listed)))) is None
+    relative = "Zqa, a group that the Zqb backs, attacked Zqc."  # a clause inside is kept
+    assert _without_appositions(relative, {}, list(range(len(relative)))) is None

@@ -421,6 +421,9 @@ def _sentence(
     said = _complement(substituted, where, chars)
     if said is not None:
         pieces += _voted(_frames(*said, mentions, document))
+    bare = _without_appositions(substituted, where, chars)
+    if bare is not None:
+        pieces += _voted(_frames(*bare, mentions, document))
     read_alone = {(offsets.get(f.trigger), f.predicate) for _, _, offsets, f in pieces}
     bounds = [(chars[a], chars[b - 1] + 1) for a, b in clauses[1:]]
     whole = _voted(_frames(substituted, where, chars, mentions, document))
@@ -839,6 +842,38 @@ def _clause(
     piece = {k - start: m for k, m in where.items() if start <= k < head}
     piece |= {k - a + shift: m for k, m in where.items() if a <= k < b}
     return substituted[start:head] + " " + substituted[a:b], piece, chars[start:head] + [chars[a]] + chars[a:b]
+
+
+_APPOSITION = re.compile(
+    r"\bZq[a-z]+s?(, (?:a|an|the)\b(?![^,;]*\b(?:that|which|who|whom|whose|where)\b)(?=[^,;]*\b[a-z]{3,})"
+    r"[^,;()\"]{3,90}?,) (?=[a-z])"
+)
+"""A description set off by commas after a name and before a lower-case word ("Zqa, the former Zqb air base north
+of Zqc, have"), with no clause of its own inside."""
+
+
+def _without_appositions(
+    substituted: str, where: dict[int, Mention], chars: list[int]
+) -> tuple[str, dict[int, Mention], list[int]] | None:
+    """The sentence without the descriptions set off after its names, as a reading of its own, or None.
+
+    "Most have fled to Zqa, the departmental capital, where ..." and "Zqas at Zqb, the former air base north of Zqc,
+    have surrendered to Zqd": the parser hangs what follows on the description's noun; without it the verb reaches
+    its arguments. The whole sentence is still read, for what the description itself states (locatedIn, partOf)."""
+    cuts = [match.span(1) for match in _APPOSITION.finditer(substituted)]
+    if not cuts:
+        return None
+    text, piece, kept, at, removed = [], {}, [], 0, 0
+    for a, b in cuts:
+        text.append(substituted[at:a])
+        kept += chars[at:a]
+        piece |= {k - removed: m for k, m in where.items() if at <= k < a}
+        removed += b - a
+        at = b
+    text.append(substituted[at:])
+    kept += chars[at:]
+    piece |= {k - removed: m for k, m in where.items() if k >= at}
+    return "".join(text), piece, kept
 
 
 def _by_air(text: str, finding: patterns.Found) -> bool:
