@@ -776,6 +776,25 @@ SHAPES = [
         [("Orna", "shelled", None)],
         id="the siege of X by Y",
     ),
+    pytest.param(
+        "Fighting went on near the river. For years, Orna has armed, financed and directed its proxies in the "
+        "region, including the Tarna Brigade. Velen said the proposal fell short of its demands but sent a "
+        "delegation to Kasi.",
+        [("Orna", "supplied", "Tarna Brigade"), ("Orna", "alliedWith", "Tarna Brigade")],  # the list's object
+        [(None, "captured", None)],  # falling short is no fall
+        id="armed, financed and directed X",
+    ),
+    pytest.param(
+        "Fighting went on near the river. Orna backs several groups, including the Tarna Brigade in Dakra, the Lumo "
+        "Front in the Kasi Strip and the Kalver Movement in Mabru.",
+        [
+            ("Orna", "alliedWith", "Lumo Front"),  # a list of names, each with its place
+            ("Orna", "alliedWith", "Kalver Movement"),
+            ("Lumo Front", "operatesIn", "Kasi Strip"),
+        ],
+        [("Tarna Brigade", "operatesIn", "Kasi Strip"), ("Lumo Front", "operatesIn", "Dakra")],  # each its own place
+        id="a list of names each in its place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -452,7 +452,7 @@ def _sentence(
     findings += _fled_onward(text, start, end, findings, mentions, document)
     findings += _between_the_two_sides(text, start, end, findings, mentions, document)
     listed = patterns.lists(text, mentions)
-    findings = patterns.among_them(text, patterns.across_lists(findings, listed), mentions, listed)
+    findings = patterns.among_them(text, patterns.across_lists(text, findings, listed), mentions, listed)
     findings = patterns.killed_in_attacks(text, findings, mentions)
     findings += _fled_homes(findings, mentions)
     findings += _fled_to_hosts(findings)

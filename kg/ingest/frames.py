@@ -443,6 +443,8 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
     lemma = verb_lemma(graph.words[verb])
+    if lemma == "fall" and graph.lower[verb + 1 : verb + 2] == ["short"]:
+        return []  # "the proposal fell short of its demands": no town fell to anyone
     particles = [graph.lower[j] for j in graph.rights(verb, "K")]
     if verb + 1 < len(graph.words) and graph.lower[verb + 1] in PARTICLES:  # "pulls out of", when not linked as one
         particles.append(graph.lower[verb + 1])
@@ -492,7 +494,12 @@ def _verb_roles(
     subject = graph.subject(verb)
     objects = [o for o in graph.rights(verb, "O") if o != light]
     if not objects:  # "attacked and burned Dakra": the object the conjunction shares
-        objects = [o for c in graph.chain(verb) if graph.is_conjunction(c) for o in graph.rights(c, "O")]
+        joined = [c for c in graph.chain(verb) if graph.is_conjunction(c)]
+        objects = [o for c in joined for o in graph.rights(c, "O")]
+        # "armed, financed and directed its proxies": the object of the list's last verb
+        objects = objects or [
+            o for c in joined for v in graph.rights(c, "VJr") if v != verb for o in graph.rights(v, "O")
+        ]
     if not objects and subject is not None and not passive:  # "Dakra, which the VFF seized": the relative
         objects = [r for r in graph.lefts(verb, "B") if graph.lower[r] in {"which", "whom", "that"} and r != subject]
     preps = graph.preposition_objects(verb, verb=True)

@@ -138,6 +138,8 @@ _DIRECTION_OF = re.compile(
 
 
 _LIST_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
+_QUALIFIER = re.compile(r"\s+in\s+(?:the\s+)?")
+"""Between a name and the place that qualifies it in a list ("Hamas in the Gaza Strip")."""
 
 
 def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
@@ -147,10 +149,18 @@ def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     when joined by "and" or "or" (three or more names in a run are a list), and only names of one sort
     (places, or actors) are joined.
     """
-    runs, run = [], [mentions[0]] if mentions else []
+    heads: list[Mention] = []
+    ends: list[int] = []
+    for m in mentions:  # "Hezbollah in Lebanon, Hamas in Gaza and the Houthis": the places qualify the names
+        if heads and _QUALIFIER.fullmatch(text, ends[-1], m.start) and not _placeish(heads[-1]) and _placeish(m):
+            ends[-1] = m.end
+            continue
+        heads.append(m)
+        ends.append(m.end)
+    runs, run = [], [heads[0]] if heads else []
     closed = False  # the run had its "and": a second one opens a clause ("bombed A and B, and the VFF took C")
-    for a, b in zip(mentions, mentions[1:], strict=False):
-        joint = _LIST_JOINT.fullmatch(text, a.end, b.start)
+    for n, (a, b) in enumerate(zip(heads, heads[1:], strict=False)):
+        joint = _LIST_JOINT.fullmatch(text, ends[n], b.start)
         final = bool(joint and re.search(r"\b(?:and|or)\b", joint.group()))
         if joint and not (closed and final) and _placeish(a) == _placeish(b) and "person" not in a.kinds | b.kinds:
             run.append(b)
@@ -176,12 +186,14 @@ def _cover(span: tuple[int, int], m: Mention) -> tuple[int, int]:
     return min(span[0], m.start), max(span[1], m.end)
 
 
-def across_lists(findings: list[Found], lists: list[list[Mention]]) -> list[Found]:
+def across_lists(text: str, findings: list[Found], lists: list[list[Mention]]) -> list[Found]:
     """A relation found for one listed name holds for every name of its list ("captured A, B and C")."""
     spread = list(findings)
     for predicate, subject, obj, trigger, why, span, confidence in findings:
         for group in lists:
             starts = {m.start for m in group}
+            if not _placeish(subject) and _QUALIFIER.fullmatch(text, subject.end, obj.start):
+                continue  # "Hamas in Gaza, the Houthis in Yemen": each its own place ("A and B in C": both in C)
             if obj.start in starts and subject.start not in starts:
                 spread += [
                     (predicate, subject, m, trigger, why + _LISTED, _cover(span, m), confidence - 0.1)
