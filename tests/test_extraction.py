@@ -795,6 +795,12 @@ SHAPES = [
         [("Tarna Brigade", "operatesIn", "Kasi Strip"), ("Lumo Front", "operatesIn", "Dakra")],  # each its own place
         id="a list of names each in its place",
     ),
+    pytest.param(
+        "Fighting went on near the river. The VFF claimed responsibility for a bombing in Dakra that killed 12 people.",
+        [("VFF", "struckFromAir", "Dakra")],
+        [("Dakra", "killed", None)],  # "that" is the bombing, not the place it was in
+        id="a bombing in X that killed",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

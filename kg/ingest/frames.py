@@ -808,6 +808,10 @@ def _mention(
         return slots[named[0]]  # "struck JNIM fighters withdrawing from the area", parsed as a gerund: the fighters
     if lower in RELATIVES:
         antecedent = _antecedent(graph, word, slots)
+        event = antecedent - 2 if antecedent is not None and antecedent > 2 else None
+        if event is not None and graph.lower[event + 1] in {"in", "at", "near"} and event not in slots:
+            if noun_lemma(graph.words[event]) in ASSAULTS and depth < 2:  # "a bombing in Dakra that killed 12":
+                return _mention(graph, event, slots, resolve, depth + 1)  # the bombing's, not Dakra
         if antecedent is not None:
             return slots[antecedent]
         linked = [j for j in graph.lefts(word, "R", "MX", "B") if j not in slots]  # "Residents who left X"
