@@ -801,6 +801,13 @@ SHAPES = [
         [("Dakra", "killed", None)],  # "that" is the bombing, not the place it was in
         id="a bombing in X that killed",
     ),
+    pytest.param(
+        "Fighting went on near the river. The VFF then brought in reinforcements from Kasi and Lumo and launched a "
+        "counter-attack, retaking Dakra, Mabru and other towns before advancing on Tarna.",
+        [("VFF", "captured", "Dakra"), ("VFF", "captured", "Mabru")],  # "A, B and other towns" is a list
+        [("VFF", "captured", "Kasi")],
+        id="A, B and other towns",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -138,6 +138,10 @@ _DIRECTION_OF = re.compile(
 
 
 _LIST_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
+_AND_OTHERS = re.compile(
+    r",?\s+(?:and|or)\s+(?:\d+\s+|several\s+|many\s+|dozens\s+of\s+)?(?:other|nearby|surrounding|neighbou?ring)\s"
+)
+"""After the last of a list that ends with its kind: "Dakra, Mabru and other towns"."""
 _QUALIFIER = re.compile(r"\s+in\s+(?:the\s+)?")
 """Between a name and the place that qualifies it in a list ("Hamas in the Gaza Strip")."""
 
@@ -146,7 +150,8 @@ def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     """Names listed together ("Jabrayil, Fuzuli, Zangilan and Gubadli"): runs joined by commas and a final "and".
 
     "A, B" alone is more often an apposition ("Geidam, Yobe state") than a list, so a pair counts only
-    when joined by "and" or "or" (three or more names in a run are a list), and only names of one sort
+    when joined by "and" or "or", or followed by "and other towns" (three or more names in a run are a list),
+    and only names of one sort
     (places, or actors) are joined.
     """
     heads: list[Mention] = []
@@ -169,7 +174,12 @@ def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
         runs.append(run)
         run, closed = [b], False
     runs.append(run)
-    joined = [r for r in runs if len(r) > 1 and re.search(r"\b(?:and|or)\b", text[r[0].end : r[-1].start])]
+    joined = [
+        r
+        for r in runs
+        if len(r) > 1
+        and (re.search(r"\b(?:and|or)\b", text[r[0].end : r[-1].start]) or _AND_OTHERS.match(text, r[-1].end))
+    ]
     return joined + [r for r in runs if len(r) > 2 and r not in joined and not any(map(_where, r))]
 
 
