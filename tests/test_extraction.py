@@ -808,6 +808,12 @@ SHAPES = [
         [("VFF", "captured", "Kasi")],
         id="A, B and other towns",
     ),
+    pytest.param(
+        "Fighting went on near the river. The VFF launched a counter-attack, retaking Dakra before advancing on Tarna.",
+        [("VFF", "captured", "Dakra"), ("VFF", "advancedOn", "Tarna")],  # the gerund's subject is the clause's
+        [("Dakra", "advancedOn", None)],
+        id="before advancing on X",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

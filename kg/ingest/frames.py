@@ -295,6 +295,8 @@ class _Graph:
         )
 
     def subject(self, verb: int) -> int | None:
+        if (head := _after_subordinator(self, verb)) is not None:  # "retaking Dakra before advancing on Kasi"
+            return self.subject(head) if head != verb else None
         for i in self.chain(verb):
             for j in self.lefts(i, "S"):
                 if not self.lower[j] or self.lefts(i, "SJ") == [j]:
@@ -420,6 +422,7 @@ def read_frames(parse: Parse, slots: Mapping[int, Mention], resolve: Resolver) -
             continue
         tagged = graph.tags[i]
         gerund = tagged == "g" and bool(graph.lefts(i, "O"))  # "began advancing on Sirte"
+        gerund = gerund or (tagged == "g" and _after_subordinator(graph, i) is not None)  # "before advancing on X"
         if tagged.startswith(("v", "w", "q")) or gerund or (tagged in {"g", ""} and graph.rights(i, "O", "MV")):
             verbs = _verb(graph, i, slots, resolve)
             findings += verbs
@@ -429,6 +432,17 @@ def read_frames(parse: Parse, slots: Mapping[int, Mention], resolve: Resolver) -
         if tagged.startswith(("n", "g", "s", "t")) or tagged == "" or word.lower() in {"talks", "sanctions"}:
             findings += _noun(graph, i, slots, resolve)
     return _unique(findings)
+
+
+def _after_subordinator(graph: _Graph, gerund: int) -> int | None:
+    """The verb a gerund after "before", "after", "while" ... hangs on ("retaking Dakra before advancing on Kasi":
+    "retaking"), whose subject is the gerund's; None for any other word."""
+    if graph.tags[gerund] != "g":
+        return None
+    for p in graph.lefts(gerund, "J"):
+        if graph.lower[p] in SUBORDINATORS:
+            return next(iter(graph.lefts(p, "MV")), None)
+    return None
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
