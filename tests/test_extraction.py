@@ -814,6 +814,13 @@ SHAPES = [
         [("Dakra", "advancedOn", None)],
         id="before advancing on X",
     ),
+    pytest.param(
+        "Fighting went on near the river. The VFF attacked Dakra, in Kasi prefecture, on Monday. Orna troops "
+        "abandoned their positions and took refuge at the Lumo base.",
+        [("Orna", "withdrewFrom", "Dakra")],  # their positions were where the fighting was: the town, not its region
+        [("Orna", "withdrewFrom", "Kasi prefecture"), ("Orna", "withdrewFrom", "Orna")],
+        id="abandoned their positions",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from kg.ingest import frames as frame_reader
 from kg.ingest.frames import NON_STATE
 from kg.ingest.mentions import PLACE_WORDS, Mention, normal
-from kg.ingest.patterns import AIR, landmark
+from kg.ingest.patterns import ADMIN_UNIT, AIR, landmark
 
 __all__ = ["BETWEEN_SIDES", "Document", "agent", "refer", "side"]
 
@@ -179,7 +179,9 @@ class Document:
                 places = [m for m in earlier if _a_place(m, self.kinds)]
                 places = places or [m for m in earlier if self._maybe_place(m)]  # "Dakra is strategic. X took it"
                 here = [m for m in places if m in before]
-                return (here or places or [None])[-1]
+                recent = (here or places)[-3:]  # "Bangassou, in Mbomou prefecture": the town, not its region
+                towns = [m for m in recent if not ADMIN_UNIT.search(m.text)]
+                return (towns or recent or [None])[-1]
             if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
                 for candidates in (before, self.acted, self.last):
                     first = next((m for m in candidates[:2] if agent(m) and not self._place(m)), None)

@@ -726,7 +726,11 @@ def _fill(
         subjects = _arguments(graph, subject_words, slots, resolve)
         if entry.subject == "people":  # "families headed to Khan Younis": flight only of civilians or a person
             subjects = [(j, s) for j, s in subjects if _is_people(s)]
-        objects = _arguments(graph, object_words, slots, resolve)
+        left = [j for j in object_words if entry.predicate == "withdrewFrom" and _own_positions(graph, j)]
+        objects = _arguments(graph, [j for j in object_words if j not in left], slots, resolve)
+        objects += [
+            (j, m) for j in left if (m := _place_it(graph, j, resolve, "positions")) is not None
+        ]  # positions": there
         if entry.predicate in PLACE_OBJECTS and entry.object in {"obj", "subj"}:  # "seized it": the place
             placed = [(j, _place_it(graph, j, resolve) if graph.lower[j] == "it" else o) for j, o in objects]
             objects = [(j, o) for j, o in placed if o is not None]  # no place named before: no "it" taken
@@ -780,10 +784,17 @@ PLACE_OBJECTS = frozenset("""captured encircled advancedOn withdrewFrom fledFrom
 """Relations whose object is a place: "it" there is the place named last ("before the VFF seized it")."""
 
 
-def _place_it(graph: _Graph, word: int, resolve: Resolver) -> Mention | None:
+def _own_positions(graph: _Graph, word: int) -> bool:
+    """ "abandoned their positions", "its positions" with no place said: where they were is the place named last."""
+    placed = any(graph.lower[p] in {"in", "at", "around", "near"} for p in graph.rights(word, "Mp"))
+    owned = any(graph.lower[d] in {"its", "their"} for d in graph.lefts(word, "D"))
+    return noun_lemma(graph.words[word]) == "position" and owned and not placed
+
+
+def _place_it(graph: _Graph, word: int, resolve: Resolver, said: str = "it") -> Mention | None:
     """The place an object "it" stands for: the nearest place named before it, in its sentence first."""
     found = resolve("it:place", word)
-    return replace(found, resolved_from="it") if found is not None else None
+    return replace(found, resolved_from=said) if found is not None else None
 
 
 def _arguments(
