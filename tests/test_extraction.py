@@ -821,6 +821,14 @@ SHAPES = [
         [("Orna", "withdrewFrom", "Kasi prefecture"), ("Orna", "withdrewFrom", "Orna")],
         id="abandoned their positions",
     ),
+    pytest.param(
+        "Fighting went on near the river. Since then the troops had advanced on the rebels' last hideouts along the "
+        "coast while the VFF, cornered between the sea and the Dakra lagoon, held tens of thousands of Velen civilians "
+        "by force. The Orna Front held Lumo.",
+        [("Orna Front", "controls", "Lumo")],
+        [(None, "controls", "Velen")],  # people held are no place
+        id="held civilians by force",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

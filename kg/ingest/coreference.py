@@ -156,7 +156,7 @@ class Document:
             if head.startswith("+"):  # a group named in place: "displaced people", "tribal gunmen"
                 first, phrase = head[1:].split(":", 1)
                 start = offsets.get(int(first), at)
-                parts = phrase.split(" of ")
+                parts = re.sub(r" (?:in|from) \S.*$", "", phrase).split(" of ")  # "30 hostages in Dakra": hostages
                 head, n = parts[0].split()[-1].lower(), 0
                 while head in frame_reader.PARTS and n + 1 < len(parts):  # "(tens of) thousands of residents"
                     n += 1

@@ -743,6 +743,8 @@ def _fill(
     predicate = entry.predicate
     if predicate in {"advancedOn", "captured", "encircled"}:  # civilians do not advance on or take a place
         pairs = [(s, o, words) for s, o, words in pairs if not _is_people(s)]
+    if predicate in {"controls", "captured", "occupied"}:  # "held thousands of Tamil civilians": hostages, no place
+        pairs = [(s, o, words) for s, o, words in pairs if not _is_people(o) and not _people_after(graph, o)]
     people = any(_is_people(s) for s, _, _ in pairs)
     if predicate in {"withdrewFrom", "withdrewTo"} and people:
         predicate = "fledFrom" if predicate == "withdrewFrom" else "fledTo"  # people who leave a place flee it
@@ -782,6 +784,12 @@ def _is_people(m: Mention) -> bool:
 
 PLACE_OBJECTS = frozenset("""captured encircled advancedOn withdrewFrom fledFrom controls occupied shelled""".split())
 """Relations whose object is a place: "it" there is the place named last ("before the VFF seized it")."""
+
+
+def _people_after(graph: _Graph, m: Mention) -> bool:
+    """Whether a name qualifies the people named after it ("Tamil civilians", "Orna hostages")."""
+    words = [k for k, slot in graph.slots.items() if slot.start == m.start]
+    return any(k + 1 < len(graph.words) and graph.lower[k + 1] in PEOPLE | {"hostages"} for k in words)
 
 
 def _own_positions(graph: _Graph, word: int) -> bool:
