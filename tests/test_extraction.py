@@ -829,6 +829,14 @@ SHAPES = [
         [(None, "controls", "Velen")],  # people held are no place
         id="held civilians by force",
     ),
+    pytest.param(
+        "Fighting went on near the river. On Jan. 12 at approximately 2:30 a.m. (Dakra time), Orna Central Command "
+        "forces, in coordination with the Velen Republic and with support from Kasia, Lumonia, Tarnia and the Mabru "
+        "Republic, conducted joint strikes on VFF targets to degrade their ability to continue their attacks.",
+        [],
+        [("Kasia", None, "VFF"), ("Mabru Republic", None, "VFF")],  # who supported did not strike
+        id="with support from A and B, conducted strikes",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

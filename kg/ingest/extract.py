@@ -478,6 +478,8 @@ def _sentence(
             continue  # a new name this sentence places somewhere is a place, not who killed or was killed
         if predicate not in _PLACED and (patterns.landmark(text, subject) or patterns.landmark(text, obj)):
             continue  # "captured Nyabibwe, about 100 km north of Bukavu": Bukavu only says where Nyabibwe is
+        if predicate not in _SUPPORTING and _supporting(text, start, subject, lo, hi):
+            continue  # "X forces, with support from A and B, conducted strikes": A and B did not strike
         document.learn(subject, domain)
         document.learn(obj, range_)
         document.fought(predicate, subject, obj)
@@ -692,6 +694,28 @@ def _between_the_two_sides(
         hi = doing.end() if doing and not between else match.end()
         found.append((predicate, a, b, word, why, (lo, hi), 0.55))
     return found
+
+
+_SUPPORTING = frozenset({"alliedWith", "supplied", "trained", "locatedIn", "operatesIn", "basedIn"})
+_ASIDE_OPENER = re.compile(
+    r",\s+(?:in\s+coordination\s+with|with\s+(?:the\s+)?(?:support|help|backing|assistance)\s+(?:of|from)|"
+    r"backed\s+by|supported\s+by|assisted\s+by|helped\s+by)\s"
+)
+
+
+def _supporting(text: str, start: int, subject: Mention, lo: int, hi: int) -> bool:
+    """Whether the subject is named only in an aside that says who supported the clause's subject ("U.S. forces,
+    in coordination with the UK and with support from Australia and Canada, conducted strikes"), before the
+    words that state the relation: a supporter is not the one who acted."""
+    if subject.resolved_from or not lo <= subject.start < hi:
+        return False
+    opener = None
+    for match in _ASIDE_OPENER.finditer(text, start, subject.start):
+        opener = match
+    if opener is None or re.search(r"[.;]", text[opener.end() : subject.start]):
+        return False
+    trigger_after = hi > subject.end and "," in text[subject.end : hi]  # the aside closes before the verb
+    return trigger_after
 
 
 def _fled_to_hosts(findings: list[patterns.Found]) -> list[patterns.Found]:
