@@ -106,26 +106,47 @@ def _ends(claims: list[_Claim], joint: set[tuple[str, str]]) -> list[ox.Triple]:
         if claim.predicate in _ENDERS:
             enders.setdefault(claim.place, []).append(claim)
     days: dict[str, list[str]] = {}
+    skips: dict[str, list[int]] = {}
     for place, found in enders.items():
         found.sort(key=lambda c: (c.day, c.claim))
         days[place] = [c.day for c in found]
+        skips[place] = _past_own_captures(found)
     first: dict[str, tuple[str, str]] = {}
     for hold in claims:
         if hold.predicate not in _HOLDS or hold.place not in enders:
             continue
-        found = enders[hold.place]
-        for ender in found[bisect.bisect_left(days[hold.place], hold.day) :]:
+        found, skip = enders[hold.place], skips[hold.place]
+        at = bisect.bisect_left(days[hold.place], hold.day)
+        while at < len(found):
+            ender = found[at]
             if hold.end and hold.end <= ender.day:
                 break  # its own end came first; every ender after this one is later still
             if ender.claim != hold.claim and _ended(hold, ender, joint):
                 first[hold.claim] = min(first.get(hold.claim, (ender.day, ender.claim)), (ender.day, ender.claim))
                 break
+            own = ender.actor == hold.actor and ender.predicate != _WITHDRAWAL and hold.predicate != _ENCIRCLED
+            at = skip[at] if own else at + 1  # the holder's own captures never end its hold: past them at once
     date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
     triples = []
     for claim, (day, by) in sorted(first.items()):
         triples.append(ox.Triple(ox.NamedNode(claim), ox.NamedNode(ENDED_ON), ox.Literal(day, datatype=date)))
         triples.append(ox.Triple(ox.NamedNode(claim), ox.NamedNode(ENDED_BY), ox.NamedNode(by)))
     return triples
+
+
+def _past_own_captures(found: list[_Claim]) -> list[int]:
+    """For each ender of a place (in order), the first after it that is another actor's or a withdrawal.
+
+    A place one actor took again and again (an ACLED file repeats "regained control" for months) would
+    otherwise have each of that actor's holds read every one of its later captures, none of which ends
+    it: the holds times the captures.
+    """
+    skip = [len(found)] * len(found)
+    for i in range(len(found) - 2, -1, -1):
+        following = found[i + 1]
+        breaks = following.actor != found[i].actor or following.predicate == _WITHDRAWAL
+        skip[i] = i + 1 if breaks else skip[i + 1]
+    return skip
 
 
 def _ended(hold: _Claim, ender: _Claim, joint: set[tuple[str, str]]) -> bool:

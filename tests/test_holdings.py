@@ -135,3 +135,45 @@ def test_the_benchmark_runs_and_compares_the_two_texts(capsys: pytest.CaptureFix
         r"\| `internal/holding-claims` as CSV \| [\d,]+ \| [\d.]+ s, [\d.]+ s \| [\d.]+ s, [\d.]+ s \|", printed
     )
     assert "| `kg.holdings.holding_ends` whole: the query, the join |" in printed
+
+
+def _holds_store(rows: list[tuple[str, str, str, str]]) -> ox.Store:
+    """An in-memory store with just what ``internal/holding-claims`` reads: (claim, predicate, actor, day), all of
+    one place, every claim asserted."""
+    kg_ = "https://w3id.org/conflict-kg/ontology#"
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    store, graph = ox.Store(), ox.NamedNode("https://example.org/g")
+    date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    for claim, predicate, actor, day in rows:
+        node = ox.NamedNode(f"https://example.org/{claim}")
+        store.add(ox.Quad(node, ox.NamedNode(rdf + "subject"), ox.NamedNode(f"https://example.org/{actor}"), graph))
+        store.add(ox.Quad(node, ox.NamedNode(rdf + "predicate"), ox.NamedNode(kg_ + predicate), graph))
+        store.add(ox.Quad(node, ox.NamedNode(rdf + "object"), ox.NamedNode("https://example.org/dakra"), graph))
+        store.add(
+            ox.Quad(
+                node,
+                ox.NamedNode(kg_ + "asserted"),
+                ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+                graph,
+            )
+        )
+        store.add(ox.Quad(node, ox.NamedNode(kg_ + "effectiveDate"), ox.Literal(day, datatype=date), graph))
+    return store
+
+
+def test_a_place_taken_again_and_again_by_one_actor() -> None:
+    """The holder's own later captures never end its hold (however many), its withdrawal among them does,
+    and another actor's capture ends what is left."""
+    rows = [("hold", "controls", "army", "2024-01-01")]
+    rows += [(f"again-{n:03d}", "captured", "army", f"2024-02-{1 + n % 28:02d}") for n in range(200)]
+    rows += [("left", "withdrewFrom", "army", "2024-03-01"), ("back", "captured", "army", "2024-03-05")]
+    rows += [("taken", "captured", "rebels", "2024-04-01")]
+    ends = {
+        (t.subject.value.rsplit("/", 1)[1], t.object.value.rsplit("/", 1)[-1])
+        for t in holdings.holding_ends(_holds_store(rows))
+        if t.predicate.value == holdings.ENDED_BY
+    }
+    assert ("hold", "left") in ends and ("again-000", "left") in ends  # the withdrawal, not a later capture
+    assert ("back", "taken") in ends  # the hold after the withdrawal ends at the rebels' capture
+    assert not any(by.startswith("again") or by == "back" for _, by in ends)
+    assert len(ends) == 202  # every hold but the rebels'
