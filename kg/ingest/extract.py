@@ -778,9 +778,12 @@ def _overruled(
     return bool(outside)
 
 
+_SAYING = "said|says|claimed|claims|announced|announces|reported|reports|stated|states|confirmed"
+"""Verbs of saying: after a named speaker (:data:`_SAID_THAT`, with "confirms") and before a clause split off a
+long sentence (:data:`_SAYS`, with "added")."""
+
 _SAID_THAT = re.compile(
-    r"\b(Zq[a-z]+s?)\s+(?:has\s+|had\s+)?(?:said|says|claimed|claims|announced|announces|reported|reports|stated|"
-    r"states|confirmed|confirms)\s+(?:that\s+)?(?:(its|their)\s+|(it|they)\s+)?"
+    rf"\b(Zq[a-z]+s?)\s+(?:has\s+|had\s+)?(?:{_SAYING}|confirms)\s+(?:that\s+)?(?:(its|their)\s+|(it|they)\s+)?"
 )
 
 
@@ -844,9 +847,7 @@ def _clauses(substituted: str) -> list[tuple[int, int]]:
     return spans + pieces if len(pieces) > 1 else spans
 
 
-_SAYS = re.compile(
-    r"\b(?:said|says|announced|announces|claimed|claims|reported|reports|stated|states|added|confirmed)\b"
-)
+_SAYS = re.compile(rf"\b(?:{_SAYING}|added)\b")
 
 
 def _clause(
