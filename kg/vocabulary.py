@@ -126,6 +126,7 @@ class KG(DefinedNamespace):
     hasPart: URIRef
     headedBy: URIRef
     headOf: URIRef
+    heldAtOnceWith: URIRef
     heldIn: URIRef
     issueKind: URIRef
     killed: URIRef

@@ -109,13 +109,13 @@ def test_the_rewrite_reads_the_same_claims_as_the_text_it_replaced(
 
 
 def test_the_ends_the_import_wrote_are_the_rewrites(acled_store: kg.Store) -> None:
-    """What the import wrote into the inferred graph (kg:endedOn, kg:endedBy) is what the rules give over the
-    rewrite's rows, and holds did end: by another actor's capture, and on more than one day."""
+    """What the import wrote into the inferred graph (kg:endedOn, kg:endedBy, kg:heldAtOnceWith) is what the rules
+    give over the rewrite's rows, and holds did end: by another actor's capture, and on more than one day."""
     inner = acled_store.inner  # type: ignore[attr-defined]
     graph = ox.NamedNode(INFERRED_GRAPH)
     written = {
         ox.Triple(q.subject, q.predicate, q.object)
-        for predicate in (holdings.ENDED_ON, holdings.ENDED_BY)
+        for predicate in (holdings.ENDED_ON, holdings.ENDED_BY, holdings.HELD_AT_ONCE)
         for q in inner.quads_for_pattern(None, ox.NamedNode(predicate), None, graph)
     }
     ends = holdings.holding_ends(inner)
@@ -137,12 +137,21 @@ def test_the_benchmark_runs_and_compares_the_two_texts(capsys: pytest.CaptureFix
     assert "| `kg.holdings.holding_ends` whole: the query, the join |" in printed
 
 
-def _holds_store(rows: list[tuple[str, str, str, str]]) -> ox.Store:
+def _holds_store(rows: list[tuple[str, str, str, str]], allied: tuple[tuple[str, str], ...] = ()) -> ox.Store:
     """An in-memory store with just what ``internal/holding-claims`` reads: (claim, predicate, actor, day), all of
-    one place, every claim asserted."""
+    one place, every claim asserted; and the ``allied`` pairs of actors (one way round)."""
     kg_ = "https://w3id.org/conflict-kg/ontology#"
     rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     store, graph = ox.Store(), ox.NamedNode("https://example.org/g")
+    for a, b in allied:
+        store.add(
+            ox.Quad(
+                ox.NamedNode(f"https://example.org/{a}"),
+                ox.NamedNode(kg_ + "alliedWith"),
+                ox.NamedNode(f"https://example.org/{b}"),
+                graph,
+            )
+        )
     date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
     for claim, predicate, actor, day in rows:
         node = ox.NamedNode(f"https://example.org/{claim}")
@@ -177,3 +186,51 @@ def test_a_place_taken_again_and_again_by_one_actor() -> None:
     assert ("back", "taken") in ends  # the hold after the withdrawal ends at the rebels' capture
     assert not any(by.startswith("again") or by == "back" for _, by in ends)
     assert len(ends) == 202  # every hold but the rebels'
+
+
+def _at_once(store: ox.Store) -> set[tuple[str, str]]:
+    return {
+        (t.subject.value.rsplit("/", 1)[1], t.object.value.rsplit("/", 1)[1])
+        for t in holdings.holding_ends(store)
+        if t.predicate.value == holdings.HELD_AT_ONCE
+    }
+
+
+def test_holds_of_rivals_over_the_same_days_are_held_at_once() -> None:
+    """Two actors that are not allies holding one place over overlapping days are held at once, both ways round;
+    a hold a capture ended before the other began is not, nor an ally's, nor the same actor's, nor a siege."""
+    rows = [
+        ("army", "captured", "army", "2024-01-01"),
+        ("army-again", "captured", "army", "2024-01-05"),
+        ("rebels", "controls", "rebels", "2024-01-10"),  # a state: it ends no hold, and overlaps the army's
+        ("militia", "controls", "militia", "2024-01-12"),  # the army's ally: against the rebels only
+        ("siege", "encircled", "raiders", "2024-01-15"),  # a siege holds nothing alone
+        ("raid", "captured", "raiders", "2024-02-01"),  # ends every hold before it
+        ("late", "controls", "rebels", "2024-03-01"),  # after the raid: against the raiders' capture only
+    ]
+    pairs = _at_once(_holds_store(rows, allied=(("army", "militia"),)))
+    found = {frozenset(pair) for pair in pairs}
+    assert len(pairs) == 2 * len(found)  # both ways round
+    assert found == {
+        frozenset(pair)
+        for pair in [
+            ("army", "rebels"),
+            ("army-again", "rebels"),
+            ("militia", "rebels"),
+            ("raid", "late"),
+        ]
+    }
+
+
+def test_two_holders_at_once_are_what_the_interval_join_found(acled_store: kg.Store, synthetic_store: kg.Store) -> None:
+    """``contested`` reads the pairs the build and the import inferred; they are the pairs its former interval
+    join over every two holds of a place found (``tests/data/queries-before/contested.rq``), in the same order,
+    on an import of places taken and retaken and on synthetic data, and there are some."""
+    before_path = ROOT / "tests" / "data" / "queries-before" / "contested.rq"
+    before = queries.parse(before_path.read_text(encoding="utf-8"), name="contested", path=before_path)
+    for store in (acled_store, synthetic_store):
+        answers = [
+            [row for row in store.run(text).records() if row["kind"] == "two holders at once"]
+            for text in (before, queries.get("contested"))
+        ]
+        assert answers[1] == answers[0] and len(answers[0]) >= 10

@@ -315,6 +315,35 @@ def test_an_alliance_ingested_from_another_report_changes_when_a_hold_ended(
         assert (ended in inferred(store)) == (name == "hold-report")  # allies hold jointly: the capture ends nothing
 
 
+RIVALS = """\
+source: {id: rival-report, title: Two holders, kind: [news-article], date: 2024-12-11, text: rival-report.txt}
+entities:
+  - {id: rival-monitor, type: MonitoringGroup, label: the rival monitor}
+claims:
+  - {subject: HTS, predicate: controls, object: Latakia, quote: HTS controls Latakia, claimant: rival-monitor,
+     date: 2024-12-10, precision: day, reliability: C3, reason: Test claim.}
+  - {subject: Russia, predicate: controls, object: Latakia, quote: Russia controls Latakia, claimant: rival-monitor,
+     date: 2024-12-10, precision: day, reliability: C3, reason: Test claim.}
+"""
+
+
+def test_two_holders_ingested_are_contested_until_dropped(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A report that two rivals control one place makes them two holders at once (kg:heldAtOnceWith, inferred
+    for the places the ingest concerns, as a full build infers it); dropping the report takes the pair away."""
+    data, store = project
+    (tmp_path / "rival-report.txt").write_text("HTS controls Latakia. Russia controls Latakia.", encoding="utf-8")
+    (tmp_path / "rival-report.yaml").write_text(RIVALS, encoding="utf-8")
+    ingest(tmp_path / "rival-report.txt", tmp_path / "rival-report.yaml", store_path=store, data_dir=data)
+    kg.build([ROOT / "ontology", data], store_path=tmp_path / "fresh")
+    assert inferred(store) == inferred(tmp_path / "fresh")
+    pairs = kg.open_store(store).query("contested").records()
+    rivals = [r for r in pairs if r["kind"] == "two holders at once" and r["objectLabel"] == "Latakia"]
+    assert {(r["quoteA"], r["quoteB"]) for r in rivals} >= {("HTS controls Latakia", "Russia controls Latakia")}
+    drop("rival-report", store_path=store, data_dir=data)
+    assert not any(p.endswith("#heldAtOnceWith") and "rival-report" in s for s, p, _ in inferred(store))
+    assert not [r for r in kg.open_store(store).query("contested").records() if "rival-report" in r["claimA"]]
+
+
 def test_a_short_or_common_alias_is_ingested_with_a_warning(project: tuple[Path, Path], tmp_path: Path) -> None:
     data, store = project
     bad = broken(tmp_path, "label: Russian state media}", "label: Russian state media, aliases: [RT, Many, Sputnik]}")
