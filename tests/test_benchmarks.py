@@ -8,6 +8,7 @@ is lossless.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -107,3 +108,23 @@ def test_the_build_benchmark_runs_against_an_earlier_kg(capsys: pytest.CaptureFi
     for contender in ("kg build", "kg build at HEAD", "raw pyoxigraph bulk_load", "rdflib Dataset.parse"):
         assert re.search(rf"^\| {contender} \| [\d.]+ s, [\d.]+ s \| [\d,]+ MB \|$", printed, re.MULTILINE), contender
     assert re.search(r"run 1, kg build at HEAD: [\d.]+x faster than rdflib's parse", printed)
+
+
+def test_a_baseline_stopped_unanswered_bounds_the_ratio_from_below() -> None:
+    """rdflib stopped after 60 s on a query kg answers in 0.5 s is at least 120x slower: that meets a 50x target;
+    stopped after 10 s (at least 20x) it decides nothing, since rdflib might have answered a moment later."""
+    stopped = run.Row(
+        "`entity` p50 (12 rows)",
+        0.5,
+        "rdflib in memory",
+        None,
+        note="> 60 s",
+        target=50.0,
+        target_text=">= 50x (interactive)",
+        baseline_over=60.0,
+    )
+    assert stopped.cells()[1:] == ["500.0 ms", "rdflib in memory", "> 60 s", "> 120x", ">= 50x (interactive)", "yes"]
+    soon = dataclasses.replace(stopped, note="> 10 s", baseline_over=10.0)
+    assert soon.cells()[3:5] == ["> 10 s", "> 20x"] and soon.cells()[6].startswith("undecided")
+    answered = dataclasses.replace(stopped, baseline=20.0, note="")
+    assert answered.cells()[4:] == ["40.0x", ">= 50x (interactive)", "**no**"]
