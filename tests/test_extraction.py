@@ -1247,3 +1247,24 @@ def test_a_description_set_off_after_a_name_does_not_keep_the_verb_from_what_fol
     assert _without_appositions(listed, {}, list(range(len(listed)))) is None
     relative = "Zqa, a group that the Zqb backs, attacked Zqc."  # a clause inside is kept
     assert _without_appositions(relative, {}, list(range(len(relative)))) is None
+
+
+def test_a_title_with_no_country_names_what_its_holder_heads(store: kg.Store) -> None:
+    """ "Defence Minister X", "army chief General X", "President X" with no country or organisation before the
+    title: the ministry, the army, and the government the report names of the country it is about; not a president
+    whose country is said ("President X of Ukraine", "Russian President X": another shape reads that)."""
+    text = (
+        "Moldovan troops shelled Dakra on Monday, and Moldova said the town was retaken. "
+        "The Moldovan government denied that President Tomas Velkan had left the country. "
+        "Defence Minister Ilse Marro and army chief General Paul Dessa visited Dakra, while Interior minister "
+        "Karl Anton stayed in Tarna. President Oleg Brun of Ukraine called Velkan."
+    )
+    candidates, _ = extract(store, text)
+    heads = {(c.subject, c.object) for c in candidates if c.predicate == "headOf"}
+    assert ("Tomas Velkan", "Moldova") in heads  # "the Moldovan government", named by its country in drafts
+    assert ("Ilse Marro", "Defence Ministry") in heads
+    assert ("Paul Dessa", "Moldovan army") in heads
+    assert ("Karl Anton", "Interior Ministry") in heads
+    assert not any(subject.startswith("Oleg Brun") for subject, _ in heads)
+    alone = triples(extract(store, "President Tomas Velkan visited Dakra.")[0])  # whose government: not said
+    assert not {t for t in alone if t[1] == "headOf"}

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from kg.ingest import frames as frame_reader
 from kg.ingest.frames import NON_STATE
-from kg.ingest.mentions import PLACE_WORDS, Mention, normal
+from kg.ingest.mentions import PLACE_WORDS, Gazetteer, Mention, normal
 from kg.ingest.patterns import ADMIN_UNIT, AIR, landmark
 
 __all__ = ["BETWEEN_SIDES", "Document", "agent", "refer", "side"]
@@ -41,6 +41,9 @@ class Document:
         self.called: Counter[tuple[str, str]] = Counter()
         self.sides: tuple[Mention, Mention] | None = None
         """The last two armed sides seen fighting each other: who "the two sides" are."""
+        self.everyone: list[Mention] = []
+        """Every name the whole report spots (set before it is read): where "President X"'s government is named."""
+        self.gazetteer: Gazetteer | None = None
         self.people: list[Mention] = []
         """Groups of people named so far ("tens of thousands of displaced people"): whom "many of them" counts."""
         """(description, name) for each "ISWAP fighters", "al-Shabaab militants": what "the militants" stand for."""
@@ -95,6 +98,21 @@ class Document:
                 return earlier
             if len(words) > 1 and words[0] == m.text and person:
                 return earlier
+        return None
+
+    def named(self, phrases: list[str], qualified: list[str]) -> Mention | None:
+        """The body one of ``phrases`` or ``qualified`` names ("interior ministry", "Syrian interior ministry"): as
+        the report names it anywhere (the first), else as the store does by a ``qualified`` phrase, one that says
+        whose it is (the store's "Interior Ministry" is one report's); None if neither does."""
+        wanted = {normal(p) for p in phrases + qualified}
+        for m in self.everyone:
+            if wanted & {normal(m.text), normal(m.label)}:
+                return m
+        for phrase in qualified:
+            known = self.gazetteer.lookup(phrase) if self.gazetteer is not None else None
+            if known is not None:
+                entity, label, kinds = known
+                return Mention(label, 0, 0, entity, label, kinds, "gazetteer")
         return None
 
     def count_people(self, start: int, end: int) -> None:

@@ -373,6 +373,7 @@ def extract(
     document = Document(text)
     found = [find_mentions(text, a, b, names, headline=h, seen=seen, known_word=_known_word) for a, b, h in spans]
     document.country = _main_country(m for mentions in found for m in mentions)
+    document.everyone, document.gazetteer = [m for mentions in found for m in mentions], names
     candidates: list[Candidate] = []
     unknown: dict[str, Mention] = {}
     for (start, end, headline), spotted in zip(spans, found, strict=True):
@@ -446,6 +447,7 @@ def _sentence(
     findings += patterns.loyal(text, mentions)
     findings += patterns.directions(text, mentions)
     findings += patterns.truces(text, mentions)
+    findings += patterns.offices(text, mentions, document.country, document.named)
     titled = patterns.titles(text, mentions)
     parts = {(f[1].start, f[2].start) for f in titled if f[0] == "partOf"}  # "intelligence chief": not the head
     findings = [f for f in findings if not (f[0] == "headOf" and (f[1].start, f[2].start) in parts)] + titled

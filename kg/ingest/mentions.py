@@ -25,7 +25,7 @@ from functools import cache
 from kg.formats.names import countries
 from kg.names import exact_only
 
-__all__ = ["Gazetteer", "Mention", "find_mentions", "is_headline", "normal"]
+__all__ = ["Gazetteer", "Mention", "demonyms", "find_mentions", "is_headline", "normal"]
 
 TITLES = frozenset(
     """president vice prime minister general gen. gen lt. lt lieutenant colonel col. col major maj. captain
@@ -146,6 +146,14 @@ def _countries() -> dict[str, tuple[str, str]]:
         for name in (c.name, *c.names):
             found.setdefault(normal(name), (c.name, "country"))
     return found
+
+
+def demonyms(country: str) -> list[str]:
+    """The adjectives for a country's people ("Syria" -> ["Syrian"]), as ``countries.tsv`` writes them."""
+    for c in countries():
+        if normal(country) in {normal(n) for n in (c.name, *c.names)}:
+            return [a for a in c.adjective.split(";") if a]
+    return []
 
 
 def is_headline(line: str) -> bool:

@@ -10,10 +10,11 @@ sentence's mentions and returns :data:`Found` tuples, as the frames do.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from kg.ingest.lexicon import ATTACKS, by_lemma
-from kg.ingest.mentions import Mention
+from kg.ingest.mentions import TITLES, Mention, demonyms, normal
 
 __all__ = [
     "ADMIN_UNIT",
@@ -28,6 +29,7 @@ __all__ = [
     "lists",
     "locations",
     "memberships",
+    "offices",
     "titles",
     "truces",
 ]
@@ -128,6 +130,98 @@ def titles(text: str, mentions: list[Mention]) -> list[Found]:
         if read and after and person and "person" not in b.kinds and b.source != "demonym":
             predicate, title = read
             found.append((predicate, a, b, title, f"pattern: PERSON, the NAME's {title}", (a.start, after.end()), 0.75))
+    return found
+
+
+_OFFICE = r"defen[cs]e|interior|foreign|finance|justice|information|home|war|oil|health|economy"
+_UNNAMED_TITLE = re.compile(
+    r"(?<![\w'’-])(?:(?:former|acting|interim|then)\s+)?"
+    rf"(?:(?P<office>{_OFFICE})\s+minister|minister\s+of\s+(?:the\s+)?(?P<office_of>{_OFFICE})(?:\s+affairs)?"
+    r"|(?P<state>president|prime\s+minister|premier)"
+    r"|(?P<army>army|military)\s+(?:chief(?:\s+of\s+staff)?|commander)|chief\s+of\s+(?:the\s+)?(?P<army_of>army))"
+    rf",?\s+{_RANKS}\Z",
+    re.IGNORECASE,
+)
+"""A title with no country or organisation before it, right before a person: "President X", "Defence Minister X",
+"Minister of the Interior X", "army chief General X"."""
+_TITLE_WORDS = (
+    TITLES | {"army", "military", "of", "the", "minister", "defense"} | set(_OFFICE.replace("[cs]", "c").split("|"))
+)
+
+
+def _title_start(m: Mention) -> int:
+    """Where a person's own name begins: after a title the store's name includes ("President Bashar al-Assad")."""
+    for word in re.finditer(r"\S+", m.text):
+        if word.group().lower() not in _TITLE_WORDS:
+            return m.start + word.start()
+    return m.start
+
+
+def offices(
+    text: str,
+    mentions: list[Mention],
+    country: Mention | None,
+    named: Callable[[list[str], list[str]], Mention | None],
+) -> list[Found]:
+    """ "President X", "Prime Minister X": head of the government of the country the report is about (``country``);
+    "Defence Minister X": head of the defence ministry; "army chief X": head of the army; when no country or
+    organisation comes before the title (those are :func:`titles`' "Russian President X", "RSF commander X").
+
+    ``named`` finds the body the report names by one of the phrases given ("interior ministry", "Syrian
+    government"), or the store by one that says whose it is. A president's government must be named by the report
+    itself: a title alone does not say which country's it is (a report on Georgia quotes "President Medvedev").
+    Otherwise the body is proposed under the name its title gives it ("Defence Ministry")."""
+    found = []
+    for m in mentions:
+        at = _title_start(m)
+        window = max(0, m.start - 60)
+        match = _UNNAMED_TITLE.search(text[window:at].replace("\n", " "))
+        if "person" not in m.kinds or match is None or re.match(r"\s+of\s", text[m.end :]) or " of " in m.text:
+            continue  # "President X of Ukraine" says whose
+        lo = window + match.start()
+        if re.search(r"['’]s?\s*\Z", text[max(0, lo - 3) : lo]) or any(0 <= lo - n.end <= 2 for n in mentions):
+            continue  # "Russian President X", "Syria's army chief X" (titles() reads them), "the country's president X"
+        words = re.sub(r",?\s+$", "", text[lo : window + match.end()])
+        words = re.sub(rf",?\s+{_RANKS}$", "", words) or words
+        hi = lo + len(words)
+        dems = demonyms(country.label) if country is not None else []
+        if match.group("state"):
+            if country is None:
+                continue
+            nation = country.label
+            phrases = [f"government of {nation}", f"{nation} government", *(f"{d} government" for d in dems)]
+            body = named([*phrases, *(f"{d} regime" for d in dems)], [])  # as the report names it, not the store
+            if body is None:
+                continue
+            title, confidence = (
+                f"{match.group('state').lower()} PERSON (of {nation}, the country the report names most)",
+                0.6,
+            )
+        elif office := (match.group("office") or match.group("office_of") or "").lower():
+            spelt = {office, office.replace("defense", "defence"), office.replace("defence", "defense")}
+            phrases = [
+                p for o in sorted(spelt) for p in (f"{o} ministry", f"ministry of {o}", f"ministry of {o} affairs")
+            ]
+            label = f"{office.title()} Ministry"
+            qualified = [f"{d} {p}" for d in dems for p in phrases] + [
+                f"{p} of {country.label}" for p in phrases if country
+            ]
+            body = named(phrases, qualified) or Mention(label, lo, hi, None, label, frozenset({"actor"}), "title")
+            title, confidence = f"{office} minister PERSON", 0.7
+        else:
+            nation = country.label if country is not None else ""
+            army = re.search(r"army|military", words, re.IGNORECASE)
+            assert army is not None
+            phrases = [*(f"{d} army" for d in dems), *([f"{nation} army"] if nation else [])]
+            label = f"{dems[0]} army" if dems else army.group()
+            where = (lo + army.start(), lo + army.end())
+            body = named([], phrases) or Mention(
+                label, *where, None, label, frozenset({"actor"}), "title", extra=(army.group(),)
+            )
+            title, confidence = "army chief PERSON", 0.65
+        if normal(body.label) != normal(m.label):
+            body = replace(body, start=lo, end=hi)  # the title is where the report names it here
+            found.append(("headOf", m, body, words, f"pattern: {title}", (lo, m.end), confidence))
     return found
 
 
