@@ -1268,3 +1268,17 @@ def test_a_title_with_no_country_names_what_its_holder_heads(store: kg.Store) ->
     assert not any(subject.startswith("Oleg Brun") for subject, _ in heads)
     alone = triples(extract(store, "President Tomas Velkan visited Dakra.")[0])  # whose government: not said
     assert not {t for t in alone if t[1] == "headOf"}
+
+
+def test_a_second_participle_joined_by_and_shares_the_clauses_subject(store: kg.Store) -> None:
+    """ "made advances, capturing X and effectively encircling Y": the parser joins no two participle clauses (it reads
+    "encircling" as a noun), so the second is read again alone after the clause; "choosing refuge in X" is a flight."""
+    text = (
+        "The Free Vanguard Front has made significant advances, capturing the strategic town of Tel Amar and "
+        "effectively encircling Qasr Halil. Many families have fled Qasr Halil, choosing refuge in Deir Sama."
+    )
+    found = triples(extract(store, text)[0])
+    assert ("Free Vanguard Front", "captured", "Tel Amar") in found
+    assert ("Free Vanguard Front", "encircled", "Qasr Halil") in found
+    assert ("Many families", "fledTo", "Deir Sama") in found
+    assert not {t for t in found if t[0] in {"Tel Amar", "Qasr Halil"}}

@@ -422,9 +422,9 @@ def _sentence(
     said = _complement(substituted, where, chars)
     if said is not None:
         pieces += _voted(_frames(*said, mentions, document))
-    bare = _without_appositions(substituted, where, chars)
-    if bare is not None:
-        pieces += _voted(_frames(*bare, mentions, document))
+    for bare in (_without_appositions(substituted, where, chars), _second_participle(substituted, where, chars)):
+        if bare is not None:
+            pieces += _voted(_frames(*bare, mentions, document))
     read_alone = {(offsets.get(f.trigger), f.predicate) for _, _, offsets, f in pieces}
     bounds = [(chars[a], chars[b - 1] + 1) for a, b in clauses[1:]]
     whole = _voted(_frames(substituted, where, chars, mentions, document))
@@ -887,7 +887,29 @@ def _without_appositions(
     "Most have fled to Zqa, the departmental capital, where ..." and "Zqas at Zqb, the former air base north of Zqc,
     have surrendered to Zqd": the parser hangs what follows on the description's noun; without it the verb reaches
     its arguments. The whole sentence is still read, for what the description itself states (locatedIn, partOf)."""
-    cuts = [match.span(1) for match in _APPOSITION.finditer(substituted)]
+    return _without(substituted, where, chars, [match.span(1) for match in _APPOSITION.finditer(substituted)])
+
+
+_FIRST_PARTICIPLE = re.compile(r", (?:[a-z]+ly )?([a-z]{3,}ing\b[^,;()\"]{3,80}? and )(?=(?:[a-z]+ly )?[a-z]{3,}ing )")
+"""The first of two participles joined by "and" after a clause ("Zqa made advances, capturing Zqb and effectively
+encircling Zqc"), up to the second."""
+
+
+def _second_participle(
+    substituted: str, where: dict[int, Mention], chars: list[int]
+) -> tuple[str, dict[int, Mention], list[int]] | None:
+    """The sentence without the first of two participles joined by "and", as a reading of its own, or None.
+
+    The parser joins no two participle clauses ("capturing Zqb and effectively encircling Zqc" is read as nouns
+    joined by "and", the second with no object): alone after the clause, the second reads as the first does,
+    its subject the clause's. The whole sentence still gives the first."""
+    return _without(substituted, where, chars, [match.span(1) for match in _FIRST_PARTICIPLE.finditer(substituted)])
+
+
+def _without(
+    substituted: str, where: dict[int, Mention], chars: list[int], cuts: list[tuple[int, int]]
+) -> tuple[str, dict[int, Mention], list[int]] | None:
+    """The sentence with the spans ``cuts`` left out, its names and offsets kept for the rest; None with no cut."""
     if not cuts:
         return None
     text, piece, kept, at, removed = [], {}, [], 0, 0
