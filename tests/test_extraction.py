@@ -1268,6 +1268,11 @@ def test_a_title_with_no_country_names_what_its_holder_heads(store: kg.Store) ->
     assert not any(subject.startswith("Oleg Brun") for subject, _ in heads)
     alone = triples(extract(store, "President Tomas Velkan visited Dakra.")[0])  # whose government: not said
     assert not {t for t in alone if t[1] == "headOf"}
+    listed = (
+        "The fighting has ended in the north of Moldova, Army Commander Lieutenant General Pavel Ruse announced "
+        "on Monday."  # after a comma
+    )
+    assert ("Pavel Ruse", "headOf", "Moldovan army") in triples(extract(store, listed)[0])
 
 
 def test_a_second_participle_joined_by_and_shares_the_clauses_subject(store: kg.Store) -> None:

@@ -179,7 +179,8 @@ def offices(
         if "person" not in m.kinds or match is None or re.match(r"\s+of\s", text[m.end :]) or " of " in m.text:
             continue  # "President X of Ukraine" says whose
         lo = window + match.start()
-        if re.search(r"['’]s?\s*\Z", text[max(0, lo - 3) : lo]) or any(0 <= lo - n.end <= 2 for n in mentions):
+        before = [n for n in mentions if n.end <= lo and re.fullmatch(r"\s*", text[n.end : lo])]
+        if re.search(r"['’]s?\s*\Z", text[max(0, lo - 3) : lo]) or before:
             continue  # "Russian President X", "Syria's army chief X" (titles() reads them), "the country's president X"
         words = re.sub(r",?\s+$", "", text[lo : window + match.end()])
         words = re.sub(rf",?\s+{_RANKS}$", "", words) or words
