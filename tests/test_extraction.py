@@ -1287,3 +1287,10 @@ def test_a_second_participle_joined_by_and_shares_the_clauses_subject(store: kg.
     assert ("Free Vanguard Front", "encircled", "Qasr Halil") in found
     assert ("Many families", "fledTo", "Deir Sama") in found
     assert not {t for t in found if t[0] in {"Tel Amar", "Qasr Halil"}}
+
+
+def test_the_capital_of_a_region_named_by_its_kind(store: kg.Store) -> None:
+    """ "Dakra, the capital of the breakaway region of Orna": the kind of place between "capital of" and its name
+    ("the region of", "the autonomous republic of") does not hide where Dakra lies."""
+    text = "Velen forces shelled Dakra, the capital of the breakaway region of Orna, on Monday."
+    assert ("Dakra", "locatedIn", "Orna") in triples(extract(store, text)[0])

@@ -53,7 +53,11 @@ _LOCATED = re.compile(
     r"north|south|east|west|north-?east|north-?west|south-?east|south-?west|centre|center|heart|middle)"
     r"\s+of\s+(?:the\s+)?)?"
 )
-_CAPITAL = re.compile(r",\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?")
+_CAPITAL = re.compile(
+    r",\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?"
+    r"(?:(?:[a-z][\w-]*\s+){0,2}(?:region|province|state|republic|territory|governorate|district)\s+of\s+(?:the\s+)?)?"
+)
+"""Between a place and what it is the capital of: ", the capital of ", ", the capital of the breakaway region of "."""
 _DEMONYM_PLACE = re.compile(r"\s+(city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
 
 
