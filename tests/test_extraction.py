@@ -1273,6 +1273,8 @@ def test_a_title_with_no_country_names_what_its_holder_heads(store: kg.Store) ->
         "on Monday."  # after a comma
     )
     assert ("Pavel Ruse", "headOf", "Moldovan army") in triples(extract(store, listed)[0])
+    spoke = "Moldova says the fighting has ended in the north, army spokesman Colonel Pavel Ruse said on Monday."
+    assert ("Pavel Ruse", "partOf", "Moldovan army") in triples(extract(store, spoke)[0])  # a spokesman is no head
 
 
 def test_a_second_participle_joined_by_and_shares_the_clauses_subject(store: kg.Store) -> None:

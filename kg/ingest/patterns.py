@@ -140,14 +140,17 @@ def titles(text: str, mentions: list[Mention]) -> list[Found]:
 _OFFICE = r"defen[cs]e|interior|foreign|finance|justice|information|home|war|oil|health|economy"
 _UNNAMED_TITLE = re.compile(
     r"(?<![\w'’-])(?:(?:former|acting|interim|then)\s+)?"
-    rf"(?:(?P<office>{_OFFICE})\s+minister|minister\s+of\s+(?:the\s+)?(?P<office_of>{_OFFICE})(?:\s+affairs)?"
+    rf"(?:(?P<office>{_OFFICE})\s+(?:minister|ministry\s+(?P<spokes>spokes(?:man|woman|person)))"
+    rf"|minister\s+of\s+(?:the\s+)?(?P<office_of>{_OFFICE})(?:\s+affairs)?"
     r"|(?P<state>president|prime\s+minister|premier)"
-    r"|(?P<army>army|military)\s+(?:chief(?:\s+of\s+staff)?|commander)|chief\s+of\s+(?:the\s+)?(?P<army_of>army))"
+    r"|(?P<army>army|military)\s+(?:chief(?:\s+of\s+staff)?|commander|(?P<army_spokes>spokes(?:man|woman|person)))"
+    r"|chief\s+of\s+(?:the\s+)?(?P<army_of>army))"
     rf",?\s+{_RANKS}\Z",
     re.IGNORECASE,
 )
 """A title with no country or organisation before it, right before a person: "President X", "Defence Minister X",
-"Minister of the Interior X", "army chief General X"."""
+"Minister of the Interior X", "army chief General X"; a spokesman is part of his ministry or army ("military spokesman
+Brigadier X")."""
 _TITLE_WORDS = (
     TITLES | {"army", "military", "of", "the", "minister", "defense"} | set(_OFFICE.replace("[cs]", "c").split("|"))
 )
@@ -212,7 +215,7 @@ def offices(
                 f"{p} of {country.label}" for p in phrases if country
             ]
             body = named(phrases, qualified) or Mention(label, lo, hi, None, label, frozenset({"actor"}), "title")
-            title, confidence = f"{office} minister PERSON", 0.7
+            title, confidence = f"{office} {'ministry spokesman' if match.group('spokes') else 'minister'} PERSON", 0.7
         else:
             nation = country.label if country is not None else ""
             army = re.search(r"army|military", words, re.IGNORECASE)
@@ -223,10 +226,11 @@ def offices(
             body = named([], phrases) or Mention(
                 label, *where, None, label, frozenset({"actor"}), "title", extra=(army.group(),)
             )
-            title, confidence = "army chief PERSON", 0.65
+            title, confidence = f"army {'spokesman' if match.group('army_spokes') else 'chief'} PERSON", 0.65
         if normal(body.label) != normal(m.label):
             body = replace(body, start=lo, end=hi)  # the title is where the report names it here
-            found.append(("headOf", m, body, words, f"pattern: {title}", (lo, m.end), confidence))
+            predicate = "partOf" if match.group("spokes") or match.group("army_spokes") else "headOf"
+            found.append((predicate, m, body, words, f"pattern: {title}", (lo, m.end), confidence))
     return found
 
 
