@@ -1296,3 +1296,22 @@ def test_the_capital_of_a_region_named_by_its_kind(store: kg.Store) -> None:
     ("the region of", "the autonomous republic of") does not hide where Dakra lies."""
     text = "Velen forces shelled Dakra, the capital of the breakaway region of Orna, on Monday."
     assert ("Dakra", "locatedIn", "Orna") in triples(extract(store, text)[0])
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("Backed by Velen, the Orna Front captured Dakra.", ("Velen", "alliedWith", "Orna Front")),
+        ("Led by Tomas Velkan, the Orna Front captured Dakra.", ("Tomas Velkan", "headOf", "Orna Front")),
+        ("After capturing Dakra, the Orna Front advanced on Kasi.", ("Orna Front", "captured", "Dakra")),
+        ("Having seized Dakra on Monday, the Orna Front advanced on Kasi.", ("Orna Front", "captured", "Dakra")),
+        ("Seizing Dakra on Monday, the Orna Front advanced on Kasi.", ("Orna Front", "captured", "Dakra")),
+    ],
+)
+def test_a_participle_clause_opening_the_sentence_has_the_main_clauses_subject(
+    store: kg.Store, opening: str, expected: tuple[str, str, str]
+) -> None:
+    """The parser hangs an opening participle clause on the main clause's subject, reads "Having" as a noun, or reads
+    the clause as an imperative: whichever, its subject is the main clause's."""
+    text = "Fighting went on all week in the region, residents and officials said on Monday. " + opening
+    assert expected in triples(extract(store, text)[0])

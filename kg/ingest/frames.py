@@ -297,6 +297,8 @@ class _Graph:
     def subject(self, verb: int) -> int | None:
         if (head := _after_subordinator(self, verb)) is not None:  # "retaking Dakra before advancing on Kasi"
             return self.subject(head) if head != verb else None
+        if (opened := self._opening(verb)) is not None:  # "Backed by Velen, the VFF captured Dakra": the VFF
+            return opened
         for i in self.chain(verb):
             for j in self.lefts(i, "S"):
                 if not self.lower[j] or self.lefts(i, "SJ") == [j]:
@@ -335,6 +337,28 @@ class _Graph:
             for j in self.lefts(i, "MVg", "MVx", "MVs"):
                 if j != verb and (s := self.subject(j)) is not None:
                     return s
+        return None
+
+    def _opening(self, verb: int) -> int | None:
+        """The subject of a participle clause that opens the sentence: the main clause's ("Backed by Velen, the VFF
+        captured Dakra", "After seizing Dakra, the VFF ...", "Having seized Dakra, the VFF ...", "Seizing Dakra,
+        the VFF ..."); None for any other verb.
+
+        The parser hangs such a clause on the main clause's subject (CO), or reads "Having" as a noun subject, or
+        the clause as an imperative beside a main verb it reads as inverted (Wg and CP from the wall)."""
+        chain = self.chain(verb)
+        openers = [j for i in chain for j in self.lefts(i, "Mg") if self.lower[j] in SUBORDINATORS and j == 1]
+        for i in chain + openers:
+            if i > 1:
+                continue
+            for j in self.rights(i, "CO"):
+                if self.can_name(j):
+                    return j
+        having = any(self.lower[j] == "having" and j == 1 for i in chain for j in self.lefts(i, "S"))
+        if having or any(0 in self.lefts(i, "Wg") for i in chain):
+            for main in self.rights(0, "CP"):
+                if main not in chain and (found := self.subject(main)) is not None:
+                    return found
         return None
 
     def _after_object(self, noun: int, participle: int) -> bool:
