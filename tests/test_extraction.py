@@ -1275,6 +1275,14 @@ def test_a_title_with_no_country_names_what_its_holder_heads(store: kg.Store) ->
     assert ("Pavel Ruse", "headOf", "Moldovan army") in triples(extract(store, listed)[0])
     spoke = "Moldova says the fighting has ended in the north, army spokesman Colonel Pavel Ruse said on Monday."
     assert ("Pavel Ruse", "partOf", "Moldovan army") in triples(extract(store, spoke)[0])  # a spokesman is no head
+    after = (
+        "Fighting went on all week in the north of Moldova, residents said. Ilse Marro, the defence minister, visited "
+        "Dakra. The Orna Front killed Karl Anton, military spokesman Colonel Pavel Ruse said."
+    )
+    found = triples(extract(store, after)[0])
+    assert ("Ilse Marro", "headOf", "Defence Ministry") in found  # the title after the name
+    assert ("Pavel Ruse", "partOf", "Moldovan army") in found
+    assert not {t for t in found if t[0] == "Karl Anton" and t[1] in {"headOf", "partOf"}}  # the title is Ruse's
 
 
 def test_a_second_participle_joined_by_and_shares_the_clauses_subject(store: kg.Store) -> None:

@@ -138,19 +138,24 @@ def titles(text: str, mentions: list[Mention]) -> list[Found]:
 
 
 _OFFICE = r"defen[cs]e|interior|foreign|finance|justice|information|home|war|oil|health|economy"
-_UNNAMED_TITLE = re.compile(
-    r"(?<![\w'’-])(?:(?:former|acting|interim|then)\s+)?"
+_OFFICE_TITLE = (
+    r"(?:(?:former|acting|interim|then)\s+)?"
     rf"(?:(?P<office>{_OFFICE})\s+(?:minister|ministry\s+(?P<spokes>spokes(?:man|woman|person)))"
     rf"|minister\s+of\s+(?:the\s+)?(?P<office_of>{_OFFICE})(?:\s+affairs)?"
     r"|(?P<state>president|prime\s+minister|premier)"
     r"|(?P<army>army|military)\s+(?:chief(?:\s+of\s+staff)?|commander|(?P<army_spokes>spokes(?:man|woman|person)))"
     r"|chief\s+of\s+(?:the\s+)?(?P<army_of>army))"
-    rf",?\s+{_RANKS}\Z",
+)
+_UNNAMED_TITLE = re.compile(rf"(?<![\w'’-]){_OFFICE_TITLE},?\s+{_RANKS}\Z", re.IGNORECASE)
+_UNNAMED_TITLE_AFTER = re.compile(
+    rf",\s+(?:the\s+)?(?:country['’]s\s+)?(?P<title>{_OFFICE_TITLE})(?![\w-])(?!\s+of\b)"
+    r"(?!,?\s+(?:said|says|told|added|announced|stated|claimed|confirmed|reported)\b)"  # "Dakra, the army chief said"
+    r"(?!,?\s+(?-i:[A-Z]))",  # "and X's son Y, military spokesman Brigadier Z said": the title is Z's
     re.IGNORECASE,
 )
-"""A title with no country or organisation before it, right before a person: "President X", "Defence Minister X",
-"Minister of the Interior X", "army chief General X"; a spokesman is part of his ministry or army ("military spokesman
-Brigadier X")."""
+"""A title with no country or organisation before it, right before a person ("President X", "Defence Minister X",
+"Minister of the Interior X", "army chief General X") or after a comma after one ("X, the defence minister", "X, the
+country's army chief"); a spokesman is part of his ministry or army ("military spokesman Brigadier X")."""
 _TITLE_WORDS = (
     TITLES | {"army", "military", "of", "the", "minister", "defense"} | set(_OFFICE.replace("[cs]", "c").split("|"))
 )
@@ -180,58 +185,73 @@ def offices(
     Otherwise the body is proposed under the name its title gives it ("Defence Ministry")."""
     found = []
     for m in mentions:
+        person = "person" in m.kinds or (not m.kinds and m.source == "name" and " " in m.text)  # a new full name
+        if not person or re.match(r"\s+of\s", text[m.end :]) or " of " in m.text:
+            continue  # "President X of Ukraine" says whose
         at = _title_start(m)
         window = max(0, m.start - 60)
-        match = _UNNAMED_TITLE.search(text[window:at].replace("\n", " "))
-        if "person" not in m.kinds or match is None or re.match(r"\s+of\s", text[m.end :]) or " of " in m.text:
-            continue  # "President X of Ukraine" says whose
-        lo = window + match.start()
-        before = [n for n in mentions if n.end <= lo and re.fullmatch(r"\s*", text[n.end : lo])]
-        if re.search(r"['’]s?\s*\Z", text[max(0, lo - 3) : lo]) or before:
-            continue  # "Russian President X", "Syria's army chief X" (titles() reads them), "the country's president X"
-        words = re.sub(r",?\s+$", "", text[lo : window + match.end()])
-        words = re.sub(rf",?\s+{_RANKS}$", "", words) or words
-        hi = lo + len(words)
-        dems = demonyms(country.label) if country is not None else []
-        if match.group("state"):
-            if country is None:
-                continue
-            nation = country.label
-            phrases = [f"government of {nation}", f"{nation} government", *(f"{d} government" for d in dems)]
-            body = named([*phrases, *(f"{d} regime" for d in dems)], [])  # as the report names it, not the store
-            if body is None:
-                continue
-            title, confidence = (
-                f"{match.group('state').lower()} PERSON (of {nation}, the country the report names most)",
-                0.6,
-            )
-        elif office := (match.group("office") or match.group("office_of") or "").lower():
-            spelt = {office, office.replace("defense", "defence"), office.replace("defence", "defense")}
-            phrases = [
-                p for o in sorted(spelt) for p in (f"{o} ministry", f"ministry of {o}", f"ministry of {o} affairs")
-            ]
-            label = f"{office.title()} Ministry"
-            qualified = [f"{d} {p}" for d in dems for p in phrases] + [
-                f"{p} of {country.label}" for p in phrases if country
-            ]
-            body = named(phrases, qualified) or Mention(label, lo, hi, None, label, frozenset({"actor"}), "title")
-            title, confidence = f"{office} {'ministry spokesman' if match.group('spokes') else 'minister'} PERSON", 0.7
+        match = _UNNAMED_TITLE.search(text[window:at].replace("\n", " ")) if "person" in m.kinds else None
+        if match is not None:
+            lo = window + match.start()
+            before = [n for n in mentions if n.end <= lo and re.fullmatch(r"\s*", text[n.end : lo])]
+            if re.search(r"['’]s?\s*\Z", text[max(0, lo - 3) : lo]) or before:
+                continue  # "Russian President X", "Syria's army chief X" (titles() reads them), "its president X"
+            words = re.sub(r",?\s+$", "", text[lo : window + match.end()])
+            words = re.sub(rf",?\s+{_RANKS}$", "", words) or words
+            span = (lo, m.end)
+        elif (match := _UNNAMED_TITLE_AFTER.match(text, m.end)) is not None:
+            lo, words, span = match.start("title"), match.group("title"), (m.start, match.end())
         else:
-            nation = country.label if country is not None else ""
-            army = re.search(r"army|military", words, re.IGNORECASE)
-            assert army is not None
-            phrases = [*(f"{d} army" for d in dems), *([f"{nation} army"] if nation else [])]
-            label = f"{dems[0]} army" if dems else army.group()
-            where = (lo + army.start(), lo + army.end())
-            body = named([], phrases) or Mention(
-                label, *where, None, label, frozenset({"actor"}), "title", extra=(army.group(),)
-            )
-            title, confidence = f"army {'spokesman' if match.group('army_spokes') else 'chief'} PERSON", 0.65
-        if normal(body.label) != normal(m.label):
-            body = replace(body, start=lo, end=hi)  # the title is where the report names it here
-            predicate = "partOf" if match.group("spokes") or match.group("army_spokes") else "headOf"
-            found.append((predicate, m, body, words, f"pattern: {title}", (lo, m.end), confidence))
+            continue
+        read = _office(match, lo, lo + len(words), words, country, named)
+        if read is not None and normal(read[1].label) != normal(m.label):
+            predicate, body, title, confidence = read
+            found.append((predicate, m, body, words, f"pattern: {title}", span, confidence))
     return found
+
+
+def _office(
+    match: re.Match[str],
+    lo: int,
+    hi: int,
+    words: str,
+    country: Mention | None,
+    named: Callable[[list[str], list[str]], Mention | None],
+) -> tuple[str, Mention, str, float] | None:
+    """(predicate, body, title, confidence) for a title :func:`offices` found at ``lo``-``hi``; None for a president
+    whose government the report does not name."""
+    dems = demonyms(country.label) if country is not None else []
+    if match.group("state"):
+        if country is None:
+            return None
+        nation = country.label
+        phrases = [f"government of {nation}", f"{nation} government", *(f"{d} government" for d in dems)]
+        body = named([*phrases, *(f"{d} regime" for d in dems)], [])  # as the report names it, not the store
+        if body is None:
+            return None
+        title = f"{match.group('state').lower()} PERSON (of {nation}, the country the report names most)"
+        return "headOf", replace(body, start=lo, end=hi), title, 0.6
+    part = bool(match.group("spokes") or match.group("army_spokes"))
+    predicate = "partOf" if part else "headOf"  # a spokesman is no head
+    if office := (match.group("office") or match.group("office_of") or "").lower():
+        spelt = {office, office.replace("defense", "defence"), office.replace("defence", "defense")}
+        phrases = [p for o in sorted(spelt) for p in (f"{o} ministry", f"ministry of {o}", f"ministry of {o} affairs")]
+        label = f"{office.title()} Ministry"
+        qualified = [f"{d} {p}" for d in dems for p in phrases]
+        qualified += [f"{p} of {country.label}" for p in phrases if country]
+        body = named(phrases, qualified) or Mention(label, lo, hi, None, label, frozenset({"actor"}), "title")
+        title = f"{office} {'ministry spokesman' if part else 'minister'} PERSON"
+        return predicate, replace(body, start=lo, end=hi), title, 0.7
+    nation = country.label if country is not None else ""
+    army = re.search(r"army|military", words, re.IGNORECASE)
+    assert army is not None
+    phrases = [*(f"{d} army" for d in dems), *([f"{nation} army"] if nation else [])]
+    label = f"{dems[0]} army" if dems else army.group()
+    where = (lo + army.start(), lo + army.end())
+    body = named([], phrases) or Mention(
+        label, *where, None, label, frozenset({"actor"}), "title", extra=(army.group(),)
+    )
+    return predicate, replace(body, start=lo, end=hi), f"army {'spokesman' if part else 'chief'} PERSON", 0.65
 
 
 _DIRECTION_OF = re.compile(
