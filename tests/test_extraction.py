@@ -1323,3 +1323,16 @@ def test_a_participle_clause_opening_the_sentence_has_the_main_clauses_subject(
     the clause as an imperative: whichever, its subject is the main clause's."""
     text = "Fighting went on all week in the region, residents and officials said on Monday. " + opening
     assert expected in triples(extract(store, text)[0])
+
+
+def test_a_by_phrase_makes_no_passive_of_a_verb_with_no_object(store: kg.Store) -> None:
+    """ "withdrew from Dakra under a deal brokered by Velen": the parser may hang "by Velen" on "withdrew", which has
+    no object to be the subject of a passive, so Velen did not withdraw; "the town held by the VFF" is still passive."""
+    text = (
+        "Fighting went on all week in the region, residents said on Monday. The Orna Front withdrew from Dakra under "
+        "a deal brokered by Velen. Kasi, a town held by the Tarna Army, was calm."
+    )
+    found = triples(extract(store, text)[0])
+    assert ("Orna Front", "withdrewFrom", "Dakra") in found
+    assert not {t for t in found if t[0] == "Velen" and t[1] == "withdrewFrom"}
+    assert ("Tarna Army", "controls", "Kasi") in found

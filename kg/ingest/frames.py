@@ -506,7 +506,8 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
     subject = graph.subject(verb)
     if subject is not None and any(graph.lower[j] in CONDITIONS for j in range(max(1, subject - 3), subject)):
         return []  # "until Eritrean forces had left", "if the army retakes"
-    passive = graph.passive(verb) or _by_particle(graph, verb)
+    transitive = any("obj" in (e.subject, e.object) for e in entries)  # "withdrew under a deal brokered by X": no
+    passive = graph.passive(verb) or (transitive and _by_particle(graph, verb))  # passive has no by-agent of its own
     roles = _verb_roles(graph, verb, light, passive, with_particle)
     found = []
     for entry in entries:
