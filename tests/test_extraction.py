@@ -1336,3 +1336,17 @@ def test_a_by_phrase_makes_no_passive_of_a_verb_with_no_object(store: kg.Store) 
     assert ("Orna Front", "withdrewFrom", "Dakra") in found
     assert not {t for t in found if t[0] == "Velen" and t[1] == "withdrewFrom"}
     assert ("Tarna Army", "controls", "Kasi") in found
+
+
+def test_vehicles_stand_for_their_owner_and_shooting_one_down_is_no_air_strike(store: kg.Store) -> None:
+    """ "Tarna Army tanks entered Dakra", "helicopters of the Velen Air Force bombed Kasi": tanks, helicopters, ships
+    stand for who owns them, as "fighters" and "jets" do; "shot down a Tarna Army helicopter" attacks the army from
+    the ground (the aircraft is the target, not the weapon)."""
+    text = (
+        "Fighting went on all week in the region, residents said on Monday. Tarna Army tanks entered Dakra on Monday. "
+        "The Orna Front said it had shot down a Tarna Army helicopter over Dakra."
+    )
+    found = triples(extract(store, text)[0])
+    assert ("Tarna Army", "captured", "Dakra") in found
+    assert ("Orna Front", "attacked", "Tarna Army") in found
+    assert ("Orna Front", "struckFromAir", "Tarna Army") not in found

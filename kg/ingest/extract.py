@@ -928,8 +928,10 @@ def _without(
 def _by_air(text: str, finding: patterns.Found) -> bool:
     """Whether the words that state an attack say it came from the air: "jets struck", "strikes hit",
     "the Air Force bombed" (the clause itself, its subject's name; not an air force named elsewhere in the
-    sentence)."""
-    _, subject, _, _, _, (lo, hi), _ = finding
+    sentence); not an aircraft shot down ("shot down a Velen helicopter" is an attack from the ground)."""
+    _, subject, _, trigger, _, (lo, hi), _ = finding
+    if trigger.lower() in {"shot", "shoot", "shoots", "shooting", "downed", "down", "downs", "downing"}:
+        return bool(patterns.AIR.search(subject.label))
     return bool(patterns.AIR.search(text, lo, hi) or patterns.AIR.search(subject.label))
 
 

@@ -112,7 +112,8 @@ OWNED_HEADS = frozenset(
     aircraft drones artillery gunmen men officials government police positions convoy convoys ranks
     loyalists supporters insurgents paramilitaries commanders leadership remnants formations aviation
     battalions brigades targets sites strongholds facilities bases depots launchers troop columns column
-    elements instructors advisers advisors mercenaries contractors checkpoints checkpoint posts outposts""".split()
+    elements instructors advisers advisors mercenaries contractors checkpoints checkpoint posts outposts jet warplane
+    drone helicopter helicopters plane planes tank tanks ship ships vessel vessels boat boats""".split()
 )
 """Nouns that stand for the name that owns them ("Hezbollah's fighters", "fighters of HTS")."""
 
@@ -130,7 +131,8 @@ FACILITIES = frozenset(
 
 THINGS = frozenset(
     """jets warplanes aircraft drones artillery positions convoy convoys targets sites strongholds facilities bases
-    depots launchers aviation checkpoints checkpoint posts outposts""".split()
+    depots launchers aviation checkpoints checkpoint posts outposts jet warplane drone helicopter helicopters plane
+    planes tank tanks ship ships vessel vessels boat boats""".split()
 )
 """Owned nouns that are things or places, not people: their owner may be a place ("sites in Sanaa")."""
 
