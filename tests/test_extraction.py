@@ -1350,3 +1350,15 @@ def test_vehicles_stand_for_their_owner_and_shooting_one_down_is_no_air_strike(s
     assert ("Tarna Army", "captured", "Dakra") in found
     assert ("Orna Front", "attacked", "Tarna Army") in found
     assert ("Orna Front", "struckFromAir", "Tarna Army") not in found
+
+
+def test_a_particle_after_the_object_makes_the_phrasal_verb(store: kg.Store) -> None:
+    """ "drove the Orna Front out of Dakra": the parser leaves "out" unlinked after the object, so "drive" alone was
+    read (no frame); with its particle it is "drive out", as "was driven out of Dakra by" already read."""
+    text = (
+        "Fighting went on all week in the region, residents said on Monday. The Tarna Army drove the Orna Front "
+        "out of Dakra on Monday. Velen said its forces had pushed the Kasi Brigade out of Mabru."
+    )
+    found = triples(extract(store, text)[0])
+    assert ("Orna Front", "fledFrom", "Dakra") in found
+    assert ("Kasi Brigade", "fledFrom", "Mabru") in found

@@ -489,6 +489,9 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
     if verb + 1 < len(graph.words) and graph.lower[verb + 1] in PARTICLES:  # "pulls out of", when not linked as one
         particles.append(graph.lower[verb + 1])
     objects = graph.rights(verb, "O")
+    for o in objects:  # "drove the VFF out of Dakra": the particle after the object, unlinked
+        if graph.lower[o + 1 : o + 3] in (["out", "of"], ["out", "from"], ["away", "from"], ["back", "to"]):
+            particles.append(graph.lower[o + 1])
     candidates: list[tuple[str, int | None]] = [(f"{lemma} {p}", None) for p in particles]
     candidates += [(f"{lemma} {noun_lemma(graph.words[o])}", o) for o in objects]
     candidates += [(f"{lemma} {graph.lower[j]}", None) for j in graph.rights(verb, "Pa")]  # "be active in"
