@@ -1362,3 +1362,13 @@ def test_a_particle_after_the_object_makes_the_phrasal_verb(store: kg.Store) -> 
     found = triples(extract(store, text)[0])
     assert ("Orna Front", "fledFrom", "Dakra") in found
     assert ("Kasi Brigade", "fledFrom", "Mabru") in found
+
+
+def test_neighbouring_before_a_name_is_left_out_of_the_parse(store: kg.Store) -> None:
+    """ "fled to neighbouring Velen": the parser reads "neighbouring" as a verb whose object is Velen, and the flight
+    has no destination; without it (the quote keeps it) the flight is to Velen."""
+    text = (
+        "Fighting went on all week in the region, residents said on Monday. Tens of thousands of people have fled to "
+        "neighbouring Velen since the fighting began."
+    )
+    assert ("tens of thousands of people", "fledTo", "Velen") in triples(extract(store, text)[0])

@@ -329,13 +329,18 @@ _APPROXIMATELY = re.compile(
 )
 
 
+_NEIGHBOURING = re.compile(r"\b(?:neighbou?ring|nearby)\s+$", re.I)
+"""Before a name ("fled to neighbouring Chad"): read by the parser as a verb taking the name as its object."""
+
+
 def _approximations(text: str, start: int, mentions: list[Mention]) -> list[tuple[int, int]]:
     """ "around" in "around 200 CPC fighters attacked": the parser reads it as a preposition and loses the
-    subject; the number alone parses as the determiner it is (the quote keeps the words)."""
+    subject; the number alone parses as the determiner it is (the quote keeps the words). "neighbouring" in "fled
+    to neighbouring Chad", which the parser reads as a verb, is left out too."""
     spans = []
     for m in mentions:
         before = text[max(start, m.start - 40) : m.start]
-        match = _APPROXIMATELY.search(before)
+        match = _APPROXIMATELY.search(before) or _NEIGHBOURING.search(before)
         if match:
             offset = m.start - len(before)
             spans.append((offset + match.start(), offset + match.end()))
