@@ -1372,3 +1372,14 @@ def test_neighbouring_before_a_name_is_left_out_of_the_parse(store: kg.Store) ->
         "neighbouring Velen since the fighting began."
     )
     assert ("tens of thousands of people", "fledTo", "Velen") in triples(extract(store, text)[0])
+
+
+def test_verbs_joined_in_a_relative_clause_share_the_relative(store: kg.Store) -> None:
+    """ "the Orna Front, which Velen has armed and trained": the relative is the object of both verbs, though the
+    parser links it to the last only."""
+    text = (
+        "Fighting went on all week in the region, residents said on Monday. The Orna Front, which Velen has armed and "
+        "trained, seized Dakra."
+    )
+    found = triples(extract(store, text)[0])
+    assert {("Velen", "supplied", "Orna Front"), ("Velen", "trained", "Orna Front")} <= found

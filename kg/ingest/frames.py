@@ -545,7 +545,14 @@ def _verb_roles(
             o for c in joined for v in graph.rights(c, "VJr") if v != verb for o in graph.rights(v, "O")
         ]
     if not objects and subject is not None and not passive:  # "Dakra, which the VFF seized": the relative
-        objects = [r for r in graph.lefts(verb, "B") if graph.lower[r] in {"which", "whom", "that"} and r != subject]
+        joined = [c for c in graph.chain(verb) if graph.is_conjunction(c)]  # "which Velen has armed and trained"
+        verbs = [verb, *(v for c in joined for v in graph.rights(c, "VJr") if v != verb)]
+        objects = [
+            r
+            for v in verbs
+            for r in graph.lefts(v, "B")
+            if graph.lower[r] in {"which", "whom", "that"} and r != subject
+        ]
     preps = graph.preposition_objects(verb, verb=True)
     if passive and _by_particle(graph, verb):
         preps["by"] += objects  # "the capital held by the Houthis", misread as "held by" taking an object
