@@ -1383,3 +1383,13 @@ def test_verbs_joined_in_a_relative_clause_share_the_relative(store: kg.Store) -
     )
     found = triples(extract(store, text)[0])
     assert {("Velen", "supplied", "Orna Front"), ("Velen", "trained", "Orna Front")} <= found
+
+
+def test_signing_an_agreement_with_someone_is_a_negotiation(store: kg.Store) -> None:
+    text = (
+        "Fighting went on all week in the region, residents said on Monday. The Orna Front signed a peace agreement "
+        "with the Tarna Army in Kasi on Monday. Velen reached a deal with the Kasi Brigade."
+    )
+    found = triples(extract(store, text)[0])
+    assert ("Orna Front", "negotiatedWith", "Tarna Army") in found
+    assert ("Velen", "negotiatedWith", "Kasi Brigade") in found
