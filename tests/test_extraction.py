@@ -1393,3 +1393,16 @@ def test_signing_an_agreement_with_someone_is_a_negotiation(store: kg.Store) -> 
     found = triples(extract(store, text)[0])
     assert ("Orna Front", "negotiatedWith", "Tarna Army") in found
     assert ("Velen", "negotiatedWith", "Kasi Brigade") in found
+
+
+def test_a_name_the_report_showed_to_be_a_place_does_no_deed(store: kg.Store) -> None:
+    """ "the largest rebel group in Kasi, which signed a peace agreement": the parser may give "which" to Kasi, but
+    the report has shown Kasi to be a place (it was seized), and a place signs nothing; "X-controlled" still reads."""
+    text = (
+        "Fighting went on all week in the region, residents said on Monday. The Orna Front seized Kasi on Monday. "
+        "The Mabru Liberation Front (MLF), the largest rebel group in Kasi, which signed a peace agreement with the "
+        "Tarna Army in 2014, stayed out of the fighting."
+    )
+    found = triples(extract(store, text)[0])
+    assert ("Mabru Liberation Front", "negotiatedWith", "Tarna Army") in found
+    assert not {t for t in found if t[0] == "Kasi"}

@@ -134,6 +134,10 @@ class Document:
         learnt = self.kinds.get(normal(m.label), set())
         return not m.kinds and "place" in learnt and "actor" not in learnt
 
+    def only_place(self, m: Mention) -> bool:
+        """A new name the report has shown to be a place only, or a known place: no actor of a relation."""
+        return self._place(m) or (m.kinds == frozenset({"place"}) and m.source in {"gazetteer", "name"})
+
     def _maybe_place(self, m: Mention) -> bool:
         """A new name that may be a place: no kind learnt, not seen fighting, not an acronym, not named as a group
         ("the Orna Army")."""

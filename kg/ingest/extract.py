@@ -483,6 +483,8 @@ def _sentence(
         domain, range_ = relations.get(predicate, (None, None))
         if (subject.start in placed and domain == "actor") or (obj.start in placed and range_ == "actor"):
             continue  # a new name this sentence places somewhere is a place, not who killed or was killed
+        if domain == "actor" and document.only_place(subject) and not why.startswith("adj "):
+            continue  # nor one the report showed to be a place ("Mindanao, which signed"); "X-controlled": X acts
         if predicate not in _PLACED and (patterns.landmark(text, subject) or patterns.landmark(text, obj)):
             continue  # "captured Nyabibwe, about 100 km north of Bukavu": Bukavu only says where Nyabibwe is
         if predicate not in _SUPPORTING and _supporting(text, start, subject, lo, hi):
