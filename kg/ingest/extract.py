@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
-from kg.ingest import classifier, linkgrammar, patterns
 from kg.ingest import frames as frame_reader
+from kg.ingest import linkgrammar, patterns
 from kg.ingest.coreference import BETWEEN_SIDES, Document, side
 from kg.ingest.dates import adverbials, dates_in
 from kg.ingest.mentions import (
@@ -368,21 +368,10 @@ def _slots(parse: linkgrammar.Parse, substituted: str, where: dict[int, Mention]
 
 
 def extract(
-    store: Store | None,
-    text: str,
-    *,
-    published: dt.date | None = None,
-    learned: bool = True,
-    pairs: list[classifier.Pair] | None = None,
+    store: Store | None, text: str, *, published: dt.date | None = None
 ) -> tuple[list[Candidate], list[Mention]]:
-    """Candidate claims and the unknown names (candidate entities) in ``text``, read against ``published``.
-
-    The rules' candidates, and with ``learned`` those the packaged model (:mod:`kg.ingest.classifier`) proposes
-    for pairs of names the rules left unrelated. ``pairs``, when given, receives every such pair with its features
-    (what the model is trained and cross-validated on)."""
+    """Candidate claims and the unknown names (candidate entities) in ``text``, read against ``published``."""
     check_text(text)
-    model = classifier.load() if learned else None
-    collected: list[classifier.Pair] | None = pairs if pairs is not None else ([] if model is not None else None)
     names, relations = gazetteer(store)
     spans = sentences(text)
     seen = _seen_names(text, spans)
@@ -399,11 +388,9 @@ def extract(
                 unknown.setdefault(normal(m.label), m)  # "Petrova" after "Vanya Petrova" is no second new name
         document.count_people(start, end)
         if mentions or _REFERRING.search(text, start, end):
-            candidates += _sentence(text, start, end, mentions, document, relations, published, headline, collected)
+            candidates += _sentence(text, start, end, mentions, document, relations, published, headline)
         document.history += mentions
         document.last = mentions or document.last  # "They retook the town. They then ...": the last names
-    if model is not None and collected is not None:
-        candidates += classifier.propose(collected, model)
     candidates = _merge(candidates)
     return candidates, list(unknown.values())
 
@@ -428,7 +415,6 @@ def _sentence(
     relations: dict[str, tuple[str | None, str | None]],
     published: dt.date | None,
     headline: bool = False,
-    pairs: list[classifier.Pair] | None = None,
 ) -> list[Candidate]:
     compounds, mentions = patterns.compounds(text, mentions)
     mentions = patterns.forces(text, mentions)
@@ -446,8 +432,7 @@ def _sentence(
             pieces += _voted(_frames(*bare, mentions, document))
     read_alone = {(offsets.get(f.trigger), f.predicate) for _, _, offsets, f in pieces}
     bounds = [(chars[a], chars[b - 1] + 1) for a, b in clauses[1:]]
-    linkages = _linkages(substituted)  # parsed once: read by the frames, then by the learned model
-    whole = _voted(_frames(substituted, where, chars, mentions, document, linkages))
+    whole = _voted(_frames(substituted, where, chars, mentions, document))
     frames = [x for x in whole if not _overruled(x[3], x[2].get(x[3].trigger), read_alone, bounds)] + pieces
     for rank, parse, offsets, f in frames:
         words = [offsets[w] for w in f.words if w in offsets]
@@ -534,77 +519,14 @@ def _sentence(
             )
         )
     document.acted = [m for _, m in sorted(acted, key=lambda x: x[0])]
-    if pairs is not None:
-        parse = linkages[0] if linkages else None
-        substitution = (substituted, where, chars)
-        pairs += _unrelated(text, start, end, mentions, found, relations, parse, substitution, dates, headline)
     return found
 
 
-def _unrelated(
-    text: str,
-    start: int,
-    end: int,
-    mentions: list[Mention],
-    found: list[Candidate],
-    relations: dict[str, tuple[str | None, str | None]],
-    parse: linkgrammar.Parse | None,
-    substitution: tuple[str, dict[int, Mention], list[int]],
-    dates: list[Any],
-    headline: bool,
-) -> list[classifier.Pair]:
-    """Every pair of names this sentence spells out that the rules did not relate, with each predicate whose
-    domain and range the pair can fill: what the learned model (:mod:`kg.ingest.classifier`) scores."""
-    related = {frozenset((normal(c.subject), normal(c.object))) for c in found}
-    words: dict[int, int] = {}
-    if parse is not None:
-        slots, _ = _slots(parse, *substitution)
-        words = {m.start: i for i, m in slots.items()}
-    named = [m for m in mentions if not m.resolved_from and start <= m.start < end]
-    out = []
-    for subject in named:
-        for obj in named:
-            if subject is obj or normal(_named(subject)) == normal(_named(obj)):
-                continue
-            if frozenset((normal(_named(subject)), normal(_named(obj)))) in related:
-                continue
-            lo, hi = min(subject.start, obj.start), max(subject.end, obj.end)
-            when = min(dates, key=lambda d: abs(d.start - lo)) if dates else None
-            for predicate in classifier.PREDICATES:
-                if not _fits(subject, obj, predicate, relations):
-                    continue
-                if predicate in SYMMETRIC and subject.start > obj.start:
-                    continue  # one direction is enough
-                template = Candidate(
-                    _named(subject), predicate, _named(obj), subject.entity, obj.entity, text[lo:hi], lo, hi, "",
-                    "", 0.0,
-                    when.date.isoformat() if when else None, when.precision if when else None,
-                    when.text if when else None,
-                    _proposed_type(subject, predicate, "subject"), _proposed_type(obj, predicate, "object"),
-                    tuple(sorted(subject.keys())), tuple(sorted(obj.keys())),
-                )  # fmt: skip
-                feats = classifier.features(text, subject, obj, predicate, parse, words, headline=headline)
-                out.append(classifier.Pair(template, feats))
-    return out
-
-
-def _linkages(substituted: str) -> tuple[linkgrammar.Parse, ...]:
-    """The parser's best linkages of one (substituted) text, sentences with a verb first."""
-    found = linkgrammar.parses(substituted, LINKAGES) if len(substituted) < MAX_SENTENCE else []
-    return tuple(_sentences_first(found))
-
-
 def _frames(
-    substituted: str,
-    where: dict[int, Mention],
-    chars: list[int],
-    mentions: list[Mention],
-    document: Document,
-    linkages: tuple[linkgrammar.Parse, ...] | None = None,
+    substituted: str, where: dict[int, Mention], chars: list[int], mentions: list[Mention], document: Document
 ) -> list[tuple[int, linkgrammar.Parse, dict[int, int], frame_reader.Finding]]:
-    """Every frame read off each of the parser's best linkages of one (substituted) clause (given, or parsed
-    here), with its rank."""
-    linkages = _linkages(substituted) if linkages is None else linkages
+    """Every frame read off each of the parser's best linkages of one (substituted) clause, with its rank."""
+    linkages = _sentences_first(linkgrammar.parses(substituted, LINKAGES) if len(substituted) < MAX_SENTENCE else [])
     read = [(rank, parse, *_slots(parse, substituted, where, chars)) for rank, parse in enumerate(linkages)]
     return [
         (rank, parse, offsets, f)

@@ -28,9 +28,7 @@ from kg.errors import KGError
 from kg.ingest.extract import SYMMETRIC, Candidate
 from kg.ingest.mentions import normal
 
-__all__ = [
-    "Gold", "GoldError", "Score", "claim_triples", "evaluate", "load", "matching", "score", "score_triples", "total",
-]  # fmt: skip
+__all__ = ["Gold", "GoldError", "Score", "claim_triples", "evaluate", "load", "score", "score_triples", "total"]
 
 
 class GoldError(KGError):
@@ -138,21 +136,6 @@ def _keys(candidate: Candidate, role: str) -> set[str]:
     label = candidate.subject if role == "subject" else candidate.object
     keys = candidate.subject_keys if role == "subject" else candidate.object_keys
     return {normal(label), *keys}
-
-
-def matching(candidate: Candidate, gold: Gold) -> list[int]:
-    """The indices of the report's gold relations ``candidate`` matches (as :func:`score` counts a match): what a
-    model of relations is trained on."""
-    found = []
-    for n, (subject, predicate, obj) in enumerate(gold.relations):
-        if predicate != candidate.predicate:
-            continue
-        s, o = _keys(candidate, "subject"), _keys(candidate, "object")
-        if (_matches(s, subject) and _matches(o, obj)) or (
-            predicate in SYMMETRIC and _matches(s, obj) and _matches(o, subject)
-        ):
-            found.append(n)
-    return found
 
 
 def score(candidates: list[Candidate], gold: Gold) -> Score:
