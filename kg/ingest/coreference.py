@@ -136,7 +136,9 @@ class Document:
 
     def only_place(self, m: Mention) -> bool:
         """A new name the report has shown to be a place only, or a known place: no actor of a relation."""
-        return self._place(m) or (m.kinds == frozenset({"place"}) and m.source in {"gazetteer", "name"})
+        learnt = self.kinds.get(normal(m.label), set())
+        shown = "place" in learnt and "actor" not in learnt and m.kinds <= {"place"}  # a guess ("in X") aside
+        return shown or (m.kinds == frozenset({"place"}) and m.entity is not None)
 
     def _maybe_place(self, m: Mention) -> bool:
         """A new name that may be a place: no kind learnt, not seen fighting, not an acronym, not named as a group
