@@ -1045,11 +1045,10 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     totals = {r["half"]: r for r in rows if r["report"].startswith("all ")}
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
-    # floors just under what was measured when the rules were last changed (README, Extraction; 1f639e3):
-    # development 0.740 and 0.537 (23 reports), held-out 0.506 and 0.206 (31 reports: the sixth round's 8, scored
-    # at first sight and added at 0.515 and 0.181, took the held-out recall from 0.216 to 0.206)
-    assert development["precision"] >= 0.72 and development["recall"] >= 0.52, development
-    assert held_out["precision"] >= 0.49 and held_out["recall"] >= 0.19, held_out
+    # floors just under what was measured when the rules were last changed (ecfd4bd, 2026-11-30 18:21 UTC):
+    # development 0.739 and 0.551 (23 reports), held-out 0.510 and 0.217 (31 reports)
+    assert development["precision"] >= 0.72 and development["recall"] >= 0.535, development
+    assert held_out["precision"] >= 0.49 and held_out["recall"] >= 0.20, held_out
     for row in rows:
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1
         assert row["correct"] <= row["candidates"] and row["found"] <= row["gold"]
