@@ -1405,3 +1405,14 @@ def test_a_name_the_report_showed_to_be_a_place_does_no_deed(store: kg.Store) ->
     found = triples(extract(store, text)[0])
     assert ("Mabru Liberation Front", "negotiatedWith", "Tarna Army") in found
     assert not {t for t in found if t[0] == "Kasi"}
+
+
+def test_them_hosted_are_the_people_counted_before(store: kg.Store) -> None:
+    """ "more than 60,000 refugees have fled into Chad, which continues to host them": whom a country hosts are people,
+    the group counted last, not the last name ("Chad sheltered Dakra")."""
+    text = (
+        "Fighting went on all week in the region, residents said on Monday. Since November, more than 60,000 "
+        "refugees have fled from Dakra into Chad, which continues to host them in the Kasi camp."
+    )
+    hosted = {o for s, p, o in triples(extract(store, text)[0]) if p == "sheltered"}
+    assert hosted == {"more than 60,000 refugees"}

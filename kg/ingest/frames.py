@@ -771,6 +771,10 @@ def _fill(
         if entry.predicate in PLACE_OBJECTS and entry.object in {"obj", "subj"}:  # "seized it": the place
             placed = [(j, _place_it(graph, j, resolve) if graph.lower[j] == "it" else o) for j, o in objects]
             objects = [(j, o) for j, o in placed if o is not None]  # no place named before: no "it" taken
+        if entry.predicate == "sheltered":  # "Sudan, which continues to host them": the people counted before
+            for j in (j for j in object_words if graph.lower[j] == "them"):
+                if (people := resolve("of them", j)) is not None:
+                    objects = [(k, o) for k, o in objects if k != j] + [(j, people)]
         pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
         mutual = entry.object != "governed" and not passive
         if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1 and mutual:
