@@ -24,6 +24,7 @@ from kg.ingest import gold as golden
 from kg.ingest import linkgrammar
 from kg.ingest.extract import MAX_CHARS, draft, extract
 from kg.ingest.lexicon import entries
+from kg.ingest.mentions import normal
 from tests.helpers import ROOT
 
 GOLD = ROOT / "tests" / "data" / "extraction"
@@ -1416,3 +1417,14 @@ def test_them_hosted_are_the_people_counted_before(store: kg.Store) -> None:
     )
     hosted = {o for s, p, o in triples(extract(store, text)[0]) if p == "sheltered"}
     assert hosted == {"more than 60,000 refugees"}
+
+
+def test_a_ministry_named_by_bare_words_is_not_linked_to_another_countrys(store: kg.Store) -> None:
+    """The store knows the Syrian interior ministry as "Interior Ministry"; a report on Moldova that names its own
+    "Interior Ministry" and its minister proposes that ministry, not the store's Syrian one."""
+    text = (
+        "Fighting went on all week in the north of Moldova, residents said on Monday. The Interior Ministry said "
+        "on Tuesday that Interior Minister Karl Anton had resigned."
+    )
+    heads = [c for c in extract(store, text)[0] if c.predicate == "headOf" and c.subject == "Karl Anton"]
+    assert heads and {(c.object_iri, normal(c.object)) for c in heads} == {(None, "interior ministry")}

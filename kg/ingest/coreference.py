@@ -100,15 +100,19 @@ class Document:
                 return earlier
         return None
 
-    def named(self, phrases: list[str], qualified: list[str]) -> Mention | None:
+    def named(self, phrases: list[str], qualified: list[str], store: bool = True) -> Mention | None:
         """The body one of ``phrases`` or ``qualified`` names ("interior ministry", "Syrian interior ministry"): as
         the report names it anywhere (the first), else as the store does by a ``qualified`` phrase, one that says
-        whose it is (the store's "Interior Ministry" is one report's); None if neither does."""
-        wanted = {normal(p) for p in phrases + qualified}
+        whose it is (the store's "Interior Ministry" is one report's); None if neither does. A name in the report
+        found by bare words keeps no link to the store (its "Interior Ministry" is Syria's); ``store=False``: as the
+        report names it only."""
+        whose = {normal(p) for p in qualified}
         for m in self.everyone:
-            if wanted & {normal(m.text), normal(m.label)}:
+            if whose & {normal(m.text), normal(m.label)}:
                 return m
-        for phrase in qualified:
+            if {normal(p) for p in phrases} & {normal(m.text)}:  # the store's link of bare words names another's
+                return m if m.entity is None else replace(m, entity=None, label=m.text)
+        for phrase in qualified if store else []:
             known = self.gazetteer.lookup(phrase) if self.gazetteer is not None else None
             if known is not None:
                 entity, label, kinds = known

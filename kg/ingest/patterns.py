@@ -173,7 +173,7 @@ def offices(
     text: str,
     mentions: list[Mention],
     country: Mention | None,
-    named: Callable[[list[str], list[str]], Mention | None],
+    named: Callable[..., Mention | None],
 ) -> list[Found]:
     """ "President X", "Prime Minister X": head of the government of the country the report is about (``country``);
     "Defence Minister X": head of the defence ministry; "army chief X": head of the army; when no country or
@@ -216,7 +216,7 @@ def _office(
     hi: int,
     words: str,
     country: Mention | None,
-    named: Callable[[list[str], list[str]], Mention | None],
+    named: Callable[..., Mention | None],
 ) -> tuple[str, Mention, str, float] | None:
     """(predicate, body, title, confidence) for a title :func:`offices` found at ``lo``-``hi``; None for a president
     whose government the report does not name."""
@@ -226,7 +226,7 @@ def _office(
             return None
         nation = country.label
         phrases = [f"government of {nation}", f"{nation} government", *(f"{d} government" for d in dems)]
-        body = named([*phrases, *(f"{d} regime" for d in dems)], [])  # as the report names it, not the store
+        body = named([], [*phrases, *(f"{d} regime" for d in dems)], store=False)  # as the report names it
         if body is None:
             return None
         title = f"{match.group('state').lower()} PERSON (of {nation}, the country the report names most)"
