@@ -1428,3 +1428,15 @@ def test_a_ministry_named_by_bare_words_is_not_linked_to_another_countrys(store:
     )
     heads = [c for c in extract(store, text)[0] if c.predicate == "headOf" and c.subject == "Karl Anton"]
     assert heads and {(c.object_iri, normal(c.object)) for c in heads} == {(None, "interior ministry")}
+
+
+def test_a_demonyms_commander_heads_its_armed_forces(store: kg.Store) -> None:
+    """ "Moldovan commander-in-chief X" heads the Moldovan armed forces the report names, not the country (a
+    "Russian President X" still heads Russia)."""
+    text = (
+        "Fighting went on all week in the region, residents said on Monday. Moldovan armed forces withdrew from Dakra "
+        "on Sunday. Moldovan commander-in-chief Pavel Ruse announced it. Russian President Ivan Petrov welcomed it."
+    )
+    heads = {c.subject: c for c in extract(store, text)[0] if c.predicate == "headOf"}
+    assert "moldovan armed forces" in heads["Pavel Ruse"].object_keys
+    assert heads["Ivan Petrov"].object == "Russia"

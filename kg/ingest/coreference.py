@@ -119,6 +119,17 @@ class Document:
                 return Mention(label, 0, 0, entity, label, kinds, "gazetteer")
         return None
 
+    def forces_of(self, demonym: Mention) -> Mention | None:
+        """The country's armed forces as the report names them by its demonym ("Ukrainian armed forces", else "the
+        Ukrainian army", "Ukrainian forces"), for "Ukrainian commander-in-chief X"; None if it names none."""
+        phrases = [m for m in self.everyone if m.source == "demonym" and " " in m.text.strip()]
+        phrases = [m for m in phrases if normal(m.label) == normal(demonym.label)]
+        for kind in ("armed forces", "army", "military", "forces"):
+            found = next((m for m in phrases if normal(m.text).endswith(kind)), None)
+            if found is not None:
+                return found
+        return None
+
     def count_people(self, start: int, end: int) -> None:
         """Remember the groups of people a sentence counts ("forced more than 32,000 people from their homes"),
         even where no frame reads them: "Most have fled to Kasi" in the next sentence counts them."""

@@ -110,16 +110,24 @@ _THEN_NAMED = re.compile(r",\s+(?:[A-Z][\w-]*\.?\s+){0,4}")
 "Victorious Commander-in-Chief")."""
 
 
-def titles(text: str, mentions: list[Mention]) -> list[Found]:
+def titles(
+    text: str, mentions: list[Mention], forces: Callable[[Mention], Mention | None] | None = None
+) -> list[Found]:
     """ "U.S. President Joe Biden", "RSF commander Mohamed Hamdan Dagalo", "the LTTE's intelligence chief X",
-    "Mozambique's defence ministry spokesman, Omar Saranga", "Abdelrahim Dagalo, the RSF's deputy commander"."""
+    "Mozambique's defence ministry spokesman, Omar Saranga", "Abdelrahim Dagalo, the RSF's deputy commander".
+
+    A demonym's military title ("Ukrainian commander-in-chief X") heads that country's forces as the report names
+    them ("Ukrainian armed forces"), when ``forces`` finds them, rather than the country."""
     found = []
     for a, b in zip(mentions, mentions[1:], strict=False):
         force_phrase = a.source == "demonym" and " " in a.text  # "Russian forces", not "Russian"
         read = _title(_TITLE_BETWEEN.fullmatch(text, a.end, b.start))
         if read and "person" in b.kinds and "person" not in a.kinds and not force_phrase:
             predicate, title = read
-            found.append((predicate, b, a, title, f"pattern: NAME {title} PERSON", (a.start, b.end), 0.8))
+            military = a.source == "demonym" and re.search(r"\bcommander|\bchief\b|army|military", title)
+            force = forces(a) if military and forces is not None else None
+            head = replace(force, start=a.start, end=a.end) if force is not None else a
+            found.append((predicate, b, head, title, f"pattern: NAME {title} PERSON", (a.start, b.end), 0.8))
             continue
         of = _TITLE_OF.search(text, max(0, a.start - 40), a.start)
         if of and "person" in b.kinds and "person" not in a.kinds and _THEN_NAMED.fullmatch(text, a.end, b.start):
