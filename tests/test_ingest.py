@@ -277,6 +277,13 @@ def test_replacing_a_graph_in_place_infers_what_a_build_infers(tmp_path: Path, s
     assert inferred(store) == whole
 
 
+def ingest_made_up(folder: Path, name: str, text: str, annotation: str, *, data: Path, store: Path) -> None:
+    """Write a made-up report's text and annotation as NAME.txt and NAME.yaml in ``folder``, and ingest them."""
+    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    (folder / f"{name}.yaml").write_text(annotation, encoding="utf-8")
+    ingest(folder / f"{name}.txt", folder / f"{name}.yaml", store_path=store, data_dir=data)
+
+
 HOLD = """\
 source: {id: hold-report, title: A capture, kind: [news-article], date: 2024-12-11, text: hold-report.txt}
 entities:
@@ -306,9 +313,7 @@ def test_an_alliance_ingested_from_another_report_changes_when_a_hold_ended(
         ("hold-report", "On Tuesday HTS captured Latakia.", HOLD),
         ("alliance-report", "HTS is allied with Hezbollah, a made-up report says.", ALLIANCE),
     ]:
-        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
-        (tmp_path / f"{name}.yaml").write_text(annotation, encoding="utf-8")
-        ingest(tmp_path / f"{name}.txt", tmp_path / f"{name}.yaml", store_path=store, data_dir=data)
+        ingest_made_up(tmp_path, name, text, annotation, data=data, store=store)
         fresh = tmp_path / f"fresh-{name}"
         kg.build([ROOT / "ontology", data], store_path=fresh)
         assert inferred(store) == inferred(fresh)
@@ -331,9 +336,8 @@ def test_two_holders_ingested_are_contested_until_dropped(project: tuple[Path, P
     """A report that two rivals control one place makes them two holders at once (kg:heldAtOnceWith, inferred
     for the places the ingest concerns, as a full build infers it); dropping the report takes the pair away."""
     data, store = project
-    (tmp_path / "rival-report.txt").write_text("HTS controls Latakia. Russia controls Latakia.", encoding="utf-8")
-    (tmp_path / "rival-report.yaml").write_text(RIVALS, encoding="utf-8")
-    ingest(tmp_path / "rival-report.txt", tmp_path / "rival-report.yaml", store_path=store, data_dir=data)
+    text = "HTS controls Latakia. Russia controls Latakia."
+    ingest_made_up(tmp_path, "rival-report", text, RIVALS, data=data, store=store)
     kg.build([ROOT / "ontology", data], store_path=tmp_path / "fresh")
     assert inferred(store) == inferred(tmp_path / "fresh")
     pairs = kg.open_store(store).query("contested").records()
