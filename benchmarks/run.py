@@ -294,6 +294,7 @@ def rdflib_plan(
     plan, *, repeat: int, cap: float, patience: float, caps: dict[str, float] | None = None
 ) -> dict[str, Any]:
     """What the rdflib child runs; ``caps`` gives some queries a cap of their own."""
+    caps = caps or {}
     return {
         "prefixes": PREFIXES,
         "repeat": repeat,
@@ -301,7 +302,7 @@ def rdflib_plan(
         "patience": patience,
         "queries": [
             {"name": name, "text": rdflib_text(name, query), "bindings": {k: str(v) for k, v in bindings.items()}}
-            | ({"cap": (caps or {})[name]} if name in (caps or {}) else {})
+            | ({"cap": caps[name]} if name in caps else {})
             for name, query, bindings in plan
         ],
     }

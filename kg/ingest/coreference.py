@@ -106,11 +106,11 @@ class Document:
         whose it is (the store's "Interior Ministry" is one report's); None if neither does. A name in the report
         found by bare words keeps no link to the store (its "Interior Ministry" is Syria's); ``store=False``: as the
         report names it only."""
-        whose = {normal(p) for p in qualified}
+        whose, bare = {normal(p) for p in qualified}, {normal(p) for p in phrases}
         for m in self.everyone:
             if whose & {normal(m.text), normal(m.label)}:
                 return m
-            if {normal(p) for p in phrases} & {normal(m.text)}:  # the store's link of bare words names another's
+            if normal(m.text) in bare:  # the store's link of bare words names another's
                 return m if m.entity is None else replace(m, entity=None, label=m.text)
         for phrase in qualified if store else []:
             known = self.gazetteer.lookup(phrase) if self.gazetteer is not None else None
