@@ -838,6 +838,45 @@ SHAPES = [
         [("Kasia", None, "VFF"), ("Mabru Republic", None, "VFF")],  # who supported did not strike
         id="with support from A and B, conducted strikes",
     ),
+    pytest.param(
+        "Fighting went on near the river. Heavy fighting erupted between the Velen Front and the Orna Guard on "
+        "Monday. The Kalva Brigade and the Tarna Legion have been fighting for weeks.",
+        [("Velen Front", "opposes", "Orna Guard"), ("Kalva Brigade", "opposes", "Tarna Legion")],
+        [(None, "alliedWith", None)],  # fighting each other is no fighting alongside
+        id="fighting erupted between X and Y; X and Y have been fighting",
+    ),
+    pytest.param(
+        "Fighting went on near the river. Orna forces withdrew from Dakra overnight, allowing the VFF to enter the "
+        "town. Velen air strikes forced the Kalva Brigade to withdraw from Lumo.",
+        [("VFF", "captured", "Dakra"), ("Kalva Brigade", "withdrewFrom", "Lumo")],
+        [("Orna", "captured", None), ("Velen", "withdrewFrom", None)],
+        id="allowing X to enter the town, forced X to withdraw",
+    ),
+    pytest.param(
+        "Fighting went on near the river. Orna's defence minister, Tavor Dassin, said the strikes would go on. Orna's "
+        "prime minister, Lemi Arko, agreed. The Velen Front's Sahel Province attacked Dakra. Dakra is a small town in "
+        "Kasi province. Lumo is the capital of Tarna province.",
+        [
+            ("Tavor Dassin", "partOf", "Orna"),  # a minister of a ministry is of the government, not its head
+            ("Lemi Arko", "headOf", "Orna"),
+            ("Sahel Province", "partOf", "Velen Front"),  # an armed group's "province" is a branch of it
+            ("Dakra", "locatedIn", "Kasi province"),
+            ("Lumo", "locatedIn", "Tarna province"),
+        ],
+        [("Tavor Dassin", "headOf", None), ("Sahel Province", "locatedIn", None)],
+        id="a defence minister, a group's province, is a town in, is the capital of",
+    ),
+    pytest.param(
+        "Fighting went on near the river. The Velen Front fired mortars into Dakra. Orna provided weapons and "
+        "training to the Kalva Brigade. The Tarna Legion and the Lumo Guard formed an alliance.",
+        [
+            ("Velen Front", "shelled", "Dakra"),
+            ("Orna", "supplied", "Kalva Brigade"),
+            ("Tarna Legion", "alliedWith", "Lumo Guard"),
+        ],
+        [],
+        id="fired mortars into, provided weapons to, formed an alliance",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -391,7 +391,10 @@ def refer(
             )
 
         pick = next((m for m in reversed(recent) if fits(m) and "place" in m.kinds), None)
-        pick = pick or next((m for m in reversed(recent) if fits(m) and not m.kinds), None)
+        # an acronym ("the VFF") names an organisation, not a town
+        pick = pick or next(
+            (m for m in reversed(recent) if fits(m) and not m.kinds and not re.fullmatch(r"[A-Z]{2,6}", m.text)), None
+        )
     elif head in _PERSON_HEADS:  # "the president", "the commander": the last person named
         pick = next((m for m in reversed(earlier) if "person" in m.kinds), None)
     elif head in {"country", "nation"}:  # "the country": the last country named

@@ -103,9 +103,12 @@ CONDITIONS = frozenset({"until", "unless", "if", "whether", "lest"})
 
 LIGHT_VERBS = frozenset(
     """launch carry conduct mount stage begin start make unleash order resume step intensify continue deliver
-    announce complete open""".split()
+    announce complete open form forge""".split()
 )
 """Verbs whose object noun carries the relation ("launched an attack on", "carried out air strikes")."""
+
+HAPPENING_VERBS = frozenset("""erupt break rage continue resume flare intensify escalate occur persist""".split())
+"""Verbs whose subject noun carries the relation ("fighting erupted between X and Y", "clashes broke out between")."""
 
 OWNED_HEADS = frozenset(
     """forces force fighters troops soldiers militants members units unit army militia rebels jets warplanes
@@ -301,6 +304,11 @@ class _Graph:
             return self.subject(head) if head != verb else None
         if (opened := self._opening(verb)) is not None:  # "Backed by Velen, the VFF captured Dakra": the VFF
             return opened
+        for to in self.lefts(verb, "I"):  # "forced the VFF to withdraw", "allowing the VFF to enter": the VFF
+            for above in self.lefts(to, "TOo"):
+                named = [o for o in self.rights(above, "O") if o in self.slots]
+                if named:
+                    return named[0]
         for i in self.chain(verb):
             for j in self.lefts(i, "S"):
                 if not self.lower[j] or self.lefts(i, "SJ") == [j]:
@@ -671,6 +679,14 @@ def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[
     for v in light_verbs:
         for p, objs in graph.preposition_objects(v, verb=True).items():
             preps.setdefault(p, objs)
+    happening = [  # "heavy fighting erupted between X and Y": the parser hangs "between" on the verb
+        w
+        for v in graph.rights(noun, "S")
+        for w in (v, *graph.rights(v, "PP", "I"))
+        if verb_lemma(graph.words[w]) in HAPPENING_VERBS
+    ]
+    for v in happening:
+        preps.setdefault("between", graph.preposition_objects(v, verb=True).get("between", []))
     roles.update(preps)
     agents = list(preps.get("by", []))
     if not agents:  # "the siege of Dakra by the VFF": the parser hangs "by" on the "of" phrase's name
@@ -776,7 +792,8 @@ def _fill(
                 if (people := resolve("of them", j)) is not None:
                     objects = [(k, o) for k, o in objects if k != j] + [(j, people)]
         pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
-        mutual = entry.object != "governed" and not passive
+        # "X and Y have been fighting" states no alliance: "fought alongside" or "stood by" needs its partner named
+        mutual = entry.object not in {"governed", "alongside", "by"} and not passive
         if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1 and mutual:
             # "the LNA and the GNA fought"; but "with support from A and B" or "supported by A and by B" (the
             # agents of a passive whose object is not named) says nothing of A and B
@@ -791,6 +808,12 @@ def _fill(
         predicate = "fledFrom" if predicate == "withdrewFrom" else "fledTo"  # people who leave a place flee it
     if predicate == "headOf" and any(graph.lower[j] in DEPUTIES for j in graph.lefts(trigger, "A", "AN")):
         predicate = "partOf"  # "the RSF's deputy commander"
+    if predicate == "headOf" and graph.lower[trigger] in {"minister", "secretary"}:
+        if any(
+            j not in slots and graph.lower[j] not in {"prime", "chief", "first"}
+            for j in graph.lefts(trigger, "A", "AN")
+        ):
+            predicate = "partOf"  # "Orna's defence minister" heads a ministry, not Orna: he is of its government
     if predicate == "attacked" and any(
         graph.lower[j] in AIRCRAFT or any(graph.lower[k] in AIRCRAFT for k in graph.lefts(j, "A", "AN"))
         for j in roles.get(entry.subject, []) + roles.get("with", [])

@@ -45,19 +45,23 @@ AIR = re.compile(
 )
 _DIRECTION = r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?west(?:ern)?|"
 _DIRECTION += r"north-?east(?:ern)?|south-?west(?:ern)?|south-?east(?:ern)?|far|upper|lower)\s+)*"
+_SETTLEMENT = (
+    r"(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|district|suburb|neighbourhood|neighborhood|port|"
+    r"settlement|camp|area|region|province)\s+"
+)
 _LOCATED = re.compile(
-    r",?\s+(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|district|suburb|neighbourhood|neighborhood|port|"
-    r"settlement|camp|area|region|province)\s+)?(?:in|inside|within)\s+(?:the\s+)?"
+    rf"(?:\s+(?:is|was)\s+{_SETTLEMENT}|,?\s+(?:{_SETTLEMENT})?)(?:in|inside|within)\s+(?:the\s+)?"
     + _DIRECTION
     + r"(?:(?:countryside|outskirts|suburbs|province|region|state|district|governorate|territory|parts?|area|"
     r"north|south|east|west|north-?east|north-?west|south-?east|south-?west|centre|center|heart|middle)"
     r"\s+of\s+(?:the\s+)?)?"
 )
 _CAPITAL = re.compile(
-    r",\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?"
+    r"(?:,|\s+(?:is|was))\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?"
     r"(?:(?:[a-z][\w-]*\s+){0,2}(?:region|province|state|republic|territory|governorate|district)\s+of\s+(?:the\s+)?)?"
 )
-"""Between a place and what it is the capital of: ", the capital of ", ", the capital of the breakaway region of "."""
+"""Between a place and what it is the capital of: ", the capital of ", ", the capital of the breakaway region of ",
+" is the capital of "."""
 _DEMONYM_PLACE = re.compile(r"\s+(city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
 
 
@@ -565,12 +569,30 @@ def memberships(text: str, mentions: list[Mention]) -> list[Found]:
         unit = "actor" in b.kinds and "person" not in b.kinds and b.source == "name"
         if unit and a.source == "country" and re.fullmatch(r"['’]s\s+", between):
             found.append(("partOf", b, a, "'s", "pattern: COUNTRY's UNIT", (a.start, b.end), 0.7))
+        elif _branch_of(a, b) and re.fullmatch(r"['’]s\s+", between):  # "Islamic State's Sahel Province"
+            # a group's "province" is a branch, not a place, and its full name says whose
+            branch = replace(b, kinds=frozenset({"actor"}), extra=(*b.extra, text[a.start : b.end]))
+            found.append(("partOf", branch, a, "'s", "pattern: GROUP's BRANCH", (a.start, b.end), 0.7))
         elif unit and "actor" in a.kinds and re.fullmatch(r",?\s+including\s+(?:the\s+)?", between):
             found.append(("partOf", b, a, "including", "pattern: FORCES, including UNIT", (a.start, b.end), 0.7))
         elif "actor" in a.kinds and "place" not in a.kinds | b.kinds and _MADE_OF.fullmatch(between):
             why = "pattern: GROUP, made up of ..., among them MEMBER"
             found.append(("partOf", b, a, "among them", why, (a.start, b.end), 0.65))
     return found
+
+
+_BRANCH_WORDS = frozenset(
+    """province branch wing affiliate faction division brigade battalion regiment command front unit""".split()
+)
+"""Last words of a name that, after an armed group's possessive, make it a part of the group ("Islamic State's Sahel
+Province", "the Velen Front's Dakra Brigade"); after a country's, a province is a place in it."""
+
+
+def _branch_of(group: Mention, branch: Mention) -> bool:
+    """Whether ``branch`` names a part of ``group``: an armed group (no country, place or person) before a name whose
+    last word says it is a branch."""
+    armed = "actor" in group.kinds and not group.kinds & {"place", "person"} and group.source == "name"
+    return armed and branch.source == "name" and normal(branch.text).split()[-1] in _BRANCH_WORDS
 
 
 ADMIN_UNIT = re.compile(
