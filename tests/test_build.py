@@ -230,3 +230,29 @@ def test_an_inferred_type_of_a_blank_node_is_about_that_node(
     )
     assert isinstance(kinds, kg.SelectResult)
     assert {"kg:Actor", "prov:Agent"} <= {row["kind"] for row in kinds.records()}
+
+
+def test_only_problems_the_events_may_answer_send_a_streamed_build_back_into_memory(tmp_path: Path) -> None:
+    """A streamed build builds the rest first; when that fails, it holds everything in memory only if the
+    event files may be what is missing, and otherwise reports the rest's own problems at once."""
+    from kg.build import _events_may_answer
+    from kg.errors import AnnotationError, Problem, ValidationError
+
+    events = tmp_path / "x.acled.csv"
+    events.write_text("event_id_cnty,actor1\nX1,Ninth Made-up Brigade\n", encoding="utf-8")
+
+    def unknown(name: str) -> Problem:
+        return Problem("r.yaml:5", "claims[0].subject", f"no entity is called {name!r}; did you mean: x?", "annotation")
+
+    assert _events_may_answer(AnnotationError([unknown("ninth made-up BRIGADE")]), [events])
+    assert _events_may_answer(AnnotationError([unknown("Ninth Made-up Brigade's")]), [events]) is False
+    assert _events_may_answer(AnnotationError([unknown("Tenth Made-up Brigade")]), [events]) is False
+    missing_grade = Problem("r.yaml", "kgc:r-01", "kg:reliability: needs a value", "annotation")
+    assert _events_may_answer(AnnotationError([unknown("Ninth Made-up Brigade"), missing_grade]), [events]) is False
+    undeclared = Problem("data/r.trig", "kgc:r-01", "kge:ninth-made-up-brigade has no type", "undeclared-entity")
+    assert _events_may_answer(ValidationError([undeclared]), [events])
+    shape = Problem("data/r.trig", "kgc:r-01", "kg:reliability: needs a value", "shacl")
+    assert _events_may_answer(ValidationError([undeclared, shape]), [events]) is False
+    across = tmp_path / "big.acled.csv"  # the name straddles the end of the first megabyte read
+    across.write_bytes(b"a" * ((1 << 20) - 5) + b",Ninth Made-up Brigade\n")
+    assert _events_may_answer(AnnotationError([unknown("Ninth Made-up Brigade")]), [across])

@@ -8,6 +8,7 @@ copies); GDELT is open data, so its fixtures are excerpts of real files.
 from __future__ import annotations
 
 import codecs
+import logging
 import shutil
 import zipfile
 from decimal import Decimal
@@ -209,6 +210,105 @@ def test_a_build_reads_the_saved_files(imported: tuple[Path, Path], tmp_path: Pa
     report = kg.build([ROOT / "ontology", data], store_path=tmp_path / "rebuilt")
     assert report.claims == 62 + 4 + 3 and report.quads == len(kg.open_store(store))
     assert canonical(store) == canonical(tmp_path / "rebuilt")
+
+
+def streaming(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds stream every event file, as they do a data folder of large ones, two rows a chunk."""
+    import sys
+
+    from kg.ingest import apply
+
+    monkeypatch.setattr(sys.modules["kg.build"], "STREAM_EVENTS_ABOVE", 0)
+    monkeypatch.setattr(apply, "CHUNK_ROWS", 2)
+
+
+def test_a_build_streams_large_event_files_into_the_store_a_build_in_memory_makes(
+    imported: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A data folder that ``kg import`` filled with large exports builds again in bounded memory, to the same store."""
+    data, _ = imported
+    in_memory = kg.build([ROOT / "ontology", data], store_path=tmp_path / "in-memory")
+    streaming(monkeypatch)
+    with caplog.at_level(logging.INFO, logger="kg.build"):
+        report = kg.build([ROOT / "ontology", data], store_path=tmp_path / "streamed")
+    assert "the event files streamed" in caplog.text
+    assert (report.quads, report.inferred, report.claims, report.sources, report.files) == (
+        in_memory.quads,
+        in_memory.inferred,
+        in_memory.claims,
+        in_memory.sources,
+        in_memory.files,
+    )
+    assert canonical(tmp_path / "streamed") == canonical(tmp_path / "in-memory")
+    assert [p.name for p in (tmp_path / "streamed").iterdir() if p.name.startswith(".")] == []  # no staging left
+
+
+BRIGADE = """\
+source: {id: brigade-report, title: A capture, kind: [news-article], date: 2024-12-11, text: brigade-report.txt}
+entities:
+  - {id: brigade-monitor, type: MonitoringGroup, label: the brigade monitor}
+claims:
+  - {subject: NAME, predicate: captured, object: Latakia, quote: NAME captured Latakia, claimant: brigade-monitor,
+     date: 2024-12-10, precision: day, reliability: C3, reason: Test claim.}
+"""
+
+
+def brigade_folder(seed: Path, tmp_path: Path, named: str) -> Path:
+    """The seed's data, an ACLED export whose first row's actor no gazetteer knows, and a report naming ``named``."""
+    data = tmp_path / "brigade-data"
+    shutil.copytree(seed, data)
+    rows = ACLED.read_text(encoding="utf-8").replace("Hayat Tahrir al-Sham,,2", "Ninth Made-up Brigade,,2", 1)
+    (data / "brigade.acled.csv").write_text(rows, encoding="utf-8")
+    (data / "brigade-report.txt").write_text(f"{named} captured Latakia.", encoding="utf-8")
+    (data / "brigade-report.yaml").write_text(BRIGADE.replace("NAME", named), encoding="utf-8")
+    return data
+
+
+def test_a_report_naming_an_actor_only_an_event_file_declares_still_builds(
+    seed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without the events the report names no one; the build then holds them in memory, as before streaming."""
+    data = brigade_folder(seed[0], tmp_path, "Ninth Made-up Brigade")
+    kg.build([ROOT / "ontology", data], store_path=tmp_path / "in-memory")
+    streaming(monkeypatch)
+    with caplog.at_level(logging.INFO, logger="kg.build"):
+        kg.build([ROOT / "ontology", data], store_path=tmp_path / "fallen-back")
+    assert "building it all in memory" in caplog.text
+    assert canonical(tmp_path / "fallen-back") == canonical(tmp_path / "in-memory")
+    captured = records(tmp_path / "fallen-back", "who-captured", place="Latakia")
+    assert "Ninth Made-up Brigade" in {r["actorLabel"] for r in captured}
+
+
+def test_a_streamed_build_reports_the_rests_own_problem_at_once_and_keeps_the_store(
+    seed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A name that no event file holds is the report's mistake: said at once, with its line, nothing written."""
+    _, store = seed
+    data = brigade_folder(seed[0], tmp_path, "Tenth Made-up Brigade")
+    live = (store / "live").read_text()
+    streaming(monkeypatch)
+    with caplog.at_level(logging.INFO, logger="kg.build"), pytest.raises(kg.DataError) as raised:
+        kg.build([ROOT / "ontology", data], store_path=store)
+    assert "brigade-report.yaml:5: claims[0].subject: no entity is called 'Tenth Made-up Brigade'" in str(raised.value)
+    assert "building it all in memory" not in caplog.text
+    assert (store / "live").read_text() == live
+    assert [p.name for p in store.iterdir() if p.name.startswith(".staging")] == []
+
+
+def test_a_streamed_build_that_meets_a_bad_row_keeps_the_store_and_clears_its_staging(
+    seed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, store = seed
+    (data / "x.acled.csv").write_text(ACLED.read_text(encoding="utf-8").replace("36.1500", "361.500"), encoding="utf-8")
+    stale = store / ".staging-1"  # as a streamed build killed midway leaves it
+    stale.mkdir()
+    live = (store / "live").read_text()
+    streaming(monkeypatch)
+    with pytest.raises(kg.DataError, match=r"x\.acled\.csv:2: latitude '361.500' is out of range"):
+        kg.build([ROOT / "ontology", data], store_path=store)
+    assert (store / "live").read_text() == live
+    assert [p.name for p in store.iterdir() if p.name.startswith(".staging")] == []
+    assert len(kg.open_store(store)) > 0
 
 
 # --- an event is one thing, whichever file it came in ---------------------------------------------
