@@ -877,6 +877,14 @@ SHAPES = [
         [],
         id="fired mortars into, provided weapons to, formed an alliance",
     ),
+    pytest.param(
+        "Fighting went on near the river. Dakra was seized by Armenian armed formations in 1992. The Velen Front "
+        "denied that it had attacked Kasi. The Kalva Brigade never captured Lumo. The Tarna Legion has yet to "
+        "capture Mabru.",
+        [("Armenia", "captured", "Dakra")],  # a demonym's "armed formations" are its country's forces
+        [("Velen Front", "attacked", None), ("Kalva Brigade", "captured", None), ("Tarna Legion", "captured", None)],
+        id="armed formations; denied that, never, has yet to",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -48,6 +48,9 @@ INTENT = frozenset(
 )
 """Verbs whose complement did not (yet) happen: "vowed to retake", "denied seizing", "called on X to leave"."""
 
+DENIAL = frozenset({"deny", "dispute", "reject", "refute", "doubt"})
+"""Verbs whose "that" clause the report does not assert: "denied that it had attacked Dakra"."""
+
 REPORTING = frozenset(
     """condemn denounce decry deplore criticise criticize hail praise welcome celebrate mourn report document
     investigate confirm deny blame protest note describe call reject dismiss respond retaliate react""".split()
@@ -417,6 +420,8 @@ class _Graph:
 
     def negated_or_unreal(self, verb: int) -> bool:
         """Negated ("did not seize"), modal ("could fall") or intended ("vowed to retake")."""
+        if self._denied_by_words(verb):
+            return True
         for i in self.chain(verb):
             if self.lower[i] in MODAL or self.rights(i, "N") or self.lower[i] in {"not", "never"}:
                 return True
@@ -425,6 +430,19 @@ class _Graph:
             for j in self.lefts(i, "O", "Mg", "TO", "I", "MVi", "Pg"):
                 if verb_lemma(self.words[j]) in INTENT:
                     return True
+        return False
+
+    def _denied_by_words(self, verb: int) -> bool:
+        """ "never captured", "has yet to capture", "denied that it had attacked": read off the words, not the links,
+        which the lesser linkages hang elsewhere."""
+        before = self.lower[max(1, verb - 3) : verb]
+        if "never" in before or before[-2:] == ["yet", "to"]:
+            return True
+        for k in range(verb - 1, max(1, verb - 15), -1):  # the "that" clause of a denial, in this sentence
+            if self.lower[k] in {".", ";", ":"}:
+                break
+            if self.lower[k] == "that" and verb_lemma(self.words[k - 1]) in DENIAL:
+                return True
         return False
 
     def preposition_objects(self, head: int, *, verb: bool) -> dict[str, list[int]]:

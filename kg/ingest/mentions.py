@@ -44,7 +44,8 @@ CONNECTORS = frozenset("al al- el el- bin ibn abu of de del di da do dos das des
 
 FORCE_NOUNS = frozenset(
     """forces force army aviation troops military soldiers navy police government authorities regime militia militias
-    fighters rebels jets warplanes aircraft drones artillery paratroopers marines units gunmen""".split()
+    fighters rebels jets warplanes aircraft drones artillery paratroopers marines units gunmen formations servicemen
+    helicopters warships brigades battalions""".split()
 )
 """Nouns that, after a demonym, name a state's or a people's armed body ("Russian forces")."""
 
