@@ -885,6 +885,13 @@ SHAPES = [
         [("Velen Front", "attacked", None), ("Kalva Brigade", "captured", None), ("Tarna Legion", "captured", None)],
         id="armed formations; denied that, never, has yet to",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna troops and most residents left Dakra. Russian instructors, widely "
+        "reported to belong to the Velen Group, arrived in Kasi.",
+        [("Orna", "withdrewFrom", "Dakra"), ("residents", "fledFrom", "Dakra")],  # each by its own kind
+        [("Orna", "fledFrom", None), ("Russia", "partOf", None)],  # a country is no part of a group
+        id="troops and residents left; a demonym's instructors belong to a group",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

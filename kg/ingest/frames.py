@@ -821,9 +821,6 @@ def _fill(
         pairs = [(s, o, words) for s, o, words in pairs if not _is_people(s)]
     if predicate in {"controls", "captured", "occupied"}:  # "held thousands of Tamil civilians": hostages, no place
         pairs = [(s, o, words) for s, o, words in pairs if not _is_people(o) and not _people_after(graph, o)]
-    people = any(_is_people(s) for s, _, _ in pairs)
-    if predicate in {"withdrewFrom", "withdrewTo"} and people:
-        predicate = "fledFrom" if predicate == "withdrewFrom" else "fledTo"  # people who leave a place flee it
     if predicate == "headOf" and any(graph.lower[j] in DEPUTIES for j in graph.lefts(trigger, "A", "AN")):
         predicate = "partOf"  # "the RSF's deputy commander"
     if predicate == "headOf" and graph.lower[trigger] in {"minister", "secretary"}:
@@ -838,10 +835,19 @@ def _fill(
     ):
         predicate = "struckFromAir"
     return [
-        Finding(predicate, s, o, entry, trigger, tuple(sorted({trigger, *words})), passive, light)
+        Finding(_moved(predicate, s), s, o, entry, trigger, tuple(sorted({trigger, *words})), passive, light)
         for s, o, words in pairs
         if s.start != o.start
     ]
+
+
+_FLIGHT = {"withdrewFrom": "fledFrom", "withdrewTo": "fledTo"}
+
+
+def _moved(predicate: str, subject: Mention) -> str:
+    """People who leave a place flee it: each of "the troops and most residents left the valley" by its own kind (the
+    troops withdrew, the residents fled)."""
+    return _FLIGHT[predicate] if predicate in _FLIGHT and _is_people(subject) else predicate
 
 
 _PLACING = frozenset({"near", "in", "at", "outside", "around", "inside", "across", "towards", "into", "from"})
