@@ -203,6 +203,13 @@ def country(code_or_name: str) -> Country | None:
     return found[0] if len(found) == 1 else None
 
 
+@cache
+def _longest_name() -> int:
+    """Words in the longest country name: how far :func:`countries_in` looks ahead."""
+    return max(len(key.split()) for key in _by_name())
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def countries_in(text: str) -> frozenset[str]:
     """The codes of the countries a name mentions, by name, other name or adjective, longest match first.
 
@@ -213,7 +220,7 @@ def countries_in(text: str) -> frozenset[str]:
     """
     words = re.sub(r"[^a-z0-9]+", " ", _ascii(text)).split()
     names = _by_name()
-    longest = max(len(key.split()) for key in names)
+    longest = _longest_name()
     found: set[str] = set()
     at = 0
     while at < len(words):
