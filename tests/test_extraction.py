@@ -892,6 +892,13 @@ SHAPES = [
         [("Orna", "fledFrom", None), ("Russia", "partOf", None)],  # a country is no part of a group
         id="troops and residents left; a demonym's instructors belong to a group",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Velen Front attacked Dakra on Monday. The attack killed 20 civilians. "
+        "Orna jets bombed Kasi. Orna's president condemned the attack, which killed 12 civilians.",
+        [("Velen Front", "killed", "20 civilians"), ("Orna", "killed", "12 civilians")],  # the last attack's author
+        [("Velen Front", "killed", "12 civilians")],
+        id="the attack killed; condemned the attack, which killed",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -40,6 +40,8 @@ class Document:
         """The country the whole report names most (set before it is read): whose capital "the capital" is."""
         self.called: Counter[tuple[str, str]] = Counter()
         self.sides: tuple[Mention, Mention] | None = None
+        self.attacker: Mention | None = None
+        """Who made the last attack, strike or shelling the report stated: the author of "the attack" after it."""
         """The last two armed sides seen fighting each other: who "the two sides" are."""
         self.everyone: list[Mention] = []
         """Every name the whole report spots (set before it is read): where "President X"'s government is named."""
@@ -175,6 +177,8 @@ class Document:
             self.fighters[normal(subject.label)] += 1
         if predicate in BETWEEN_SIDES and obj is not None and side(subject) and side(obj):
             self.sides = (subject, obj)
+        if predicate in {"attacked", "shelled", "struckFromAir"} and agent(subject):
+            self.attacker = subject
 
     def two_sides(self, before: list[Mention]) -> tuple[Mention, Mention] | None:
         """Who "the two sides" are: the last two seen fighting each other, else the two sides the report (up to
@@ -209,6 +213,8 @@ class Document:
                 if kinds == frame_reader.PEOPLE_KINDS:
                     self.people.append(group)
                 return group
+            if head == "the attack":  # "The VFF attacked Dakra. The attack killed 20 soldiers": the VFF's
+                return replace(self.attacker, resolved_from=head) if self.attacker is not None else None
             if head == "of them":  # "many of them": the last group of people named before
                 counted = sorted((m for m in self.people if m.start < at), key=lambda m: m.start)
                 return replace(counted[-1], resolved_from="them") if counted else None

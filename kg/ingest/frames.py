@@ -655,6 +655,10 @@ def _in_attack(graph: _Graph, preps: Mapping[str, list[int]]) -> list[int]:
             agents = [j for j in [*owners, *by, *modifiers] if j in graph.slots]
             if agents:
                 return agents[:1]
+            if graph.lower[noun] in ATTACK_NOUNS and any(
+                graph.lower[d] in {"the", "this"} for d in graph.lefts(noun, "D")
+            ):
+                return [noun]  # "killed in the attack": the last attack's author (see _mention)
     return []
 
 
@@ -936,6 +940,8 @@ def _mention(
         if antecedent is not None:
             return slots[antecedent]
         linked = [j for j in graph.lefts(word, "R", "MX", "B") if j not in slots]  # "Residents who left X"
+        before = [j for j in range(word - 2, word) if j > 0 and graph.words[j] not in {",", "-", "—"}]
+        linked = linked or [j for j in before[-1:] if noun_lemma(graph.words[j]) in ASSAULTS]
         return next((m for j in linked if depth < 2 and (m := _mention(graph, j, slots, resolve, depth + 1))), None)
     if lower == "them" and word > 1 and graph.lower[word - 1] == "of" and graph.lower[word - 2] in PARTS:
         if (counted := resolve("of them", word)) is not None:  # "many of them": the people named before
@@ -948,6 +954,8 @@ def _mention(
     if lower in ATTACK_NOUNS and depth < 2:  # "U.S. and British strikes had killed": the strikes' authors
         agents = _noun_roles(graph, word, slots)["by"]
         found = [m for j in agents for k in graph.members(j) if (m := _mention(graph, k, slots, resolve, depth + 1))]
+        if not found and any(graph.lower[d] in {"the", "this", "these"} for d in graph.lefts(word, "D")):
+            return resolve("the attack", word)  # "The attack killed 20 soldiers": the last attack's author
         return found[0] if found else None
     head = noun_lemma(graph.words[word])
     if (named := _including(graph, word, slots)) is not None:  # "its proxies in the region, including Hezbollah"
@@ -1137,6 +1145,8 @@ def _antecedent(graph: _Graph, relative: int, slots: Mapping[int, Mention]) -> i
     j = relative - 1
     while j > 0 and graph.words[j] in {",", "-", "—"}:
         j -= 1
+    if j not in slots and noun_lemma(graph.words[j]) in ASSAULTS:
+        return None  # "condemned the attack, which killed 20": the attack, not the one who condemned it
     while j > 0 and j not in slots and j > relative - 6:
         j -= 1
     return _placed_actor(graph, j, slots) if j in slots else None

@@ -121,7 +121,17 @@ class Mention:
     def keys(self) -> frozenset[str]:
         """Every way of naming it, normalised: its words here, its label, and a demonym phrase's force noun."""
         keys = {normal(self.text), normal(self.label), *(normal(e) for e in self.extra)}
-        if self.resolved_from and self.resolved_from not in {"it", "its", "they", "them", "their", "he", "his", "she"}:
+        if self.resolved_from and self.resolved_from not in {
+            "it",
+            "its",
+            "they",
+            "them",
+            "their",
+            "he",
+            "his",
+            "she",
+            "the attack",
+        }:
             keys.add(self.resolved_from)  # "the government" is how this report names it here
         words = normal(self.text).split()
         if self.source == "demonym" and len(words) > 1:
