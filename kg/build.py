@@ -168,6 +168,16 @@ def _count(inner: ox.Store, cls: str) -> int:
     return int(row["count"].value) if row else 0
 
 
+def _shapes(given: Path | None, found: Sequence[Path]) -> Path:
+    """The shapes to check against: those given, else the one ``*shapes.ttl`` among the inputs, else the project's."""
+    if given is not None:
+        return given
+    if len(found) > 1:
+        listed = ", ".join(config.display_path(p) for p in found)
+        raise DataError(f"several shapes files among the inputs ({listed}); choose one with --shapes")
+    return found[0] if found else config.default_shapes()
+
+
 def _load_and_check(
     inner: ox.Store,
     paths: Sequence[Path],
@@ -183,11 +193,7 @@ def _load_and_check(
     from kg.entities import smush
 
     files, found_shapes = dataset.split_shapes(dataset.find_files(paths))
-    if shapes is None:
-        if len(found_shapes) > 1:
-            listed = ", ".join(config.display_path(p) for p in found_shapes)
-            raise DataError(f"several shapes files among the inputs ({listed}); choose one with --shapes")
-        shapes = found_shapes[0] if found_shapes else config.default_shapes()
+    shapes = _shapes(shapes, found_shapes)
     if reading is not None:
         reading(files)
     started = time.perf_counter()
@@ -208,8 +214,46 @@ def _load_and_check(
 
 
 def check(paths: Sequence[Path] | None = None, *, shapes: Path | None = None) -> CheckReport:
-    """Validate the inputs without touching any store."""
-    return _load_and_check(ox.Store(), paths or config.default_inputs(), shapes, validate=True)[0]
+    """Validate the inputs without touching any store; event files too big to hold (as for :func:`build`) are
+    checked a chunk of rows at a time."""
+    inputs = paths or config.default_inputs()
+    events = _streamed_events(dataset.find_files(inputs))
+    if events and (checked := _check_streamed(inputs, events, shapes)) is not None:
+        return checked
+    return _load_and_check(ox.Store(), inputs, shapes, validate=True)[0]
+
+
+def _check_streamed(inputs: Sequence[Path], events: Sequence[Path], shapes: Path | None) -> CheckReport | None:
+    """The rest of the inputs checked in memory, then each dataset's event files a chunk at a time against it;
+    None when the rest fails for want of what the events may declare (see :func:`_events_may_answer`)."""
+    from kg.ingest.apply import check_dataset
+    from kg.store import Store
+
+    streamed = set(events)
+    everything = dataset.find_files(inputs)
+    graph = ox.Store()
+    try:
+        checked, _ = _load_and_check(graph, [f for f in everything if f not in streamed], shapes, validate=True)
+    except AnnotationError as error:
+        if _events_may_answer(error, events):
+            return None
+        raise
+    if checked.problems and _events_may_answer(ValidationError(checked.problems), events):
+        return None
+    problems, claims, sources = list(checked.problems), checked.claims, checked.sources
+    against = _shapes(shapes, dataset.split_shapes(everything)[1])
+    for kind, files in _by_kind(events).items():
+        found, more_claims, more_sources = check_dataset(Store(graph), kind, files, shapes=against)
+        problems, claims, sources = problems + found, claims + more_claims, sources + more_sources
+    return CheckReport(dataset.split_shapes(everything)[0], claims, sources, problems)
+
+
+def _by_kind(events: Sequence[Path]) -> dict[str, list[Path]]:
+    """Event files by dataset (``acled``, ``gdelt``), in their order."""
+    kinds: dict[str, list[Path]] = {}
+    for path in events:
+        kinds.setdefault(dataset.event_kind(path) or "", []).append(path)
+    return kinds
 
 
 def build(
@@ -376,11 +420,9 @@ def _build_streamed(
                     log.info("the rest of the inputs failed without the event files: building it all in memory")
                     return None
                 raise
-            kinds: dict[str, list[Path]] = {}
-            for path in events:
-                kinds.setdefault(dataset.event_kind(path) or "", []).append(path)
-            for kind, files in kinds.items():
-                stream_dataset(staging, kind, files, validate=validate)
+            checked_against = _shapes(shapes, dataset.split_shapes(everything)[1])
+            for kind, files in _by_kind(events).items():
+                stream_dataset(staging, kind, files, validate=validate, shapes=checked_against)
             generation = staging / store.GENERATIONS / (staging / store.LIVE).read_text(encoding="utf-8").strip()
             with progress.task("compacting the store"):
                 inner = ox.Store(str(generation))

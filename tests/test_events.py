@@ -245,9 +245,11 @@ def test_a_build_streams_large_event_files_into_the_store_a_build_in_memory_make
     """A data folder that ``kg import`` filled with large exports builds again in bounded memory, to the same store."""
     data, _ = imported
     in_memory = kg.build([ROOT / "ontology", data], store_path=tmp_path / "in-memory")
+    checked = kg.check([ROOT / "ontology", data])
     streaming(monkeypatch)
     with caplog.at_level(logging.INFO, logger="kg.build"):
         report = kg.build([ROOT / "ontology", data], store_path=tmp_path / "streamed")
+    assert kg.check([ROOT / "ontology", data]) == checked  # kg validate reads the rows a chunk at a time too
     assert "the event files streamed" in caplog.text
     assert (report.quads, report.inferred, report.claims, report.sources, report.files) == (
         in_memory.quads,
@@ -258,6 +260,28 @@ def test_a_build_streams_large_event_files_into_the_store_a_build_in_memory_make
     )
     assert canonical(tmp_path / "streamed") == canonical(tmp_path / "in-memory")
     assert [p.name for p in (tmp_path / "streamed").iterdir() if p.name.startswith(".")] == []  # no staging left
+
+
+def test_a_streamed_build_checks_the_event_rows_against_the_shapes_it_was_given(
+    seed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, store = seed
+    shutil.copy(ACLED, data / "x.acled.csv")
+    strict = tmp_path / "strict-shapes.ttl"
+    shapes = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
+    pinned = "sh:path kg:recordVersion ;\n        sh:maxCount 1 ;"
+    assert pinned in shapes
+    strict.write_text(shapes.replace(pinned, pinned + '\n        sh:pattern "^v" ;'), encoding="utf-8")
+    in_memory = sorted((p.focus, p.message) for p in kg.check([ROOT / "ontology", data], shapes=strict).problems)
+    assert {focus for focus, _ in in_memory} >= {"kgs:acled-syr1001", "kgs:acled-syr1002"}
+    streaming(monkeypatch)
+    with pytest.raises(kg.ValidationError) as raised:
+        kg.build([ROOT / "ontology", data], store_path=store, shapes=strict)
+    # like an import, a streamed build stops at the first chunk of rows with problems; kg validate lists them all
+    assert set(in_memory) >= {(p.focus, p.message) for p in raised.value.problems} != set()
+    checked = kg.check([ROOT / "ontology", data], shapes=strict)
+    assert sorted((p.focus, p.message) for p in checked.problems) == in_memory
+    kg.build([ROOT / "ontology", data], store_path=store)  # the project's shapes pass the same rows
 
 
 BRIGADE = """\

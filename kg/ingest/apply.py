@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from kg import config, inference, merges, phases, progress, queries, remote, validation
 from kg.config import display_path
 from kg.dataset import FORMATS, locate_problems
-from kg.errors import DataError, ParameterError, StoreError, ValidationError
+from kg.errors import DataError, ParameterError, Problem, StoreError, ValidationError
 from kg.formats import annotation as annotations
 from kg.formats import textfile
 from kg.formats.events import (
@@ -64,6 +64,7 @@ __all__ = [
     "ingest",
     "local_root",
     "replace_graph",
+    "check_dataset",
     "replace_graphs",
     "stream_dataset",
 ]
@@ -603,13 +604,16 @@ def import_events(
     )
 
 
-def stream_dataset(root: Path, kind: str, paths: Sequence[Path], *, validate: bool = True) -> None:
+def stream_dataset(
+    root: Path, kind: str, paths: Sequence[Path], *, validate: bool = True, shapes: Path | None = None
+) -> None:
     """Write one dataset's event files into the store at ``root`` as a streamed import writes them.
 
     For :func:`kg.build.build`, whose in-memory pass would hold every row's quads at once (about
     1.4 GB of store per 50,000 ACLED rows): the rows are read, checked, inferred and written a
     chunk at a time into a new generation of ``root``, which must hold the rest of the data
-    (its names are what the rows join, as for ``kg import``).
+    (its names are what the rows join, as for ``kg import``). ``shapes`` are those the build
+    checks the rest against (the project's by default).
     """
     store = open_store(root)
     files = [EventFile(p, p.name, display_path(p)) for p in paths]
@@ -617,7 +621,35 @@ def stream_dataset(root: Path, kind: str, paths: Sequence[Path], *, validate: bo
     reading = time.perf_counter()
     stream = DatasetStream(kind, files, Directory.of_store(store))
     log.info("read and related %s files in %.1fs", kind, time.perf_counter() - reading)
-    _replace_dataset(root, store, stream, validate=validate, graph_files=graph_files)
+    _replace_dataset(root, store, stream, validate=validate, graph_files=graph_files, shapes=shapes)
+
+
+def check_dataset(rest: Store, kind: str, paths: Sequence[Path], *, shapes: Path) -> tuple[list[Problem], int, int]:
+    """The problems of one dataset's event files, checked a chunk of rows at a time as a streamed import checks
+    them, against ``rest`` (the other inputs, whose names the rows join); with the claims and sources they hold.
+
+    For ``kg validate`` of a data folder too big to hold: nothing is written, and memory grows with
+    the chunk, not the files.
+    """
+    files = [EventFile(p, p.name, display_path(p)) for p in paths]
+    graph_files = {GRAPH + f.graph_id: f.path for f in files}
+    stream = DatasetStream(kind, files, Directory.of_store(rest))
+    own = (SOURCE + f"{kind}-", CLAIM + f"{kind}-")
+    lookups = _Lookups(rest, {read.graph for read in stream.files.values()})
+    kind_of = ox.NamedNode(RDF + "type")
+    claim, source = ox.NamedNode(ONTOLOGY + "Claim"), ox.NamedNode(ONTOLOGY + "SourceDocument")
+    problems: list[Problem] = []
+    claims = sources = 0
+    with progress.task(f"checking {kind} events", total=sum(r.events for r in stream.files.values())) as step:
+        for _, written, unique, mentioned in _ahead(_prepared(stream.chunks(CHUNK_ROWS), own, None, set())):
+            part = lookups.context(unique, mentioned)
+            problems += validation.validate(part, shapes=shapes, graph_files=graph_files)
+            claims += sum(1 for q in unique if q.predicate == kind_of and q.object == claim)
+            sources += sum(1 for q in unique if q.predicate == kind_of and q.object == source)
+            step.advance(written.records)
+            del part, written, unique, mentioned
+            _give_back_freed_memory()
+    return problems, claims, sources
 
 
 def _import_report(
@@ -803,6 +835,7 @@ def _replace_dataset(
     *,
     validate: bool,
     graph_files: Mapping[str, Path],
+    shapes: Path | None = None,
 ) -> tuple[int, set[str]]:
     """Write every graph of a dataset anew, a chunk of rows at a time, into a copy of the rest of the store.
 
@@ -816,6 +849,7 @@ def _replace_dataset(
     asserts, which are removed at the end, as are the ends of holds (a global rule) re-inferred.
     Returns the quads now in the graphs that changed, and those graphs (IRIs).
     """
+    shapes = shapes or config.default_shapes()
     rows = store.run(queries.internal_query("internal/event-graphs"))
     assert isinstance(rows, SelectResult)
     prefix = GRAPH + f"{stream.kind}-"
@@ -845,9 +879,7 @@ def _replace_dataset(
             for graph, written, unique, mentioned in clock.timed("read", _ahead(chunks)):
                 part = clock.call("context", lookups.context, unique, mentioned)
                 if validate:
-                    problems = clock.call(
-                        "check", validation.validate, part, shapes=config.default_shapes(), graph_files=graph_files
-                    )
+                    problems = clock.call("check", validation.validate, part, shapes=shapes, graph_files=graph_files)
                     if problems:
                         raise ValidationError(problems)
                 if merged:  # what a recorded merge rewrote is in the chunk's store
