@@ -332,6 +332,8 @@ class _Graph:
                     accused = [n for n in accused if self.lower[j] == "of" and self.can_name(n)]
                     if accused and self.tags[i] in {"v", "g"}:
                         return accused[0]
+                    if j in self.lefts(i, "Mv"):  # "the strip of land held by X": the land, never the clause's subject
+                        return j if self.can_name(j) else None
                     if not self.can_name(j) or self._place(j) or self._after_object(j, i):
                         return self.clause_subject(j)  # "made advances, capturing Homs": who made them
                     return j
@@ -347,7 +349,8 @@ class _Graph:
             if self.tags[verb] == "g" and (s := self.subject(v)) is not None:
                 return s
         for i in self.chain(verb):  # "attacked X, killing Y": the participle's subject is the clause's
-            for j in self.lefts(i, "MVg", "MVx", "MVs"):
+            # (a participle clause the parser hangs on the main verb as on a sentence's wall: "advanced, clashing with")
+            for j in self.lefts(i, "MVg", "MVx", "MVs") + [w for w in self.lefts(i, "Wg") if w > 0]:
                 if j != verb and (s := self.subject(j)) is not None:
                     return s
         return None
