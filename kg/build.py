@@ -279,6 +279,7 @@ def build(
         if streamed is not None:
             return streamed
     with store.writer_lock(root):
+        _clear_staging(root)
         generation = store.new_generation(root)
         inner: ox.Store | None = None
         writer: _Writer | None = None
@@ -384,6 +385,12 @@ def _mentions(path: Path, names: Sequence[bytes]) -> bool:
     return False
 
 
+def _clear_staging(root: Path) -> None:
+    """Remove what a streamed build that was killed left in ``root``: the writer lock, held, says none is running."""
+    for stale in root.glob(STAGING + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def _streamed_events(files: Sequence[Path]) -> list[Path]:
     """The event files among ``files`` when together they are too big to build in memory, else none."""
     events = [f for f in files if dataset.event_kind(f)]
@@ -409,8 +416,7 @@ def _build_streamed(
     everything = dataset.find_files(paths)
     rest = [f for f in everything if f not in streamed]
     with store.writer_lock(root):
-        for stale in root.glob(STAGING + "*"):  # left by a build that was killed; the lock says none is running
-            shutil.rmtree(stale, ignore_errors=True)
+        _clear_staging(root)
         staging = root / f"{STAGING}{os.getpid()}"
         try:
             try:

@@ -84,6 +84,15 @@ def test_rebuild_swaps_generations_and_keeps_one_previous(inputs: Path, live_sto
     assert sorted(p.name for p in (live_store / "generations").iterdir()) == sorted([second, third])
 
 
+def test_a_rebuild_removes_what_a_killed_streamed_build_left(inputs: Path, live_store: Path) -> None:
+    """A streamed build works in a staging folder inside the store's; killed, it leaves that behind, and
+    whichever build comes next (streamed or not) clears it."""
+    stale = live_store / ".staging-1"
+    (stale / "generations").mkdir(parents=True)
+    kg.build(input_paths(inputs), store_path=live_store, shapes=shapes_of(inputs))
+    assert not stale.exists()
+
+
 def test_a_reader_keeps_working_across_a_rebuild(inputs: Path, live_store: Path) -> None:
     reader = kg.open_store(live_store)
     kg.build(input_paths(inputs), store_path=live_store, shapes=shapes_of(inputs))
