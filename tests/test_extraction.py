@@ -906,6 +906,13 @@ SHAPES = [
         [("Velen Front", "controls", "Orna")],  # what a participle describes is the land, not the clause's subject
         id="the strip of land held by X",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Velen Front captured Kasi. Acting interior minister Tavor Dassin said "
+        "in a video message that there would be no attack on the city and that power would be handed over.",
+        [("Velen Front", "captured", "Kasi")],
+        [("Tavor Dassin", "attacked", None)],
+        id="there would be no attack on the city",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

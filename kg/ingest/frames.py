@@ -687,8 +687,9 @@ def _noun(graph: _Graph, noun: int, slots: Mapping[int, Mention], resolve: Resol
             break
     else:
         return []
-    if any(graph.lower[d] in {"no", "neither"} for d in graph.lefts(noun, "D")):
-        return []  # "there would be no attack on the city": denied, not stated
+    before = [graph.lower[j] for j in range(max(1, noun - 2), noun)]
+    if any(graph.lower[d] in {"no", "neither"} for d in graph.lefts(noun, "D")) or "no" in before:
+        return []  # "there would be no attack on the city", "no new offensive": denied, not stated
     roles = _noun_roles(graph, noun, slots)
     found = []
     for entry in entries:
