@@ -126,6 +126,45 @@ def test_builds_killed_at_every_phase(workspace: tuple[Path, Path, dict[str, str
     assert len(list((store / "generations").iterdir())) <= 2  # leftovers are cleared by the next build
 
 
+def padded_acled(path: Path, rows: int) -> Path:
+    """An ACLED export of ``rows`` rows whose notes are long enough (115 KB) that 80 rows pass the 8 MB above
+    which a build streams event files, and are streamed in about a second."""
+    import csv
+    import io
+
+    from benchmarks.event_files import acled_file
+
+    table = list(csv.reader(io.StringIO(acled_file(path, rows).read_text(encoding="utf-8"))))
+    notes = table[0].index("notes")
+    for row in table[1:]:
+        row[notes] += " More detail follows." * 5_500
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(table)
+    return path
+
+
+def test_streamed_builds_killed_midway_leave_the_store_and_their_staging_is_cleared(tmp_path: Path) -> None:
+    """A build that streams its event files works in a staging folder inside the store's: killed there, in the
+    rest's build, after the copy or after the rows, it leaves the live store as it was; the next build clears it."""
+    from kg.build import STREAM_EVENTS_ABOVE
+
+    data, store = tmp_path / "data", tmp_path / "store"
+    shutil.copytree(ROOT / "data", data)
+    assert padded_acled(data / "padded.acled.csv", 80).stat().st_size > STREAM_EVENTS_ABOVE
+    kg.build([ROOT / "ontology", ROOT / "data"], store_path=store)
+    env = {**{k: v for k, v in os.environ.items() if k != phases.STOP_AT}, "KG_STORE": str(store)}
+    command = [KG, "build", str(ROOT / "ontology"), str(data)]
+    before, live = answers(store), (store / "live").read_text()
+    for phase in ("build:loaded", "store:copied", "store:revised"):
+        stop_and_kill(command, phase, env)
+        assert (store / "live").read_text() == live, phase
+        assert answers(store) == before, phase
+        assert [p.name.startswith(".staging-") for p in store.iterdir() if p.name.startswith(".")] == [True], phase
+    assert kg.build([ROOT / "ontology", data], store_path=store).sources == before + 80
+    assert not [p for p in store.iterdir() if p.name.startswith(".staging-")]
+    assert answers(store) == before + 80
+
+
 def test_ingests_killed_at_every_phase(workspace: tuple[Path, Path, dict[str, str]]) -> None:
     data, store, env = workspace
     command = [KG, "ingest", str(TEXT), str(ANNOTATION), "--data", str(data)]
