@@ -231,6 +231,8 @@ def _check_streamed(inputs: Sequence[Path], events: Sequence[Path], shapes: Path
 
     streamed = set(events)
     everything = dataset.find_files(inputs)
+    if len(everything) == len(events):  # as for a build
+        return None
     graph = ox.Store()
     try:
         checked, _ = _load_and_check(graph, [f for f in everything if f not in streamed], shapes, validate=True)
@@ -415,6 +417,8 @@ def _build_streamed(
     streamed = set(events)
     everything = dataset.find_files(paths)
     rest = [f for f in everything if f not in streamed]
+    if not rest:  # event files alone: nothing for their names to join, nor an ontology; built as before
+        return None
     with store.writer_lock(root):
         _clear_staging(root)
         staging = root / f"{STAGING}{os.getpid()}"

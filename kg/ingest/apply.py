@@ -59,12 +59,12 @@ __all__ = [
     "DropReport",
     "ImportReport",
     "IngestReport",
+    "check_dataset",
     "drop",
     "import_events",
     "ingest",
     "local_root",
     "replace_graph",
-    "check_dataset",
     "replace_graphs",
     "stream_dataset",
 ]
