@@ -422,6 +422,7 @@ def _build_streamed(
     with store.writer_lock(root):
         _clear_staging(root)
         staging = root / f"{STAGING}{os.getpid()}"
+        inner: ox.Store | None = None
         try:
             try:
                 build(rest, store_path=staging, shapes=shapes, validate=validate)
@@ -431,22 +432,24 @@ def _build_streamed(
                     return None
                 raise
             checked_against = _shapes(shapes, dataset.split_shapes(everything)[1])
-            for kind, files in _by_kind(events).items():
-                stream_dataset(staging, kind, files, validate=validate, shapes=checked_against)
             generation = staging / store.GENERATIONS / (staging / store.LIVE).read_text(encoding="utf-8").strip()
+            inner = ox.Store(str(generation))
+            for kind, files in _by_kind(events).items():
+                stream_dataset(inner, kind, files, validate=validate, shapes=checked_against)
+            phases.reached("streamed-build:written")
             with progress.task("compacting the store"):
-                inner = ox.Store(str(generation))
                 inner.optimize()
                 quads = len(inner)
                 inferred = sum(1 for _ in inner.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH)))
                 claims, sources = _count(inner, ONTOLOGY + "Claim"), _count(inner, ONTOLOGY + "SourceDocument")
                 inner.flush()
-                del inner  # closed before it moves
+                inner = None  # closed before it moves
             target = store.new_generation(root, create=False)
             os.rename(generation, target)
             phases.reached("build:written")
             store.publish(root, target)
         finally:
+            inner = None  # the database is closed before its folder is removed
             shutil.rmtree(staging, ignore_errors=True)
     seconds = time.perf_counter() - started
     log.info("built %s in %.2fs, the event files streamed", target, seconds)

@@ -23,6 +23,10 @@ PHASES: dict[str, str] = {
     "build:checked": "the checks passed; the inputs may still be being written beside them; inference is to come",
     "build:writing": "the inputs are written to the new generation; the inferred triples and compaction are to come",
     "build:written": "the new generation is complete and closed; live still names the old one",
+    "streamed-build:written": (
+        "a build that streams event files has written them into the generation it made in its staging folder; "
+        "compaction, the move into the store and the swap are to come"
+    ),
     "ingest:checked": "the new source is converted and validated; nothing is written",
     "ingest:staged": "its files are in the data folder under hidden temporary names; the store is untouched",
     "store:copied": "a writable copy of the live generation exists and is being changed",

@@ -605,23 +605,23 @@ def import_events(
 
 
 def stream_dataset(
-    root: Path, kind: str, paths: Sequence[Path], *, validate: bool = True, shapes: Path | None = None
+    into: ox.Store, kind: str, paths: Sequence[Path], *, validate: bool = True, shapes: Path | None = None
 ) -> None:
-    """Write one dataset's event files into the store at ``root`` as a streamed import writes them.
+    """Write one dataset's event files into ``into`` as a streamed import writes them.
 
     For :func:`kg.build.build`, whose in-memory pass would hold every row's quads at once (about
     1.4 GB of store per 50,000 ACLED rows): the rows are read, checked, inferred and written a
-    chunk at a time into a new generation of ``root``, which must hold the rest of the data
-    (its names are what the rows join, as for ``kg import``). ``shapes`` are those the build
-    checks the rest against (the project's by default).
+    chunk at a time into the build's new generation, which holds the rest of the data, inferred
+    (its names are what the rows join, as for ``kg import``), and none of the dataset. ``shapes``
+    are those the build checks the rest against (the project's by default).
     """
-    store = open_store(root)
+    store = Store(into)
     files = [EventFile(p, p.name, display_path(p)) for p in paths]
     graph_files = {GRAPH + f.graph_id: f.path for f in files}
     reading = time.perf_counter()
     stream = DatasetStream(kind, files, Directory.of_store(store))
     log.info("read and related %s files in %.1fs", kind, time.perf_counter() - reading)
-    _replace_dataset(root, store, stream, validate=validate, graph_files=graph_files, shapes=shapes)
+    _replace_dataset(None, store, stream, validate=validate, graph_files=graph_files, shapes=shapes, into=into)
 
 
 def check_dataset(rest: Store, kind: str, paths: Sequence[Path], *, shapes: Path) -> tuple[list[Problem], int, int]:
@@ -829,13 +829,14 @@ def _quads_in(store: ox.Store, graph: ox.NamedNode) -> int:
 
 
 def _replace_dataset(
-    root: Path,
+    root: Path | None,
     store: Store,
     stream: DatasetStream,
     *,
     validate: bool,
     graph_files: Mapping[str, Path],
     shapes: Path | None = None,
+    into: ox.Store | None = None,
 ) -> tuple[int, set[str]]:
     """Write every graph of a dataset anew, a chunk of rows at a time, into a copy of the rest of the store.
 
@@ -848,6 +849,10 @@ def _replace_dataset(
     chunk holds, so the union is what a full inference finds, except for triples some other graph
     asserts, which are removed at the end, as are the ends of holds (a global rule) re-inferred.
     Returns the quads now in the graphs that changed, and those graphs (IRIs).
+
+    ``into`` is a store that holds the rest already, inferred, and none of the dataset (a build's
+    own new generation, which ``store`` reads): the rows are written there, nothing is copied, and
+    ``root`` is not used.
     """
     shapes = shapes or config.default_shapes()
     rows = store.run(queries.internal_query("internal/event-graphs"))
@@ -861,13 +866,17 @@ def _replace_dataset(
     digests: dict[str, _Digest] = {}
     with contextlib.ExitStack() as stack:
         started = time.perf_counter()
-        with progress.task("copying the rest of the store"):
-            writable = stack.enter_context(
-                rebuild(root, leave_out={*(ox.NamedNode(g) for g in dataset_graphs), inferred})
-            )
-        with progress.task("inferring over the rest of the store"):
-            inference.materialise(writable, holds=False)
-        log.info("copied and inferred the rest in %.1fs", time.perf_counter() - started)
+        if into is not None:
+            writable = into
+        else:
+            assert root is not None
+            with progress.task("copying the rest of the store"):
+                writable = stack.enter_context(
+                    rebuild(root, leave_out={*(ox.NamedNode(g) for g in dataset_graphs), inferred})
+                )
+            with progress.task("inferring over the rest of the store"):
+                inference.materialise(writable, holds=False)
+            log.info("copied and inferred the rest in %.1fs", time.perf_counter() - started)
         checked = "checking, inferring and writing" if validate else "inferring and writing"
         with progress.task(f"{checked} {stream.kind} events", total=events) as step:
             own = (SOURCE + f"{stream.kind}-", CLAIM + f"{stream.kind}-")
