@@ -304,7 +304,8 @@ def build(ctx: click.Context, paths: tuple[Path, ...], shapes: Path | None, skip
     """Build the store from RDF files: parse, attach source texts, validate, infer, swap in.
 
     PATHS default to the project's ontology/ and data/. The new store replaces the old one
-    only when everything succeeded.
+    only when everything succeeded. Event files (ACLED, GDELT) above 8 MB in all are written
+    a chunk of rows at a time, as `kg import` writes them, so memory does not grow with them.
 
     \b
     Example:
