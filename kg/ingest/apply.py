@@ -871,15 +871,17 @@ def _replace_dataset(
         else:
             assert root is not None
             # The store's inferred graph holds what the rest implies, and, when the dataset had graphs, what those
-            # implied, which no one can tell apart: then it is left behind and the rest inferred anew; a dataset
-            # new to the store implied nothing yet, so the graph is copied with the rest (the ends of holds it
-            # holds are replaced at the end, as every import does)
-            leave = {*(ox.NamedNode(g) for g in dataset_graphs), *((inferred,) if old else ())}
-            with progress.task("copying the rest of the store"):
-                writable = stack.enter_context(rebuild(root, leave_out=leave))
+            # implied, which no one can tell apart: then the rest is copied without them and inferred anew. A
+            # dataset new to the store implied nothing yet: the store is the rest, inferred, and its copy is a
+            # checkpoint (hard links), whatever its size (the ends of holds are replaced at the end, as ever)
             if old:
+                with progress.task("copying the rest of the store"):
+                    leave = {*(ox.NamedNode(g) for g in dataset_graphs), inferred}
+                    writable = stack.enter_context(rebuild(root, leave_out=leave))
                 with progress.task("inferring over the rest of the store"):
                     inference.materialise(writable, holds=False)
+            else:
+                writable = stack.enter_context(revise(root))
             log.info("copied%s the rest in %.1fs", " and inferred" if old else "", time.perf_counter() - started)
         checked = "checking, inferring and writing" if validate else "inferring and writing"
         with progress.task(f"{checked} {stream.kind} events", total=events) as step:
