@@ -843,8 +843,8 @@ def _replace_dataset(
     The new generation starts as the live store without the dataset's graphs and without the
     inferred graph (copied graph by graph through a file, never held), and the rest is inferred
     there on its own; for a dataset new to the store, as a checkpoint of the store (hard links),
-    whose inferred graph is already the rest's. Then each chunk of rows is checked and inferred in a small store of its own
-    (the ontology, the chunk, and what identifies the entities it names, as for an ingest), and
+    whose inferred graph is already the rest's. Then each chunk of rows is checked and inferred in
+    a small store of its own (the ontology, the chunk, and what identifies the entities it names, as for an ingest), and
     its quads and what was inferred from them are written. A chunk infers what follows from its
     own quads: the rules follow a claim to its source and an entity to its declaration, which the
     chunk holds, so the union is what a full inference finds, except for triples some other graph
