@@ -216,8 +216,8 @@ def test_a_build_reads_the_saved_files(imported: tuple[Path, Path], tmp_path: Pa
 def test_an_import_bigger_than_the_store_is_inferred_whole_and_a_rebuild_agrees(
     seed: tuple[Path, Path], tmp_path: Path, rows: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A file that brings more quads than the store holds is written into a copy inferred whole (about three
-    times faster than inferring around 700,000 new quads); a few rows are inferred around the change. Both
+    """A file that brings more than half as many quads as the store holds is written into a copy inferred whole
+    (twice as fast as inferring around 700,000 new quads); a few rows are inferred around the change. Both
     leave the store a build of the data folder makes."""
     from benchmarks.event_files import gdelt_file
 
