@@ -217,20 +217,20 @@ def check(paths: Sequence[Path] | None = None, *, shapes: Path | None = None) ->
     """Validate the inputs without touching any store; event files too big to hold (as for :func:`build`) are
     checked a chunk of rows at a time."""
     inputs = paths or config.default_inputs()
-    events = _streamed_events(dataset.find_files(inputs))
-    if events and (checked := _check_streamed(inputs, events, shapes)) is not None:
+    everything = dataset.find_files(inputs)
+    events = _streamed_events(everything)
+    if events and (checked := _check_streamed(everything, events, shapes)) is not None:
         return checked
     return _load_and_check(ox.Store(), inputs, shapes, validate=True)[0]
 
 
-def _check_streamed(inputs: Sequence[Path], events: Sequence[Path], shapes: Path | None) -> CheckReport | None:
+def _check_streamed(everything: Sequence[Path], events: Sequence[Path], shapes: Path | None) -> CheckReport | None:
     """The rest of the inputs checked in memory, then each dataset's event files a chunk at a time against it;
     None when the rest fails for want of what the events may declare (see :func:`_events_may_answer`)."""
     from kg.ingest.apply import check_dataset
     from kg.store import Store
 
     streamed = set(events)
-    everything = dataset.find_files(inputs)
     if len(everything) == len(events):  # as for a build
         return None
     graph = ox.Store()
@@ -275,9 +275,10 @@ def build(
     if remote.is_endpoint(location):
         return _build_remote(str(location), paths, shapes, validate=validate, started=started)
     root = Path(location)
-    events = _streamed_events(dataset.find_files(paths or config.default_inputs()))
+    everything = dataset.find_files(paths or config.default_inputs())
+    events = _streamed_events(everything)
     if events:
-        streamed = _build_streamed(root, paths or config.default_inputs(), events, shapes, validate=validate)
+        streamed = _build_streamed(root, everything, events, shapes, validate=validate)
         if streamed is not None:
             return streamed
     with store.writer_lock(root):
@@ -400,9 +401,9 @@ def _streamed_events(files: Sequence[Path]) -> list[Path]:
 
 
 def _build_streamed(
-    root: Path, paths: Sequence[Path], events: Sequence[Path], shapes: Path | None, *, validate: bool
+    root: Path, everything: Sequence[Path], events: Sequence[Path], shapes: Path | None, *, validate: bool
 ) -> BuildReport | None:
-    """Build the rest of the inputs as usual, then stream the event files into it a chunk of rows at a time.
+    """Build the input files but ``events`` as usual, then stream the event files into it a chunk of rows at a time.
 
     Memory then grows with the chunk, not with the files, as in a streamed ``kg import``, whose
     code writes them (:func:`kg.ingest.apply.stream_dataset`), so a build of the data folder is
@@ -415,7 +416,6 @@ def _build_streamed(
 
     started = time.perf_counter()
     streamed = set(events)
-    everything = dataset.find_files(paths)
     rest = [f for f in everything if f not in streamed]
     if not rest:  # event files alone: nothing for their names to join, nor an ontology; built as before
         return None
