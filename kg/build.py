@@ -113,9 +113,13 @@ class _Writer:
                 if self._stop.is_set():
                     return
                 # a file object, not a path: one parser, where a path may be split among several (4+ cores),
-                # each naming blank nodes its own way
+                # each naming blank nodes its own way. Lenient (IRIs and language tags not validated again):
+                # the main thread's strict parse of the same files fails the build on anything invalid, and
+                # the count in complete() holds the two to the same quads; about 10% less CPU for this load
                 with path.open("rb") as handle:
-                    self.target.bulk_load(handle, format=dataset.FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+                    self.target.bulk_load(
+                        handle, format=dataset.FORMATS[path.suffix], base_iri=path.resolve().as_uri(), lenient=True
+                    )
             log.info(
                 "bulk-loaded %d input files in %.2fs beside the parse and checks",
                 len(self.files),

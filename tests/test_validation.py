@@ -40,6 +40,30 @@ def test_a_quote_not_in_the_text_says_so(inputs: Path) -> None:
     assert any("kgc:syrian-rebels-advance-06" in p and "nowhere in the source text" in p for p in problems)
 
 
+def test_a_quote_context_that_is_not_the_text_beside_it_is_named(inputs: Path) -> None:
+    problems = problems_after(
+        inputs, 'oa:prefix "n Rebels Advance on Damascus as "', 'oa:prefix "n Rebels Advance on Aleppo as "'
+    )
+    problems += problems_after(inputs, 'oa:suffix " Retreat\\nSyrian rebels are closi"', 'oa:suffix " Advance"')
+    context = sorted({p for p in problems if "of the quote at" in p})
+    assert context == [
+        'data/syrian-rebels-advance.trig: kgc:syrian-rebels-advance-02: the prefix "n Rebels Advance on Aleppo as " of '
+        'the quote at 37-54 is not the text there, which reads "Rebels Advance on Damascus as "',
+        'data/syrian-rebels-advance.trig: kgc:syrian-rebels-advance-02: the suffix " Advance" of the quote at 37-54 is '
+        'not the text there, which reads " Retreat"',
+    ]
+
+
+def test_a_prefix_longer_than_the_text_before_the_quote_is_named(inputs: Path) -> None:
+    problems = problems_after(
+        inputs, 'oa:exact "Syrian Rebels Advance', 'oa:prefix "News: " ; oa:exact "Syrian Rebels Advance'
+    )
+    assert [p for p in problems if "of the quote at" in p] == [
+        'data/syrian-rebels-advance.trig: kgc:syrian-rebels-advance-01: the prefix "News: " of the quote at 0-62 is '
+        'not the text there, which reads ""'
+    ]
+
+
 def test_a_relation_without_a_claim_is_a_rumour(inputs: Path) -> None:
     problems = problems_after(
         inputs,

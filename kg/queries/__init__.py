@@ -62,7 +62,7 @@ __all__ = [
 
 PARAM_TYPES = frozenset({"entity", "source", "iri", "string", "integer", "date", "grade", "boolean"})
 
-_HEADER_KEY = re.compile(r"^#\s*(title|description|message|binding):\s*(.+?)\s*$")
+_HEADER_KEY = re.compile(r"^#\s*(title|description|message|context message|binding):\s*(.+?)\s*$")
 
 BINDINGS = ("substitutions", "values")
 """How the embedded store binds a query's parameters: pyoxigraph's ``substitutions`` (the default),
@@ -107,6 +107,8 @@ class SavedQuery:
     """For kg's own checks: how to word one result row, with ``{variable}`` placeholders."""
     binding: str = "substitutions"
     """How the embedded store binds the parameters: see :data:`BINDINGS`."""
+    context_message: str = ""
+    """For the quote check: how to word a quote's prefix or suffix that is not the text beside it."""
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -165,6 +167,7 @@ def parse(text: str, *, name: str, path: Path | None = None) -> SavedQuery:
         path,
         fields.get("message", ""),
         binding,
+        fields.get("context message", ""),
     )
 
 
