@@ -370,18 +370,8 @@ def rebuild(path: Path | str | None = None, *, leave_out: set[ox.NamedNode]) -> 
         try:
             source = ox.Store.read_only(str(live))
             inner = ox.Store(str(target))
-            triples = ox.RdfFormat.N_TRIPLES  # a graph at a time, so each dump is triples
-            # each graph through a file beside the store, not a bytes object: memory stays flat however big it is
-            dump = target.parent / f".{target.name}.nt"
-            try:
-                for graph in [ox.DefaultGraph(), *source.named_graphs()]:
-                    if graph in leave_out:
-                        continue
-                    source.dump(str(dump), format=triples, from_graph=graph)
-                    named = None if isinstance(graph, ox.DefaultGraph) else graph
-                    inner.bulk_load(path=str(dump), format=triples, to_graph=named)
-            finally:
-                dump.unlink(missing_ok=True)
+            graphs = [g for g in [ox.DefaultGraph(), *source.named_graphs()] if g not in leave_out]
+            _copy_graphs(source, inner, graphs, beside=target)
             phases.reached("store:copied")
             yield inner
             inner.flush()
@@ -392,6 +382,42 @@ def rebuild(path: Path | str | None = None, *, leave_out: set[ox.NamedNode]) -> 
             inner = None
             shutil.rmtree(target, ignore_errors=True)
             raise
+
+
+def _copy_graphs(
+    source: ox.Store, target: ox.Store, graphs: list[ox.NamedNode | ox.DefaultGraph], beside: Path
+) -> None:
+    """Copy ``graphs`` from ``source`` into ``target`` with bulk loads, each through a file named after the
+    directory ``beside`` (not a bytes object: memory stays flat however big a graph is).
+
+    Each graph is dumped on a thread of its own while the one before is bulk-loaded: both let go
+    of the GIL, and one after the other they took 23 s and 17.5 s for the 1.16M quads a re-import
+    of 15,000 ACLED rows into the 1M store copies (decoding the terms is most of a dump's cost).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    triples = ox.RdfFormat.N_TRIPLES  # a graph at a time, so each dump is triples
+    files = [beside.parent / f".{beside.name}.{number}.nt" for number in range(len(graphs))]
+
+    def dump(number: int) -> None:
+        source.dump(str(files[number]), format=triples, from_graph=graphs[number])
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-dump") as pool:
+        dumped = [pool.submit(dump, number) for number in range(min(len(graphs), 1))]
+        try:
+            for number, graph in enumerate(graphs):
+                dumped[number].result()
+                if number + 1 < len(graphs):
+                    dumped.append(pool.submit(dump, number + 1))
+                named = None if isinstance(graph, ox.DefaultGraph) else graph
+                target.bulk_load(path=str(files[number]), format=triples, to_graph=named)
+                files[number].unlink()
+        finally:
+            for future in dumped:
+                future.cancel()
+            pool.shutdown(wait=True)  # a dump still running writes its file: wait for it before removing them all
+            for path in files:
+                path.unlink(missing_ok=True)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 import kg
@@ -265,3 +266,49 @@ def test_only_problems_the_events_may_answer_send_a_streamed_build_back_into_mem
     across = tmp_path / "big.acled.csv"  # the name straddles the end of the first megabyte read
     across.write_bytes(b"a" * ((1 << 20) - 5) + b",Ninth Made-up Brigade\n")
     assert _events_may_answer(AnnotationError([unknown("Ninth Made-up Brigade")]), [across])
+
+
+LABEL = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def _graphs_store(path: Path) -> pyoxigraph.Store:
+    store = pyoxigraph.Store(str(path))
+    for number in range(4):
+        graph = pyoxigraph.NamedNode(f"https://example.org/graph/{number}")
+        for item in range(50):
+            subject = pyoxigraph.NamedNode(f"https://example.org/thing/{number}-{item}")
+            label = pyoxigraph.Literal(f'thing {item} of graph {number}, "quoted"\nand é', language="en")
+            store.add(pyoxigraph.Quad(subject, LABEL, label, graph))
+    store.add(
+        pyoxigraph.Quad(
+            pyoxigraph.NamedNode("https://example.org/a"),
+            LABEL,
+            pyoxigraph.Literal("in the default graph"),
+        )
+    )
+    store.flush()
+    return store
+
+
+def test_a_store_copy_leaves_out_the_graphs_named_and_no_dump_files(tmp_path: Path) -> None:
+    source = _graphs_store(tmp_path / "source")
+    left_out = pyoxigraph.NamedNode("https://example.org/graph/2")
+    graphs = [g for g in [pyoxigraph.DefaultGraph(), *source.named_graphs()] if g != left_out]
+    (tmp_path / "generations").mkdir()
+    target = pyoxigraph.Store(str(tmp_path / "generations" / "new"))
+    store_module._copy_graphs(source, target, graphs, beside=tmp_path / "generations" / "new")
+    assert set(target) == {q for q in source if q.graph_name != left_out}
+    assert [p.name for p in (tmp_path / "generations").iterdir()] == ["new"]  # the dumps are gone
+
+
+def test_a_store_copy_that_fails_removes_its_dump_files(tmp_path: Path) -> None:
+    source = _graphs_store(tmp_path / "source")
+    (tmp_path / "generations").mkdir()
+    pyoxigraph.Store(str(tmp_path / "generations" / "new")).flush()
+    target = pyoxigraph.Store.read_only(
+        str(tmp_path / "generations" / "new")
+    )  # cannot be written: the first load fails
+    graphs = [pyoxigraph.DefaultGraph(), *source.named_graphs()]
+    with pytest.raises(RuntimeError, match="read-write"):
+        store_module._copy_graphs(source, target, graphs, beside=tmp_path / "generations" / "new")
+    assert [p.name for p in (tmp_path / "generations").iterdir()] == ["new"]
