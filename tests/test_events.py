@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 import shutil
 import zipfile
 from decimal import Decimal
@@ -359,6 +360,41 @@ def export(path: Path, rows: list[str], header: str | None = None) -> Path:
     lines = ACLED.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([header or lines[0], *rows]) + "\n", encoding="utf-8")
     return path
+
+
+def test_a_reimport_that_changes_a_few_rows_revises_the_store_in_place_to_what_a_build_gives(
+    seed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A re-export with one row revised, one gone and one new writes and removes only what changed."""
+    from kg.formats import textfile
+    from kg.ingest import apply
+
+    data, store = seed
+    monkeypatch.setattr(apply, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(apply, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(textfile, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(apply, "REVISE_CHANGED", 1.0)  # three rows of four changed: revised in place all the same
+    rows = ACLED.read_text(encoding="utf-8").splitlines()[1:]
+    import_events("acled", export(tmp_path / "syria.csv", rows[:3]), store_path=store, data_dir=data)
+    revised = rows[1].replace(",0,,1733600000", ",5,,1733650000")  # SYR1002: more fatalities, a later version
+    with caplog.at_level(logging.INFO, logger="kg.ingest.apply"):
+        report = import_events(
+            "acled", export(tmp_path / "syria.csv", [revised, rows[2], rows[3]]), store_path=store, data_dir=data
+        )
+    assert re.search(r"removed [1-9]\d* quads the files no longer give", caplog.text)  # SYR1001, SYR1002's old version
+    assert "copied" not in caplog.text
+    graph = records(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH kgg:acled-syria { ?s ?p ?o } }")[0]["n"]
+    assert (report.replaced, report.events, report.quads) == (True, 3, graph)
+    assert records(store, "SELECT ?n WHERE { kgs:acled-syr1002 kg:fatalities ?n }") == [{"n": 5}]
+    assert records(store, "SELECT ?t WHERE { kgs:acled-syr1001 ?p ?t }") == []
+    assert_rebuilds_to_the_same_store(data, store, tmp_path)
+
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="kg.ingest.apply"):
+        again = import_events("acled", data / "syria.acled.csv", store_path=store, data_dir=data)
+    assert (again.replaced, again.quads) == (True, 0)  # nothing changed, nothing written
+    assert "removed 0 quads" in caplog.text and "inferred around 0 resources" in caplog.text
+    assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
 
 def test_overlapping_and_revised_exports_rebuild_to_the_same_store(

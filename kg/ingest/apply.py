@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import logging
 import os
@@ -577,7 +578,12 @@ def import_events(
             reading = time.perf_counter()
             stream = DatasetStream(kind, files, Directory.of_store(store))
             log.info("read and related %s files in %.1fs", kind, time.perf_counter() - reading)
-            count, changed_graphs = _replace_dataset(root, store, stream, validate=validate, graph_files=graph_files)
+            if replaced and _revisable(files, target, staged):
+                count, changed_graphs = _revise_dataset(root, store, stream, validate=validate, graph_files=graph_files)
+            else:
+                count, changed_graphs = _replace_dataset(
+                    root, store, stream, validate=validate, graph_files=graph_files
+                )
             phases.reached("ingest:swapped")
             os.replace(staged, target)
             return _import_report(
@@ -922,6 +928,140 @@ def _replace_dataset(
                 changed.add(graph)
                 count += _quads_in(writable, ox.NamedNode(graph))
     return count, changed
+
+
+REVISE_BELOW = 64_000_000
+"""Below this many bytes of a dataset's files, a re-import that changes few rows revises the store in place
+(:func:`_revise_dataset`) rather than copying the rest of it (:func:`_replace_dataset`): it holds a 16-byte
+key for each of the dataset's quads (about 70 bytes in Python), some 280 MB for 100,000 ACLED rows."""
+
+REVISE_CHANGED = 0.15
+"""Up to this share of a re-imported file's lines changed (added or removed, against the file it replaces),
+the store is revised in place. Re-importing a 15,000-row ACLED file into the 1M store took 38.7 s
+unchanged, 63.0 s with 750 rows more (5%), 72.1 s with 1,500 more (10%: 30 s of it inferring around
+the 7,758 resources those rows name), against 97 s by copying the rest, whatever the change, and
+82-86 s for a build of the folder (2026-11-30 22:20-22:35 UTC); about 15% is where a revision would
+take as long as the build."""
+
+
+def _revisable(files: Sequence[EventFile], target: Path, staged: Path) -> bool:
+    """Whether a re-import of ``target`` (its new text in ``staged``) changes little enough of a small enough
+    dataset to revise the store in place (:data:`REVISE_BELOW`, :data:`REVISE_CHANGED`)."""
+    if not target.is_file() or sum(f.path.stat().st_size for f in files) > REVISE_BELOW:
+        return False
+    with target.open("rb") as before, staged.open("rb") as after:
+        old, new = set(before), set(after)
+    return len(old ^ new) <= REVISE_CHANGED * max(len(old), 1)
+
+
+def _key(quad: ox.Quad) -> bytes:
+    """A quad's identity in 16 bytes (its N-Quads text hashed): a 64-bit ``hash`` could let two quads collide."""
+    return hashlib.blake2b(str(quad).encode(), digest_size=16).digest()
+
+
+def _revise_dataset(
+    root: Path, store: Store, stream: DatasetStream, *, validate: bool, graph_files: Mapping[str, Path]
+) -> tuple[int, set[str]]:
+    """Re-import a dataset that changed little, in place: write only the quads the store does not hold, remove
+    only those it holds and the files no longer give, and infer around that change.
+
+    :func:`_replace_dataset` copies the rest of the store and infers it anew, because the inferred
+    graph cannot tell what the old rows implied from what the rest implies: 36 s for the 1M store,
+    whatever the change, so that re-importing 15,000 unchanged ACLED rows into it took 97 s against
+    86 s for a build of the whole folder. Here the store is revised (a checkpoint: hard links); each
+    chunk is read and checked as there, and its quads looked up (about 4 µs each); those the store
+    lacks are written. A graph of the dataset that held more quads than the files still give is then
+    read back, and what they no longer give removed (deleting costs about 70 µs a quad on disk, so
+    this is for a small change). Inference follows the change (:func:`kg.inference.update`: every
+    inferred triple about a resource the change names is derived again), then settles across the
+    store as after a full import. Returns the quads now in the graphs that changed, and those graphs.
+    """
+    shapes = config.default_shapes()
+    rows = store.run(queries.internal_query("internal/event-graphs"))
+    assert isinstance(rows, SelectResult)
+    prefix = GRAPH + f"{stream.kind}-"
+    old = {row[0].value for row in rows.rows if row[0].value.startswith(prefix)}  # type: ignore[union-attr]
+    new = {read.graph for read in stream.files.values()}
+    events = sum(read.events for read in stream.files.values())
+    merged = bool(merges.recorded(store.inner))
+    own = (SOURCE + f"{stream.kind}-", CLAIM + f"{stream.kind}-")
+    given: dict[str, set[bytes]] = {graph: set() for graph in new}
+    """The keys of the quads the files give, by graph."""
+    held: dict[str, int] = dict.fromkeys(new, 0)
+    """How many of them the store held already."""
+    written: dict[str, int] = dict.fromkeys(new, 0)
+    touched: set[inference.Node] = set()
+    with revise(root) as writable:
+        checked = "checking and revising" if validate else "revising"
+        with progress.task(f"{checked} {stream.kind} events", total=events) as step:
+            clock = _Clock()
+            lookups = _Lookups(store, old | new)
+            for graph, rows_read, unique, mentioned in clock.timed(
+                "read", _ahead(_prepared(stream.chunks(CHUNK_ROWS), own, None, set()))
+            ):
+                part = clock.call("context", lookups.context, unique, mentioned)
+                if validate:
+                    problems = clock.call("check", validation.validate, part, shapes=shapes, graph_files=graph_files)
+                    if problems:
+                        raise ValidationError(problems)
+                if merged:  # what a recorded merge rewrote is in the chunk's store
+                    unique = list(part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+                fresh = clock.call("compare", _fresh, unique, writable, given[graph], held, graph)
+                clock.call("write", _write, writable, fresh)
+                written[graph] += len(fresh)
+                touched |= inference.touched_by(fresh)
+                step.advance(rows_read.records)
+                del part, rows_read, unique, mentioned, fresh
+                _give_back_freed_memory()
+            log.info("chunks: %s", clock)
+        started = time.perf_counter()
+        removed = 0
+        for graph in sorted(old):
+            if _quads_in(store.inner, ox.NamedNode(graph)) > held.get(graph, 0):
+                keys = given.get(graph, set())
+                gone = [
+                    q for q in writable.quads_for_pattern(None, None, None, ox.NamedNode(graph)) if _key(q) not in keys
+                ]
+                for quad in gone:
+                    writable.remove(quad)
+                removed += len(gone)
+                written[graph] = written.get(graph, 0) + len(gone)
+                touched |= inference.touched_by(gone)
+        log.info("removed %d quads the files no longer give in %.1fs", removed, time.perf_counter() - started)
+        started = time.perf_counter()
+        if touched:  # else nothing changed, and nothing follows (settling alone took 9 s at 1M)
+            with progress.task("inferring around the change"):
+                if merges.smush(writable):
+                    touched |= merges.recorded(writable)
+                inference.update(writable, touched)
+                for quad in _inferred_and_asserted(writable):
+                    writable.remove(quad)
+                replace_holding_ends(writable)
+        log.info("inferred around %d resources in %.1fs", len(touched), time.perf_counter() - started)
+        changed = {graph for graph, count in written.items() if count}
+        count = sum(_quads_in(writable, ox.NamedNode(graph)) for graph in changed)
+    return count, changed
+
+
+def _fresh(
+    quads: Iterable[ox.Quad], store: ox.Store, given: set[bytes], held: dict[str, int], graph: str
+) -> list[ox.Quad]:
+    """The quads ``store`` lacks, each once; ``given`` gathers the keys of all, ``held[graph]`` counts those it had.
+
+    A quad the files give twice (an entity's declaration in several chunks) is counted once, so
+    ``held`` says whether the store held quads in ``graph`` that the files no longer give.
+    """
+    fresh = []
+    for quad in quads:
+        key = _key(quad)
+        if key in given:
+            continue
+        given.add(key)
+        if quad in store:
+            held[graph] += 1
+        else:
+            fresh.append(quad)
+    return fresh
 
 
 def _inferred_and_asserted(store: ox.Store) -> list[ox.Quad]:
