@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_import                      # 20k and 100k ACLED rows, 20k GDELT rows
     .venv/bin/python -m benchmarks.bench_import --acled 20000,100000,1000000 --gdelt 20000
+    .venv/bin/python -m benchmarks.bench_import --reimport 15000 --more 0,5,10 --triples 1000000
 
 For each size a file is generated (:mod:`benchmarks.event_files`), a store is built from the
 ontology and the project's data, and the file is imported into it with ``kg import`` in a
@@ -9,6 +10,11 @@ process of its own, whose peak resident memory is read back from the kernel (``r
 the child). The baseline is the same data imported the other way round: ``kg build`` of the
 data folder the import left, in a process of its own too. Ratios are rebuild / import: above 1
 means the import is faster or smaller. Peak memory flat in the file's size is what to look for.
+
+``--reimport ROWS`` measures the monthly refresh instead: into a store of ``--triples`` synthetic
+triples plus the project's data, ROWS generated ACLED rows are imported, then the same file name is
+imported again with each ``--more`` percent of rows added (the generator writes the same rows first,
+so 0 is an unchanged file), each re-import followed by a rebuild of the folder it left.
 """
 
 from __future__ import annotations
@@ -59,12 +65,59 @@ def measure(kind: str, rows: int, folder: Path) -> dict[str, float]:
     return {"seconds": seconds, "peak": peak, "rebuild_s": rebuild_s, "rebuild_peak": rebuild_peak}
 
 
+def reimport(rows: int, more: list[int], triples: int, folder: Path) -> None:
+    """Print one row per re-import of ``rows`` ACLED rows with ``more`` percent added, against a rebuild."""
+    from benchmarks.run import dataset
+
+    if triples:
+        inputs, _ = dataset(folder, triples, 1)
+    else:
+        shutil.copytree(ROOT / "data", folder / "data")
+        inputs = [ROOT / "ontology", folder / "data"]
+    data, store = folder / "data", folder / "store"
+    built = _run([*QUIET, "--store", str(store), "build", *map(str, inputs)])
+    (folder / "first").mkdir()
+    acled_file(folder / "first" / "refresh.csv", rows)
+    first = _run(
+        [*QUIET, "--store", str(store), "import", "acled", str(folder / "first" / "refresh.csv"), "--data", str(data)]
+    )
+    print(
+        f"- a store of {triples:,} synthetic triples and the project's data built in {built[0]:.1f} s; "
+        f"{rows:,} ACLED rows imported into it in {first[0]:.1f} s ({first[1]:,.0f} MB)"
+    )
+    print("| re-import | rows | seconds | peak RSS | rebuild s | rebuild peak | time ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for percent in more:
+        again = folder / f"more-{percent}"
+        again.mkdir()
+        total = rows + rows * percent // 100
+        acled_file(again / "refresh.csv", total)
+        seconds, peak = _run(
+            [*QUIET, "--store", str(store), "import", "acled", str(again / "refresh.csv"), "--data", str(data)]
+        )
+        rebuilt = folder / f"rebuilt-{percent}"
+        rebuild_s, rebuild_peak = _run([*QUIET, "--store", str(rebuilt), "build", *map(str, inputs)])
+        shutil.rmtree(rebuilt)
+        print(
+            f"| the same file, {percent}% more rows | {total:,} | {seconds:.1f} | {peak:,.0f} MB | {rebuild_s:.1f} "
+            f"| {rebuild_peak:,.0f} MB | {rebuild_s / seconds:.2f}x |",
+            flush=True,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--acled", default="20000,100000", help="ACLED row counts, comma-separated")
     parser.add_argument("--gdelt", default="20000", help="GDELT row counts, comma-separated ('' for none)")
     parser.add_argument("--no-rebuild-above", type=int, default=200_000, help="skip the rebuild baseline above this")
+    parser.add_argument("--reimport", type=int, metavar="ROWS", help="measure re-imports of ROWS ACLED rows instead")
+    parser.add_argument("--more", default="0,5,10", help="percent of rows added at each re-import, comma-separated")
+    parser.add_argument("--triples", type=int, default=1_000_000, help="synthetic triples in the re-imports' store")
     args = parser.parse_args(argv)
+    if args.reimport:
+        with tempfile.TemporaryDirectory(prefix="kg-bench-reimport-") as folder:
+            reimport(args.reimport, [int(n) for n in args.more.split(",") if n], args.triples, Path(folder))
+        return 0
     print("| import | rows | seconds | rows/s | peak RSS | rebuild s | rebuild peak | time ratio | memory ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for kind, sizes in (("acled", args.acled), ("gdelt", args.gdelt)):

@@ -201,6 +201,11 @@ def update(store: ox.Store, touched: Iterable[Node]) -> tuple[int, int]:
         affected_query = queries.internal("internal/transitive-neighbourhood")
         rows = store.query(sparql.bind_column(affected_query, "seed", seeds), use_default_graph_as_union=True)
         affected |= {row["node"] for row in rows}
+    # A claim's date follows from its source's (claim-dates): a claim and its source are derived again together,
+    # whichever of the two the change named (a re-import that changes a source's date or a claim alone)
+    derived = ox.NamedNode(PROV + "wasDerivedFrom")
+    affected |= {q.object for node in list(affected) for q in store.quads_for_pattern(node, derived, None)}  # type: ignore[misc]
+    affected |= {q.subject for node in list(affected) for q in store.quads_for_pattern(None, derived, node)}  # type: ignore[misc]
     stale = {q for node in affected for q in store.quads_for_pattern(node, None, None, graph)}
     stale |= {q for node in affected for q in store.quads_for_pattern(None, None, node, graph)}
     for quad in stale:
@@ -221,9 +226,9 @@ def _reach(store: ox.Store, affected: set[Node]) -> ox.Store:
     subject or object (types, relations, a claim's source); and the transitive-relation quads of
     the resources one such step away from an affected one. Their chains were left closed (they
     are not affected), so one step more is all the transitive rule needs to rebuild the affected
-    resources' closure. Each rule joins only through the resource it is about (a claim's date
-    through its source, which the claim's quads name), so nothing further is needed; the tests
-    compare the result with a full build's.
+    resources' closure. Each rule joins only through the resource it is about, but for a claim's
+    date, read through its source: :func:`update` makes a claim's source and a source's claims
+    affected with it, so both sides' quads are here; the tests compare the result with a full build's.
     """
     part = ox.Store()
     part.bulk_extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))

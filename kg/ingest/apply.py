@@ -264,18 +264,23 @@ def replace_graphs(root: Path, graphs: Mapping[str, Iterable[ox.Quad]]) -> int:
             inference.materialise(writable)
         return written
     with revise(root) as writable:
-        old = []
-        for node in batch:
-            before = list(writable.quads_for_pattern(None, None, None, node))
-            if before:
-                writable.remove_graph(node)
-            old.extend(before)
-        new = [q for quads in batch.values() for q in quads]
-        writable.bulk_extend(new)
-        touched = inference.touched_by([*old, *new])
+        # Only what differs is removed and written, and inference follows only that: a re-import or
+        # re-ingest that changes a little of a graph costs a little (deleting is dear on disk, and
+        # inferring around a change costs per resource it names)
+        gone: list[ox.Quad] = []
+        fresh: list[ox.Quad] = []
+        for node, quads in batch.items():
+            before, after = set(writable.quads_for_pattern(None, None, None, node)), set(quads)
+            gone += before - after
+            fresh += after - before
+        for quad in gone:
+            writable.remove(quad)
+        writable.bulk_extend(fresh)
+        touched = inference.touched_by([*gone, *fresh])
         if merges.smush(writable):  # what was written may name an entity merged into another
             touched |= merges.recorded(writable)
-        inference.update(writable, touched)
+        if touched:  # else the graphs were as given: nothing follows
+            inference.update(writable, touched)
     return written
 
 
