@@ -73,7 +73,7 @@ def inferred(store: Path) -> set[tuple[str, str, str]]:
 
 def test_inference_follows_an_ingest_and_a_drop_exactly(project: tuple[Path, Path], tmp_path: Path) -> None:
     data, store = project
-    before = inferred(store)
+    before, graphs = inferred(store), set(kg.open_store(store).inner.named_graphs())
     ingest(TEXT, ANNOTATION, store_path=store, data_dir=data)
     after = inferred(store)
     assert ("kge:syrian-government", "kg:opposes", "kge:hezbollah") in after - before
@@ -82,6 +82,7 @@ def test_inference_follows_an_ingest_and_a_drop_exactly(project: tuple[Path, Pat
     assert after == inferred(fresh)  # updating in place gives what a full build gives
     drop("second-report", store_path=store, data_dir=data)
     assert inferred(store) == before
+    assert set(kg.open_store(store).inner.named_graphs()) == graphs  # the report's graph is gone, not left empty
 
 
 def test_reingest_is_idempotent_and_a_rebuild_agrees(project: tuple[Path, Path]) -> None:

@@ -275,6 +275,9 @@ def replace_graphs(root: Path, graphs: Mapping[str, Iterable[ox.Quad]]) -> int:
             fresh += after - before
         for quad in gone:
             writable.remove(quad)
+        for node, quads in batch.items():
+            if not quads:
+                writable.remove_graph(node)  # emptied: no longer listed among the store's graphs either
         writable.bulk_extend(fresh)
         touched = inference.touched_by([*gone, *fresh])
         if merges.smush(writable):  # what was written may name an entity merged into another
