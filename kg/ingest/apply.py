@@ -804,6 +804,31 @@ class _Clock:
         return ", ".join(f"{what} {seconds:.1f}s" for what, seconds in self.spent.items())
 
 
+@dataclass(frozen=True)
+class _Checking:
+    """How a streamed import readies each chunk: its context looked up, checked (unless ``shapes`` is None),
+    and, when merges are recorded, its quads as the merges rewrote them."""
+
+    clock: _Clock
+    lookups: _Lookups
+    shapes: Path | None
+    graph_files: Mapping[str, Path]
+    merged: bool
+
+    def chunk(self, graph: str, unique: list[ox.Quad], mentioned: set[ox.NamedNode]) -> tuple[ox.Store, list[ox.Quad]]:
+        """The chunk's store (its quads and what identifies the entities it names) and its quads to write."""
+        part = self.clock.call("context", self.lookups.context, unique, mentioned)
+        if self.shapes is not None:
+            problems = self.clock.call(
+                "check", validation.validate, part, shapes=self.shapes, graph_files=self.graph_files
+            )
+            if problems:
+                raise ValidationError(problems)
+        if self.merged:  # what a recorded merge rewrote is in the chunk's store
+            unique = list(part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return part, unique
+
+
 class _Digest:
     """An order-free fingerprint of a graph as it is written a chunk at a time: how many quads, the sum of their hashes.
 
@@ -903,19 +928,15 @@ def _replace_dataset(
             own = (SOURCE + f"{stream.kind}-", CLAIM + f"{stream.kind}-")
             clock = _Clock()
             merged = bool(merges.recorded(store.inner))
-            lookups = _Lookups(store, dataset_graphs)
+            checking = _Checking(
+                clock, _Lookups(store, dataset_graphs), shapes if validate else None, graph_files, merged
+            )
             # Only a graph the store held is fingerprinted, to tell whether it changed; a new one is counted at the end
             chunks = _prepared(stream.chunks(CHUNK_ROWS), own, None if merged else digests, old)
             for graph, written, unique, mentioned in clock.timed("read", _ahead(chunks)):
-                part = clock.call("context", lookups.context, unique, mentioned)
-                if validate:
-                    problems = clock.call("check", validation.validate, part, shapes=shapes, graph_files=graph_files)
-                    if problems:
-                        raise ValidationError(problems)
-                if merged:  # what a recorded merge rewrote is in the chunk's store
-                    unique = list(part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-                    if graph in old:
-                        digests.setdefault(graph, _Digest()).add(unique, own)
+                part, unique = checking.chunk(graph, unique, mentioned)
+                if merged and graph in old:  # fingerprinted as the merges rewrote it
+                    digests.setdefault(graph, _Digest()).add(unique, own)
                 clock.call("write", _write, writable, unique)
                 clock.call("infer", inference.materialise, part, holds=False)
                 clock.call("write", _write, writable, part.quads_for_pattern(None, None, None, inferred))
@@ -1003,17 +1024,11 @@ def _revise_dataset(
         checked = "checking and revising" if validate else "revising"
         with progress.task(f"{checked} {stream.kind} events", total=events) as step:
             clock = _Clock()
-            lookups = _Lookups(store, old | new)
+            checking = _Checking(clock, _Lookups(store, old | new), shapes if validate else None, graph_files, merged)
             for graph, rows_read, unique, mentioned in clock.timed(
                 "read", _ahead(_prepared(stream.chunks(CHUNK_ROWS), own, None, set()))
             ):
-                part = clock.call("context", lookups.context, unique, mentioned)
-                if validate:
-                    problems = clock.call("check", validation.validate, part, shapes=shapes, graph_files=graph_files)
-                    if problems:
-                        raise ValidationError(problems)
-                if merged:  # what a recorded merge rewrote is in the chunk's store
-                    unique = list(part.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+                part, unique = checking.chunk(graph, unique, mentioned)
                 fresh = clock.call("compare", _fresh, unique, writable, given[graph], held, graph)
                 clock.call("write", _write, writable, fresh)
                 written[graph] += len(fresh)
