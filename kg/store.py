@@ -403,7 +403,7 @@ def _copy_graphs(
         source.dump(str(files[number]), format=triples, from_graph=graphs[number])
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-dump") as pool:
-        dumped = [pool.submit(dump, number) for number in range(min(len(graphs), 1))]
+        dumped = [pool.submit(dump, 0)] if graphs else []
         try:
             for number, graph in enumerate(graphs):
                 dumped[number].result()
