@@ -22,6 +22,7 @@ import queue
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1016,8 +1017,8 @@ def _revise_dataset(
     own = (SOURCE + f"{stream.kind}-", CLAIM + f"{stream.kind}-")
     given: dict[str, set[bytes]] = {graph: set() for graph in new}
     """The keys of the quads the files give, by graph."""
-    held: dict[str, int] = dict.fromkeys(new, 0)
-    """How many of them the store held already."""
+    held: dict[str, Counter[ox.NamedNode | ox.BlankNode]] = {graph: Counter() for graph in new}
+    """How many of them the store held already, by graph and subject."""
     written: dict[str, int] = dict.fromkeys(new, 0)
     touched: set[inference.Node] = set()
     with revise(root) as writable:
@@ -1029,7 +1030,7 @@ def _revise_dataset(
                 "read", _ahead(_prepared(stream.chunks(CHUNK_ROWS), own, None, set()))
             ):
                 part, unique = checking.chunk(graph, unique, mentioned)
-                fresh = clock.call("compare", _fresh, unique, writable, given[graph], held, graph)
+                fresh = clock.call("compare", _fresh, unique, writable, given[graph], held[graph])
                 clock.call("write", _write, writable, fresh)
                 written[graph] += len(fresh)
                 touched |= inference.touched_by(fresh)
@@ -1040,11 +1041,15 @@ def _revise_dataset(
         started = time.perf_counter()
         removed = 0
         for graph in sorted(old):
-            if _quads_in(store.inner, ox.NamedNode(graph)) > held.get(graph, 0):
-                keys = given.get(graph, set())
-                gone = [
-                    q for q in writable.quads_for_pattern(None, None, None, ox.NamedNode(graph)) if _key(q) not in keys
-                ]
+            node, keys, kept = ox.NamedNode(graph), given.get(graph, set()), held.get(graph, Counter())
+            # only the subjects that held more quads than the files still give are read back (all 630,824
+            # quads of a 15,000-row graph took about 14 s to read and key)
+            sizes = store.inner.query(
+                queries.internal("internal/subject-sizes"), substitutions={ox.Variable("graph"): node}
+            )
+            shrunk = [row["s"] for row in sizes if int(row["quads"].value) > kept[row["s"]]]  # type: ignore[union-attr]
+            gone = [q for s in shrunk for q in writable.quads_for_pattern(s, None, None, node) if _key(q) not in keys]
+            if gone:
                 for quad in gone:
                     writable.remove(quad)
                 removed += len(gone)
@@ -1067,12 +1072,13 @@ def _revise_dataset(
 
 
 def _fresh(
-    quads: Iterable[ox.Quad], store: ox.Store, given: set[bytes], held: dict[str, int], graph: str
+    quads: Iterable[ox.Quad], store: ox.Store, given: set[bytes], held: Counter[ox.NamedNode | ox.BlankNode]
 ) -> list[ox.Quad]:
-    """The quads ``store`` lacks, each once; ``given`` gathers the keys of all, ``held[graph]`` counts those it had.
+    """The quads ``store`` lacks, each once; ``given`` gathers the keys of all, ``held`` counts by subject those
+    it had.
 
     A quad the files give twice (an entity's declaration in several chunks) is counted once, so
-    ``held`` says whether the store held quads in ``graph`` that the files no longer give.
+    ``held`` says which subjects the store held quads about that the files no longer give.
     """
     fresh = []
     for quad in quads:
@@ -1081,7 +1087,7 @@ def _fresh(
             continue
         given.add(key)
         if quad in store:
-            held[graph] += 1
+            held[quad.subject] += 1  # type: ignore[index]
         else:
             fresh.append(quad)
     return fresh
