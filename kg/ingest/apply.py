@@ -1000,11 +1000,12 @@ def _revise_dataset(
     whatever the change, so that re-importing 15,000 unchanged ACLED rows into it took 97 s against
     86 s for a build of the whole folder. Here the store is revised (a checkpoint: hard links); each
     chunk is read and checked as there, and its quads looked up (about 4 µs each); those the store
-    lacks are written. A graph of the dataset that held more quads than the files still give is then
-    read back, and what they no longer give removed (deleting costs about 70 µs a quad on disk, so
-    this is for a small change). Inference follows the change (:func:`kg.inference.update`: every
-    inferred triple about a resource the change names is derived again), then settles across the
-    store as after a full import. Returns the quads now in the graphs that changed, and those graphs.
+    lacks are written. The subjects that held more quads than the files still give (counted per
+    subject in Oxigraph) are then read back, and what the files no longer give removed (deleting
+    costs about 70 µs a quad on disk, so this is for a small change). Inference follows the change
+    (:func:`kg.inference.update`: every inferred triple about a resource the change names is derived
+    again), then settles across the store as after a full import. Returns the quads now in the graphs
+    that changed, and those graphs.
     """
     shapes = config.default_shapes()
     rows = store.run(queries.internal_query("internal/event-graphs"))
