@@ -305,9 +305,8 @@ def test_a_store_copy_that_fails_removes_its_dump_files(tmp_path: Path) -> None:
     source = _graphs_store(tmp_path / "source")
     (tmp_path / "generations").mkdir()
     pyoxigraph.Store(str(tmp_path / "generations" / "new")).flush()
-    target = pyoxigraph.Store.read_only(
-        str(tmp_path / "generations" / "new")
-    )  # cannot be written: the first load fails
+    # cannot be written: the first load fails
+    target = pyoxigraph.Store.read_only(str(tmp_path / "generations" / "new"))
     graphs = [pyoxigraph.DefaultGraph(), *source.named_graphs()]
     with pytest.raises(RuntimeError, match="read-write"):
         store_module._copy_graphs(source, target, graphs, beside=tmp_path / "generations" / "new")

@@ -510,20 +510,21 @@ def _changed(store: Store, graphs: Iterable[tuple[str, list[ox.Quad]]]) -> dict[
     return changed
 
 
+def _held_graphs(store: Store, kind: str) -> set[str]:
+    """The graphs (IRIs) of the event dataset ``kind`` (``acled``, ``gdelt``) that the store holds."""
+    rows = store.run(queries.internal_query("internal/event-graphs"))
+    assert isinstance(rows, SelectResult)
+    prefix = GRAPH + f"{kind}-"
+    return {row[0].value for row in rows.rows if row[0].value.startswith(prefix)}  # type: ignore[union-attr]
+
+
 def _check_store_matches(store: Store, kind: str, data: Path, expected: set[str]) -> None:
     """Refuse when the store holds a graph of this dataset whose file is not in the data folder.
 
     Events are kept once across a dataset's files, which only works when every file the store
     was built from is read again.
     """
-    rows = store.run(queries.internal_query("internal/event-graphs"))
-    assert isinstance(rows, SelectResult)
-    strays = sorted(
-        row[0].value.removeprefix(GRAPH)  # type: ignore[union-attr]
-        for row in rows.rows
-        if row[0].value.removeprefix(GRAPH).startswith(f"{kind}-")  # type: ignore[union-attr]
-        and row[0].value.removeprefix(GRAPH) not in expected  # type: ignore[union-attr]
-    )
+    strays = sorted({graph.removeprefix(GRAPH) for graph in _held_graphs(store, kind)} - expected)
     if strays:
         listed = ", ".join(f"kgg:{s}" for s in strays[:5]) + (f" and {len(strays) - 5} more" if len(strays) > 5 else "")
         raise DataError(
@@ -896,10 +897,7 @@ def _replace_dataset(
     ``root`` is not used.
     """
     shapes = shapes or config.default_shapes()
-    rows = store.run(queries.internal_query("internal/event-graphs"))
-    assert isinstance(rows, SelectResult)
-    prefix = GRAPH + f"{stream.kind}-"
-    old = {row[0].value for row in rows.rows if row[0].value.startswith(prefix)}  # type: ignore[union-attr]
+    old = _held_graphs(store, stream.kind)
     new = {read.graph for read in stream.files.values()}
     inferred = ox.NamedNode(INFERRED_GRAPH)
     dataset_graphs = old | new
@@ -1008,10 +1006,7 @@ def _revise_dataset(
     that changed, and those graphs.
     """
     shapes = config.default_shapes()
-    rows = store.run(queries.internal_query("internal/event-graphs"))
-    assert isinstance(rows, SelectResult)
-    prefix = GRAPH + f"{stream.kind}-"
-    old = {row[0].value for row in rows.rows if row[0].value.startswith(prefix)}  # type: ignore[union-attr]
+    old = _held_graphs(store, stream.kind)
     new = {read.graph for read in stream.files.values()}
     events = sum(read.events for read in stream.files.values())
     merged = bool(merges.recorded(store.inner))
