@@ -1094,6 +1094,16 @@ def test_extract_reads_without_a_store(tmp_path: Path) -> None:
     assert any(c["predicate"] == KG + "captured" for c in json.loads(result.stdout))
 
 
+def test_without_a_store_candidates_still_fit_the_ontologys_domains_and_ranges(store: kg.Store) -> None:
+    """The kinds each relation connects come from the ontology file when no store is built, so a draft made
+    before `kg build` proposes no more wrong claims than one made after it."""
+    text = "Orna has evacuated more than 12,000 people from the border areas. The Velen Brigade seized Kasi."
+    without, with_store = extract(None, text)[0], extract(store, text)[0]
+    assert ("Orna", "withdrewFrom", "more than 12,000 people") not in triples(without)  # people are no place
+    assert ("Velen Brigade", "captured", "Kasi") in triples(without)
+    assert triples(without) == triples(with_store)
+
+
 def gold_files() -> list[Path]:
     return sorted(GOLD.glob("*.gold.yaml"))
 

@@ -107,10 +107,8 @@ class Candidate:
 def gazetteer(store: Store | None) -> tuple[Gazetteer, dict[str, tuple[str | None, str | None]]]:
     """The store's names (label and aliases -> IRI, label, kinds) and each relation's (domain, range) kind."""
     if store is None:
-        return Gazetteer(), {}
-    from kg import queries
+        return Gazetteer(), _ontology_relations()
     from kg.project import nodes_frame
-    from kg.results import SelectResult
 
     nodes = nodes_frame(store)
     tops = {"kg:Actor": "actor", "kg:Place": "place", "kg:Event": "event", "kg:Weapon": "weapon", "kg:Person": "person"}
@@ -119,10 +117,37 @@ def gazetteer(store: Store | None) -> tuple[Gazetteer, dict[str, tuple[str | Non
         classes = row["classes"].split("|")
         kinds = {kind for cls, kind in tops.items() if cls in classes}
         rows.append((str(iri), row["label"], [a for a in row["aliases"].split("|") if a], kinds))
+    return gazetteer_from(rows), _relation_kinds(store)
+
+
+def _relation_kinds(store: Store) -> dict[str, tuple[str | None, str | None]]:
+    """Each relation's (domain, range) kind: actor, place, event or weapon."""
+    from kg import queries
+    from kg.results import SelectResult
+
     result = store.run(queries.internal_query("internal/relation-kinds"))
     assert isinstance(result, SelectResult)
-    relations = {r["predicate"].removeprefix("kg:"): (r["domainKind"], r["rangeKind"]) for r in result.records()}
-    return gazetteer_from(rows), relations
+    return {r["predicate"].removeprefix("kg:"): (r["domainKind"], r["rangeKind"]) for r in result.records()}
+
+
+def _ontology_relations() -> dict[str, tuple[str | None, str | None]]:
+    """The relations' kinds read from the project's ontology file, for a draft made before any build.
+
+    Without them no candidate was checked against its predicate's domain and range, so the same report
+    gave wrong claims without a store that it does not give with one ("Moscow withdrew from more than
+    120,000 people"): 0.72 precision on the development reports against 0.75.
+    """
+    import pyoxigraph as ox
+
+    from kg import config
+    from kg.store import Store
+
+    ontology = config.project_root() / "ontology" / "kg.ttl"
+    if not ontology.is_file():  # installed without the checkout: nothing to check against, as before
+        return {}
+    graph = ox.Store()
+    graph.bulk_load(path=str(ontology), format=ox.RdfFormat.TURTLE)
+    return _relation_kinds(Store(graph))
 
 
 def read_report(path: Path) -> str:
