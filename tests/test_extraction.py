@@ -1068,6 +1068,8 @@ def _store_digest(store: Path) -> str:
         (b"", "the text is empty"),
         (b"\x00\x01\x02PK junk" * 100, "looks binary"),
         (b"Die Truppen haben die Stadt am Samstag eingenommen, sagte ein Sprecher der Armee.", "English"),
+        ("Les forces rebelles ont pris le contrôle de la ville samedi, selon un porte-parole.".encode(), "English"),
+        ("Повстанцы захватили город в субботу, сообщил представитель армии и другие источники.".encode(), "English"),
         (b"\xff\xfe not utf-8", "not UTF-8"),
         (("The army took the town. " * (MAX_CHARS // 20)).encode(), "at most"),
     ],
@@ -1092,6 +1094,14 @@ def test_extract_reads_without_a_store(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "no store built" in result.stderr
     assert any(c["predicate"] == KG + "captured" for c in json.loads(result.stdout))
+
+
+def test_a_short_note_with_few_function_words_is_read_as_english() -> None:
+    """Two terse sentences have one English function word in thirteen; none of another language's."""
+    candidates, _ = extract(
+        None, "Officials gave few details on Monday. Orna warplanes struck Kasi overnight, killing 12 people."
+    )
+    assert ("Orna", "struckFromAir", "Kasi") in triples(candidates)
 
 
 def test_without_a_store_candidates_still_fit_the_ontologys_domains_and_ranges(store: kg.Store) -> None:

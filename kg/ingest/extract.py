@@ -68,6 +68,14 @@ SYMMETRIC = frozenset({"alliedWith", "opposes", "ceasefireWith", "negotiatedWith
 _COMMON_ENGLISH = frozenset(
     "the of and to in a is that for on was with as by at from has have were are it be its said their after".split()
 )
+_COMMON_OTHER = frozenset(
+    """der das und ist nicht ein eine mit von zu dem des sich auf für le la les du et est une un que qui dans pour
+    pas sur au aux el los las y por con para una del se lo il che di della per sono non het een van en dat ook niet
+    voor""".split()
+)
+"""Function words of German, French, Spanish, Italian, Portuguese and Dutch that English does not use: a short
+note with few English function words ("Orna warplanes struck Kasi overnight, killing 12 people") is still
+English unless it has more of these."""
 
 
 class ExtractionError(KGError):
@@ -176,9 +184,21 @@ def check_text(text: str) -> None:
             f"the text has {len(text):,} characters; extraction reads at most {MAX_CHARS:,} at a time "
             "(split it into reports)"
         )
-    words = re.findall(r"[^\W\d_]+", sample.lower())
-    if len(words) >= 8 and sum(w in _COMMON_ENGLISH for w in words) < len(words) * 0.08:
+    if not _looks_english(re.findall(r"[^\W\d_]+", sample.lower())):
         raise ExtractionError("the text does not look like English; kg extract reads English reports")
+
+
+def _looks_english(words: list[str]) -> bool:
+    """Whether a text's words are English: mostly Latin letters, and English function words not rare, or, in a
+    short text (under 40 words, where one "the" more or less decides), no rarer than another language's."""
+    if len(words) < 8:
+        return True  # too little to tell; reading it costs nothing
+    if sum(1 for w in words if re.search("[a-z]", w)) < len(words) / 2:
+        return False  # another script
+    english = sum(w in _COMMON_ENGLISH for w in words)
+    if english >= len(words) * 0.08:
+        return True
+    return len(words) < 40 and sum(w in _COMMON_OTHER for w in words) <= english
 
 
 _ABBREVIATIONS = frozenset(
