@@ -802,6 +802,7 @@ def _fill(
             subject_words = roles.get("obj", [])  # "X is allied with Y": the one allied is an ally, as in the active
         if entry.subject == "self" and not object_words:  # "HTS leader Jolani", "Assad ally Russia"
             object_words = roles.get("modifier", [])
+        subject_words = [j for j in subject_words if not _none_of(graph, j)]  # "No group has claimed the attack"
         subjects = _arguments(graph, subject_words, slots, resolve)
         if entry.subject == "people":  # "families headed to Khan Younis": flight only of civilians or a person
             subjects = [(j, s) for j, s in subjects if _is_people(s)]
@@ -847,6 +848,12 @@ def _fill(
         for s, o, words in pairs
         if s.start != o.start
     ]
+
+
+def _none_of(graph: _Graph, word: int) -> bool:
+    """A noun determined by "no" or "neither" names no one ("No group has claimed", "neither side"): it is not
+    "the group" named before."""
+    return any(graph.lower[d] in {"no", "neither"} for d in graph.lefts(word, "D"))
 
 
 _FLIGHT = {"withdrewFrom": "fledFrom", "withdrewTo": "fledTo"}
