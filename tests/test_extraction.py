@@ -921,6 +921,17 @@ SHAPES = [
         [(None, "attacked", "Lumo"), ("Orna", "attacked", None)],
         id="no group has claimed responsibility",
     ),
+    pytest.param(
+        "Fighting went on near the river. Rockets fired by the Velen Front hit Lumo. Drones operated by the Dakra "
+        "Movement struck Kasi. Grad rockets hit Mabru. The Kalva Brigade said its rockets hit Tarna.",
+        [
+            ("Velen Front", "shelled", "Lumo"),  # a weapon is its user's: rockets shell, as "fired rockets at"
+            ("Dakra Movement", "struckFromAir", "Kasi"),
+            ("Kalva Brigade", "shelled", "Tarna"),
+        ],
+        [("Grad", None, None), ("Kalva Brigade", "attacked", "Tarna")],  # a make is no owner; one reading only
+        id="rockets fired by X hit Y",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -571,7 +571,17 @@ def _sentence(
             )
         )
     document.acted = [m for _, m in sorted(acted, key=lambda x: x[0])]
-    return found
+    return _most_specific(found)
+
+
+_SPECIFIC_ATTACKS = frozenset({"shelled", "struckFromAir"})
+
+
+def _most_specific(found: list[Candidate]) -> list[Candidate]:
+    """Without an attack that one reading of the same words calls shelling or an air strike ("its rockets hit Lumo":
+    "hit" read with "rockets" for subject is shelling, with "its" an attack)."""
+    specific = {(c.subject, c.object, c.trigger) for c in found if c.predicate in _SPECIFIC_ATTACKS}
+    return [c for c in found if c.predicate != "attacked" or (c.subject, c.object, c.trigger) not in specific]
 
 
 def _frames(

@@ -161,6 +161,9 @@ PARTITIVES = frozenset({"most", "many", "some", "others", "half"})
 """Words that alone, as a subject, count the people named before ("Most have fled to Kasi", "others fled"): a
 part of a group stands for the group, as "many of them" does."""
 
+ORDNANCE = frozenset({"rocket", "missile", "shell", "mortar", "artillery", "rockets", "missiles", "shells", "mortars"})
+"""What artillery and rocket launchers fire: an attack made with them is shelling ("fired rockets at" is)."""
+
 ATTACK_NOUNS = frozenset(
     {"strike", "strikes", "airstrike", "airstrikes", "attack", "attacks", "raid", "raids", "bombing", "shelling"}
 )
@@ -843,6 +846,10 @@ def _fill(
         for j in roles.get(entry.subject, []) + roles.get("with", [])
     ):
         predicate = "struckFromAir"
+    elif predicate == "attacked" and any(
+        noun_lemma(graph.words[j]) in ORDNANCE for j in roles.get(entry.subject, []) + roles.get("with", [])
+    ):
+        predicate = "shelled"  # "Rockets fired by X hit Lumo", "pounded Kasi with artillery": as "fired rockets at"
     return [
         Finding(_moved(predicate, s), s, o, entry, trigger, tuple(sorted({trigger, *words})), passive, light)
         for s, o, words in pairs
@@ -995,6 +1002,8 @@ def _mention(
             kind = noun_lemma(graph.words[j]) in NON_STATE  # "separatist forces": named by their kind, not referred
             if not kind and (m := resolve(noun_lemma(graph.words[j]), j)) is not None:  # "Army warplanes"
                 return _owning(m, graph.words[word])
+        if head in OWNED_HEADS and (m := _used_by(graph, word, slots, resolve, depth)) is not None:
+            return m  # "drones operated by X struck Kasi"
         for d in graph.lefts(word, "D"):
             if graph.lower[d] == "whose" and (a := _antecedent(graph, d, slots)) is not None:
                 return _owning(slots[a], graph.words[word])
@@ -1026,6 +1035,16 @@ def _mention(
                         return _owning(m, graph.words[word]) if head in OWNED_HEADS else m
         if word + 1 in slots and head in PLACE_HEADS:  # "the city of" is handled above; "province Idlib" rarely
             return slots[word + 1]
+    if head in ORDNANCE:  # "Rockets fired by X", "X's missiles", "Russian missiles"; not "Grad rockets": a make
+        if (m := _used_by(graph, word, slots, resolve, depth)) is not None:
+            return m
+        owners = [j for j in graph.lefts(word, "AN", "A") if j in slots and slots[j].source in {"demonym", "country"}]
+        owners += [o for d in graph.lefts(word, "D") for o in graph.lefts(d, "YS", "YP") if o in slots]
+        if owners:
+            return _owning(slots[owners[0]], graph.words[word])
+        for d in graph.lefts(word, "D"):
+            if graph.lower[d] in {"its", "their"}:
+                return _pronoun(graph, d, slots, resolve, depth)
     if lower in PEOPLE or head in PEOPLE or (head in OWNED_HEADS and graph.lefts(word, "A", "AN")):
         modifiers = sorted(
             j
@@ -1132,6 +1151,15 @@ def _quantity(graph: _Graph, first: int) -> int:
 def _is_number(word: str) -> bool:
     """Digits, with the commas and points of "110,000" and "1.2"."""
     return bool(re.fullmatch(r"\d[\d,.]*", word))
+
+
+def _used_by(graph: _Graph, word: int, slots: Mapping[int, Mention], resolve: Resolver, depth: int) -> Mention | None:
+    """Whose a weapon or unit is by the participle after it: "rockets fired by X", "drones operated by X"."""
+    by = [p for v in graph.rights(word, "Mv") for p in graph.rights(v, "MVp") if graph.lower[p] == "by"]
+    for j in (k for p in by for k in graph.rights(p, "J")):
+        if depth < 2 and (m := _mention(graph, j, slots, resolve, depth + 1)):
+            return _owning(m, graph.words[word])
+    return None
 
 
 def _owning(owner: Mention, head: str) -> Mention:
