@@ -932,6 +932,13 @@ SHAPES = [
         [("Grad", None, None), ("Kalva Brigade", "attacked", "Tarna")],  # a make is no owner; one reading only
         id="rockets fired by X hit Y",
     ),
+    pytest.param(
+        "Fighting went on near the river. Tarvia, which has supplied Orna with drones and has stood by it since the "
+        "first day of the war, sent a delegation.",
+        [("Tarvia", "supplied", "Orna"), ("Tarvia", "alliedWith", "Orna")],  # "it" is not Tarvia: that is "itself"
+        [],
+        id="an object pronoun is not its clause's subject",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -227,6 +227,13 @@ class Document:
                 recent = (here or places)[-3:]  # "Bangassou, in Mbomou prefecture": the town, not its region
                 towns = [m for m in recent if not ADMIN_UNIT.search(m.text)]
                 return (towns or recent or [None])[-1]
+            if head.startswith(("it|", "them|")):  # an object pronoun is not its own clause's subject (see frames)
+                head, subject = head.split("|", 1)
+                for candidates in (before, self.acted, self.last):
+                    others = [m for m in candidates if normal(m.label) != subject and agent(m) and not self._place(m)]
+                    if others:
+                        return replace(others[0], resolved_from=head)  # the most prominent, as for "it" below
+                return None
             if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
                 for candidates in (before, self.acted, self.last):
                     first = next((m for m in candidates[:2] if agent(m) and not self._place(m)), None)

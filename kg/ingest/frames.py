@@ -31,7 +31,7 @@ from functools import cache
 
 from kg.ingest.lexicon import ATTACKS, Entry, by_lemma
 from kg.ingest.linkgrammar import Parse
-from kg.ingest.mentions import Mention
+from kg.ingest.mentions import Mention, normal
 
 __all__ = ["Finding", "read_frames"]
 
@@ -1120,7 +1120,16 @@ def _pronoun(graph: _Graph, word: int, slots: Mapping[int, Mention], resolve: Re
             m = _mention(graph, own, slots, resolve, depth + 1)
             if m is not None and not m.kinds & {"place", "person"}:  # "his" and "her" are for persons
                 return replace(m, resolved_from=graph.lower[word]) if m.source != "group" else m
-    return resolve(graph.lower[word], word)
+    found = resolve(graph.lower[word], word)
+    if found is not None and graph.lower[word] in {"it", "them"} and depth < 2:
+        # "Tarvia, which has stood by it": an object pronoun is never its own clause's subject (that would be
+        # "itself"), so it is the name before that one
+        verbs = [*graph.lefts(word, "O"), *(v for p in graph.lefts(word, "J") for v in graph.lefts(p, "MV"))]
+        subjects = [s for v in verbs if (s := graph.subject(v)) is not None and s != word]
+        own = _mention(graph, subjects[0], slots, resolve, depth + 1) if subjects else None
+        if own is not None and normal(own.label) == normal(found.label):
+            return resolve(f"{graph.lower[word]}|{normal(own.label)}", word)
+    return found
 
 
 def _own_subject(graph: _Graph, noun: int) -> int | None:
