@@ -939,6 +939,14 @@ SHAPES = [
         [],
         id="an object pronoun is not its clause's subject",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Velen Front, which entered the region in 2020 alongside Orna troops, "
+        "still holds Kasi. The Kalva Brigade detained 40 protesters at Lumo Central Prison. Tomas Arden was killed "
+        "alongside three Dakra commanders.",
+        [("Velen Front", "alliedWith", "Orna"), ("40 protesters", "heldIn", "Lumo Central Prison")],
+        [(None, "alliedWith", "Dakra")],  # dying alongside someone is no alliance
+        id="entered alongside X; detained at a prison",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
