@@ -1609,3 +1609,77 @@ def test_a_demonyms_commander_heads_its_armed_forces(store: kg.Store) -> None:
     heads = {c.subject: c for c in extract(store, text)[0] if c.predicate == "headOf"}
     assert "moldovan armed forces" in heads["Pavel Ruse"].object_keys
     assert heads["Ivan Petrov"].object == "Russia"
+
+
+ATTRIBUTED = (
+    "Velen rebels seize Kasi\n\n"
+    "Fighters of the Velen Front took control of Kasi on Sunday, residents said. "
+    "The Velen Front shelled Lumo overnight, the Orna Army said. "
+    "Orna says its troops have pulled out of Dakra. "
+    "More than 2,000 people fled to Tarna, according to the Red Crescent. "
+    "Orna accused Tarvia of arming the Velen Front. "
+    "It also accused the Kalva Brigade of attacking Mabru. "
+    "The Velen Front seized Bira, said Tomas Arden, a spokesman for the group. "
+    "The Kalva Brigade withdrew from Sela.\n"
+    "**Mira Tavos:** The Velen Front has encircled Lumo.\n"
+    "Interviewer: The Kalva Brigade captured Vara.\n"
+)
+"""A made-up report whose statements are given away in each shape kg reads: who said each one."""
+
+
+def test_each_candidate_names_who_says_it_when_the_sentence_does() -> None:
+    candidates, _ = extract(None, ATTRIBUTED)
+    said = {(c.subject, c.predicate, c.object): (c.claimant, c.said) for c in candidates}
+    assert said[("Velen Front", "captured", "Kasi")] == (None, "residents said")  # unnamed: the reporter relays
+    assert said[("Velen Front", "shelled", "Lumo")][0] == "Orna Army"
+    assert said[("Orna", "withdrewFrom", "Dakra")][0] == "Orna"
+    assert said[("more than 2,000 people", "fledTo", "Tarna")][0] == "Red Crescent"
+    assert said[("Tarvia", "supplied", "Velen Front")][0] == "Orna"  # an accusation is the accuser's claim
+    assert said[("Kalva Brigade", "attacked", "Mabru")][0] == "Orna"  # "It accused": the actor named before
+    assert said[("Velen Front", "captured", "Bira")][0] == "Tomas Arden"
+    assert said[("Kalva Brigade", "withdrewFrom", "Sela")] == (None, None)  # the reporter's own
+    assert said[("Velen Front", "encircled", "Lumo")][0] == "Mira Tavos"  # a transcript's turn
+    assert said[("Kalva Brigade", "captured", "Vara")] == (None, "Interviewer:")
+
+
+def test_the_draft_proposes_the_speaker_as_claimant_and_says_who_spoke() -> None:
+    candidates, unknown = extract(None, ATTRIBUTED)
+    claims = draft(candidates, unknown, source_id="velen", title="Velen rebels seize Kasi", text=ATTRIBUTED)["claims"]
+    by_quote = {c["quote"]: c for c in claims}
+    bira = next(c for q, c in by_quote.items() if "Bira" in q)
+    assert bira["claimant"] == "tomas-arden"  # a new name, proposed as an entity of the draft
+    assert "said: 'said Tomas Arden, a spokesman for the group'" in bira["comment"]
+    kasi = next(c for q, c in by_quote.items() if "took control of Kasi" in q)
+    assert kasi["claimant"] == "author" and "no one named" in kasi["comment"]
+    sela = next(c for q, c in by_quote.items() if "Sela" in q)
+    assert sela["claimant"] == "author" and "said:" not in sela["comment"]
+
+
+def test_a_reviewed_draft_ingests_with_the_claimants_it_proposed(tmp_path: Path) -> None:
+    from tests.test_ingest import make_project
+
+    data, store = make_project(tmp_path)
+    report = tmp_path / "velen.txt"
+    report.write_text(ATTRIBUTED, encoding="utf-8")
+    path = tmp_path / "velen.yaml"
+    made = CliRunner().invoke(
+        cli, ["--store", str(store), "extract", str(report), "--date", "2025-03-04", "-o", str(path)]
+    )
+    assert made.exit_code == 0, made.output
+    reviewed = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for entity in reviewed["entities"]:  # the reviewer's part: a type for each new name, a grade for each claim
+        entity["type"] = "Person" if entity["label"] in {"Tomas Arden", "Mira Tavos"} else entity["type"]
+        entity["type"] = "ArmedGroup" if entity["type"] == "?" else entity["type"]
+    reviewed["claims"] = [c for c in reviewed["claims"] if c["object"] != "red-crescent"]  # a wrong candidate
+    for entity in reviewed["entities"]:
+        entity["type"] = "Organisation" if entity["label"] == "Red Crescent" else entity["type"]
+    for claim in reviewed["claims"]:
+        claim["reliability"], claim["reason"] = "C3", "One report, not confirmed elsewhere."
+    path.write_text(yaml.safe_dump(reviewed, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    ingested = CliRunner().invoke(cli, ["--store", str(store), "ingest", str(report), str(path), "--data", str(data)])
+    assert ingested.exit_code == 0, ingested.output
+    claims = kg.open_store(store).query("claims-by-source", source="kgs:velen")
+    assert isinstance(claims, kg.SelectResult)
+    claimants = {r["quote"]: r["claimant"] for r in claims.records()}
+    assert claimants["Velen Front seized Bira"] == "Tomas Arden"
+    assert claimants["Kalva Brigade withdrew from Sela"] == "author of Velen rebels seize Kasi"

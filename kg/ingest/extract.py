@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import KGError
 from kg.ingest import frames as frame_reader
 from kg.ingest import linkgrammar, patterns
+from kg.ingest.attribution import TURN, Attribution, attributions
 from kg.ingest.coreference import BETWEEN_SIDES, Document, side
 from kg.ingest.dates import adverbials, dates_in
 from kg.ingest.mentions import (
@@ -107,6 +108,12 @@ class Candidate:
     object_type: str | None = None
     subject_keys: tuple[str, ...] = ()
     object_keys: tuple[str, ...] = ()
+    claimant: str | None = None
+    """Who the sentence gives the statement to ("X said", "according to X"), when it names them; else the
+    reporter's own (None)."""
+    claimant_iri: str | None = None
+    said: str | None = None
+    """The words that give it away ("residents said", "according to the UN"), named speaker or not."""
 
     def triple(self) -> tuple[str | None, str, str | None]:
         return self.subject_iri, self.predicate, self.object_iri
@@ -237,6 +244,7 @@ def sentences(text: str) -> list[tuple[int, int, bool]]:
             not bullet
             and not line.group().rstrip().endswith((";", ":", ","))
             and bool(text[line.end() :].strip())  # a headline heads something: a sentence alone is no headline
+            and not TURN.match(line.group())  # nor a speaker's turn in a transcript ("**Mira Tavos:** The VLF ...")
             and is_headline(line.group())
         )
         dateline = _DATELINE.match(line.group())
@@ -438,11 +446,33 @@ def extract(
                 unknown.setdefault(normal(m.label), m)  # "Petrova" after "Vanya Petrova" is no second new name
         document.count_people(start, end)
         if mentions or _REFERRING.search(text, start, end):
-            candidates += _sentence(text, start, end, mentions, document, relations, published, headline)
+            read = _sentence(text, start, end, mentions, document, relations, published, headline)
+            candidates += _attributed(read, attributions(text, start, end, mentions, document.history, document.last))
         document.history += mentions
         document.last = mentions or document.last  # "They retook the town. They then ...": the last names
     candidates = _merge(candidates)
     return candidates, list(unknown.values())
+
+
+def _attributed(candidates: list[Candidate], given: list[Attribution]) -> list[Candidate]:
+    """Each candidate with the speaker of the part of its sentence its quote ends in (a speaker's own act, "X said it
+    withdrew", may be quoted from X on)."""
+    out = []
+    for c in candidates:
+        by = next((a for a in given if a.start < c.end <= a.end), None)
+        if by is None:
+            out.append(c)
+            continue
+        speaker = by.speaker
+        out.append(
+            replace(
+                c,
+                claimant=speaker.label if speaker else None,
+                claimant_iri=speaker.entity if speaker else None,
+                said=by.words,
+            )
+        )
+    return out
 
 
 _REFERRING = re.compile(r"\b(?:it|its|they|their|he|she|his|the)\b", re.IGNORECASE)
@@ -1091,8 +1121,10 @@ def _proposed_type(m: Mention, predicate: str, role: str) -> str | None:
     """A type for a new entity, from its own words, else from the role it fills; None for a known one."""
     if m.entity:
         return None
-    if m.source in {"country", "demonym"}:
-        return "Country" if m.source == "country" else "ArmedGroup"
+    if m.source in {"country", "demonym"}:  # "Russian jets" are named by their country in the draft
+        return "Country"
+    if m.source == "group" and "people" in m.kinds:  # "more than 2,000 people", "thousands of residents"
+        return "PopulationGroup"
     if (own := _type_from_words(m)) is not None:
         return own
     place_object = predicate in {
@@ -1146,13 +1178,23 @@ def _same_claim(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
 def draft(
     candidates: list[Candidate], unknown: list[Mention], *, source_id: str, title: str, text: str = ""
 ) -> dict[str, Any]:
-    """A draft annotation for review: claims without grades, so it cannot be ingested unread."""
-    ids = {normal(m.text): re.sub(r"[^a-z0-9]+", "-", normal(m.text)).strip("-") for m in unknown}
+    """A draft annotation for review: claims without grades, so it cannot be ingested unread.
+
+    Every name a claim uses is either the store's (its IRI) or an entity of the draft: the new names spotted, and
+    the groups, countries and speakers the claims name that the store lacks ("more than 2,000 people", "Ukraine"
+    before a store knows it), each with a proposed type, so a reviewed draft ingests without a name added by hand.
+    """
+    ids = {normal(m.text): _slug(m.text) for m in unknown}
+    labels = {normal(m.text): m.text for m in unknown}
+    words = {normal(m.text): m for m in unknown}
     types = {}
     for c in candidates:
-        for name, kind in ((c.subject, c.subject_type), (c.object, c.object_type)):
-            if kind and normal(name) in ids:
-                types.setdefault(normal(name), kind)
+        named = [(c.subject, c.subject_iri, c.subject_type), (c.object, c.object_iri, c.object_type)]
+        for name, iri, kind in [*named, *([(c.claimant, c.claimant_iri, None)] if c.claimant else [])]:
+            if iri is None and normal(name) not in ids:
+                ids[normal(name)], labels[normal(name)] = _slug(name), name
+            if kind and iri is None and types.get(normal(name), "ArmedGroup") == "ArmedGroup":
+                types[normal(name)] = kind  # the fallback gives way: "Lumo" shelled, then encircled, is a place
 
     def ref(name: str, iri: str | None) -> str:
         return compact(iri) if iri else ids.get(normal(name), name)
@@ -1167,14 +1209,18 @@ def draft(
         },
         "entities": [
             {
-                "id": ids[normal(m.text)],
-                "type": types.get(normal(m.text)) or _type_from_words(m) or "?",
-                "label": m.text,
+                "id": ids[key],
+                "type": types.get(key) or (_type_from_words(words[key]) if key in words else None) or "?",
+                "label": labels[key],
             }
-            for m in unknown
+            for key in ids
         ],
         "claims": [_draft_claim(c, ref, text) for c in candidates],
     }
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", normal(name)).strip("-")
 
 
 def _draft_claim(c: Candidate, ref: Any, text: str) -> dict[str, Any]:
@@ -1186,11 +1232,16 @@ def _draft_claim(c: Candidate, ref: Any, text: str) -> dict[str, Any]:
         "quote": c.quote,
         **({"occurrence": occurrence} if occurrence > 1 else {}),
         **({"date": dt.date.fromisoformat(c.date), "precision": c.precision} if c.date else {}),
-        "claimant": "author",
+        "claimant": ref(c.claimant, c.claimant_iri) if c.claimant else "author",
         "reliability": "",
         "reason": "",
         "comment": f"offsets {c.start}-{c.end}; confidence {c.confidence}; {c.why}"
-        + (f"; date from '{c.date_text}'" if c.date_text else ""),
+        + (f"; date from '{c.date_text}'" if c.date_text else "")
+        + (
+            f"; said: '{c.said}'" + ("" if c.claimant else " (no one named: the reporter's until you name them)")
+            if c.said
+            else ""
+        ),
     }
 
 
