@@ -1159,20 +1159,40 @@ def _merge(candidates: Iterable[Candidate]) -> list[Candidate]:
         if c.predicate in SYMMETRIC:
             s, o = sorted((s, o))
         key = (s, c.predicate, o)
-        if not any(_same_claim(key, k) and c.start < other.end and other.start < c.end for k, other in kept):
+        if not any(
+            (_same_claim(key, k) or _same_names(c, other)) and c.start < other.end and other.start < c.end
+            for k, other in kept
+        ):
             kept.append((key, c))
     return sorted((c for _, c in kept), key=lambda c: (c.start, c.predicate))
+
+
+def _same_names(a: Candidate, b: Candidate) -> bool:
+    """One claim with its names written two ways the report equates ("the DDF" and "Dura Defence Forces" after
+    "Dura Defence Forces (DDF)"): the same predicate, and a name of each side in common."""
+    if a.predicate != b.predicate:
+        return False
+
+    def same(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
+        return bool(set(mine) & set(theirs)) or any(_one(x, y) for x in mine for y in theirs)
+
+    pairs = [(b.subject_keys, b.object_keys)]
+    if a.predicate in SYMMETRIC:
+        pairs.append((b.object_keys, b.subject_keys))
+    return any(same(a.subject_keys, s) and same(a.object_keys, o) for s, o in pairs)
 
 
 def _same_claim(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
     """One claim named twice: equal, or an argument named once more fully ("21 civilians in Barda",
     "thousands of residents")."""
 
-    def one(x: str, y: str) -> bool:
-        short, long = sorted((x, y), key=len)
-        return short == long or long.startswith(short + " ") or long.endswith(" " + short)
+    return a[1] == b[1] and _one(a[0], b[0]) and _one(a[2], b[2])
 
-    return a[1] == b[1] and one(a[0], b[0]) and one(a[2], b[2])
+
+def _one(x: str, y: str) -> bool:
+    """One name, or the same named once more fully ("army barracks", "main army barracks")."""
+    short, long = sorted((x, y), key=len)
+    return short == long or long.startswith(short + " ") or long.endswith(" " + short)
 
 
 def draft(
