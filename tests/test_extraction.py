@@ -954,6 +954,19 @@ SHAPES = [
         [("DDF", "alliedWith", "Tarvia")],  # the one who receives is backed, not the backer
         id="receives support from X",
     ),
+    pytest.param(
+        "Fighting went on near the river. Government troops backed by Russia retook Bira. Orna troops, backed by "
+        "Russian aircraft, retook Sela. Government troops backed by Russian drones pushed north from Lumo and "
+        "retook the villages of Dura and Vara.",
+        [("government troops", "captured", "Bira"), ("Orna", "captured", "Sela"), ("Russia", "alliedWith", "Orna")],
+        [
+            ("Russia", "captured", None),  # the ally's troops took it, not the ally
+            ("Sela", "alliedWith", None),  # a place taken in the sentence backs no one
+            ("Dura", "alliedWith", None),  # "the villages of X and Y" are places, however the parse reads them
+            (None, "alliedWith", "Vara"),
+        ],
+        id="troops backed by X retook Y",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -555,6 +555,11 @@ def _sentence(
     ]
     dates = dates_in(text, start, end, published)
     placed = {f[1].start for f in findings if f[0] in _PLACED and not f[1].kinds}  # "Geidam, Yobe state": a place
+    placed |= {  # "Orna troops, backed by Russian aircraft, retook Bira": Bira, taken, backs no one
+        f[2].start
+        for f in findings
+        if relations.get(f[0], (None, None))[1] == "place" and f[2].entity is None and f[2].source == "name"
+    }
     found = []
     acted: list[tuple[int, Mention]] = []
     for predicate, subject, obj, trigger, why, (lo, hi), confidence in findings:
@@ -563,6 +568,8 @@ def _sentence(
         domain, range_ = relations.get(predicate, (None, None))
         if (subject.start in placed and domain == "actor") or (obj.start in placed and range_ == "actor"):
             continue  # a new name this sentence places somewhere is a place, not who killed or was killed
+        if (domain == "actor" and _settled(text, subject)) or (range_ == "actor" and _settled(text, obj)):
+            continue  # "retook the villages of Bira and Sela": whatever a misparse says, they are places
         if domain == "actor" and document.only_place(subject) and not why.startswith("adj "):
             continue  # nor one the report showed to be a place ("Mindanao, which signed"); "X-controlled": X acts
         if predicate not in _PLACED and (patterns.landmark(text, subject) or patterns.landmark(text, obj)):
@@ -1082,6 +1089,18 @@ def _fits(subject: Mention, obj: Mention, predicate: str, relations: dict[str, t
     if predicate == "capitalOf" and not {"actor", "place"} <= obj.kinds:  # a country is both; a province is not
         return False
     return _kind_ok(subject, domain) and _kind_ok(obj, range_)
+
+
+_SETTLED = re.compile(
+    r"\b(?:cit(?:y|ies)|towns?|villages?|hamlets?|settlements?|districts?|provinces?|regions?|neighbou?rhoods?)"
+    r"\s+of\s+(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:,\s+|\s+and\s+))*$"
+)
+
+
+def _settled(text: str, m: Mention) -> bool:
+    """Whether a new name is one a settlement noun's "of" lists ("the town of Kasi", "the villages of Bira and
+    Sela"): a place, however the parse reads it."""
+    return m.entity is None and m.source == "name" and _SETTLED.search(text, max(0, m.start - 120), m.start) is not None
 
 
 def _kind_ok(m: Mention, kind: str | None) -> bool:

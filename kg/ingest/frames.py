@@ -161,6 +161,9 @@ PARTITIVES = frozenset({"most", "many", "some", "others", "half"})
 """Words that alone, as a subject, count the people named before ("Most have fled to Kasi", "others fled"): a
 part of a group stands for the group, as "many of them" does."""
 
+USING = frozenset({"operate", "fire", "launch", "fly", "pilot", "use", "deploy", "send", "drop", "man", "shoot"})
+"""Verbs whose agent uses the weapon or unit they describe ("drones operated by X" are X's)."""
+
 ORDNANCE = frozenset({"rocket", "missile", "shell", "mortar", "artillery", "rockets", "missiles", "shells", "mortars"})
 """What artillery and rocket launchers fire: an attack made with them is shelling ("fired rockets at" is)."""
 
@@ -1163,8 +1166,10 @@ def _is_number(word: str) -> bool:
 
 
 def _used_by(graph: _Graph, word: int, slots: Mapping[int, Mention], resolve: Resolver, depth: int) -> Mention | None:
-    """Whose a weapon or unit is by the participle after it: "rockets fired by X", "drones operated by X"."""
-    by = [p for v in graph.rights(word, "Mv") for p in graph.rights(v, "MVp") if graph.lower[p] == "by"]
+    """Whose a weapon or unit is by the participle of use after it: "rockets fired by X", "drones operated by X";
+    not "troops backed by X" (X's ally's troops) nor "forces led by X"."""
+    used = [v for v in graph.rights(word, "Mv") if verb_lemma(graph.words[v]) in USING]
+    by = [p for v in used for p in graph.rights(v, "MVp") if graph.lower[p] == "by"]
     for j in (k for p in by for k in graph.rights(p, "J")):
         if depth < 2 and (m := _mention(graph, j, slots, resolve, depth + 1)):
             return _owning(m, graph.words[word])

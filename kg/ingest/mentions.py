@@ -207,6 +207,7 @@ _SETTLEMENTS = frozenset(
     """city town village hamlet district province region governorate municipality neighbourhood neighborhood
     suburb port capital island county state oblast department prefecture""".split()
 )
+_SETTLEMENTS = _SETTLEMENTS | {w + "s" for w in _SETTLEMENTS} | {"cities", "neighbourhoods"}
 """Nouns whose "of" names a place ("the village of Togoga")."""
 
 _POSSESSIVE_IN_NAMES = frozenset({"People", "Peoples", "Lord", "Women", "Workers", "Children", "Martyrs", "Mothers"})
@@ -510,11 +511,20 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
         kinds.add("actor")  # a people's adjective used as a name ("Kurdish-led", "Houthi rebels"): not a person
     elif i > 0 and tokens[i - 1][0].lower() in PLACE_PREPOSITIONS:
         kinds.add("place")
-    elif i > 1 and tokens[i - 1][0].lower() == "of" and tokens[i - 2][0].lower() in _SETTLEMENTS:
-        kinds.add("place")  # "the village of Togoga", "the town of Palma"
+    elif _of_settlements(tokens, i):
+        kinds.add("place")  # "the village of Togoga", "the town of Palma", "the villages of Bira and Sela"
     elif phrase.isupper() and i == 0 and j + 1 < len(tokens) and tokens[j + 1][0] == ",":
         kinds.add("place")  # a dateline: "CAIRO, Dec 19 -"
     return Mention(phrase, s, e, None, phrase, frozenset(kinds), source)
+
+
+def _of_settlements(tokens, i: int) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the name at token ``i`` is one of those a settlement noun's "of" lists: "the village of Togoga", "the
+    villages of Bira, Sela and Dura"."""
+    k = i - 1
+    while k > 1 and (tokens[k][0] in {",", "and"} or _capitalised(tokens[k][0])):
+        k -= 1
+    return k > 0 and tokens[k][0].lower() == "of" and tokens[k - 1][0].lower() in _SETTLEMENTS
 
 
 def _with_demonym_phrases(mentions: list[Mention], tokens, text) -> list[Mention]:  # type: ignore[no-untyped-def]
