@@ -967,6 +967,14 @@ SHAPES = [
         ],
         id="troops backed by X retook Y",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Velen Front took Kasi. Orna responded with artillery fire on Velen "
+        "Front positions north of the town. The Dakra Movement, which fled towards the Tarvian border, lost Lumo. "
+        "Orna is responding to the shelling of Mabru by the Kalva Brigade.",
+        [("Orna", "shelled", "Velen Front"), ("Kalva Brigade", "shelled", "Mabru")],
+        [("Dakra Movement", "fledTo", None), ("Orna", "shelled", "Mabru")],  # "the border" is no town named before
+        id="responded with artillery fire; fled towards the border",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

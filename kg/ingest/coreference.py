@@ -443,5 +443,10 @@ _REGION_WORDS = frozenset(
     {"province", "state", "region", "district", "territory", "governorate", "oblast", "county", "area", "department"}
 )
 
-_FACILITIES = frozenset({"airport", "base", "airbase", "bridge", "port", "prison", "camp", "plant", "dam", "hospital"})
-"""Descriptions that only a name with the same word can stand for ("the airport": "Mitiga International Airport")."""
+_FACILITIES = frozenset(
+    """airport base airbase bridge port prison camp plant dam hospital border road street square highway crossing river
+    sea strait gulf island islands mountain mountains desert plain plains""".split()
+)
+"""Descriptions that only a name with the same word can stand for ("the airport": "Mitiga International Airport";
+"the border" is no town named before it: "fled towards the Tarvian border", "evacuated people from the border
+areas")."""

@@ -119,7 +119,8 @@ OWNED_HEADS = frozenset(
     loyalists supporters insurgents paramilitaries commanders leadership remnants formations aviation
     battalions brigades targets sites strongholds facilities bases depots launchers troop columns column
     elements instructors advisers advisors mercenaries contractors checkpoints checkpoint posts outposts jet warplane
-    drone helicopter helicopters plane planes tank tanks ship ships vessel vessels boat boats""".split()
+    drone helicopter helicopters plane planes tank tanks ship ships vessel vessels boat boats hideouts hideout dens
+    den""".split()
 )
 """Nouns that stand for the name that owns them ("Hezbollah's fighters", "fighters of HTS")."""
 
@@ -408,7 +409,8 @@ class _Graph:
         for verb in self.lefts(noun, "O"):
             return None if verb_lemma(self.words[verb]) in REPORTING else self.subject(verb)
         for p in self.lefts(noun, "J"):
-            if any(verb_lemma(self.words[h]) in REPORTING for h in self.lefts(p, "MV", "Mp")):
+            reporting = any(verb_lemma(self.words[h]) in REPORTING for h in self.lefts(p, "MV", "Mp"))
+            if reporting and self.lower[p] != "with":  # "responded with artillery fire on X" is the act itself
                 return None  # "is responding to the shelling", however the parser hung the "to"
             for verb in self.lefts(p, "MV"):
                 other = any(self.lower[q] in {"with", "against"} for q in self.rights(noun, "Mp", "MX"))
