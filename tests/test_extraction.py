@@ -1720,3 +1720,17 @@ def test_one_claim_named_by_an_alias_and_by_its_full_name_is_one_candidate() -> 
     )
     captures = [c for c in extract(None, text)[0] if c.predicate == "captured"]
     assert len(captures) == 2, [(c.subject, c.object, c.quote) for c in captures]  # the airport, the barracks
+
+
+def test_a_name_the_report_equates_with_an_entity_is_that_entity_in_the_draft() -> None:
+    text = (
+        "Fighting went on near the river. The Velen Liberation Front was formed in 2019 by the Dura Defence Forces "
+        "(DDF). Velen fighters attacked Kasi on Monday. The DDF seized Lumo."
+    )
+    candidates, unknown = extract(None, text)
+    written = draft(candidates, unknown, source_id="velen", title="Velen", text=text)
+    entities = {e["id"]: e for e in written["entities"]}
+    assert entities["dura-defence-forces"].get("aliases") == ["DDF"] and "ddf" not in entities
+    assert "velen" not in entities and entities["velen-liberation-front"].get("aliases") == ["Velen"]
+    claims = {(c["subject"], c["predicate"], c["object"]) for c in written["claims"]}
+    assert {("velen-liberation-front", "attacked", "kasi"), ("dura-defence-forces", "captured", "lumo")} <= claims

@@ -62,7 +62,9 @@ class Document:
         described = {id(b): a for a, b in zip(mentions, mentions[1:], strict=False) if self._describes(b, a)}
         out = []
         for m in mentions:
-            canonical = self.aliases.get(normal(m.text)) or self._surname(m) or described.get(id(m))
+            canonical = (
+                self.aliases.get(normal(m.text)) or self._surname(m) or self._short_name(m) or described.get(id(m))
+            )
             if canonical is not None and canonical.start != m.start:
                 m = replace(
                     m, entity=canonical.entity, label=canonical.label, kinds=canonical.kinds, extra=(canonical.text,)
@@ -99,6 +101,20 @@ class Document:
             ):
                 return earlier
             if len(words) > 1 and words[0] == m.text and person:
+                return earlier
+        return None
+
+    def _short_name(self, m: Mention) -> Mention | None:
+        """ "Velen fighters" after "the Velen Liberation Front", "Wagner mercenaries" after "the Wagner Group": a lone
+        word before a fighters' noun that begins an earlier group's name is that group."""
+        if m.entity or m.source != "name" or " " in m.text.strip():
+            return None
+        after = _NEXT_WORD.match(self.text, m.end)
+        if after is None or frame_reader.noun_lemma(after.group(1).lower()) not in _FIGHTERS:
+            return None
+        for earlier in reversed(self.history):
+            words = earlier.text.split()
+            if len(words) > 1 and words[0] == m.text and not earlier.kinds & {"place", "person"}:
                 return earlier
         return None
 
@@ -297,6 +313,9 @@ _STATE_WORDS = frozenset(
 
 
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)\b")
+
+_FIGHTERS = NON_STATE | {"fighter", "mercenary", "member", "unit", "force", "troop", "commander", "combatant"}
+"""Nouns for a group's people ("Velen fighters", "Wagner mercenaries"), as lemmas."""
 
 
 def _armed_group(

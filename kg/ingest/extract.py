@@ -1222,21 +1222,36 @@ def draft(
     Every name a claim uses is either the store's (its IRI) or an entity of the draft: the new names spotted, and
     the groups, countries and speakers the claims name that the store lacks ("more than 2,000 people", "Ukraine"
     before a store knows it), each with a proposed type, so a reviewed draft ingests without a name added by hand.
+    A name the report equates with an entity's ("DDF" after "Dura Defence Forces (DDF)", "Velen fighters" after
+    "the Velen Liberation Front") is that entity, and one of its aliases.
     """
     ids = {normal(m.text): _slug(m.text) for m in unknown}
     labels = {normal(m.text): m.text for m in unknown}
     words = {normal(m.text): m for m in unknown}
-    types = {}
+    types: dict[str, str] = {}
+    aliases: dict[str, set[str]] = {}
+    chosen: dict[str, str] = {}  # a claim's name -> the key of its entity
     for c in candidates:
-        named = [(c.subject, c.subject_iri, c.subject_type), (c.object, c.object_iri, c.object_type)]
-        for name, iri, kind in [*named, *([(c.claimant, c.claimant_iri, None)] if c.claimant else [])]:
-            if iri is None and normal(name) not in ids:
-                ids[normal(name)], labels[normal(name)] = _slug(name), name
-            if kind and iri is None and types.get(normal(name), "ArmedGroup") == "ArmedGroup":
-                types[normal(name)] = kind  # the fallback gives way: "Lumo" shelled, then encircled, is a place
+        named = [
+            (c.subject, c.subject_iri, c.subject_type, c.subject_keys),
+            (c.object, c.object_iri, c.object_type, c.object_keys),
+            *([(c.claimant, c.claimant_iri, None, ())] if c.claimant else []),
+        ]
+        for name, iri, kind, keys in named:
+            if iri is not None:
+                continue
+            key = next((k for k in (normal(name), *keys) if k in ids), None)  # "DDF": Dura Defence Forces
+            if key is None:
+                key = normal(name)
+                ids[key], labels[key] = _slug(name), name
+            elif name != labels[key]:
+                aliases.setdefault(key, set()).add(name)
+            chosen[normal(name)] = key
+            if kind and types.get(key, "ArmedGroup") == "ArmedGroup":
+                types[key] = kind  # the fallback gives way: "Lumo" shelled, then encircled, is a place
 
     def ref(name: str, iri: str | None) -> str:
-        return compact(iri) if iri else ids.get(normal(name), name)
+        return compact(iri) if iri else ids.get(chosen.get(normal(name), normal(name)), name)
 
     return {
         "source": {
@@ -1251,6 +1266,7 @@ def draft(
                 "id": ids[key],
                 "type": types.get(key) or (_type_from_words(words[key]) if key in words else None) or "?",
                 "label": labels[key],
+                **({"aliases": sorted(aliases[key])} if key in aliases else {}),
             }
             for key in ids
         ],
