@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from kg.ingest.mentions import Mention
 
@@ -95,8 +96,9 @@ def attributions(
     sentence = text[start:end].rstrip()
     body = sentence.rstrip(".!?\"'”’ ")
     found = []
-    line = text.rfind("\n", 0, start) + 1
-    if (turn := TURN.match(text, line)) is not None and turn.end() <= end:
+    newline = text.rfind("\n", max(0, start - 2000), start)  # a turn's label opens its line, not far back
+    line = newline + 1 if newline >= 0 else 0 if start < 2000 else None
+    if line is not None and (turn := TURN.match(text, line)) is not None and turn.end() <= end:
         who = (turn.start("who"), turn.end("who"))
         speaker = speaker_of(text, who, [*earlier, *mentions], earlier, previous)
         if speaker is not None or turn.group("who").strip().lower() in _ROLES:
@@ -186,12 +188,11 @@ def speaker_of(
     the sentence before, its subject most often), else the person or the actor named in it ("a spokesman for the
     VLF", "Orna's defence ministry", "Dani Orel, a spokesman"); None when it names no one."""
     phrase = text[who[0] : who[1]].strip().lower()
-    before = [m for m in earlier if m.end <= who[0]]
+    before = (m for m in reversed(earlier) if m.end <= who[0])  # read back only as far as needed
     if phrase in _PERSONS:
-        return next((m for m in reversed(before) if "person" in m.kinds), None)
+        return next((m for m in before if "person" in m.kinds), None)
     if phrase in _ACTORS:
-        actors = [m for m in (*previous, *reversed(before)) if "place" not in m.kinds or "actor" in m.kinds]
-        return actors[0] if actors else None
+        return next((m for m in chain(previous, before) if "place" not in m.kinds or "actor" in m.kinds), None)
     named = [m for m in mentions if who[0] <= m.start and m.end <= who[1]]
     persons = [m for m in named if "person" in m.kinds]
     actors = [m for m in named if not m.kinds or m.kinds & {"actor", "person"}]

@@ -28,6 +28,8 @@ class Document:
         self.text = text
         self.air = len(AIR.findall(text)) >= 2
         self.history: list[Mention] = []
+        self._by_word: dict[str, list[Mention]] = {}
+        self._indexed = 0
         self.last: list[Mention] = []
         """The previous sentence's mentions: where "it" and "they" look first."""
         self.aliases: dict[str, Mention] = {}
@@ -90,7 +92,7 @@ class Document:
         in an interview with Rami Abdel-Rahman)."""
         if m.entity or m.source not in {"name", "title"} or " " in m.text.strip():
             return None
-        for earlier in reversed(self.history):
+        for earlier in reversed(self._sharing_a_word(m.text)):
             words = earlier.text.split()
             person = "person" in earlier.kinds or "person" in self.kinds.get(normal(earlier.label), set())
             if (
@@ -104,6 +106,17 @@ class Document:
                 return earlier
         return None
 
+    def _sharing_a_word(self, word: str) -> list[Mention]:
+        """The earlier names of several words that begin or end with ``word``, in order: what a lone word may stand
+        for. Indexed as the history grows, so a long report is not read again for each name."""
+        for m in self.history[self._indexed :]:
+            words = m.text.split()
+            if len(words) > 1:
+                for w in {words[0], words[-1]}:
+                    self._by_word.setdefault(w, []).append(m)
+        self._indexed = len(self.history)
+        return self._by_word.get(word, [])
+
     def _short_name(self, m: Mention) -> Mention | None:
         """ "Velen fighters" after "the Velen Liberation Front", "Wagner mercenaries" after "the Wagner Group": a lone
         word before a fighters' noun that begins an earlier group's name is that group."""
@@ -112,9 +125,9 @@ class Document:
         after = _NEXT_WORD.match(self.text, m.end)
         if after is None or frame_reader.noun_lemma(after.group(1).lower()) not in _FIGHTERS:
             return None
-        for earlier in reversed(self.history):
+        for earlier in reversed(self._sharing_a_word(m.text)):
             words = earlier.text.split()
-            if len(words) > 1 and words[0] == m.text and not earlier.kinds & {"place", "person"}:
+            if words[0] == m.text and not earlier.kinds & {"place", "person"}:
                 return earlier
         return None
 

@@ -218,7 +218,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])"
 def _ends(text: str, start: int, end: int) -> Iterable[re.Match[str]]:
     """Sentence ends in ``text[start:end]``, not after an abbreviation ("Gen.", "U.S.", "H.E.") or an initial."""
     for match in _SENTENCE_END.finditer(text, start, end):
-        word = re.search(r"([\w.]+)$", text[start : match.start()])
+        word = re.search(r"([\w.]+)$", text[max(start, match.start() - 60) : match.start()])  # not the whole line
         before = word.group(1).lower() if word else ""
         if before in _ABBREVIATIONS or len(before) == 1 or re.fullmatch(r"(?:[a-z]\.)+[a-z]", before):
             continue  # "Gen.", an initial, "H.E." or any dotted initialism
@@ -649,12 +649,15 @@ def _named_by_place(mentions: list[Mention], document: Document) -> list[pattern
     def kinds(m: Mention) -> set[str]:
         return set(m.kinds) | document.kinds.get(normal(m.label), set())
 
+    sites = [
+        m for m in mentions if m.source == "name" and len(w := m.text.split()) > 1 and w[-1].lower() in _SITE_KINDS
+    ]
+    if not sites:  # most sentences: the places named so far are not gathered (a long report has thousands)
+        return []
     places = {normal(m.label): m for m in document.history if m.source != "demonym" and kinds(m) == {"place"}}
     found = []
-    for m in mentions:
+    for m in sites:
         words = m.text.split()
-        if m.source != "name" or len(words) < 2 or words[-1].lower() not in _SITE_KINDS:
-            continue
         place = places.get(normal(" ".join(words[:-1])))
         if place is not None:
             where = replace(place, start=m.start, end=m.start + len(" ".join(words[:-1])), resolved_from=None)
@@ -1172,18 +1175,19 @@ def _merge(candidates: Iterable[Candidate]) -> list[Candidate]:
     Two readings of one clause ("Hundreds of families crossed ..." and "families crossed ...") are one
     claim for the reviewer; the same claim stated again elsewhere in the report stays a second candidate.
     """
-    kept: list[tuple[tuple[str, str, str], Candidate]] = []
+    kept: dict[str, list[tuple[tuple[str, str, str], Candidate]]] = {}  # by predicate: a long report has thousands
     for c in sorted(candidates, key=lambda c: (-c.confidence, c.start)):
         s, o = c.subject_iri or normal(c.subject), c.object_iri or normal(c.object)
         if c.predicate in SYMMETRIC:
             s, o = sorted((s, o))
         key = (s, c.predicate, o)
+        same = kept.setdefault(c.predicate, [])
         if not any(
-            (_same_claim(key, k) or _same_names(c, other)) and c.start < other.end and other.start < c.end
-            for k, other in kept
+            c.start < other.end and other.start < c.end and (_same_claim(key, k) or _same_names(c, other))
+            for k, other in same
         ):
-            kept.append((key, c))
-    return sorted((c for _, c in kept), key=lambda c: (c.start, c.predicate))
+            same.append((key, c))
+    return sorted((c for same in kept.values() for _, c in same), key=lambda c: (c.start, c.predicate))
 
 
 def _same_names(a: Candidate, b: Candidate) -> bool:
