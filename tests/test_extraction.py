@@ -975,6 +975,19 @@ SHAPES = [
         [("Dakra Movement", "fledTo", None), ("Orna", "shelled", "Mabru")],  # "the border" is no town named before
         id="responded with artillery fire; fled towards the border",
     ),
+    pytest.param(
+        "Fighting went on near the river. Moscow has supplied the Velen Front with drones. The Tehran-backed Dakra "
+        "Movement captured Kasi. Velen forces shelled Kyiv overnight. Washington imposed sanctions on the Velen "
+        "Front. Kalva fighters reached Kabul International Airport.",
+        [
+            ("Russia", "supplied", "Velen Front"),  # a capital acting is its government
+            ("Iran", "alliedWith", "Dakra Movement"),
+            ("Velen", "shelled", "Kyiv"),  # the target of an attack is the city
+            ("United States", "sanctioned", "Velen Front"),
+        ],
+        [("Ukraine", None, None), ("Kabul", None, None)],  # nor is a capital inside a longer name
+        id="Moscow supplied, Tehran-backed, shelled Kyiv",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
@@ -1734,3 +1747,13 @@ def test_a_name_the_report_equates_with_an_entity_is_that_entity_in_the_draft() 
     assert "velen" not in entities and entities["velen-liberation-front"].get("aliases") == ["Velen"]
     claims = {(c["subject"], c["predicate"], c["object"]) for c in written["claims"]}
     assert {("velen-liberation-front", "attacked", "kasi"), ("dura-defence-forces", "captured", "lumo")} <= claims
+
+
+def test_a_capital_standing_for_its_government_is_its_country_in_the_draft_and_as_claimant() -> None:
+    text = "Fighting went on near the river. The Velen Front seized Kasi, Moscow said. Velen forces shelled Kyiv."
+    candidates, unknown = extract(None, text)
+    written = draft(candidates, unknown, source_id="velen", title="Velen", text=text)
+    types = {e["label"]: e["type"] for e in written["entities"]}
+    assert types.get("Russia") == "Country" and types.get("Kyiv") == "City" and "Moscow" not in types
+    seized = next(c for c in written["claims"] if c["predicate"] == "captured")
+    assert seized["claimant"] == "russia" and "said: 'Moscow said'" in seized["comment"]

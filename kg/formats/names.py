@@ -148,6 +148,7 @@ class Country:
     names: tuple[str, ...]
     state: bool
     codes: tuple[str, ...] = ()
+    capital: str = ""
 
 
 @cache
@@ -158,7 +159,7 @@ def countries() -> tuple[Country, ...]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        code, name, adjective, names, kind, codes = line.split("\t")
+        code, name, adjective, names, kind, codes, capital = line.split("\t")
         rows.append(
             Country(
                 code,
@@ -167,6 +168,7 @@ def countries() -> tuple[Country, ...]:
                 tuple(n.strip() for n in names.split(";") if n.strip()),
                 kind == "state",
                 tuple(c.strip() for c in codes.split(";") if c.strip()),
+                capital.strip(),
             )
         )
     return tuple(rows)

@@ -114,6 +114,7 @@ class Candidate:
     claimant_iri: str | None = None
     said: str | None = None
     """The words that give it away ("residents said", "according to the UN"), named speaker or not."""
+    claimant_type: str | None = None
 
     def triple(self) -> tuple[str | None, str, str | None]:
         return self.subject_iri, self.predicate, self.object_iri
@@ -447,14 +448,15 @@ def extract(
         document.count_people(start, end)
         if mentions or _REFERRING.search(text, start, end):
             read = _sentence(text, start, end, mentions, document, relations, published, headline)
-            candidates += _attributed(read, attributions(text, start, end, mentions, document.history, document.last))
+            said = attributions(text, start, end, mentions, document.history, document.last)
+            candidates += _attributed(read, said, document)
         document.history += mentions
         document.last = mentions or document.last  # "They retook the town. They then ...": the last names
     candidates = _merge(candidates)
     return candidates, list(unknown.values())
 
 
-def _attributed(candidates: list[Candidate], given: list[Attribution]) -> list[Candidate]:
+def _attributed(candidates: list[Candidate], given: list[Attribution], document: Document) -> list[Candidate]:
     """Each candidate with the speaker of the part of its sentence its quote ends in (a speaker's own act, "X said it
     withdrew", may be quoted from X on)."""
     out = []
@@ -463,13 +465,14 @@ def _attributed(candidates: list[Candidate], given: list[Attribution]) -> list[C
         if by is None:
             out.append(c)
             continue
-        speaker = by.speaker
+        speaker = _governing(by.speaker, "actor", document) if by.speaker else None  # "Moscow said": Russia
         out.append(
             replace(
                 c,
                 claimant=speaker.label if speaker else None,
                 claimant_iri=speaker.entity if speaker else None,
                 said=by.words,
+                claimant_type=_speaker_type(speaker) if speaker else None,
             )
         )
     return out
@@ -558,7 +561,9 @@ def _sentence(
     placed |= {  # "Orna troops, backed by Russian aircraft, retook Bira": Bira, taken, backs no one
         f[2].start
         for f in findings
-        if relations.get(f[0], (None, None))[1] == "place" and f[2].entity is None and f[2].source == "name"
+        if relations.get(f[0], (None, None))[1] == "place"
+        and f[2].entity is None
+        and f[2].source in {"name", "capital"}
     }
     found = []
     acted: list[tuple[int, Mention]] = []
@@ -578,6 +583,9 @@ def _sentence(
             continue  # no one is part of a person ("had joined him"); "Russian instructors belong to X": not Russia
         if predicate not in _SUPPORTING and _supporting(text, start, subject, lo, hi):
             continue  # "X forces, with support from A and B, conducted strikes": A and B did not strike
+        subject, obj = _governing(subject, domain, document), _governing(obj, range_, document)
+        if normal(_named(subject)) == normal(_named(obj)):
+            continue  # "Ankara ... the state's control over the whole country": Turkey twice
         document.learn(subject, domain)
         document.learn(obj, range_)
         document.fought(predicate, subject, obj)
@@ -1065,17 +1073,35 @@ def _arg_end(m: Mention, start: int, end: int) -> list[int]:
     return [m.end] if start <= m.start < end and not m.resolved_from else []
 
 
+def _speaker_type(m: Mention) -> str | None:
+    """A new speaker's type, from its own words, or a country's ("Moscow said"); else for the reviewer to say."""
+    if m.entity:
+        return None
+    return "Country" if m.source in {"country", "demonym", "capital"} else _type_from_words(m)
+
+
+def _governing(m: Mention, kind: str | None, document: Document) -> Mention:
+    """A capital in an actor's slot as its country ("Moscow denied", "Tehran-backed militias"), the store's entry for
+    it when there is one; in a place's slot, or an attack's, the city."""
+    if m.source != "capital" or kind != "actor" or not m.extra:
+        return m
+    country = m.extra[0]
+    known = document.gazetteer.lookup(country) if document.gazetteer is not None else None
+    entity, label = (known[0], known[1]) if known and "place" in known[2] else (None, country)
+    return replace(m, entity=entity, label=label, kinds=frozenset({"actor", "place"}))
+
+
 def _named(m: Mention) -> str:
     """How a draft names an argument: the store's label, what a pronoun stands for, a country by its name
     ("the UAE" -> United Arab Emirates) and the country a demonym names ("Russian jets" -> Russia, kg's
     convention for a force with no name of its own), else the words."""
-    return m.label if m.entity or m.resolved_from or m.source in {"demonym", "country"} else m.text
+    return m.label if m.entity or m.resolved_from or m.source in {"demonym", "country", "capital"} else m.text
 
 
 def _how(m: Mention, role: str) -> str:
     if m.resolved_from:
         return f"; {role} '{m.label}' from '{m.resolved_from}' (the last fitting name before it)"
-    if m.source == "demonym":
+    if m.source == "demonym" or (m.source == "capital" and m.label != m.text):
         return f"; {role} '{m.text}' read as {m.label}"
     return ""
 
@@ -1143,8 +1169,10 @@ def _proposed_type(m: Mention, predicate: str, role: str) -> str | None:
     """A type for a new entity, from its own words, else from the role it fills; None for a known one."""
     if m.entity:
         return None
-    if m.source in {"country", "demonym"}:  # "Russian jets" are named by their country in the draft
-        return "Country"
+    if m.source in {"country", "demonym"} or (m.source == "capital" and m.label != m.text):
+        return "Country"  # "Russian jets" and "Moscow denied" are named by their country in the draft
+    if m.source == "capital":
+        return "City"
     if m.source == "group" and "people" in m.kinds:  # "more than 2,000 people", "thousands of residents"
         return "PopulationGroup"
     if (own := _type_from_words(m)) is not None:
@@ -1239,7 +1267,7 @@ def draft(
         named = [
             (c.subject, c.subject_iri, c.subject_type, c.subject_keys),
             (c.object, c.object_iri, c.object_type, c.object_keys),
-            *([(c.claimant, c.claimant_iri, None, ())] if c.claimant else []),
+            *([(c.claimant, c.claimant_iri, c.claimant_type, ())] if c.claimant else []),
         ]
         for name, iri, kind, keys in named:
             if iri is not None:
