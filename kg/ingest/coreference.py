@@ -430,10 +430,9 @@ def refer(
         def fits(m: Mention) -> bool:
             settlement = head in {"city", "town", "village", "capital"}
             region = normal(m.text).split()[-1] in _REGION_WORDS | _FACILITIES  # "Bentiu hospital" is no town
-            region = region or ("actor" in m.kinds and m.source != "capital")  # nor a country the store knows
-            small = head in {"town", "village"} and m.source == "capital"  # "which Moscow ignores. ... the town"
+            region = region or "actor" in m.kinds  # nor is a country the store knows ("Russia")
             return (m.source not in {"demonym", "country", "group"} or head in {"country", "state"}) and not (
-                (settlement and region) or small
+                settlement and region
             )
 
         pick = next((m for m in reversed(recent) if fits(m) and "place" in m.kinds), None)

@@ -38,6 +38,7 @@ from kg.ingest.dates import adverbials, dates_in
 from kg.ingest.mentions import (
     Gazetteer,
     Mention,
+    capital_of,
     find_mentions,
     gazetteer_from,
     is_headline,
@@ -1082,13 +1083,16 @@ def _speaker_type(m: Mention) -> str | None:
 
 def _governing(m: Mention, kind: str | None, document: Document) -> Mention:
     """A capital in an actor's slot as its country ("Moscow denied", "Tehran-backed militias"), the store's entry for
-    it when there is one; in a place's slot, or an attack's, the city."""
-    if m.source != "capital" or kind != "actor" or not m.extra:
+    it when there is one; in a place's slot, or an attack's, the city.
+
+    Only the claim's name changes (and the name it matches by): reading capitals as actors while the report is read
+    made "the town" after "which Moscow ignores" Moscow, and lost three held-out relations."""
+    country = capital_of(m.text) if kind == "actor" and m.entity is None and m.source == "name" else None
+    if country is None:
         return m
-    country = m.extra[0]
     known = document.gazetteer.lookup(country) if document.gazetteer is not None else None
     entity, label = (known[0], known[1]) if known and "place" in known[2] else (None, country)
-    return replace(m, entity=entity, label=label, kinds=frozenset({"actor", "place"}))
+    return replace(m, entity=entity, label=label, kinds=m.kinds | {"actor"}, source="capital")
 
 
 def _named(m: Mention) -> str:
@@ -1171,7 +1175,7 @@ def _proposed_type(m: Mention, predicate: str, role: str) -> str | None:
         return None
     if m.source in {"country", "demonym"} or (m.source == "capital" and m.label != m.text):
         return "Country"  # "Russian jets" and "Moscow denied" are named by their country in the draft
-    if m.source == "capital":
+    if m.source == "name" and capital_of(m.text):  # "shelled Kyiv": the city
         return "City"
     if m.source == "group" and "people" in m.kinds:  # "more than 2,000 people", "thousands of residents"
         return "PopulationGroup"
@@ -1296,7 +1300,9 @@ def draft(
         "entities": [
             {
                 "id": ids[key],
-                "type": types.get(key) or (_type_from_words(words[key]) if key in words else None) or "?",
+                "type": types.get(key)
+                or (_type_from_words(words[key]) if key in words else None)
+                or ("City" if capital_of(labels[key]) else "?"),
                 "label": labels[key],
                 **({"aliases": sorted(aliases[key])} if key in aliases else {}),
             }

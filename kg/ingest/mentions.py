@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 from kg.formats.names import countries
 from kg.names import exact_only
 
-__all__ = ["Gazetteer", "Mention", "demonyms", "find_mentions", "is_headline", "normal"]
+__all__ = ["Gazetteer", "Mention", "capital_of", "demonyms", "find_mentions", "is_headline", "normal"]
 
 TITLES = frozenset(
     """president vice prime minister general gen. gen lt. lt lieutenant colonel col. col major maj. captain
@@ -112,8 +112,7 @@ class Mention:
     kinds: frozenset[str]
     """actor, place, person, event, weapon: all that apply (Syria is a state and a country); empty when unknown."""
     source: str = "name"
-    """How it was found: gazetteer, country, demonym, capital (its country in ``extra``), name, title (a name after
-    a title)."""
+    """How it was found: gazetteer, country, demonym, name, title (a name after a title)."""
     resolved_from: str | None = None
     """For a pronoun or description resolved to an earlier mention: the words in this sentence ("the group")."""
     extra: tuple[str, ...] = ()
@@ -153,7 +152,7 @@ def normal(text: str) -> str:
 
 @cache
 def _countries() -> dict[str, tuple[str, str]]:
-    """Country names, demonyms and capitals (normalised) -> (country name, how: country, demonym or capital)."""
+    """Country names and demonyms (normalised) -> (country name, how: country or demonym)."""
     found: dict[str, tuple[str, str]] = {}
     for c in countries():
         if c.adjective:
@@ -161,10 +160,17 @@ def _countries() -> dict[str, tuple[str, str]]:
                 found.setdefault(normal(adjective), (c.name, "demonym"))
         for name in (c.name, *c.names):
             found.setdefault(normal(name), (c.name, "country"))
-    for c in countries():  # after every country's names: "Djibouti", "Kuwait" and "Luxembourg" stay countries
-        if c.capital:
-            found.setdefault(normal(c.capital), (c.name, "capital"))
     return found
+
+
+@cache
+def _capitals() -> dict[str, str]:
+    return {normal(c.capital): c.name for c in countries() if c.capital}
+
+
+def capital_of(name: str) -> str | None:
+    """The country whose capital ``name`` is ("Moscow" -> Russia), as ``countries.tsv`` gives it (GeoNames')."""
+    return _capitals().get(normal(name))
 
 
 def demonyms(country: str) -> list[str]:
@@ -403,14 +409,6 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
             and (known := _known_actor(tokens, i + size, text, gazetteer))
         ):
             return replace(known[0], text=text[s : known[0].end], start=s), known[1]  # "the Lebanese Hezbollah"
-        if country and country[1] == "capital":
-            # "Moscow denied", "Tehran-backed": a capital may stand for its government; the city unless it acts. Not
-            # in a longer name ("Kabul International Airport", "The Washington Post")
-            followed = i + size < len(tokens) and _capitalised(tokens[i + size][0])
-            if followed or tokens[i][0].lower() == "the" or not phrase[0].isupper():
-                continue
-            capital = Mention(phrase, s, e, None, phrase, frozenset({"place", "actor"}), "capital", extra=(country[0],))
-            return capital, i + size
         if country and phrase[0].isupper() and not _institution(tokens, i + size):
             name, how = country
             known = gazetteer.lookup(name)  # the store's own entry for the country, when it has one
