@@ -1109,14 +1109,17 @@ def test_an_ally_described_by_its_people_and_a_known_actor_after_a_demonym(store
     }
 
 
-def test_the_draft_proposes_types_and_leaves_grades_empty(built_store: Path, tmp_path: Path) -> None:
-    report = tmp_path / "vanguard.txt"
-    report.write_text(UNSEEN, encoding="utf-8")
-    draft = tmp_path / "draft.yaml"
-    result = CliRunner().invoke(
-        cli, ["--store", str(built_store), "extract", str(report), "--date", "2025-03-09", "-o", str(draft)]
-    )
+def _drafted(store: Path, folder: Path, name: str, text: str, date: str) -> tuple[Path, Path]:
+    """``text`` written to ``folder/NAME.txt`` and `kg extract ... -o NAME.yaml` run on it: the two paths."""
+    report, path = folder / f"{name}.txt", folder / f"{name}.yaml"
+    report.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--store", str(store), "extract", str(report), "--date", date, "-o", str(path)])
     assert result.exit_code == 0, result.output
+    return report, path
+
+
+def test_the_draft_proposes_types_and_leaves_grades_empty(built_store: Path, tmp_path: Path) -> None:
+    report, draft = _drafted(built_store, tmp_path, "vanguard", UNSEEN, "2025-03-09")
     written = yaml.safe_load(draft.read_text(encoding="utf-8"))
     types = {e["label"]: e["type"] for e in written["entities"]}
     assert types["Tel Amar"] == "City" and types["Free Vanguard Front"] == "ArmedGroup"
@@ -1700,13 +1703,7 @@ def test_a_reviewed_draft_ingests_with_the_claimants_it_proposed(tmp_path: Path)
     from tests.test_ingest import make_project
 
     data, store = make_project(tmp_path)
-    report = tmp_path / "velen.txt"
-    report.write_text(ATTRIBUTED, encoding="utf-8")
-    path = tmp_path / "velen.yaml"
-    made = CliRunner().invoke(
-        cli, ["--store", str(store), "extract", str(report), "--date", "2025-03-04", "-o", str(path)]
-    )
-    assert made.exit_code == 0, made.output
+    report, path = _drafted(store, tmp_path, "velen", ATTRIBUTED, "2025-03-04")
     reviewed = yaml.safe_load(path.read_text(encoding="utf-8"))
     for entity in reviewed["entities"]:  # the reviewer's part: a type for each new name, a grade for each claim
         entity["type"] = "Person" if entity["label"] in {"Tomas Arden", "Mira Tavos"} else entity["type"]
