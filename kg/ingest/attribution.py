@@ -107,11 +107,9 @@ def attributions(
     if (match := _ACCORDING.search(body)) is not None:
         who = (start + match.start("who"), start + match.end("who"))
         found.append(_attribution(text, (start, start + len(sentence)), who, match, mentions, earlier, previous))
-    if (match := _ACCUSED.match(body)) is not None and _short(
-        match
-    ):  # from the accused on: "Tarvia of arming the rebels"
+    if (match := _ACCUSED.match(body)) is not None and _short(match):
         who = (start + match.start("who"), start + match.end("who"))
-        region = (start + match.end("verb"), start + len(sentence))
+        region = (start + match.end("verb"), start + len(sentence))  # from the accused on: "Tarvia of arming"
         found.append(_attribution(text, region, who, match, mentions, earlier, previous))
     elif (match := _AFTER.search(body)) is not None and (who := _closing_speaker(text, start, match, mentions)):
         words = " ".join(text[who[0] : start + match.end()].split())

@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +148,7 @@ def _relation_kinds(store: Store) -> dict[str, tuple[str | None, str | None]]:
     return {r["predicate"].removeprefix("kg:"): (r["domainKind"], r["rangeKind"]) for r in result.records()}
 
 
+@cache
 def _ontology_relations() -> dict[str, tuple[str | None, str | None]]:
     """The relations' kinds read from the project's ontology file, for a draft made before any build.
 
@@ -562,9 +564,7 @@ def _sentence(
     placed |= {  # "Orna troops, backed by Russian aircraft, retook Bira": Bira, taken, backs no one
         f[2].start
         for f in findings
-        if relations.get(f[0], (None, None))[1] == "place"
-        and f[2].entity is None
-        and f[2].source in {"name", "capital"}
+        if relations.get(f[0], (None, None))[1] == "place" and f[2].entity is None and f[2].source == "name"
     }
     found = []
     acted: list[tuple[int, Mention]] = []
