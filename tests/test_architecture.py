@@ -38,7 +38,8 @@ FLOORS: list[tuple[str, set[str]]] = [
         "views and analyses",
         {"kg.analysis", "kg.viz", "kg.map", "kg.geocode", "kg.export", "kg.server", "kg.stats", "kg.ingest.extract"}
         | {"kg.page", "kg.ingest.gold", "kg.ingest.frames", "kg.ingest.mentions", "kg.ingest.lexicon"}
-        | {"kg.ingest.linkgrammar", "kg.ingest.dates", "kg.ingest.patterns", "kg.ingest.coreference"},
+        | {"kg.ingest.linkgrammar", "kg.ingest.dates", "kg.ingest.patterns", "kg.ingest.coreference"}
+        | {"kg.ingest.attribution"},
     ),
     ("the public API and the CLI", {"kg", "kg.cli"}),
 ]
