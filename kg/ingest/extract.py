@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
+from kg.formats.records import slug
 from kg.ingest import frames as frame_reader
 from kg.ingest import linkgrammar, patterns
 from kg.ingest.attribution import TURN, Attribution, attributions
@@ -574,7 +575,7 @@ def _sentence(
         domain, range_ = relations.get(predicate, (None, None))
         if (subject.start in placed and domain == "actor") or (obj.start in placed and range_ == "actor"):
             continue  # a new name this sentence places somewhere is a place, not who killed or was killed
-        if (domain == "actor" and _settled(text, subject)) or (range_ == "actor" and _settled(text, obj)):
+        if (domain == "actor" and _settled(subject)) or (range_ == "actor" and _settled(obj)):
             continue  # "retook the villages of Bira and Sela": whatever a misparse says, they are places
         if domain == "actor" and document.only_place(subject) and not why.startswith("adj "):
             continue  # nor one the report showed to be a place ("Mindanao, which signed"); "X-controlled": X acts
@@ -1124,16 +1125,10 @@ def _fits(subject: Mention, obj: Mention, predicate: str, relations: dict[str, t
     return _kind_ok(subject, domain) and _kind_ok(obj, range_)
 
 
-_SETTLED = re.compile(
-    r"\b(?:cit(?:y|ies)|towns?|villages?|hamlets?|settlements?|districts?|provinces?|regions?|neighbou?rhoods?)"
-    r"\s+of\s+(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:,\s+|\s+and\s+))*$"
-)
-
-
-def _settled(text: str, m: Mention) -> bool:
+def _settled(m: Mention) -> bool:
     """Whether a new name is one a settlement noun's "of" lists ("the town of Kasi", "the villages of Bira and
     Sela"): a place, however the parse reads it."""
-    return m.entity is None and m.source == "name" and _SETTLED.search(text, max(0, m.start - 120), m.start) is not None
+    return m.settled and m.entity is None and m.source == "name"
 
 
 def _kind_ok(m: Mention, kind: str | None) -> bool:
@@ -1261,7 +1256,7 @@ def draft(
     A name the report equates with an entity's ("DDF" after "Dura Defence Forces (DDF)", "Velen fighters" after
     "the Velen Liberation Front") is that entity, and one of its aliases.
     """
-    ids = {normal(m.text): _slug(m.text) for m in unknown}
+    ids = {normal(m.text): slug(normal(m.text)) for m in unknown}
     labels = {normal(m.text): m.text for m in unknown}
     words = {normal(m.text): m for m in unknown}
     types: dict[str, str] = {}
@@ -1279,7 +1274,7 @@ def draft(
             key = next((k for k in (normal(name), *keys) if k in ids), None)  # "DDF": Dura Defence Forces
             if key is None:
                 key = normal(name)
-                ids[key], labels[key] = _slug(name), name
+                ids[key], labels[key] = slug(key), name
             elif name != labels[key]:
                 aliases.setdefault(key, set()).add(name)
             chosen[normal(name)] = key
@@ -1310,10 +1305,6 @@ def draft(
         ],
         "claims": [_draft_claim(c, ref, text) for c in candidates],
     }
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", normal(name)).strip("-")
 
 
 def _draft_claim(c: Candidate, ref: Any, text: str) -> dict[str, Any]:

@@ -1129,17 +1129,16 @@ def _pronoun(graph: _Graph, word: int, slots: Mapping[int, Mention], resolve: Re
     if found is not None and graph.lower[word] in {"it", "them"} and depth < 2:
         # "Tarvia, which has stood by it": an object pronoun is never its own clause's subject (that would be
         # "itself"), so it is the name before that one
-        verbs = [*graph.lefts(word, "O"), *(v for p in graph.lefts(word, "J") for v in graph.lefts(p, "MV"))]
-        subjects = [s for v in verbs if (s := graph.subject(v)) is not None and s != word]
-        own = _mention(graph, subjects[0], slots, resolve, depth + 1) if subjects else None
+        subject = _own_subject(graph, word)
+        own = _mention(graph, subject, slots, resolve, depth + 1) if subject is not None else None
         if own is not None and normal(own.label) == normal(found.label):
             return resolve(f"{graph.lower[word]}|{normal(own.label)}", word)
     return found
 
 
 def _own_subject(graph: _Graph, noun: int) -> int | None:
-    """The subject of the clause a possessed noun is the object of ("MONUSCO, which took them in at its bases",
-    "15,000 people fled their homes"): "its" and "their" are most often the subject's own."""
+    """The subject of the clause a noun or pronoun is the object of ("MONUSCO, which took them in at its bases",
+    "15,000 people fled their homes"): "its" and "their" are most often the subject's own, "it" never is."""
     verbs = [*graph.lefts(noun, "O"), *(v for p in graph.lefts(noun, "J") for v in graph.lefts(p, "MV"))]
     subjects = [s for v in verbs if (s := graph.subject(v)) is not None and s != noun]
     return subjects[0] if subjects else None

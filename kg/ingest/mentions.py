@@ -117,6 +117,9 @@ class Mention:
     """For a pronoun or description resolved to an earlier mention: the words in this sentence ("the group")."""
     extra: tuple[str, ...] = ()
     """Other names it went by here: "Haftar's forces" for Haftar standing for his forces."""
+    settled: bool = False
+    """Listed after a settlement noun's "of" ("the town of Kasi", "the villages of Bira and Sela"): a place, whatever a
+    parse of its sentence says."""
 
     def keys(self) -> frozenset[str]:
         """Every way of naming it, normalised: its words here, its label, and a demonym phrase's force noun."""
@@ -221,7 +224,7 @@ _SETTLEMENTS = frozenset(
     """city town village hamlet district province region governorate municipality neighbourhood neighborhood
     suburb port capital island county state oblast department prefecture""".split()
 )
-_SETTLEMENTS = _SETTLEMENTS | {w + "s" for w in _SETTLEMENTS} | {"cities", "neighbourhoods"}
+_SETTLEMENTS = _SETTLEMENTS | {w + "s" for w in _SETTLEMENTS if not w.endswith("y")} | {"cities", "counties"}
 """Nouns whose "of" names a place ("the village of Togoga")."""
 
 _POSSESSIVE_IN_NAMES = frozenset({"People", "Peoples", "Lord", "Women", "Workers", "Children", "Martyrs", "Mothers"})
@@ -511,6 +514,7 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", phrase)}
     kinds: set[str] = set()
     source = "name"
+    settled = _of_settlements(tokens, i)
     after_office = i > 2 and tokens[i - 1][0].lower() in OFFICES and tokens[i - 3][0].lower() in TITLES
     office = i > 1 and tokens[i - 2][0].lower() == "the" and tokens[i - 1][0].lower() in TITLES  # "the General Staff"
     abbreviated = i > 1 and tokens[i - 1][0] == "." and tokens[i - 2][0].lower() in TITLES  # "Maj. Gen. X"
@@ -525,11 +529,11 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
         kinds.add("actor")  # a people's adjective used as a name ("Kurdish-led", "Houthi rebels"): not a person
     elif i > 0 and tokens[i - 1][0].lower() in PLACE_PREPOSITIONS:
         kinds.add("place")
-    elif _of_settlements(tokens, i):
+    elif settled:
         kinds.add("place")  # "the village of Togoga", "the town of Palma", "the villages of Bira and Sela"
     elif phrase.isupper() and i == 0 and j + 1 < len(tokens) and tokens[j + 1][0] == ",":
         kinds.add("place")  # a dateline: "CAIRO, Dec 19 -"
-    return Mention(phrase, s, e, None, phrase, frozenset(kinds), source)
+    return Mention(phrase, s, e, None, phrase, frozenset(kinds), source, settled=settled)
 
 
 def _of_settlements(tokens, i: int) -> bool:  # type: ignore[no-untyped-def]
