@@ -137,7 +137,7 @@ def rows_for_report(store: kg.Store, values: dict[str, Term], repeat: int, top: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.run import Section, query_plan
+    from benchmarks.run import NARROWING, Section, query_plan
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group(required=True)
@@ -155,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
             kg.build(inputs, store_path=scratch / "store")
             args.store = scratch / "store"
         store = kg.open_store(args.store)
-        values = {name: term for _, _, bindings in query_plan(store) for name, term in bindings.items()}
+        # as make bench binds them: a narrowing parameter one query requires (relations-on's day) is not given to all
+        plan = query_plan(store)
+        values = {name: term for _, _, bindings in plan for name, term in bindings.items() if name not in NARROWING}
         section = Section(f"Saved queries against their best forms ({len(store):,} quads)")
         section.rows = rows_for_report(store, values, args.repeat, top=True)
         print(section.markdown())

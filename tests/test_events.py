@@ -397,6 +397,46 @@ def test_a_reimport_that_changes_a_few_rows_revises_the_store_in_place_to_what_a
     assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
 
+def test_a_new_file_small_beside_its_dataset_revises_the_store_in_place_to_what_a_build_gives(
+    seed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Next week's export beside last week's: the store is revised, not copied, and the older copy of a revised
+    event leaves the first file's graph."""
+    from kg.formats import textfile
+    from kg.ingest import apply
+
+    data, store = seed
+    monkeypatch.setattr(apply, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(apply, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(textfile, "STREAM_ABOVE", 0)
+    rows = ACLED.read_text(encoding="utf-8").splitlines()[1:]
+    revised = rows[1].replace(",0,,1733600000", ",5,,1733650000")
+    import_events("acled", export(tmp_path / "week1.csv", rows[:3]), store_path=store, data_dir=data)
+    second = export(tmp_path / "week2.csv", [revised, rows[2], rows[3]])
+
+    monkeypatch.setattr(apply, "REVISE_CHANGED", 0.5)  # two lines new beside the four of week1 (its header too)
+    with caplog.at_level(logging.INFO, logger="kg.ingest.apply"):
+        report = import_events("acled", second, store_path=store, data_dir=data)
+    assert "copied" not in caplog.text
+    assert re.search(r"removed [1-9]\d* quads the files no longer give", caplog.text)  # SYR1002's old version
+    assert (report.replaced, report.events, report.updated, report.duplicates) == (False, 2, 1, 1)
+    assert report.others == {"week1.acled.csv": ("acled-week1", 2)}
+    graph = records(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH kgg:acled-week2 { ?s ?p ?o } }")[0]["n"]
+    assert report.quads >= graph > 0  # the new graph and what changed in week1's
+    assert records(store, "SELECT ?g WHERE { GRAPH ?g { kgs:acled-syr1002 kg:fatalities 5 } }") == [
+        {"g": "kgg:acled-week2"}
+    ]
+    assert_rebuilds_to_the_same_store(data, store, tmp_path)
+
+    caplog.clear()
+    third = export(tmp_path / "week3.csv", rows[3:4])  # a file whose one row the dataset holds already
+    monkeypatch.setattr(apply, "REVISE_CHANGED", 0.0)  # no line new: revised all the same
+    with caplog.at_level(logging.INFO, logger="kg.ingest.apply"):
+        import_events("acled", third, store_path=store, data_dir=data)
+    assert "copied" not in caplog.text
+    assert_rebuilds_to_the_same_store(data, store, tmp_path)
+
+
 def test_overlapping_and_revised_exports_rebuild_to_the_same_store(
     seed: tuple[Path, Path], tmp_path: Path, streamed: bool
 ) -> None:
