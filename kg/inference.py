@@ -223,12 +223,14 @@ def _reach(store: ox.Store, affected: set[Node]) -> ox.Store:
 
     That is the ontology (the default graph: the class and property hierarchies, which
     properties are symmetric, inverse or transitive); every quad about an affected resource, as
-    subject or object (types, relations, a claim's source); and the transitive-relation quads of
-    the resources one such step away from an affected one. Their chains were left closed (they
-    are not affected), so one step more is all the transitive rule needs to rebuild the affected
-    resources' closure. Each rule joins only through the resource it is about, but for a claim's
-    date, read through its source: :func:`update` makes a claim's source and a source's claims
-    affected with it, so both sides' quads are here; the tests compare the result with a full build's.
+    subject or object, that a rule reads (:func:`_read`: a claim's rdf:subject or an event's
+    actor, which no rule reads, are most of the quads that lead to a busy actor or place); and
+    the transitive-relation quads of the resources one such step away from an affected one.
+    Their chains were left closed (they are not affected), so one step more is all the transitive
+    rule needs to rebuild the affected resources' closure. Each rule joins only through the
+    resource it is about, but for a claim's date, read through its source: :func:`update` makes a
+    claim's source and a source's claims affected with it, so both sides' quads are here; the
+    tests compare the result with a full build's.
     """
     part = ox.Store()
     part.bulk_extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
@@ -236,13 +238,42 @@ def _reach(store: ox.Store, affected: set[Node]) -> ox.Store:
         quad.subject
         for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(OWL + "TransitiveProperty"))
     }
-    around: set[Node] = set()
-    for node in affected:
-        own = [*store.quads_for_pattern(node, None, None), *store.quads_for_pattern(None, None, node)]
-        part.bulk_extend(own)
-        around |= {q.object if q.subject == node else q.subject for q in own if q.predicate in transitive}  # type: ignore[misc]
-    for node in around - affected:
+    read = _read(store)
+    looked_up = [n for n in affected if isinstance(n, ox.NamedNode)] if read is not None else []
+    own = _about(store, sorted(looked_up, key=lambda n: n.value), read) if looked_up else []
+    for node in affected.difference(looked_up):  # blank nodes (a quote's selectors) are no query's constants
+        own += [*store.quads_for_pattern(node, None, None), *store.quads_for_pattern(None, None, node)]
+    part.bulk_extend(own)
+    around = {end for q in own if q.predicate in transitive for end in (q.subject, q.object)} - affected
+    for node in around:
         for relation in transitive:
             part.bulk_extend(store.quads_for_pattern(node, relation, None))  # type: ignore[arg-type]
             part.bulk_extend(store.quads_for_pattern(None, relation, node))  # type: ignore[arg-type]
     return part
+
+
+def _read(store: ox.Store) -> list[ox.NamedNode] | None:
+    """The predicates of every triple a rule reads (:data:`READS`: those it names, and the properties the ontology
+    declares symmetric, inverse, transitive or under another), with rdf:type; None when a rule is not in READS,
+    so what it reads is unknown."""
+    rules = queries.internal_group("inference")
+    if any(name not in READS for name in rules):
+        return None
+    properties = _properties(store)
+    read = {ox.NamedNode(RDF_TYPE)}
+    for name in rules:
+        reads = READS[name]
+        read |= {ox.NamedNode(iri) for iri in reads.predicates} | properties.get(reads.properties or "", set())
+    return sorted(read, key=lambda n: n.value)
+
+
+def _about(store: ox.Store, nodes: list[ox.NamedNode], read: list[ox.NamedNode]) -> list[ox.Quad]:
+    """The quads of named graphs with one of ``nodes`` as subject or object and one of ``read`` as predicate.
+
+    The default graph (the ontology) is copied whole by :func:`_reach`.
+    """
+    found = []
+    for name, columns in (("reach-from", ("node", "p", "o")), ("reach-to", ("s", "p", "node"))):
+        text = sparql.bind_column(sparql.fill_in(queries.internal(f"internal/{name}"), "p", read), "node", nodes)
+        found += [ox.Quad(*(row[c] for c in columns), row["g"]) for row in store.query(text)]  # type: ignore[misc]
+    return found

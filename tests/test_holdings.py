@@ -234,3 +234,25 @@ def test_two_holders_at_once_are_what_the_interval_join_found(acled_store: kg.St
             for text in (before, queries.get("contested"))
         ]
         assert answers[1] == answers[0] and len(answers[0]) >= 10
+
+
+@pytest.mark.parametrize("which", ["falls", "acled", "edges"])
+def test_a_large_change_finds_the_places_it_concerns_as_a_small_one_does(
+    which: str, falls_store: kg.Store, acled_store: kg.Store, edges: ox.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above PLACES_SCAN_ABOVE touched resources the places come from a scan of every hold's claim, below it from
+    each resource's claims: the same places for any set of resources (claims, actors, places, other nodes)."""
+    store = {"falls": falls_store.inner, "acled": acled_store.inner, "edges": edges}[which]  # type: ignore[attr-defined]
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    claims = sorted({q.subject for q in store.quads_for_pattern(None, ox.NamedNode(rdf + "predicate"), None)}, key=str)
+    actors = sorted({q.object for q in store.quads_for_pattern(None, ox.NamedNode(rdf + "subject"), None)}, key=str)
+    places = sorted({q.object for q in store.quads_for_pattern(None, ox.NamedNode(rdf + "object"), None)}, key=str)
+    found = []
+    for touched in (claims[::7], actors[::3], places[::5], claims[:4] + actors[:2] + places[:2], actors[:1]):
+        nodes = [n for n in touched if isinstance(n, ox.NamedNode | ox.BlankNode)]
+        monkeypatch.setattr(holdings, "PLACES_SCAN_ABOVE", 10**9)
+        followed = holdings._places(store, nodes)
+        monkeypatch.setattr(holdings, "PLACES_SCAN_ABOVE", 0)
+        assert holdings._places(store, nodes) == followed
+        found.append(len(followed))
+    assert min(found[:3]) > 0, "every seventh claim, every third actor and every fifth place concern some place"
