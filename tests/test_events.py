@@ -230,6 +230,38 @@ def test_an_import_bigger_than_the_store_is_inferred_whole_and_a_rebuild_agrees(
     assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
 
+def test_a_reimport_of_a_small_file_deletes_in_place_what_it_no_longer_gives_unless_that_is_much_of_the_store(
+    seed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What decides between deleting in place and copying the rest is how much would be deleted against the size
+    of the store (COPY_ABOVE), not the size of the graph replaced; either way the store is what a build makes."""
+    from kg.ingest import apply
+
+    data, store = seed
+    rows = ACLED.read_text(encoding="utf-8").splitlines()[1:]
+    import_events("acled", export(tmp_path / "syria.csv", rows[:3]), store_path=store, data_dir=data)
+    held, graph = (
+        len(kg.open_store(store)),
+        records(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH kgg:acled-syria { ?s ?p ?o } }")[0]["n"],
+    )
+    monkeypatch.setattr(apply, "COPY_ABOVE", graph / 2 / held)  # the graph is bigger; what the change deletes is not
+    revised = rows[1].replace(",0,,1733600000", ",5,,1733650000")
+    with caplog.at_level(logging.INFO, logger="kg.ingest.apply"):
+        import_events("acled", export(tmp_path / "syria.csv", [revised, rows[2]]), store_path=store, data_dir=data)
+    assert "copied instead" not in caplog.text and "inferred whole" not in caplog.text
+    assert records(store, "SELECT ?n WHERE { kgs:acled-syr1002 kg:fatalities ?n }") == [{"n": 5}]
+    assert records(store, "SELECT ?t WHERE { kgs:acled-syr1001 ?p ?t }") == []
+    assert_rebuilds_to_the_same_store(data, store, tmp_path)
+
+    monkeypatch.setattr(apply, "COPY_ABOVE", 0.0)  # any quad to delete is too many: the rest is copied
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="kg.ingest.apply"):
+        import_events("acled", export(tmp_path / "syria.csv", rows[2:3]), store_path=store, data_dir=data)
+    assert "the rest copied instead" in caplog.text and "inferred whole" in caplog.text
+    assert records(store, "SELECT ?n WHERE { kgs:acled-syr1002 kg:fatalities ?n }") == []
+    assert_rebuilds_to_the_same_store(data, store, tmp_path)
+
+
 def streaming(monkeypatch: pytest.MonkeyPatch) -> None:
     """Builds stream every event file, as they do a data folder of large ones, two rows a chunk."""
     import sys
