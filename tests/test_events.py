@@ -468,6 +468,17 @@ def test_a_new_file_small_beside_its_dataset_revises_the_store_in_place_to_what_
     assert "copied" not in caplog.text
     assert_rebuilds_to_the_same_store(data, store, tmp_path)
 
+    caplog.clear()
+    monkeypatch.setattr(apply, "REVISE_CHANGED", 0.5)  # week2 gives one line of six the others do not
+    with caplog.at_level(logging.INFO, logger="kg.ingest.apply"):
+        dropped = drop("acled-week2", store_path=store, data_dir=data)
+    assert "copied" not in caplog.text and [p.name for p in dropped.moved] == ["week2.acled.csv"]
+    back = records(store, "SELECT ?n ?g WHERE { GRAPH ?g { kgs:acled-syr1002 kg:fatalities ?n } }")
+    assert back == [{"n": 0, "g": "kgg:acled-week1"}]  # the older version back in the first file's graph
+    graphs = records(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+    assert {"g": "kgg:acled-week2"} not in graphs and {"g": "kgg:acled-week3"} in graphs
+    assert_rebuilds_to_the_same_store(data, store, tmp_path)
+
 
 def test_overlapping_and_revised_exports_rebuild_to_the_same_store(
     seed: tuple[Path, Path], tmp_path: Path, streamed: bool

@@ -486,7 +486,10 @@ def drop(
         rest = [EventFile(p, p.name, display_path(p)) for p in others]
         if sum(p.stat().st_size for p in others) > STREAM_ABOVE:  # as an import of that size: a chunk at a time
             stream = DatasetStream(kind, rest, Directory.of_store(store))
-            _replace_dataset(root, store, stream, validate=False, graph_files={})
+            if _revisable([*others, *(f for f in files if event_kind(f))], others):
+                _revise_dataset(root, store, stream, validate=False, graph_files={})
+            else:
+                _replace_dataset(root, store, stream, validate=False, graph_files={})
         else:
             changed = _changed(store, read_dataset(kind, rest, Directory.of_store(store)).graphs())
             changed[graph] = []
@@ -614,7 +617,7 @@ def import_events(
             reading = time.perf_counter()
             stream = DatasetStream(kind, files, Directory.of_store(store))
             log.info("read and related %s files in %.1fs", kind, time.perf_counter() - reading)
-            if _revisable(files, target, staged):
+            if _revisable([*others, target] if target.is_file() else others, [*others, staged]):
                 count, changed_graphs = _revise_dataset(root, store, stream, validate=validate, graph_files=graph_files)
             else:
                 count, changed_graphs = _replace_dataset(
@@ -998,21 +1001,20 @@ its rows removed (33%) 66.2 s, every row different (167%) 189.4 s against 102.4 
 the time grows about 85 s per unit of share, and meets a copy or a build at about 0.6."""
 
 
-def _revisable(files: Sequence[EventFile], target: Path, staged: Path) -> bool:
-    """Whether importing ``staged`` as ``target`` changes little enough of a small enough dataset to revise the
-    store in place (:data:`REVISE_BELOW`, :data:`REVISE_CHANGED`).
+def _revisable(before: Sequence[Path], after: Sequence[Path]) -> bool:
+    """Whether an import or a drop that turns a dataset's files ``before`` into ``after`` changes little enough of a
+    small enough dataset to revise the store in place (:data:`REVISE_BELOW`, :data:`REVISE_CHANGED`).
 
     The change is counted over the dataset's files, before and after, so a new file beside those
     the store holds (next month's export) is revised in place when it is small beside them, as a
-    re-export of one of them is: before, only a re-import could be, and adding 1,500 rows to a
-    dataset of 15,000 copied the rest of the store. A dataset the store does not hold yet has
-    nothing to revise (its import starts from a checkpoint of the store, which costs nothing).
+    re-export of one of them is, and so is the drop of one: before, only a re-import could be, and
+    adding 1,500 rows to a dataset of 15,000 copied the rest of the store. A dataset the store does
+    not hold yet has nothing to revise (its import starts from a checkpoint of the store, which
+    costs nothing).
     """
-    if sum(f.path.stat().st_size for f in files) > REVISE_BELOW:
+    if sum(path.stat().st_size for path in after) > REVISE_BELOW:
         return False
-    others = [f.path for f in files if f.path != staged]
-    old = _lines([*others, target] if target.is_file() else others)
-    new = _lines([*others, staged])
+    old, new = _lines(before), _lines(after)
     return bool(old) and len(old ^ new) <= REVISE_CHANGED * len(old)
 
 
@@ -1033,7 +1035,7 @@ def _key(quad: ox.Quad) -> bytes:
 def _revise_dataset(
     root: Path, store: Store, stream: DatasetStream, *, validate: bool, graph_files: Mapping[str, Path]
 ) -> tuple[int, set[str]]:
-    """Re-import a dataset that changed little, in place: write only the quads the store does not hold, remove
+    """Import or drop what changes a dataset little, in place: write only the quads the store does not hold, remove
     only those it holds and the files no longer give, and infer around that change.
 
     :func:`_replace_dataset` copies the rest of the store and infers it anew, because the inferred
@@ -1094,6 +1096,8 @@ def _revise_dataset(
                 removed += len(gone)
                 written[graph] = written.get(graph, 0) + len(gone)
                 touched |= inference.touched_by(gone)
+        for graph in old - new:  # a dropped file's graph, emptied: no longer listed among the store's graphs either
+            writable.remove_graph(ox.NamedNode(graph))
         log.info("removed %d quads the files no longer give in %.1fs", removed, time.perf_counter() - started)
         started = time.perf_counter()
         if touched:  # else nothing changed, and nothing follows (settling alone took 9 s at 1M)
