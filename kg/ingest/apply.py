@@ -734,10 +734,10 @@ def _import_report(
 
 
 STREAM_ABOVE = 8_000_000
-"""Above this many bytes of a dataset's files, an import streams (:func:`_replace_dataset`): its rows are
-read and written a chunk at a time into a copy of the rest of the store, so memory stays flat in the
-files' size. Below it the files are read whole and the store revised in place, which is quicker for a
-small change to a large store."""
+"""Above this many bytes of a dataset's files, an import streams: its rows are read and written a chunk at a
+time, so memory stays flat in the files' size, into a revision of the store when they change little of the
+dataset (:func:`_revise_dataset`), else into a copy of the rest of it (:func:`_replace_dataset`). Below it the
+files are read whole and the graphs that changed replaced (:func:`replace_graphs`)."""
 
 CHUNK_ROWS = 5_000
 """Rows per chunk of a streamed import: each is checked and inferred on its own, in memory (about
