@@ -9,8 +9,9 @@ evidence for an inferred triple is the claim behind the triple it came from.
 One rule reads across resources: a capture of a place ends other actors' holds on it
 (:mod:`kg.holdings`, kept in Python because Oxigraph joins its pairs slowly). It runs once,
 after the other rules have reached their fixpoint, so it sees every inferred date and alliance;
-and an update re-runs it over the whole store, replacing what it wrote before, since a new
-capture can end a hold that no quad of the change mentions.
+and an update re-runs it, replacing what it wrote before, for every place the change concerns (a
+hold, capture or withdrawal whose claim, actor or place the change names: a new capture can end a
+hold that no quad of the change mentions, but never a hold of a place it does not name).
 """
 
 from __future__ import annotations

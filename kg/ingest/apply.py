@@ -1045,10 +1045,11 @@ def _revise_dataset(
     chunk is read and checked as there, and its quads looked up (about 4 µs each); those the store
     lacks are written. The subjects that held more quads than the files still give (counted per
     subject in Oxigraph) are then read back, and what the files no longer give removed (deleting
-    costs about 70 µs a quad on disk, so this is for a small change). Inference follows the change
+    costs about 80 µs a quad on disk, so this is for a small change). Inference follows the change
     (:func:`kg.inference.update`: every inferred triple about a resource the change names is derived
-    again), then settles across the store as after a full import. Returns the quads now in the graphs
-    that changed, and those graphs.
+    again, and the ends of the holds of every place it concerns), as for any change made in place. A
+    graph of the dataset the files no longer give (a dropped file's) is emptied and removed. Returns
+    the quads now in the graphs that changed, and those graphs.
     """
     shapes = config.default_shapes()
     old = _held_graphs(store, stream.kind)
