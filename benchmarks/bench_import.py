@@ -14,7 +14,9 @@ means the import is faster or smaller. Peak memory flat in the file's size is wh
 ``--reimport ROWS`` measures the monthly refresh instead: into a store of ``--triples`` synthetic
 triples plus the project's data, ROWS generated ACLED rows are imported, then the same file name is
 imported again with each ``--more`` percent of rows added (the generator writes the same rows first,
-so 0 is an unchanged file), each re-import followed by a rebuild of the folder it left.
+so 0 is an unchanged file), each re-import followed by a rebuild of the folder it left. ``--replace`` then
+imports, under the same name, a file of ROWS rows none of which the first had (another seed, other event
+ids): the import that changes most of its dataset, which copies the rest of the store rather than revising it.
 """
 
 from __future__ import annotations
@@ -65,8 +67,9 @@ def measure(kind: str, rows: int, folder: Path) -> dict[str, float]:
     return {"seconds": seconds, "peak": peak, "rebuild_s": rebuild_s, "rebuild_peak": rebuild_peak}
 
 
-def reimport(rows: int, more: list[int], triples: int, folder: Path) -> None:
-    """Print one row per re-import of ``rows`` ACLED rows with ``more`` percent added, against a rebuild."""
+def reimport(rows: int, more: list[int], triples: int, folder: Path, *, replace: bool = False) -> None:
+    """Print one row per re-import of ``rows`` ACLED rows with ``more`` percent added, against a rebuild; with
+    ``replace``, one more for a file of as many rows, all of them new."""
     from benchmarks.run import dataset
 
     if triples:
@@ -87,19 +90,21 @@ def reimport(rows: int, more: list[int], triples: int, folder: Path) -> None:
     )
     print("| re-import | rows | seconds | peak RSS | rebuild s | rebuild peak | time ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for percent in more:
-        again = folder / f"more-{percent}"
+    runs = [(f"the same file, {percent}% more rows", rows + rows * percent // 100, {}) for percent in more]
+    if replace:
+        runs.append(("another file of as many rows, none the same", rows, {"seed": 2, "first_id": 10 * rows + 1}))
+    for number, (what, total, how) in enumerate(runs):
+        again = folder / f"again-{number}"
         again.mkdir()
-        total = rows + rows * percent // 100
-        acled_file(again / "refresh.csv", total)
+        acled_file(again / "refresh.csv", total, **how)
         seconds, peak = _run(
             [*QUIET, "--store", str(store), "import", "acled", str(again / "refresh.csv"), "--data", str(data)]
         )
-        rebuilt = folder / f"rebuilt-{percent}"
+        rebuilt = folder / f"rebuilt-{number}"
         rebuild_s, rebuild_peak = _run([*QUIET, "--store", str(rebuilt), "build", *map(str, inputs)])
         shutil.rmtree(rebuilt)
         print(
-            f"| the same file, {percent}% more rows | {total:,} | {seconds:.1f} | {peak:,.0f} MB | {rebuild_s:.1f} "
+            f"| {what} | {total:,} | {seconds:.1f} | {peak:,.0f} MB | {rebuild_s:.1f} "
             f"| {rebuild_peak:,.0f} MB | {rebuild_s / seconds:.2f}x |",
             flush=True,
         )
@@ -113,10 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reimport", type=int, metavar="ROWS", help="measure re-imports of ROWS ACLED rows instead")
     parser.add_argument("--more", default="0,5,10", help="percent of rows added at each re-import, comma-separated")
     parser.add_argument("--triples", type=int, default=1_000_000, help="synthetic triples in the re-imports' store")
+    parser.add_argument(
+        "--replace", action="store_true", help="with --reimport: then a file of as many rows, none the same"
+    )
     args = parser.parse_args(argv)
     if args.reimport:
         with tempfile.TemporaryDirectory(prefix="kg-bench-reimport-") as folder:
-            reimport(args.reimport, [int(n) for n in args.more.split(",") if n], args.triples, Path(folder))
+            more = [int(n) for n in args.more.split(",") if n]
+            reimport(args.reimport, more, args.triples, Path(folder), replace=args.replace)
         return 0
     print("| import | rows | seconds | rows/s | peak RSS | rebuild s | rebuild peak | time ratio | memory ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")

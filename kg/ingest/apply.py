@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
@@ -36,7 +36,6 @@ from kg import config, inference, merges, phases, progress, queries, remote, val
 from kg.config import display_path
 from kg.dataset import FORMATS, locate_problems
 from kg.errors import DataError, ParameterError, Problem, StoreError, ValidationError
-from kg.formats import annotation as annotations
 from kg.formats import textfile
 from kg.formats.events import (
     DATASETS,
@@ -56,6 +55,9 @@ from kg.namespaces import CLAIM, DCT, ENTITY, GRAPH, INFERRED_GRAPH, ONTOLOGY, O
 from kg.params import resolve_source
 from kg.results import SelectResult
 from kg.store import Store, open_store, rebuild, revise
+
+if TYPE_CHECKING:  # the annotation format (pydantic, 0.18 s to import) is loaded only by what reads one
+    from kg.formats import annotation as annotations
 
 __all__ = [
     "DropReport",
@@ -335,6 +337,8 @@ def ingest(
     root = local_root(store_path)
     data = data_dir or config.project_root() / "data"
     store = open_store(root)
+    from kg.formats import annotation as annotations
+
     annotation, quads = annotations.convert(store, annotation_path, text_path=text_path)
     source_id = annotation.source.id
     graph = GRAPH + source_id
@@ -383,6 +387,8 @@ def alias_warnings(annotation: annotations.Annotation, path: Path) -> list[str]:
     """A line for each new name that is also a common English word ("US", "IS"): kg matches it only as
     written (:mod:`kg.names`), which may not be what the annotator meant. Short acronyms ("SDF") are
     matched so too, silently: that is what they need."""
+    from kg.formats import annotation as annotations
+
     lines = annotations.record_lines(path)
     warnings = []
     for i, entity in enumerate(annotation.entities):
@@ -405,6 +411,8 @@ def _retarget_text(quads: list[ox.Quad], text: Path) -> list[ox.Quad]:
 
 def _files_of(store: Store, data: Path, source_id: str) -> tuple[list[Path], list[Path]]:
     """The data files that describe the source (its annotation, RDF or event file), and its verbatim texts."""
+    from kg.formats import annotation as annotations
+
     graph = ox.NamedNode(GRAPH + source_id)
     found = store.query("SELECT ?text ?g WHERE { GRAPH ?g { ?source kg:text ?text } }", g=graph)
     assert isinstance(found, SelectResult)
