@@ -574,7 +574,7 @@ SHAPES = [
         "accused by the government and the UN of backing the Kalvers. At least 20 people were killed when Velen "
         "jets bombed a market in Kasi.",
         [
-            ("VFF", "killed", "30 civilians in Dakra"),  # the accused did it
+            ("VFF", "killed", "30 civilians"),  # the accused did it; "in Dakra" is where, not who
             ("Tavor Dassin", "alliedWith", "Kalvers"),
             ("Velen", "killed", "at least 20 people"),  # killed when jets bombed: by the jets' owner
         ],
@@ -987,6 +987,57 @@ SHAPES = [
         ],
         [("Ukraine", None, None), ("Kabul", None, None)],  # nor is a capital inside a longer name
         id="Moscow supplied, Tehran-backed, shelled Kyiv",
+    ),
+    pytest.param(
+        "Fighting went on near the river. Tarvia supplied drones to the Velen Front, according to the UN. Kalva "
+        "troops withdrew to Tolo, according to the Kalva Brigade. Orna shelled Dakra, according to Tarna.",
+        [("Tarvia", "supplied", "Velen Front"), ("Kalva", "withdrewTo", "Tolo"), ("Orna", "shelled", "Dakra")],
+        [(None, None, "UN"), (None, None, "Kalva Brigade"), (None, None, "Tarna")],  # the source is no destination
+        id="according to X is no argument",
+    ),
+    pytest.param(
+        "Fighting went on near the river. Orna handed over Bira to the Velen Front. The Dakra Movement lost control "
+        "of Tolo to the Kalva Brigade. Tarna ceded Sela to Orna in 2019. The Velen Front lost Mabru to Tarna.",
+        [
+            ("Velen Front", "captured", "Bira"),
+            ("Kalva Brigade", "captured", "Tolo"),
+            ("Orna", "captured", "Sela"),
+            ("Tarna", "captured", "Mabru"),
+        ],
+        [("Dakra Movement", "captured", None), ("Tarna", "captured", "Sela"), ("Velen Front", "captured", "Mabru")],
+        id="handed over, ceded, lost X to Y",
+    ),
+    pytest.param(
+        "Fighting went on near the river. The Velen Front took Tolo in a counter-attack. Tarvia took in 3,000 "
+        "refugees. Clashes between the Dakra Movement and the Kalva Brigade killed 14 people in Tolo.",
+        [("Velen Front", "captured", "Tolo"), ("Tarvia", "sheltered", "3,000 refugees")],
+        [("Velen Front", "sheltered", None), (None, "killed", "14 people in Tolo")],  # "in": a preposition, where
+        id="took X in a counter-attack; people in a place",
+    ),
+    pytest.param(
+        "Fighting went on near the river. Pro-Tarvia militias attacked Tolo. Anti-Orna forces captured Kasi. Velen "
+        "fighters were seen in Mabru on Monday.",
+        [
+            ("Pro-Tarvia militias", "alliedWith", "Tarvia"),
+            ("Pro-Tarvia militias", "attacked", "Tolo"),
+            ("Anti-Orna forces", "opposes", "Orna"),
+            ("Anti-Orna forces", "captured", "Kasi"),
+            ("Velen", "operatesIn", "Mabru"),
+        ],
+        [("Pro-Tarvia", None, None), ("Anti-Orna", None, None)],  # the prefix is no part of a name
+        id="pro-X and anti-X groups; seen in a place",
+    ),
+    pytest.param(
+        "Fighting went on near the river. Orna has been at war with Tarvia since 2020. At least 12 people died when "
+        "Velen artillery shelled Tolo. Eight civilians died in a Kalva Brigade attack on Kasi. Tomas Arden died in "
+        "Mabru in 2020.",
+        [
+            ("Orna", "opposes", "Tarvia"),
+            ("Velen", "killed", "at least 12 people"),  # died when X attacked: X killed them
+            ("Kalva Brigade", "killed", "civilians"),
+        ],
+        [(None, "killed", "Tomas Arden")],  # dying is no killing unless an attack is named
+        id="at war with; died when or in an attack",
     ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
@@ -1563,6 +1614,14 @@ def test_vehicles_stand_for_their_owner_and_shooting_one_down_is_no_air_strike(s
     assert ("Tarna Army", "captured", "Dakra") in found
     assert ("Orna Front", "attacked", "Tarna Army") in found
     assert ("Orna Front", "struckFromAir", "Tarna Army") not in found
+
+
+def test_a_compound_set_off_after_its_name_quotes_both() -> None:
+    """ "the Dura Front, a Tarvia-backed militia": the alliance's quote runs from the name to the compound (it was
+    empty, its start after its end)."""
+    candidates, _ = extract(None, "The Dura Front, a Tarvia-backed militia, captured Tolo.")
+    quotes = {c.quote for c in candidates if c.predicate == "alliedWith"}
+    assert quotes == {"Dura Front, a Tarvia-backed"}
 
 
 def test_a_particle_after_the_object_makes_the_phrasal_verb(store: kg.Store) -> None:

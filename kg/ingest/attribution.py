@@ -81,6 +81,9 @@ class Attribution:
     words: str
     """The speaking phrase as written: "residents said", "according to the UN refugee agency"."""
     speaker: Mention | None
+    phrase: tuple[int, int] | None = None
+    """Where an "according to X" or ", said X, a spokesman" phrase is in the text: no argument of what it gives away
+    comes from there (the parser hangs "to X" on "supplied drones to the VLF", "withdrew to Tolo")."""
 
 
 def attributions(
@@ -106,7 +109,10 @@ def attributions(
             return [Attribution(max(start, turn.end()), start + len(sentence), words, speaker)]
     if (match := _ACCORDING.search(body)) is not None:
         who = (start + match.start("who"), start + match.end("who"))
-        found.append(_attribution(text, (start, start + len(sentence)), who, match, mentions, earlier, previous))
+        phrase = (start + match.start(), start + match.end())
+        found.append(
+            _attribution(text, (start, start + len(sentence)), who, match, mentions, earlier, previous, phrase)
+        )
     if (match := _ACCUSED.match(body)) is not None and _short(match):
         who = (start + match.start("who"), start + match.end("who"))
         region = (start + match.end("verb"), start + len(sentence))  # from the accused on: "Tarvia of arming"
@@ -117,7 +123,10 @@ def attributions(
         found.append(Attribution(start, who[0], words, speaker))
     elif (match := _INVERTED.search(body)) is not None and _named_only(match.group("who")):
         who = (start + match.start("who"), start + match.end("who"))
-        found.append(_attribution(text, (start, start + match.start()), who, match, mentions, earlier, previous))
+        phrase = (start + match.start(), start + match.end())
+        found.append(
+            _attribution(text, (start, start + match.start()), who, match, mentions, earlier, previous, phrase)
+        )
     elif (match := _BEFORE.match(body)) is not None and _short(match) and len(body) - match.end() > 10:
         who = (start + match.start("who"), start + match.end("who"))
         found.append(
@@ -170,9 +179,10 @@ def _attribution(
     mentions: Sequence[Mention],
     earlier: Sequence[Mention],
     previous: Sequence[Mention],
+    phrase: tuple[int, int] | None = None,
 ) -> Attribution:
     words = " ".join(match.group(0).strip(" ,").split())
-    return Attribution(region[0], region[1], words, speaker_of(text, who, mentions, earlier, previous))
+    return Attribution(region[0], region[1], words, speaker_of(text, who, mentions, earlier, previous), phrase)
 
 
 def speaker_of(

@@ -465,6 +465,8 @@ def _attributed(candidates: list[Candidate], given: list[Attribution], document:
     withdrew", may be quoted from X on)."""
     out = []
     for c in candidates:
+        if any(a.phrase and c.start < a.phrase[0] < c.end <= a.phrase[1] for a in given):
+            continue  # an argument taken from the speaking phrase: "supplied drones to X, according to the UN"
         by = next((a for a in given if a.start < c.end <= a.end), None)
         if by is None:
             out.append(c)

@@ -518,14 +518,25 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
+_DETERMINED = [[w] for w in "a an the its their his her this that these those".split()] + [[""]]
+"""The first word of a noun phrase, which no particle stands before ("took Tolo in a counter-attack"), or a word the
+parser left unlinked ("" in the linkage), as it leaves the rest of such a phrase."""
+
+
 def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
     lemma = verb_lemma(graph.words[verb])
     if lemma == "fall" and graph.lower[verb + 1 : verb + 2] == ["short"]:
         return []  # "the proposal fell short of its demands": no town fell to anyone
-    particles = [graph.lower[j] for j in graph.rights(verb, "K")]
+    objects = graph.rights(verb, "O")
+    # not a preposition with a noun of its own after the object, which the parser may link as a particle (leaving the
+    # noun unlinked): "took Tolo in a counter-attack" is no "take in" (sheltering)
+    particles = [
+        graph.lower[j]
+        for j in graph.rights(verb, "K")
+        if not (any(o < j for o in objects) and (graph.rights(j, "J") or graph.lower[j + 1 : j + 2] in _DETERMINED))
+    ]
     if verb + 1 < len(graph.words) and graph.lower[verb + 1] in PARTICLES:  # "pulls out of", when not linked as one
         particles.append(graph.lower[verb + 1])
-    objects = graph.rights(verb, "O")
     for o in objects:  # "drove the VFF out of Dakra": the particle after the object, unlinked
         if graph.lower[o + 1 : o + 3] in (["out", "of"], ["out", "from"], ["away", "from"], ["back", "to"]):
             particles.append(graph.lower[o + 1])
@@ -623,6 +634,8 @@ def _verb_roles(
         if subject is not None:
             roles["subj"].append(subject)
         roles["obj"] += objects
+        if not objects:  # "12 people died when X shelled Y", "died in an X attack": the attacker
+            roles["attacker"] += _when_attacked(graph, verb) or _in_attack(graph, preps)
     for p, objs in preps.items():
         roles[p] += objs
     after = " ".join(graph.lower[verb + 1 : verb + 4])
@@ -1062,8 +1075,8 @@ def _mention(
         kept = [j for j in modifiers if j > first]
         number = [graph.words[j] for j in range(first, min([*kept, word]))]  # "at least 11", "thousands of"
         phrase = " ".join([*number, *(graph.words[j] for j in kept), graph.words[word]])
-        for p in graph.rights(word, "Mp", "Mf"):  # "residents of Tarhuna"
-            if graph.lower[p] in {"of", "from", "in"}:
+        for p in graph.rights(word, "Mp", "Mf"):  # "residents of Tarhuna"; not "14 people in Tolo": where
+            if graph.lower[p] in {"of", "from"}:
                 places = [slots[j].text for j in graph.rights(p, "J") if j in slots]
                 phrase += f" {graph.lower[p]} {places[0]}" if places else ""
         return resolve(f"+{first}:{phrase}", word)

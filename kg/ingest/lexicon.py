@@ -18,13 +18,14 @@ __all__ = ["ATTACKS", "Entry", "ROLES", "entries", "by_lemma"]
 
 PATH = Path(__file__).with_name("lexicon.tsv")
 
-ROLES = frozenset({"subj", "obj", "by", "self", "mod", "between", "people", "governed"})
+ROLES = frozenset({"subj", "obj", "by", "self", "mod", "between", "people", "governed", "attacker"})
 """Roles that are not prepositions; any other role names the preposition whose object fills it.
 
 ``people`` is the grammatical subject when it names civilians or a person: verbs of plain movement
 ("headed to", "crossed into") state flight of them, and nothing of an armed group. ``governed`` is the
 subject of the clause whose preposition governs the noun ("Tarhuna remained under the control of X"), for
-nouns keyed with that preposition ("under control")."""
+nouns keyed with that preposition ("under control"). ``attacker`` is who made the attack a verb with no object
+happened in ("died when X shelled Y", "died in an X attack")."""
 
 
 ATTACKS = frozenset({"attacked", "struckFromAir", "shelled"})

@@ -206,12 +206,19 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     for m in _TOKEN.finditer(text, start, end):
         word, at = m.group(), m.start()
         parts = word.split("-")
+        if len(parts) > 1 and parts[0].lower() in _STANCES and parts[1][:1].isupper():  # "pro-Russian", "anti-Houthi"
+            found.append((parts[0] + "-", at, at + len(parts[0]) + 1))
+            word, at = word[len(parts[0]) + 1 :], at + len(parts[0]) + 1
+            parts = parts[1:]
         if len(parts) > 1 and parts[0][:1].isupper() and parts[-1][:1].islower() and parts[-1] not in _PARTICLES:
             found += [(parts[0], at, at + len(parts[0])), ("-" + "-".join(parts[1:]), at + len(parts[0]), m.end())]
         else:
             found.append((word, at, m.end()))
     return found
 
+
+_STANCES = frozenset({"pro", "anti"})
+"""Prefixes that make a name a side taken ("pro-Russian separatists"): split off, so the name stands alone."""
 
 _PARTICLES = frozenset(
     {"al", "el", "ez", "ad", "ash", "as", "an", "ar", "au", "des", "de", "la", "le", "du", "sur", "wal"}
@@ -259,6 +266,9 @@ def find_mentions(
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
+        if tokens[i][0].lower().removesuffix("-") in _STANCES and tokens[i][0].endswith("-"):  # "Pro-" names nothing
+            i += 1
+            continue
         found = _longest_known(tokens, i, text, gazetteer)
         if found:
             mentions.append(_with_direction(found[0], tokens, i))

@@ -745,6 +745,10 @@ _FORCE_PHRASE = re.compile(
     r"paramilitaries|gunmen|units|proxies)\b"
 )
 _FEW_WORDS = re.compile(r"\s+(?:[a-z]+\s+){0,2}")
+_STANCE = re.compile(r"\b(pro|anti)-$", re.IGNORECASE)
+"""The side a name is taken for or against, just before it ("pro-Russian", "anti-Houthi")."""
+_STANCE_NOUN = re.compile(rf"{_FORCE_PHRASE.pattern}|\s+(?:separatists|militants|insurgents|loyalists)\b")
+"""Who takes a side: a force, or "separatists" ("pro-Russian separatists")."""
 _COMPOUND = re.compile(
     r"-(backed|allied|aligned|supported|sponsored|funded|financed|armed|equipped|trained|held|controlled|run|led|based)\b"
 )
@@ -763,6 +767,11 @@ def compounds(text: str, mentions: list[Mention]) -> tuple[list[Found], list[Men
     found: list[Found] = []
     kept = list(mentions)
     for i, m in enumerate(mentions):
+        if (stance := _STANCE.search(text, max(0, m.start - 5), m.start)) and (noun := _STANCE_NOUN.match(text, m.end)):
+            phrase = text[stance.start() : noun.end()]  # "pro-Russian separatists": a group of its own, on X's side
+            kept[i] = Mention(phrase, stance.start(), noun.end(), None, phrase, frozenset({"actor"}), "group")
+            found += _described_by(stance.group(1).lower(), m, kept[i], (stance.start(), noun.end()))
+            continue
         match = _COMPOUND.match(text, m.end)
         if not match:
             continue
@@ -778,12 +787,19 @@ def compounds(text: str, mentions: list[Mention]) -> tuple[list[Found], list[Men
             described = mentions[i + 1]
         else:
             continue
-        for entry in by_lemma().get(("adj", match.group(1)), ()):
-            roles = {"mod": m, "self": described}
-            subject, obj = roles[entry.subject], roles[entry.object]
-            quote = (m.start, described.end)
-            found.append((entry.predicate, subject, obj, match.group(1), entry.describe(), quote, 0.8))
+        quote = (min(m.start, described.start), max(match.end(), described.end))  # "the VFF, a Velen-backed"
+        found += _described_by(match.group(1), m, described, quote)
     return found, kept
+
+
+def _described_by(word: str, name: Mention, described: Mention, quote: tuple[int, int]) -> list[Found]:
+    """What the lexicon's adjective ``word`` ("backed", "pro") says between the ``name`` in a compound and what the
+    compound describes."""
+    roles = {"mod": name, "self": described}
+    return [
+        (entry.predicate, roles[entry.subject], roles[entry.object], word, entry.describe(), quote, 0.8)
+        for entry in by_lemma().get(("adj", word), ())
+    ]
 
 
 _FORCE_NOUN = re.compile(
