@@ -1039,6 +1039,13 @@ SHAPES = [
         [(None, "killed", "Tomas Arden")],  # dying is no killing unless an attack is named
         id="at war with; died when or in an attack",
     ),
+    pytest.param(
+        "Fighting went on near the river. Tolo is now in the hands of the Velen Front. Sela fell into the hands "
+        "of Orna in May. The Dakra Movement has close ties to Tarvia.",
+        [("Velen Front", "controls", "Tolo"), ("Orna", "captured", "Sela"), ("Dakra Movement", "linkedTo", "Tarvia")],
+        [],
+        id="in the hands of; has ties to",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
