@@ -1041,10 +1041,23 @@ SHAPES = [
     ),
     pytest.param(
         "Fighting went on near the river. Tolo is now in the hands of the Velen Front. Sela fell into the hands "
-        "of Orna in May. The Dakra Movement has close ties to Tarvia.",
-        [("Velen Front", "controls", "Tolo"), ("Orna", "captured", "Sela"), ("Dakra Movement", "linkedTo", "Tarvia")],
+        "of Orna in May. The Dakra Movement has close ties to Tarvia. The Kalva Brigade received 20 tanks from Orna. "
+        "The Mabru Council is part of the Dakra Movement.",
+        [
+            ("Velen Front", "controls", "Tolo"),
+            ("Orna", "captured", "Sela"),
+            ("Dakra Movement", "linkedTo", "Tarvia"),
+            ("Orna", "supplied", "Kalva Brigade"),
+            ("Mabru Council", "partOf", "Dakra Movement"),  # "part" without "a": the parser's idiom
+        ],
         [],
-        id="in the hands of; has ties to",
+        id="in the hands of; has ties to; received tanks from; is part of",
+    ),
+    pytest.param(
+        "Fighting went on near the river. Velen fighter jets bombed Tolo. Orna attack helicopters struck Kasi.",
+        [("Velen", "struckFromAir", "Tolo")],
+        [("fighter jets", None, None), ("attack helicopters", None, None)],  # aircraft are their owner's, no one
+        id="fighter jets are no group of their own",
     ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""

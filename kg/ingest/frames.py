@@ -492,7 +492,8 @@ def read_frames(parse: Parse, slots: Mapping[int, Mention], resolve: Resolver) -
             consumed |= {f.light for f in verbs if f.light is not None}
         if i in consumed:
             continue
-        if tagged.startswith(("n", "g", "s", "t")) or tagged == "" or word.lower() in {"talks", "sanctions"}:
+        # "i": a noun the parser reads in an idiom ("is part.i of X", where "a part of X" is a noun)
+        if tagged.startswith(("n", "g", "s", "t")) or tagged in {"", "i"} or word.lower() in {"talks", "sanctions"}:
             findings += _noun(graph, i, slots, resolve)
     return _unique(findings)
 
@@ -1063,7 +1064,12 @@ def _mention(
         for d in graph.lefts(word, "D"):
             if graph.lower[d] in {"its", "their"}:
                 return _pronoun(graph, d, slots, resolve, depth)
-    if lower in PEOPLE or head in PEOPLE or (head in OWNED_HEADS and graph.lefts(word, "A", "AN")):
+    # "tribal gunmen" and "military aircraft" are a group; "Velen fighter jets" are Velen's, however parsed
+    qualified = graph.lefts(word, "A", "AN")
+    owned = (head in AIRCRAFT or lower in AIRCRAFT) and any(
+        k in slots for j in qualified for k in (j, *graph.lefts(j, "A", "AN"))
+    )
+    if lower in PEOPLE or head in PEOPLE or (head in OWNED_HEADS and not owned and qualified):
         modifiers = sorted(
             j
             for j in graph.lefts(word, "A", "AN")
