@@ -1636,6 +1636,17 @@ def test_vehicles_stand_for_their_owner_and_shooting_one_down_is_no_air_strike(s
     assert ("Orna Front", "struckFromAir", "Tarna Army") not in found
 
 
+def test_a_known_name_that_starts_with_pro_or_anti_stays_whole() -> None:
+    """ "pro-" and "anti-" are split off a name ("pro-Russian separatists"), but not off a name the store knows
+    that starts with one ("Anti-Balaka")."""
+    from kg.ingest.mentions import find_mentions, gazetteer_from
+
+    names = gazetteer_from([("https://example.org/ab", "Anti-Balaka", [], ["actor"])])
+    text = "Anti-Balaka militias attacked Bangui, and pro-Russian separatists attacked Tolo."
+    found = [m.text for m in find_mentions(text, 0, len(text), names)]
+    assert "Anti-Balaka" in found and "Russian" in found and "pro-Russian" not in found
+
+
 def test_a_compound_set_off_after_its_name_quotes_both() -> None:
     """ "the Dura Front, a Tarvia-backed militia": the alliance's quote runs from the name to the compound (it was
     empty, its start after its end)."""

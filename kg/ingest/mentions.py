@@ -266,13 +266,13 @@ def find_mentions(
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
-        if tokens[i][0].lower().removesuffix("-") in _STANCES and tokens[i][0].endswith("-"):  # "Pro-" names nothing
-            i += 1
-            continue
-        found = _longest_known(tokens, i, text, gazetteer)
+        found = _longest_known(tokens, i, text, gazetteer)  # a known name may start with one ("Anti-Balaka")
         if found:
             mentions.append(_with_direction(found[0], tokens, i))
             i = found[1]
+            continue
+        if tokens[i][0].lower().removesuffix("-") in _STANCES and tokens[i][0].endswith("-"):  # "Pro-" names nothing
+            i += 1
             continue
         if _is_name_start(tokens, i, headline, seen_names, known_word):
             j = i
