@@ -1042,13 +1042,14 @@ SHAPES = [
     pytest.param(
         "Fighting went on near the river. Tolo is now in the hands of the Velen Front. Sela fell into the hands "
         "of Orna in May. The Dakra Movement has close ties to Tarvia. The Kalva Brigade received 20 tanks from Orna. "
-        "The Mabru Council is part of the Dakra Movement.",
+        "The Mabru Council is part of the Dakra Movement. Velen and Tarna signed a defence pact in May.",
         [
             ("Velen Front", "controls", "Tolo"),
             ("Orna", "captured", "Sela"),
             ("Dakra Movement", "linkedTo", "Tarvia"),
             ("Orna", "supplied", "Kalva Brigade"),
             ("Mabru Council", "partOf", "Dakra Movement"),  # "part" without "a": the parser's idiom
+            ("Velen", "alliedWith", "Tarna"),  # a pact is an alliance, where an agreement is a negotiation
         ],
         [],
         id="in the hands of; has ties to; received tanks from; is part of",
