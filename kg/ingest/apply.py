@@ -222,12 +222,6 @@ class _Lookups:
         return check
 
 
-def _graph_size(store: Store, graph: ox.NamedNode) -> int:
-    result = store.run(queries.internal_query("internal/graph-size"), {"graph": graph})
-    assert isinstance(result, SelectResult)
-    return int(result.records()[0]["quads"]) if len(result) else 0
-
-
 COPY_ABOVE = 0.4
 """Above this many quads to delete per quad of the live store, the replaced graphs are left behind by copying the
 rest into a new generation (bulk writes) and inferring it whole, rather than deleted quad by quad. Deleting
@@ -469,7 +463,7 @@ def drop(
     data = data_dir or config.project_root() / "data"
     store = open_store(root)
     bare = source.strip().strip("<>").removeprefix("kgg:").removeprefix(GRAPH)
-    if _graph_size(store, ox.NamedNode(GRAPH + bare)):  # an event import's graph has many sources: name it by id
+    if _quads_in(store.inner, ox.NamedNode(GRAPH + bare)):  # an event import's graph has many sources: name it by id
         source_id = bare
     else:
         try:
@@ -477,7 +471,7 @@ def drop(
         except ParameterError as exc:
             raise DataError(str(exc)) from None
     graph = GRAPH + source_id
-    removed = _graph_size(store, ox.NamedNode(graph))
+    removed = _quads_in(store.inner, ox.NamedNode(graph))
     if not removed:
         raise DataError(f"no source {source_id!r} in the store; `kg query sources` lists them")
     files, texts = _files_of(store, data, source_id)

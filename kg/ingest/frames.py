@@ -519,9 +519,16 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-_DETERMINED = [[w] for w in "a an the its their his her this that these those".split()] + [[""]]
+_DETERMINED = frozenset("a an the its their his her this that these those".split()) | {""}
 """The first word of a noun phrase, which no particle stands before ("took Tolo in a counter-attack"), or a word the
 parser left unlinked ("" in the linkage), as it leaves the rest of such a phrase."""
+
+
+def _preposition_after(graph: _Graph, word: int, objects: list[int]) -> bool:
+    """Whether a word linked as a particle is a preposition after the verb's object, with a noun phrase of its own
+    (linked, or starting with a determiner or an unlinked word)."""
+    following = graph.lower[word + 1] if word + 1 < len(graph.lower) else None
+    return any(o < word for o in objects) and (bool(graph.rights(word, "J")) or following in _DETERMINED)
 
 
 def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
@@ -531,11 +538,7 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
     objects = graph.rights(verb, "O")
     # not a preposition with a noun of its own after the object, which the parser may link as a particle (leaving the
     # noun unlinked): "took Tolo in a counter-attack" is no "take in" (sheltering)
-    particles = [
-        graph.lower[j]
-        for j in graph.rights(verb, "K")
-        if not (any(o < j for o in objects) and (graph.rights(j, "J") or graph.lower[j + 1 : j + 2] in _DETERMINED))
-    ]
+    particles = [graph.lower[j] for j in graph.rights(verb, "K") if not _preposition_after(graph, j, objects)]
     if verb + 1 < len(graph.words) and graph.lower[verb + 1] in PARTICLES:  # "pulls out of", when not linked as one
         particles.append(graph.lower[verb + 1])
     for o in objects:  # "drove the VFF out of Dakra": the particle after the object, unlinked
