@@ -1060,6 +1060,56 @@ SHAPES = [
         [("fighter jets", None, None), ("attack helicopters", None, None)],  # aircraft are their owner's, no one
         id="fighter jets are no group of their own",
     ),
+    pytest.param(
+        "Fighting went on near the river. Tarvia, Orna and Kasia issued statements supporting the Velen operation. "
+        "Tarvia and Orna supported the operation. The Dura Front and the Kalva Brigade fought each other in May.",
+        [
+            ("Tarvia", "alliedWith", "Velen"),
+            ("Orna", "alliedWith", "Velen"),
+            ("Dura Front", "opposes", "Kalva Brigade"),  # "each other" is no one else
+        ],
+        [("Tarvia", "alliedWith", "Orna"), ("Orna", "alliedWith", "Kasia"), ("Tarvia", "alliedWith", "Kasia")],
+        id="a coordinated subject with an object that is no one states nothing of each other",
+    ),
+    pytest.param(
+        "Fighting went on near the river. Brahim Talo, the Front's secretary-general, visited Kasi. UN "
+        "Secretary-General Anton Gerra called for calm. Tolo Radio cameraman Taras Vell was wounded. Dutch "
+        "cameraman Stan Rees was killed. The mission was led by Major-General Romeo Dall. Lieutenant General Tsade "
+        "Gebre, Chief of Staff of the Velen Defence Forces, spoke.",
+        [
+            ("Brahim Talo", "headOf", "Front"),
+            ("Anton Gerra", "headOf", "UN"),
+            ("Taras Vell", "partOf", "Tolo Radio"),  # a member's title
+            ("Tsade Gebre", "headOf", "Velen Defence Forces"),
+        ],
+        [("Stan Rees", "partOf", None), ("Major-General Romeo Dall", None, None), ("Staff of the Velen", None, None)],
+        id="titles: secretary-general, cameraman, Major-General, Chief of Staff",
+    ),
+    pytest.param(
+        "Fighting went on near the river. The fighters of Liberians United for Reconciliation and Democracy (LURD) "
+        "held the port. The Movement for Democracy in Liberia (MODEL) took Buchanan. Units of the Sahrawi People's "
+        "Liberation Army (SPLA) shelled Mahbes. The Estado Mayor de Bloques y Frente (EMBF) attacked Tibu.",
+        [
+            ("Movement for Democracy in Liberia", "captured", "Buchanan"),
+            ("Sahrawi People's Liberation Army", "shelled", "Mahbes"),
+            ("Estado Mayor de Bloques y Frente", "attacked", "Tibu"),
+        ],
+        [("Democracy", None, None), ("Movement for Democracy", None, None), ("People's Liberation Army", None, None)],
+        id="a name its acronym spells out is one name",
+    ),
+    pytest.param(
+        "Fighting went on near the river. In 1998 the Orna army invaded Tolo. President Tarel Vos suspended "
+        "diplomatic relations with Velen. The Kasi Palace, the seat of Tarel Vos, was seized. Orna soldiers are "
+        "protecting 8,000 civilians at the Dura camp. Velen fighters had been told to protect residents of Mabru.",
+        [
+            ("Orna", "attacked", "Tolo"),
+            ("Tarel Vos", "sanctioned", "Velen"),
+            ("Tarel Vos", "basedIn", "Kasi Palace"),
+            ("Orna", "sheltered", "8,000 civilians"),
+        ],
+        [("Velen", "sheltered", None)],  # told to protect them: not (yet) done
+        id="invaded; suspended relations with; the seat of; protecting; told to",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
@@ -1331,9 +1381,10 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     totals = {r["half"]: r for r in rows if r["report"].startswith("all ")}
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
-    # floors just under what was measured when the rules were last changed (3d8d5a7, 2026-11-30 20:26 UTC):
-    # development 0.754 and 0.560 (23 reports), held-out 0.511 and 0.217 (31 reports)
-    assert development["precision"] >= 0.74 and development["recall"] >= 0.545, development
+    # floors just under what was measured when the rules were last changed (2026-12-01 11:20 UTC): development
+    # 0.709 and 0.440 (31 reports; the eight of the seventh round, scored 0.438 and 0.181 at first sight, pull it
+    # down from the first 23's 0.765 and 0.571), held-out 0.526 and 0.217 (31 reports)
+    assert development["precision"] >= 0.69 and development["recall"] >= 0.43, development
     assert held_out["precision"] >= 0.50 and held_out["recall"] >= 0.21, held_out
     for row in rows:
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1

@@ -44,7 +44,7 @@ AUXILIARY_LINKS = ("Pv", "Pg", "PP", "I", "TO", "IV", "Pa")
 MODAL = frozenset({"could", "would", "may", "might", "should", "must", "can"})
 INTENT = frozenset(
     """threaten vow plan aim seek try attempt want hope intend prepare refuse fail deny threaten warn pledge
-    promise expect fear urge call demand ask order""".split()
+    promise expect fear urge call demand ask order tell instruct encourage""".split()
 )
 """Verbs whose complement did not (yet) happen: "vowed to retake", "denied seizing", "called on X to leave"."""
 
@@ -846,7 +846,9 @@ def _fill(
         pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
         # "X and Y have been fighting" states no alliance: "fought alongside" or "stood by" needs its partner named
         mutual = entry.object not in {"governed", "alongside", "by"} and not passive
-        if not objects and entry.predicate in RECIPROCAL and len(subjects) > 1 and mutual:
+        # and "X and Y supported the operation" names an object that is no one, not each other
+        unnamed = [j for j in object_words if graph.lower[j] not in {"other", "another", "each"}]
+        if not objects and not unnamed and entry.predicate in RECIPROCAL and len(subjects) > 1 and mutual:
             # "the LNA and the GNA fought"; but "with support from A and B" or "supported by A and by B" (the
             # agents of a passive whose object is not named) says nothing of A and B
             pairs = [(a, b, (ja, jb)) for ja, a in subjects for jb, b in subjects if ja < jb]

@@ -32,7 +32,8 @@ TITLES = frozenset(
     commander commander-in-chief king queen prince sheikh emir mr mr. mrs ms ms. dr dr. sen. senator governor
     chief marshal field admiral brigadier spokesman spokeswoman spokesperson ambassador envoy secretary
     pope patriarch imam mullah ayatollah maj brig brig. adm adm. capt capt. sgt sgt. cmdr ltg excellency
-    h.e. h.e""".split()
+    h.e. h.e secretary-general director-general rector correspondent cameraman camerawoman photographer
+    reporter major-general lieutenant-general brigadier-general lieutenant-colonel""".split()
 )
 """Words that introduce a person's name without being part of it ("President Bashar al-Assad")."""
 
@@ -330,7 +331,7 @@ def find_mentions(
             i = j + 1
             continue
         i += 1
-    return _with_demonym_phrases(mentions, tokens, text)
+    return _with_demonym_phrases(_spelled_out(mentions, tokens, text), tokens, text)
 
 
 _FOR_HEADS = ACTOR_WORDS | {"volunteers", "patriots", "fighters", "mission", "office", "centre", "center"}
@@ -343,6 +344,70 @@ def _for_in_name(tokens, j, known_word) -> bool:  # type: ignore[no-untyped-def]
     after = tokens[j + 2][0].lower()
     ordinary = known_word is not None and after not in _NOT_NAMES and known_word(after)
     return tokens[j][0].lower() in _FOR_HEADS or ordinary
+
+
+_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
+_SPELLING_WORDS = CONNECTORS | {"and", "in", "on", "pour", "'s", "’s"}
+"""Words a name spelled out before its acronym may hold that the acronym need not spell ("Liberians United for
+Reconciliation and Democracy (LURD)")."""
+
+
+def _spells(words: list[str], acronym: str) -> bool:
+    """Whether ``acronym`` is the words' beginnings in order: each capitalised word gives one or more of its first
+    letters, a small word (:data:`_SPELLING_WORDS`) its first letter or none ("Movement for Democracy in Liberia":
+    MODEL; "Sahrawi People's Liberation Army": SPLA)."""
+
+    @cache
+    def match(w: int, a: int) -> bool:
+        if w == len(words):
+            return a == len(acronym)
+        word = words[w].lower()
+        small = word in _SPELLING_WORDS
+        if small and match(w + 1, a):
+            return True
+        longest = 1 if small else len(word)
+        return any(
+            a + n <= len(acronym) and word[:n] == acronym[a : a + n].lower() and match(w + 1, a + n)
+            for n in range(1, longest + 1)
+        )
+
+    return match(0, 0)
+
+
+def _spelled_out(mentions: list[Mention], tokens, text: str) -> list[Mention]:  # type: ignore[no-untyped-def]
+    """A name its acronym shows to be longer than the names spotted in it, made one: "Liberians United for
+    Reconciliation and Democracy (LURD)" was "Liberians United for Reconciliation" and "Democracy"; "Sahrawi
+    People's Liberation Army (SPLA)" was "Sahrawi" and "People's Liberation Army". Only where the acronym spells
+    the longer name and not the last name alone."""
+    out = list(mentions)
+    for m in mentions:
+        acronym = _ACRONYM.match(text, m.end)
+        if acronym is None or m.entity is not None or _spells(_words_of(m.text), acronym.group(1)):
+            continue
+        before = [t for t in tokens if t[2] <= m.end][-9:]
+        for k in range(len(before)):
+            first = before[k]
+            if first[1] >= m.start or not _capitalised(first[0]) or first[0].lower() in _SPELLING_WORDS:
+                continue
+            words = [t[0] for t in before[k:] if t[0] not in {",", "-"}]
+            if any(not (_capitalised(w) or w.lower() in _SPELLING_WORDS) for w in words):
+                continue
+            if not _spells(words, acronym.group(1)):
+                continue
+            inside = [x for x in out if first[1] <= x.start and x.end <= m.end]
+            if any(x.entity is not None for x in inside):
+                break  # a known name inside: not ours to swallow
+            phrase = text[first[1] : m.end]
+            kinds = frozenset({"actor"}) if "person" not in m.kinds else m.kinds
+            merged = Mention(phrase, first[1], m.end, None, phrase, kinds, "name")
+            out = [x for x in out if x not in inside]
+            out.append(merged)
+            break
+    return sorted(out, key=lambda x: x.start)
+
+
+def _words_of(phrase: str) -> list[str]:
+    return re.findall(r"['’]s\b|[\w\u00C0-\u024F]+", phrase)
 
 
 _IN_NAME_HEADS = frozenset({"mission", "office", "operation", "operations", "programme", "command"})
@@ -378,6 +443,8 @@ def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: igno
         return False
     if word.lower() in OFFICES and i > 1 and tokens[i - 1][0] == "of" and tokens[i - 2][0].lower() in TITLES:
         return False  # "Secretary of State Antony Blinken"
+    if word.lower() == "staff" and i > 1 and tokens[i - 1][0] == "of" and tokens[i - 2][0].lower() == "chief":
+        return False  # "Chief of Staff of the Ethiopian Defence Forces"
     if _countries().get(normal(word)) and _institution(tokens, i + 1):
         return True
     if headline:

@@ -66,9 +66,13 @@ _DEMONYM_PLACE = re.compile(r"\s+(city|town|village|port|capital|province|region
 
 
 _TITLE = (
-    r"president|prime minister|leader|commander|commander-in-chief|chief|head|king|emir|chairman|"
-    r"spokesman|spokeswoman|spokesperson|deputy commander|deputy leader|deputy"
+    r"president|prime minister|leader|commander|commander-in-chief|chief|head|king|emir|chairman|chairwoman|"
+    r"secretary-general|secretary general|general secretary|director-general|director|"
+    r"spokesman|spokeswoman|spokesperson|deputy commander|deputy leader|deputy|vice-president|vice president|"
+    r"correspondent|cameraman|camerawoman|photographer|reporter|official|member"
 )
+_MEMBERS = ("spokes", "deputy", "vice", "correspondent", "camera", "photographer", "reporter", "official", "member")
+"""Titles of someone who belongs to a body without heading it: partOf ("Reuters cameraman X")."""
 _RANKS = (
     r"(?:(?:general|gen|lieutenant|lt|colonel|col|major|maj|brigadier|brig|admiral|adm|marshal|field|captain|capt)"
     r"\.?\s+)*"
@@ -100,12 +104,12 @@ def _title(match: re.Match[str] | None) -> tuple[str, str] | None:
     if any(w in _NOT_MODIFIERS or w.endswith(("ed", "ing")) for w in mods):
         return None
     title = match.group("title").lower()
-    part = title.startswith(("spokes", "deputy")) or any(w not in _PLAIN for w in mods)
+    part = title.startswith(_MEMBERS) or any(w not in _PLAIN for w in mods)
     return ("partOf" if part else "headOf"), " ".join([*mods, title])
 
 
 _TITLE_OF = re.compile(
-    rf"\b(?P<title>{_TITLE}|officer in charge|director|director-general|secretary-general)\s+of\s+(?:the\s+)?\Z",
+    rf"\b(?P<title>{_TITLE}|officer in charge|chief of staff)\s+of\s+(?:the\s+)?\Z",
     re.IGNORECASE,
 )
 """Before an organisation: "the Commander of the IAF", "President of the Republic of X"."""
@@ -128,6 +132,8 @@ def titles(
         read = _title(_TITLE_BETWEEN.fullmatch(text, a.end, b.start))
         if read and "person" in b.kinds and "person" not in a.kinds and not force_phrase:
             predicate, title = read
+            if title.startswith(_MEMBERS[3:]) and a.source in {"demonym", "country"}:
+                continue  # "Dutch cameraman X" works for no state
             military = a.source == "demonym" and re.search(r"\bcommander|\bchief\b|army|military", title)
             force = forces(a) if military and forces is not None else None
             head = replace(force, start=a.start, end=a.end) if force is not None else a
@@ -136,7 +142,7 @@ def titles(
         of = _TITLE_OF.search(text, max(0, a.start - 40), a.start)
         if of and "person" in b.kinds and "person" not in a.kinds and _THEN_NAMED.fullmatch(text, a.end, b.start):
             title = of.group("title").lower()
-            predicate = "partOf" if title.startswith(("spokes", "deputy")) else "headOf"
+            predicate = "partOf" if title.startswith(_MEMBERS) else "headOf"
             why = f"pattern: the {title} of NAME, PERSON"
             found.append((predicate, b, a, title, why, (of.start(), b.end), 0.75))
             continue
