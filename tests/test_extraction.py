@@ -1110,6 +1110,18 @@ SHAPES = [
         [("Velen", "sheltered", None)],  # told to protect them: not (yet) done
         id="invaded; suspended relations with; the seat of; protecting; told to",
     ),
+    pytest.param(
+        "Fighting went on near the river. The talks were attended by Thabo Mbeki of South Africa and John Kufuor "
+        "of Ghana, the current chairman of ECOWAS. President Emmanuel Macron of France said they would go on. "
+        "Velen troops took Tolo except the old city, which Orna troops still hold.",
+        [("Emmanuel Macron", "headOf", "France"), ("Velen", "captured", "Tolo")],
+        [
+            ("Thabo Mbeki of South Africa", None, None),  # a person and a country, two names
+            ("John Kufuor of Ghana", None, None),
+            ("Orna", "controls", "Tolo"),  # "which" is the old city, not Tolo
+        ],
+        id="a person of a country; which after a place described, not named",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -1225,6 +1225,8 @@ def _antecedent(graph: _Graph, relative: int, slots: Mapping[int, Mention]) -> i
         j -= 1
     if j not in slots and noun_lemma(graph.words[j]) in ASSAULTS:
         return None  # "condemned the attack, which killed 20": the attack, not the one who condemned it
+    if j not in slots and noun_lemma(graph.words[j]) in PLACE_HEADS and graph.lefts(j, "D"):
+        return None  # "Basra except the old city, which X still holds": the old city, not Basra
     while j > 0 and j not in slots and j > relative - 6:
         j -= 1
     return _placed_actor(graph, j, slots) if j in slots else None

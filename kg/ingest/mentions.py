@@ -292,6 +292,7 @@ def find_mentions(
                 )
                 or (
                     tokens[j + 1][0].lower() in CONNECTORS
+                    and not _person_of_country(tokens, i, j)
                     and j + 2 < len(tokens)
                     and _capitalised(tokens[j + 2][0])
                     and (tokens[j + 1][0].lower() != "the" or tokens[j][0].lower() in {"of", "for"})
@@ -336,6 +337,38 @@ def find_mentions(
 
 _FOR_HEADS = ACTOR_WORDS | {"volunteers", "patriots", "fighters", "mission", "office", "centre", "center"}
 """Words after which "for" goes on with the name ("Coalition of Patriots for Change", "Volunteers for the ...")."""
+
+
+_NOT_PERSONAL = (
+    ACTOR_WORDS
+    | PLACE_WORDS
+    | _GROUP_MARKERS
+    | frozenset(
+        """republic kingdom state states emirate sultanate federation university bank ministry minister secretary
+    people peoples union nations""".split()
+    )
+)
+
+
+def _person_of_country(tokens, i, j) -> bool:  # type: ignore[no-untyped-def]
+    """ "Thabo Mbeki of South Africa", "President Emmanuel Macron of France": a person's name (two or three words,
+    none an organisation's, a place's or a state's) and the country after "of", two names; not "Republic of
+    Korea", "Army of Islam", "Government of Ethiopia"."""
+    if tokens[j + 1][0] != "of" or not 2 <= j - i + 1 <= 3:
+        return False
+    if any(t[0].lower() in _NOT_PERSONAL or not t[0][:1].isupper() for t in tokens[i : j + 1]):
+        return False
+    for size in (3, 2, 1):
+        after = tokens[j + 2 : j + 2 + size]
+        words = " ".join(t[0] for t in after)
+        if len(after) == size and all(t[0][:1].isalpha() for t in after) and _is_country(words):
+            following = tokens[j + 2 + size][0] if j + 2 + size < len(tokens) else ""
+            return not _capitalised(following)  # "of South Africa", not "of South Africa Airways"
+    return False
+
+
+def _is_country(words: str) -> bool:
+    return _countries().get(normal(words), ("", ""))[1] == "country"
 
 
 def _for_in_name(tokens, j, known_word) -> bool:  # type: ignore[no-untyped-def]

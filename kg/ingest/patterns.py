@@ -187,6 +187,10 @@ def _title_start(m: Mention) -> int:
     return m.start
 
 
+_HEAD_OF_STATE = re.compile(rf"\b(?P<title>President|Prime\s+Minister|Premier|King|Queen|Emir|Chancellor)\s+{_RANKS}\Z")
+"""A head of state's or government's title right before a name, as written ("President", not "president")."""
+
+
 def offices(
     text: str,
     mentions: list[Mention],
@@ -204,7 +208,14 @@ def offices(
     found = []
     for m in mentions:
         person = "person" in m.kinds or (not m.kinds and m.source == "name" and " " in m.text)  # a new full name
-        if not person or re.match(r"\s+of\s", text[m.end :]) or " of " in m.text:
+        of = re.match(r"\s+of\s+(?:the\s+)?", text[m.end :])
+        if person and of and (head := _HEAD_OF_STATE.search(text, max(0, m.start - 40), m.start)):
+            country = next((n for n in mentions if n.start == m.end + of.end() and n.source == "country"), None)
+            if country is not None:  # "President Emmanuel Macron of France"
+                title = re.sub(r"\s+", " ", head.group("title")).lower()
+                why = f"pattern: {title} PERSON of COUNTRY"
+                found.append(("headOf", m, country, title, why, (head.start(), country.end), 0.8))
+        if not person or of or " of " in m.text:
             continue  # "President X of Ukraine" says whose
         at = _title_start(m)
         window = max(0, m.start - 60)
