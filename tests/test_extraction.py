@@ -1122,6 +1122,20 @@ SHAPES = [
         ],
         id="a person of a country; which after a place described, not named",
     ),
+    pytest.param(
+        "Fighting went on near the river. The so-called Revolutionary Command Council in Baghdad announced a merger. "
+        "The Velen Front in Tarna said so. Dasman Palace, the seat of His Highness Sheikh Jaber al-Sabah, was "
+        "stormed. US officials say the Orna government is no longer in control of Kasi. The Velen Front no longer "
+        "holds Tolo. Orna forces retook Zalambessa, the Ethiopian border town.",
+        [
+            ("Revolutionary Command Council", "basedIn", "Baghdad"),  # a governing body sits where it is
+            ("Velen Front", "operatesIn", "Tarna"),  # a group is active there
+            ("Jaber al-Sabah", "basedIn", "Dasman Palace"),  # "His Highness" is a title, no name
+            ("Zalambessa", "locatedIn", "Ethiopia"),
+        ],
+        [(None, "controls", "Kasi"), ("Velen Front", "controls", "Tolo"), ("Highness", None, None)],
+        id="a council in a city; His Highness; no longer; the DEMONYM border town",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -447,8 +447,8 @@ class _Graph:
         """ "never captured", "has yet to capture", "denied that it had attacked": read off the words, not the links,
         which the lesser linkages hang elsewhere."""
         before = self.lower[max(1, verb - 3) : verb]
-        if "never" in before or before[-2:] == ["yet", "to"]:
-            return True
+        if "never" in before or before[-2:] == ["yet", "to"] or _no_longer(before):
+            return True  # "no longer holds Tolo"
         for k in range(verb - 1, max(1, verb - 15), -1):  # the "that" clause of a denial, in this sentence
             if self.lower[k] in {".", ";", ":"}:
                 break
@@ -700,6 +700,11 @@ def _adjacent_phrase(graph: _Graph, head: int, preps: dict[str, list[int]]) -> N
             preps[graph.lower[p]] = objects
 
 
+def _no_longer(words: list[str]) -> bool:
+    """ "no longer" among ``words``: what held before holds no more."""
+    return any(a == "no" and b == "longer" for a, b in zip(words, words[1:], strict=False))
+
+
 def _noun(graph: _Graph, noun: int, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
     lemma = noun_lemma(graph.words[noun])
     keys = [lemma]
@@ -715,6 +720,8 @@ def _noun(graph: _Graph, noun: int, slots: Mapping[int, Mention], resolve: Resol
     before = [graph.lower[j] for j in range(max(1, noun - 2), noun)]
     if any(graph.lower[d] in {"no", "neither"} for d in graph.lefts(noun, "D")) or "no" in before:
         return []  # "there would be no attack on the city", "no new offensive": denied, not stated
+    if _no_longer(graph.lower[max(1, noun - 4) : noun]) or {"not", "never"} & set(graph.lower[max(1, noun - 3) : noun]):
+        return []  # "is no longer in control of Baghdad", "was not under the control of X"
     roles = _noun_roles(graph, noun, slots)
     found = []
     for entry in entries:

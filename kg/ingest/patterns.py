@@ -62,6 +62,11 @@ _CAPITAL = re.compile(
 )
 """Between a place and what it is the capital of: ", the capital of ", ", the capital of the breakaway region of ",
 " is the capital of "."""
+_DEMONYM_TOWN = re.compile(
+    r"\s+(?:(?:border|frontier|coastal|market|port|river|desert|northern|southern|eastern|western)\s+)?"
+    r"(city|town|village|port)\b"
+)
+"""After "PLACE, the DEMONYM": what kind of place it is ("Zalambessa, the Ethiopian border town")."""
 _DEMONYM_PLACE = re.compile(r"\s+(city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
 
 
@@ -628,6 +633,10 @@ _SITE_WORDS = frozenset(
 """Words that make a name a building or a site, which lies somewhere rather than operates there."""
 
 
+_SEATED = frozenset("council government junta parliament assembly cabinet presidency regime leadership".split())
+"""Last words of a governing body's name: "X in Y" says where it sits (basedIn), not where it fights."""
+
+
 def locations(text: str, mentions: list[Mention]) -> list[Found]:
     """Where places lie: "Minova, in Kalehe territory", "Goma, the capital of North Kivu", "the Saudi city of X",
     "Dikwa, Borno state", "Kingston, Jamaica", "the Catatumbo region of Norte de Santander"."""
@@ -648,6 +657,9 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
             word = at.group(1)  # "Hezbollah in Lebanon", "Afghan forces at Bagram"
             if word == "at" and re.search(r"\bby\s+(?:the\s+)?\Z", text[max(0, a.start - 8) : a.start]):
                 continue  # "the land held by the LTTE at X": the place is the holding's
+            if word == "in" and normal(a.text).split()[-1] in _SEATED:  # "the Revolutionary Command Council in Baghdad"
+                found.append(("basedIn", a, b, word, "pattern: GOVERNING BODY in PLACE", (a.start, b.end), 0.6))
+                continue
             found.append(("operatesIn", a, b, word, f"pattern: GROUP {word} PLACE", (a.start, b.end), 0.6))
             continue
         placeish = [m for m in (a, b) if not (m.kinds and "place" not in m.kinds) and m.source != "group"]
@@ -662,6 +674,12 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
         if inner and ADMIN_UNIT.search(a.text) and re.fullmatch(r"\s+of\s+(?:the\s+)?", between):
             found.append(("locatedIn", a, b, "of", "pattern: UNIT of PLACE", (a.start, b.end), 0.7))
             continue
+        if b.source == "demonym" and a.source not in {"demonym", "country"} and re.fullmatch(r",\s+the\s+", between):
+            if (town := _DEMONYM_TOWN.match(text, b.end)) is not None:  # "Zalambessa, the Ethiopian border town"
+                country = replace(b, text=b.label, source="country")
+                why = "pattern: PLACE, the DEMONYM town"
+                found.append(("locatedIn", a, country, town.group(1), why, (a.start, town.end()), 0.7))
+                continue
         if a.source == "demonym" and (kind := _DEMONYM_PLACE.fullmatch(between)):
             country = replace(a, text=a.label, source="country")
             if kind.group(1) == "capital":  # "the Nigerian capital Abuja"
