@@ -1136,6 +1136,18 @@ SHAPES = [
         [(None, "controls", "Kasi"), ("Velen Front", "controls", "Tolo"), ("Highness", None, None)],
         id="a council in a city; His Highness; no longer; the DEMONYM border town",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Velen Front, whose leader Tarel Vos has called for calm, held Tolo. "
+        "The Kasi Brigade secured the airport on Monday. Most of the victims were executed by fighters of the "
+        "Velen Front.",
+        [
+            ("Tarel Vos", "headOf", "Velen Front"),
+            ("Kasi Brigade", "controls", "airport"),
+            ("Velen Front", "killed", "victims"),
+        ],
+        [],
+        id="whose leader; secured; victims",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -179,7 +179,7 @@ DEPUTIES = frozenset({"deputy", "vice", "assistant"})
 PEOPLE = frozenset(
     """people civilians residents refugees migrants inmates prisoners detainees families villagers
     displaced protesters demonstrators workers children women hostages population inhabitants locals
-    evacuees""".split()
+    evacuees victims""".split()
 )
 """Nouns for groups of people that can fill a relation themselves ("displaced people fled to Sennar")."""
 

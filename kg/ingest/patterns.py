@@ -90,6 +90,10 @@ _TITLE_BETWEEN = re.compile(
 )
 """Between an organisation and a person: "RSF commander X", "the LTTE's international relations chief X", "Russian
 President and Supreme Commander-in-Chief X", "The guard's commander, General X"."""
+_WHOSE_TITLE = re.compile(
+    rf",\s+whose\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,2}}?)(?P<title>{_TITLE}),?\s+{_RANKS}", re.IGNORECASE
+)
+"""Between a body and a person: ", whose leader ", ", whose military commander, General "."""
 _TITLE_AFTER = re.compile(rf"(?:'s|’s|'|’)?\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<title>{_TITLE})\b", re.IGNORECASE)
 """After "PERSON, the ORG": "Abdelrahim Dagalo, the RSF's deputy commander"."""
 _PLAIN = frozenset({"acting", "interim", "transitional", "supreme", "military", "army", "top", "overall", "former"})
@@ -143,6 +147,12 @@ def titles(
             force = forces(a) if military and forces is not None else None
             head = replace(force, start=a.start, end=a.end) if force is not None else a
             found.append((predicate, b, head, title, f"pattern: NAME {title} PERSON", (a.start, b.end), 0.8))
+            continue
+        whose = _title(_WHOSE_TITLE.fullmatch(text, a.end, b.start))
+        holder = "person" in b.kinds or (not b.kinds and b.source == "name" and " " in b.text)  # a new full name
+        if whose and holder and "person" not in a.kinds and a.source not in {"demonym", "country"}:
+            predicate, title = whose  # "the Young Patriots, whose leader Charles Ble Goude"
+            found.append((predicate, b, a, title, f"pattern: NAME, whose {title} PERSON", (a.start, b.end), 0.75))
             continue
         of = _TITLE_OF.search(text, max(0, a.start - 40), a.start)
         if of and "person" in b.kinds and "person" not in a.kinds and _THEN_NAMED.fullmatch(text, a.end, b.start):
