@@ -1148,6 +1148,21 @@ SHAPES = [
         [],
         id="whose leader; secured; victims",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Security Council condemned the Orna invasion of Kasi. Tarel Vos "
+        "spoke by telephone with Anton Gerra on Friday. The Velen Mission has stayed in Tolo throughout the "
+        "fighting. The protesters were joined by armed Dura Front elements. The Kalva Brigade joined the Velen "
+        "Alliance in May. Tarvia, whose President, Mira Sol, spoke on Sunday, sent troops.",
+        [
+            ("Orna", "attacked", "Kasi"),
+            ("Tarel Vos", "negotiatedWith", "Anton Gerra"),
+            ("Velen Mission", "operatesIn", "Tolo"),
+            ("Kalva Brigade", "partOf", "Velen Alliance"),  # joining is becoming part
+            ("Mira Sol", "headOf", "Tarvia"),
+        ],
+        [("Dura Front", "partOf", None)],  # being joined by X is X coming along
+        id="an invasion of; spoke with; stayed in; joined by; whose President",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

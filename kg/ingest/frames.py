@@ -821,6 +821,8 @@ def _fill(
 ) -> list[Finding]:
     if entry.predicate == "operatesIn" and entry.subject == "obj" and not passive:
         return []  # "troops are stationed in X" places the troops; "X stationed troops in Y" the one who sent them
+    if entry.predicate == "partOf" and entry.pos == "verb" and entry.object == "obj" and passive:
+        return []  # "the protesters were joined by armed X elements": X came along, it did not become one of them
     if entry.subject == "between":
         members = [(j, m) for j in roles.get("between", []) if (m := _mention(graph, j, slots, resolve))]
         pairs = [(a, b, (ja, jb)) for ja, a in members for jb, b in members if ja < jb]

@@ -150,7 +150,7 @@ def titles(
             continue
         whose = _title(_WHOSE_TITLE.fullmatch(text, a.end, b.start))
         holder = "person" in b.kinds or (not b.kinds and b.source == "name" and " " in b.text)  # a new full name
-        if whose and holder and "person" not in a.kinds and a.source not in {"demonym", "country"}:
+        if whose and holder and "person" not in a.kinds and a.source != "demonym":
             predicate, title = whose  # "the Young Patriots, whose leader Charles Ble Goude"
             found.append((predicate, b, a, title, f"pattern: NAME, whose {title} PERSON", (a.start, b.end), 0.75))
             continue
