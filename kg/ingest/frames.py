@@ -1084,17 +1084,20 @@ def _mention(
         k in slots for j in qualified for k in (j, *graph.lefts(j, "A", "AN"))
     )
     if lower in PEOPLE or head in PEOPLE or (head in OWNED_HEADS and not owned and qualified):
+        demonyms = {
+            j: slots[j].text for j in graph.lefts(word, "A", "AN") if j in slots and slots[j].source == "demonym"
+        }
         modifiers = sorted(
             j
             for j in graph.lefts(word, "A", "AN")
-            if j not in slots and graph.words[j].isalpha() and not graph.is_conjunction(j)
-        )
+            if (j not in slots or j in demonyms) and graph.words[j].isalpha() and not graph.is_conjunction(j)
+        )  # "Sahrawi refugees" are named with their demonym (and match "refugees" too: coreference's extra names)
         first = _quantity(graph, modifiers[0] if modifiers else word)  # "at least 11 people"
         while first > 2 and graph.lower[first - 1] == "of" and graph.lower[first - 2] in PARTS:
             first = _quantity(graph, first - 2)  # "Tens of thousands of"
         kept = [j for j in modifiers if j > first]
-        number = [graph.words[j] for j in range(first, min([*kept, word]))]  # "at least 11", "thousands of"
-        phrase = " ".join([*number, *(graph.words[j] for j in kept), graph.words[word]])
+        number = [demonyms.get(j, graph.words[j]) for j in range(first, min([*kept, word]))]  # "at least 11"
+        phrase = " ".join([*number, *(demonyms.get(j, graph.words[j]) for j in kept), graph.words[word]])
         for p in graph.rights(word, "Mp", "Mf"):  # "residents of Tarhuna"; not "14 people in Tolo": where
             if graph.lower[p] in {"of", "from"}:
                 places = [slots[j].text for j in graph.rights(p, "J") if j in slots]

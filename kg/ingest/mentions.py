@@ -643,7 +643,21 @@ def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped
         kinds.add("place")  # "the village of Togoga", "the town of Palma", "the villages of Bira and Sela"
     elif phrase.isupper() and i == 0 and j + 1 < len(tokens) and tokens[j + 1][0] == ",":
         kinds.add("place")  # a dateline: "CAIRO, Dec 19 -"
-    return Mention(phrase, s, e, None, phrase, frozenset(kinds), source, settled=settled)
+    extra = (_titled(tokens, i, e, text),) if source == "title" else ()
+    return Mention(
+        phrase, s, e, None, phrase, frozenset(kinds), source, extra=tuple(x for x in extra if x), settled=settled
+    )
+
+
+def _titled(tokens, i: int, end: int, text: str) -> str:  # type: ignore[no-untyped-def]
+    """The name with the capitalised titles written before it ("King Mohammed VI", "Maj. Gen. X"), another way the
+    report names the person; empty when the title is lower-case ("cameraman X")."""
+    k = i
+    while k > 0 and (
+        tokens[k - 1][0] == "." or (tokens[k - 1][0].lower() in TITLES and tokens[k - 1][0][:1].isupper())
+    ):
+        k -= 1
+    return text[tokens[k][1] : end] if k < i and tokens[k][0] != "." else ""
 
 
 def _of_settlements(tokens, i: int) -> bool:  # type: ignore[no-untyped-def]
