@@ -1173,6 +1173,13 @@ SHAPES = [
         [("tens of refugees", None, None), (None, "sheltered", "tens of refugees")],
         id="people named with their demonym",
     ),
+    pytest.param(
+        "Fighting went on near the river. Velen took Butare, the second town of Rwanda. Orna shelled Kasi, the "
+        "largest city of Tarvia.",
+        [("Butare", "locatedIn", "Rwanda"), ("Kasi", "locatedIn", "Tarvia")],
+        [],
+        id="the second town of a country",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -49,8 +49,14 @@ _SETTLEMENT = (
     r"(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|district|suburb|neighbourhood|neighborhood|port|"
     r"settlement|camp|area|region|province)\s+"
 )
+_RANKED_OF = (
+    r",\s+the\s+(?:second|third|fourth|fifth|largest|biggest|main|chief|principal|[\w]+-largest|[\w]+-biggest)\s+"
+    r"(?:town|city|port)\s+of\s+(?:the\s+)?|"
+)
+"""Between a place and its country: ", the second town of " ("Butare, the second town of Rwanda")."""
 _LOCATED = re.compile(
-    rf"(?:\s+(?:is|was)\s+{_SETTLEMENT}|,?\s+(?:{_SETTLEMENT})?)(?:in|inside|within)\s+(?:the\s+)?"
+    _RANKED_OF
+    + rf"(?:\s+(?:is|was)\s+{_SETTLEMENT}|,?\s+(?:{_SETTLEMENT})?)(?:in|inside|within)\s+(?:the\s+)?"
     + _DIRECTION
     + r"(?:(?:countryside|outskirts|suburbs|province|region|state|district|governorate|territory|parts?|area|"
     r"north|south|east|west|north-?east|north-?west|south-?east|south-?west|centre|center|heart|middle)"
