@@ -82,8 +82,10 @@ _TITLE = (
     r"spokesman|spokeswoman|spokesperson|deputy commander|deputy leader|deputy|vice-president|vice president|"
     r"correspondent|cameraman|camerawoman|photographer|reporter|official|member"
 )
-_MEMBERS = ("spokes", "deputy", "vice", "correspondent", "camera", "photographer", "reporter", "official", "member")
-"""Titles of someone who belongs to a body without heading it: partOf ("Reuters cameraman X")."""
+_STAFF = ("correspondent", "camera", "photographer", "reporter", "official", "member")
+"""Titles of someone who works for a body ("Reuters cameraman X"), and for no state ("Dutch cameraman X")."""
+_MEMBERS = ("spokes", "deputy", "vice", *_STAFF)
+"""Titles of someone who belongs to a body without heading it: partOf."""
 _RANKS = (
     r"(?:(?:general|gen|lieutenant|lt|colonel|col|major|maj|brigadier|brig|admiral|adm|marshal|field|captain|capt)"
     r"\.?\s+)*"
@@ -147,7 +149,7 @@ def titles(
         read = _title(_TITLE_BETWEEN.fullmatch(text, a.end, b.start))
         if read and "person" in b.kinds and "person" not in a.kinds and not force_phrase:
             predicate, title = read
-            if title.startswith(_MEMBERS[3:]) and a.source in {"demonym", "country"}:
+            if title.startswith(_STAFF) and a.source in {"demonym", "country"}:
                 continue  # "Dutch cameraman X" works for no state
             military = a.source == "demonym" and re.search(r"\bcommander|\bchief\b|army|military", title)
             force = forces(a) if military and forces is not None else None
