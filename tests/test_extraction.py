@@ -1180,6 +1180,13 @@ SHAPES = [
         [],
         id="the second town of a country",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Kalva Battalion, a battalion of the Velen Brigade, held Tolo. "
+        "Soldiers from the Dura Regiment, a regiment of the Orna Army, crossed the river.",
+        [("Kalva Battalion", "partOf", "Velen Brigade"), ("Dura Regiment", "partOf", "Orna Army")],
+        [],
+        id="a battalion or regiment of a unit",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
