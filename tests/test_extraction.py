@@ -1187,6 +1187,13 @@ SHAPES = [
         [],
         id="a battalion or regiment of a unit",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna's president, Anton Gerra, met Tarel Vos on Sunday. The group's "
+        "leader, Dara Kell, fled to Tarvia.",
+        [("Anton Gerra", "negotiatedWith", "Tarel Vos"), ("Dara Kell", "fledTo", "Tarvia")],
+        [(None, None, "president"), ("leader", None, None)],
+        id="a title set off before a name stands for the name",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -31,7 +31,7 @@ from functools import cache
 
 from kg.ingest.lexicon import ATTACKS, Entry, by_lemma
 from kg.ingest.linkgrammar import Parse
-from kg.ingest.mentions import Mention, normal
+from kg.ingest.mentions import TITLES, Mention, normal
 
 __all__ = ["Finding", "read_frames"]
 
@@ -199,6 +199,9 @@ AIRCRAFT = frozenset(
     }
 )
 """Attackers that make an attack an air strike ("warplanes struck", "drones hit")."""
+
+HOLDERS = frozenset({"leader", "head", "chief", "founder", "ruler", "strongman"})
+"""Nouns for who leads, besides the titles: set off before a name, they stand for it ("the group's leader, X, said")."""
 
 PRONOUNS = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her"})
 RELATIVES = frozenset({"which", "who", "that", "whom", "whose"})
@@ -1009,6 +1012,10 @@ def _mention(
             return resolve("the attack", word)  # "The attack killed 20 soldiers": the last attack's author
         return found[0] if found else None
     head = noun_lemma(graph.words[word])
+    if head in TITLES | HOLDERS:  # "Orna's president, Anton Gerra, met X": the person the title is set off for
+        named = [j for j in _described(graph, word, slots) if j > word and "place" not in slots[j].kinds]
+        if named:
+            return slots[named[0]]
     if (named := _including(graph, word, slots)) is not None:  # "its proxies in the region, including Hezbollah"
         return named
     if head in GROUP_NOUNS | {"outfit", "affiliate", "offshoot"}:  # "X, the Boko Haram faction led by Y": X
