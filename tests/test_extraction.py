@@ -1194,6 +1194,17 @@ SHAPES = [
         [(None, None, "president"), ("leader", None, None)],
         id="a title set off before a name stands for the name",
     ),
+    pytest.param(
+        "Fighting went on near the river. Daniel Orto of the FSLN met Tarel Vos. King Hassan of Morocco spoke. "
+        "The Supreme Council of the Revolution met on Monday.",
+        [
+            ("Daniel Orto", "partOf", "FSLN"),
+            ("Daniel Orto", "negotiatedWith", "Tarel Vos"),
+            ("Hassan", "headOf", "Morocco"),
+        ],
+        [("Supreme Council", None, None)],  # ordinary words before "of the" are one name
+        id="a person of an organisation is two names",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
@@ -1465,10 +1476,10 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     totals = {r["half"]: r for r in rows if r["report"].startswith("all ")}
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
-    # floors just under what was measured when the rules were last changed (2026-12-01 11:20 UTC): development
-    # 0.709 and 0.440 (31 reports; the eight of the seventh round, scored 0.438 and 0.181 at first sight, pull it
-    # down from the first 23's 0.765 and 0.571), held-out 0.526 and 0.217 (31 reports)
-    assert development["precision"] >= 0.69 and development["recall"] >= 0.43, development
+    # floors just under what was measured when the eighth round joined (2026-12-01 23:40 UTC): development 0.671
+    # and 0.363 (39 reports; the eight of the eighth round, scored 0.430 and 0.147 at first sight, pull it down
+    # from the first 31's 0.723 and 0.451), held-out 0.536 and 0.223 (31 reports)
+    assert development["precision"] >= 0.65 and development["recall"] >= 0.35, development
     assert held_out["precision"] >= 0.50 and held_out["recall"] >= 0.21, held_out
     for row in rows:
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1

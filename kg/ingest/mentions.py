@@ -292,7 +292,7 @@ def find_mentions(
                 )
                 or (
                     tokens[j + 1][0].lower() in CONNECTORS
-                    and not _person_of_country(tokens, i, j)
+                    and not _person_of_country(tokens, i, j, known_word)
                     and j + 2 < len(tokens)
                     and _capitalised(tokens[j + 2][0])
                     and (tokens[j + 1][0].lower() != "the" or tokens[j][0].lower() in {"of", "for"})
@@ -305,7 +305,12 @@ def find_mentions(
                     and _capitalised(tokens[j + 3][0])
                     and tokens[j][0].lower() in _FOR_HEADS
                 )
-                or (tokens[j + 1][0].lower() in ("of",) and j + 3 < len(tokens) and tokens[j + 2][0] == "the")
+                or (
+                    tokens[j + 1][0].lower() in ("of",)
+                    and j + 3 < len(tokens)
+                    and tokens[j + 2][0] == "the"
+                    and not _person_of_country(tokens, i, j, known_word)
+                )
                 or (  # "Hassan Sheikh Mohamud": an honorific inside a name, not a title before the next one
                     tokens[j + 1][0] == "Sheikh" and j + 2 < len(tokens) and _capitalised(tokens[j + 2][0])
                 )
@@ -350,14 +355,22 @@ _NOT_PERSONAL = (
 )
 
 
-def _person_of_country(tokens, i, j) -> bool:  # type: ignore[no-untyped-def]
-    """ "Thabo Mbeki of South Africa", "President Emmanuel Macron of France": a person's name (two or three words,
-    none an organisation's, a place's or a state's) and the country after "of", two names; not "Republic of
-    Korea", "Army of Islam", "Government of Ethiopia"."""
-    if tokens[j + 1][0] != "of" or not 2 <= j - i + 1 <= 3:
+def _person_of_country(tokens, i, j, known_word=None) -> bool:  # type: ignore[no-untyped-def]
+    """ "Thabo Mbeki of South Africa", "President Emmanuel Macron of France", "King Hussein of Jordan": a person's
+    name (two or three words, or one after a title, none an organisation's, a place's or a state's) and the country
+    after "of", two names; not "Republic of Korea", "Army of Islam", "Government of Ethiopia". So is a name of no
+    ordinary English word before "of the" or an acronym ("Daniel Ortega of the FSLN", "Paco Moncayo of the
+    Ecuadorian army"; not "Supreme Council of the Revolution")."""
+    titled = i > 0 and tokens[i - 1][0].lower() in TITLES
+    if tokens[j + 1][0] != "of" or not (1 if titled else 2) <= j - i + 1 <= 3:
         return False
     if any(t[0].lower() in _NOT_PERSONAL or not t[0][:1].isupper() for t in tokens[i : j + 1]):
         return False
+    if known_word is not None and j + 2 < len(tokens) and j - i + 1 >= 2:
+        after = tokens[j + 2][0]
+        organisation = after == "the" or (after.isupper() and len(after) > 1)
+        if organisation and not any(known_word(t[0].lower()) for t in tokens[i : j + 1]):
+            return True
     for size in (3, 2, 1):
         after = tokens[j + 2 : j + 2 + size]
         words = " ".join(t[0] for t in after)

@@ -238,6 +238,9 @@ def offices(
                 title = re.sub(r"\s+", " ", head.group("title")).lower()
                 why = f"pattern: {title} PERSON of COUNTRY"
                 found.append(("headOf", m, country, title, why, (head.start(), country.end), 0.8))
+        body = next((n for n in mentions if n.start == m.end + of.end()), None) if person and of else None
+        if body is not None and body.source not in {"country", "demonym"} and not body.kinds & {"place", "person"}:
+            found.append(("partOf", m, body, "of", "pattern: PERSON of ORGANISATION", (m.start, body.end), 0.7))
         if not person or of or " of " in m.text:
             continue  # "President X of Ukraine" says whose
         at = _title_start(m)
