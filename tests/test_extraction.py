@@ -1205,6 +1205,13 @@ SHAPES = [
         [("Supreme Council", None, None)],  # ordinary words before "of the" are one name
         id="a person of an organisation is two names",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Orna army says it has taken Cueva de los Tayos. Thousands of "
+        "residents fled Tolo for Panama City.",
+        [("Orna", "captured", "Cueva de los Tayos"), ("thousands of residents", "fledTo", "Panama City")],
+        [(None, None, "Tayos"), (None, None, "Panama")],
+        id="names with a foreign article, a country's city",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -40,7 +40,9 @@ TITLES = frozenset(
 OFFICES = frozenset({"state", "defence", "defense", "interior", "foreign", "finance", "justice", "war"})
 """Offices in a title ("Secretary of State", "Minister of Defence"), not the start of the holder's name."""
 
-CONNECTORS = frozenset("al al- el el- bin ibn abu of de del di da do dos das des du la le y van von the for".split())
+CONNECTORS = frozenset(
+    "al al- el el- bin ibn abu of de del di da do dos das des du la le los las y van von der the for".split()
+)
 """Lower-case words that may sit inside a multi-word name ("Army of Islam", "Democratic Republic of the Congo")."""
 
 FORCE_NOUNS = frozenset(
@@ -268,6 +270,11 @@ def find_mentions(
     i = 0
     while i < len(tokens):
         found = _longest_known(tokens, i, text, gazetteer)  # a known name may start with one ("Anti-Balaka")
+        if found and found[1] < len(tokens) and tokens[found[1]][0] == "City" and found[0].source == "country":
+            city = _name(tokens, i, found[1], text, known_word)  # "Panama City", "Kuwait City": no country
+            mentions.append(replace(city, kinds=frozenset({"place"})))
+            i = found[1] + 1
+            continue
         if found:
             mentions.append(_with_direction(found[0], tokens, i))
             i = found[1]
@@ -294,7 +301,7 @@ def find_mentions(
                     tokens[j + 1][0].lower() in CONNECTORS
                     and not _person_of_country(tokens, i, j, known_word)
                     and j + 2 < len(tokens)
-                    and _capitalised(tokens[j + 2][0])
+                    and (_capitalised(tokens[j + 2][0]) or _articled(tokens, j + 2))
                     and (tokens[j + 1][0].lower() != "the" or tokens[j][0].lower() in {"of", "for"})
                     and (tokens[j + 1][0].lower() != "for" or _for_in_name(tokens, j, known_word))
                 )
@@ -382,6 +389,16 @@ def _person_of_country(tokens, i, j, known_word=None) -> bool:  # type: ignore[n
 
 def _is_country(words: str) -> bool:
     return _countries().get(normal(words), ("", ""))[1] == "country"
+
+
+def _articled(tokens, k: int) -> bool:  # type: ignore[no-untyped-def]
+    """A foreign article inside a name, before its capitalised word: "los" of "Cueva de los Tayos", "der" of "van
+    der Berg"."""
+    return (
+        tokens[k][0] in {"los", "las", "la", "le", "der", "den", "del"}
+        and k + 1 < len(tokens)
+        and _capitalised(tokens[k + 1][0])
+    )
 
 
 def _for_in_name(tokens, j, known_word) -> bool:  # type: ignore[no-untyped-def]
