@@ -1212,6 +1212,13 @@ SHAPES = [
         [(None, None, "Tayos"), (None, None, "Panama")],
         id="names with a foreign article, a country's city",
     ),
+    pytest.param(
+        "Fighting went on near the river. Refugees live in camps in the Indian states of Varla and Tripura. "
+        "Clashes spread to the Nigerian state of Dura.",
+        [("Varla", "locatedIn", "India"), ("Tripura", "locatedIn", "India"), ("Dura", "locatedIn", "Nigeria")],
+        [],
+        id="the DEMONYM state of a place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

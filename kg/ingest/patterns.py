@@ -73,7 +73,9 @@ _DEMONYM_TOWN = re.compile(
     r"(city|town|village|port)\b"
 )
 """After "PLACE, the DEMONYM": what kind of place it is ("Zalambessa, the Ethiopian border town")."""
-_DEMONYM_PLACE = re.compile(r"\s+(city|town|village|port|capital|province|region|border town)\s+(?:of\s+)?")
+_DEMONYM_PLACE = re.compile(
+    r"\s+(city|town|village|port|capital|province|region|border town|state|district)s?\s+(?:of\s+)?"
+)
 
 
 _TITLE = (
