@@ -1219,6 +1219,13 @@ SHAPES = [
         [],
         id="the DEMONYM state of a place",
     ),
+    pytest.param(
+        "Fighting went on near the river. Kader Sol, a Velen Front commander, took Tolo. Tarel Vos, the Kasi "
+        "Brigade commander, spoke.",
+        [("Kader Sol", "partOf", "Velen Front"), ("Tarel Vos", "headOf", "Kasi Brigade")],
+        [("Kader Sol", "headOf", None)],
+        id="a commander is one of them, the commander their head",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

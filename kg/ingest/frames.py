@@ -871,6 +871,8 @@ def _fill(
         pairs = [(s, o, words) for s, o, words in pairs if not _is_people(o) and not _people_after(graph, o)]
     if predicate == "headOf" and any(graph.lower[j] in DEPUTIES for j in graph.lefts(trigger, "A", "AN")):
         predicate = "partOf"  # "the RSF's deputy commander"
+    if predicate == "headOf" and entry.pos == "noun" and _one_of_many(graph, trigger):
+        predicate = "partOf"  # "X, a Mukti Bahini commander": one of its commanders, not its head
     if predicate == "headOf" and graph.lower[trigger] in {"minister", "secretary"}:
         if any(
             j not in slots and graph.lower[j] not in {"prime", "chief", "first"}
@@ -891,6 +893,14 @@ def _fill(
         for s, o, words in pairs
         if s.start != o.start
     ]
+
+
+def _one_of_many(graph: _Graph, noun: int) -> bool:
+    """A title with "a" before it names one of several ("a senior RSF commander"): a member, as the gold sets read
+    it; "a former head of X" was its head."""
+    articles = [d for d in graph.lefts(noun, "D") if graph.lower[d] in {"a", "an"}]
+    former = any(graph.lower[j] in {"former", "ex", "then"} for j in graph.lefts(noun, "A", "AN"))
+    return bool(articles) and not former
 
 
 def _none_of(graph: _Graph, word: int) -> bool:
