@@ -1226,6 +1226,13 @@ SHAPES = [
         [("Kader Sol", "headOf", None)],
         id="a commander is one of them, the commander their head",
     ),
+    pytest.param(
+        "Fighting went on near the river. Kasi has been in Velen Front hands for weeks. President Tarel Vos flew "
+        "out of Orna with his family.",
+        [("Velen Front", "controls", "Kasi"), ("Tarel Vos", "fledFrom", "Orna")],
+        [],
+        id="in X hands; flew out of",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
