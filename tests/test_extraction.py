@@ -1233,6 +1233,13 @@ SHAPES = [
         [],
         id="in X hands; flew out of",
     ),
+    pytest.param(
+        "Fighting went on near the river. The Velen Front captured 20 Orna soldiers near Tolo. Dozens of Kasi "
+        "Brigade members are held by the Velen Front. The Velen Front captured Dura.",
+        [("Velen Front", "captured", "Dura")],
+        [("Velen Front", "captured", "Orna"), ("Velen Front", "controls", "Kasi Brigade")],
+        id="taking soldiers prisoner takes no ground",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -869,6 +869,8 @@ def _fill(
         pairs = [(s, o, words) for s, o, words in pairs if not _is_people(s)]
     if predicate in {"controls", "captured", "occupied"}:  # "held thousands of Tamil civilians": hostages, no place
         pairs = [(s, o, words) for s, o, words in pairs if not _is_people(o) and not _people_after(graph, o)]
+        # "captured 20 Orna soldiers", "PDF members are held by U.S. forces": prisoners, not their side's ground
+        pairs = [(s, o, words) for s, o, words in pairs if not _captives(graph, words[1], o)]
     if predicate == "headOf" and any(graph.lower[j] in DEPUTIES for j in graph.lefts(trigger, "A", "AN")):
         predicate = "partOf"  # "the RSF's deputy commander"
     if predicate == "headOf" and entry.pos == "noun" and _one_of_many(graph, trigger):
@@ -901,6 +903,21 @@ def _one_of_many(graph: _Graph, noun: int) -> bool:
     articles = [d for d in graph.lefts(noun, "D") if graph.lower[d] in {"a", "an"}]
     former = any(graph.lower[j] in {"former", "ex", "then"} for j in graph.lefts(noun, "A", "AN"))
     return bool(articles) and not former
+
+
+CAPTIVES = frozenset(
+    """soldier troop fighter militant member rebel insurgent officer commander official gunman man loyalist supporter
+    mercenary personnel force unit element jihadist paramilitary guerrilla policeman prisoner""".split()
+)
+"""Nouns for people a side is made of: taking or holding them is taking prisoners, not the side's ground."""
+
+
+def _captives(graph: _Graph, word: int, mention: Mention) -> bool:
+    """Whether the object is people of a side ("its members", "20 Orna soldiers", read as the name "Orna" with the
+    force phrase among its other names)."""
+    heads = [graph.words[j] for j in (word, *graph.rights(word, "AN", "A", "GN"))]
+    heads += [name.split()[-1] for name in (mention.text, *mention.extra) if name.split()]
+    return any(noun_lemma(w) in CAPTIVES for w in heads)
 
 
 def _none_of(graph: _Graph, word: int) -> bool:
