@@ -1240,6 +1240,18 @@ SHAPES = [
         [("Velen Front", "captured", "Orna"), ("Velen Front", "controls", "Kasi Brigade")],
         id="taking soldiers prisoner takes no ground",
     ),
+    pytest.param(
+        "Fighting went on near the river. The presidents of Orna and Tarvia, Anton Gerra and Mira Sol, met in "
+        "Kasi. The foreign ministers of Orna and Tarvia, Dara Kell and Tomas Veer, signed the text.",
+        [
+            ("Anton Gerra", "headOf", "Orna"),
+            ("Mira Sol", "headOf", "Tarvia"),
+            ("Dara Kell", "partOf", "Orna"),
+            ("Tomas Veer", "partOf", "Tarvia"),
+        ],
+        [("Mira Sol", None, "Orna"), ("Mira Sol", None, "Anton Gerra"), ("Tomas Veer", None, "Orna")],
+        id="the presidents of A and B, X and Y",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -549,6 +549,7 @@ def _sentence(
     findings += _between_the_two_sides(text, start, end, findings, mentions, document)
     listed = patterns.lists(text, mentions)
     findings = patterns.among_them(text, patterns.across_lists(text, findings, listed), mentions, listed)
+    findings += patterns.respective(text, mentions)  # after the lists: its pairs are each other's alone
     findings = patterns.killed_in_attacks(text, findings, mentions)
     findings += _fled_homes(findings, mentions)
     findings += _fled_to_hosts(findings)

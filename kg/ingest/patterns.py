@@ -490,6 +490,35 @@ _TRUCE_THAT = re.compile(
 _BOTH_AGREED = re.compile(r"\s+(?:had\s+|have\s+|has\s+)?(?:agreed|signed|reached|accepted|concluded)\b")
 
 
+_THEIR_TITLES = re.compile(
+    r"\b(?P<title>presidents|leaders|prime\s+ministers|heads\s+of\s+state|kings|(?:foreign|defen[cs]e)\s+ministers|"
+    r"army\s+chiefs|commanders)\s+of\s+(?:the\s+)?\Z",
+    re.IGNORECASE,
+)
+"""A plural title before two names ("the presidents of Russia and Moldova, Boris Yeltsin and Mircea Snegur")."""
+
+
+def respective(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "the presidents of Russia and Moldova, Boris Yeltsin and Mircea Snegur": each person heads the country named
+    in the same place (a minister is of its government: partOf); a list no reader pairs otherwise."""
+    found = []
+    for a, b, x, y in zip(mentions, mentions[1:], mentions[2:], mentions[3:], strict=False):
+        title = _THEIR_TITLES.search(text, max(0, a.start - 40), a.start)
+        shape = (r"\s+and\s+(?:the\s+)?", r",\s+", r"\s+and\s+")
+        gaps = (text[a.end : b.start], text[b.end : x.start], text[x.end : y.start])
+        if title is None or not all(re.fullmatch(p, g) for p, g in zip(shape, gaps, strict=True)):
+            continue
+        bodies = all(not m.kinds & {"person"} and m.source != "demonym" for m in (a, b))
+        people = all("person" in m.kinds or (not m.kinds and m.source == "name" and " " in m.text) for m in (x, y))
+        if bodies and people:
+            words = re.sub(r"\s+", " ", title.group("title")).lower()
+            predicate = "partOf" if "minister" in words else "headOf"
+            why = f"pattern: the {words} of A and B, X and Y"
+            for person, body in ((x, a), (y, b)):
+                found.append((predicate, person, body, words, why, (title.start(), y.end), 0.7))
+    return found
+
+
 def truces(text: str, mentions: list[Mention]) -> list[Found]:
     """ "the humanitarian ceasefire that Armenia and Azerbaijan agreed", "the Cessation of Hostilities Agreement
     that the Government and the SPLM/A in Opposition signed": the two who agreed it have a ceasefire."""
