@@ -1252,6 +1252,13 @@ SHAPES = [
         [("Mira Sol", None, "Orna"), ("Mira Sol", None, "Anton Gerra"), ("Tomas Veer", None, "Orna")],
         id="the presidents of A and B, X and Y",
     ),
+    pytest.param(
+        "Fighting went on near the river. Miss Mira Sol, who heads the Velen Mission, spoke. Monsignor Tarel Vos "
+        "met Anton Gerra.",
+        [("Mira Sol", "headOf", "Velen Mission"), ("Tarel Vos", "negotiatedWith", "Anton Gerra")],
+        [("Miss Mira Sol", None, None), ("Monsignor Tarel Vos", None, None)],
+        id="Miss and Monsignor are titles",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
