@@ -1259,6 +1259,14 @@ SHAPES = [
         [("Miss Mira Sol", None, None), ("Monsignor Tarel Vos", None, None)],
         id="Miss and Monsignor are titles",
     ),
+    pytest.param(
+        "Fighting went on near the river. Kuito, the capital of Bie province, which the Velen Front has besieged "
+        "since January, is short of food. The Kasi Brigade, the armed wing of the Dura Movement, which Tarvia "
+        "backs, took Mabru.",
+        [("Velen Front", "encircled", "Kuito"), ("Tarvia", "alliedWith", "Dura Movement")],
+        [(None, "encircled", "Bie province")],
+        id="which after a place's description is the place described",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

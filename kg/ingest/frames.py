@@ -1265,7 +1265,10 @@ def _antecedent(graph: _Graph, relative: int, slots: Mapping[int, Mention]) -> i
     """The name a relative pronoun refers to: linked by R/B, else the nearest name before it."""
     for j in graph.lefts(relative, "R", "MX", "B"):
         if j in slots:
-            return _placed_actor(graph, j, slots)
+            return _placed_actor(graph, _apposed_to(graph, j, slots), slots)
+        described = [k for k in graph.lefts(j, "MX") if k in slots and "place" in slots[k].kinds]
+        if described and noun_lemma(graph.words[j]) in PLACE_HEADS:  # "Kuito, the capital of X, which"
+            return described[0]
     j = relative - 1
     while j > 0 and graph.words[j] in {",", "-", "—"}:
         j -= 1
@@ -1275,7 +1278,19 @@ def _antecedent(graph: _Graph, relative: int, slots: Mapping[int, Mention]) -> i
         return None  # "Basra except the old city, which X still holds": the old city, not Basra
     while j > 0 and j not in slots and j > relative - 6:
         j -= 1
-    return _placed_actor(graph, j, slots) if j in slots else None
+    return _placed_actor(graph, _apposed_to(graph, j, slots), slots) if j in slots else None
+
+
+def _apposed_to(graph: _Graph, name: int, slots: Mapping[int, Mention]) -> int:
+    """The name a description ending in ``name`` is set off for ("Kuito, the capital of Bie province, which X
+    besieged": Kuito, not the province), else ``name`` itself."""
+    j = name - 1
+    if j < 1 or graph.lower[j] not in {"of", "in"}:
+        return name
+    while j > 1 and j > name - 8 and graph.words[j - 1] != ",":
+        j -= 1
+    described = graph.lower[j] in {"the", "a", "an"} and j - 2 >= 0 and j - 2 in slots
+    return j - 2 if described and "place" in slots[j - 2].kinds | slots[name].kinds else name
 
 
 def _placed_actor(graph: _Graph, place: int, slots: Mapping[int, Mention]) -> int:
