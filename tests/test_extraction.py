@@ -1267,6 +1267,13 @@ SHAPES = [
         [(None, "encircled", "Bie province")],
         id="which after a place's description is the place described",
     ),
+    pytest.param(
+        "Fighting went on near the river. Orna's president, Anton Gerra, said the army took Tolo. The Velen "
+        "Front's spokesman, Tarel Vos, said the group took Dura.",
+        [("army", "captured", "Tolo"), ("Velen Front", "captured", "Dura")],
+        [("Anton Gerra", "captured", None), ("Tarel Vos", "captured", None)],
+        id="a speaker set off after a title is no agent of what they said",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

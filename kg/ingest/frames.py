@@ -489,6 +489,8 @@ def read_frames(parse: Parse, slots: Mapping[int, Mention], resolve: Resolver) -
         tagged = graph.tags[i]
         gerund = tagged == "g" and bool(graph.lefts(i, "O"))  # "began advancing on Sirte"
         gerund = gerund or (tagged == "g" and _after_subordinator(graph, i) is not None)  # "before advancing on X"
+        if _quoted_backwards(graph, i):
+            continue
         if tagged.startswith(("v", "w", "q")) or gerund or (tagged in {"g", ""} and graph.rights(i, "O", "MV")):
             verbs = _verb(graph, i, slots, resolve)
             findings += verbs
@@ -499,6 +501,12 @@ def read_frames(parse: Parse, slots: Mapping[int, Mention], resolve: Resolver) -
         if tagged.startswith(("n", "g", "s", "t")) or tagged in {"", "i"} or word.lower() in {"talks", "sanctions"}:
             findings += _noun(graph, i, slots, resolve)
     return _unique(findings)
+
+
+def _quoted_backwards(graph: _Graph, verb: int) -> bool:
+    """A linkage that reads "X's leader, Y, said the group took Z" as "Y took Z, said the group": the verb of saying
+    that introduces a quotation ("Eq") comes after it in such a sentence, never before; this reading is wrong."""
+    return any(j < verb and verb_lemma(graph.words[j]) in SAYING for j in graph.lefts(verb, "Eq"))
 
 
 def _after_subordinator(graph: _Graph, gerund: int) -> int | None:
@@ -1041,7 +1049,8 @@ def _mention(
     head = noun_lemma(graph.words[word])
     if head in TITLES | HOLDERS:  # "Orna's president, Anton Gerra, met X": the person the title is set off for
         named = [j for j in _described(graph, word, slots) if j > word and "place" not in slots[j].kinds]
-        if named:
+        verbs = graph.rights(word, "S")  # its verb right after the name: not "X's leader, Y, said the group took Z"
+        if named and all(v <= named[0] + 4 for v in verbs):  # read as "the leader took Z, said the group"
             return slots[named[0]]
     if (named := _including(graph, word, slots)) is not None:  # "its proxies in the region, including Hezbollah"
         return named
