@@ -1274,6 +1274,13 @@ SHAPES = [
         [("Anton Gerra", "captured", None), ("Tarel Vos", "captured", None)],
         id="a speaker set off after a title is no agent of what they said",
     ),
+    pytest.param(
+        "Fighting went on near the river. Tarel Vos, a spokesman for the Velen Front, spoke on Monday. Mira Sol, "
+        "Orna's ambassador to Tarvia, met Tarel Vos. The Orna envoy, Dara Kell, arrived.",
+        [("Tarel Vos", "partOf", "Velen Front"), ("Mira Sol", "partOf", "Orna"), ("Dara Kell", "partOf", "Orna")],
+        [],
+        id="a spokesman for X, X's ambassador, the X envoy",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
