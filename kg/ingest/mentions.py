@@ -300,7 +300,7 @@ def find_mentions(
                 )
                 or (
                     tokens[j + 1][0].lower() in CONNECTORS
-                    and not _person_of_country(tokens, i, j, known_word)
+                    and not _person_of(tokens, i, j, known_word)
                     and j + 2 < len(tokens)
                     and (_capitalised(tokens[j + 2][0]) or _articled(tokens, j + 2))
                     and (tokens[j + 1][0].lower() != "the" or tokens[j][0].lower() in {"of", "for"})
@@ -317,7 +317,7 @@ def find_mentions(
                     tokens[j + 1][0].lower() in ("of",)
                     and j + 3 < len(tokens)
                     and tokens[j + 2][0] == "the"
-                    and not _person_of_country(tokens, i, j, known_word)
+                    and not _person_of(tokens, i, j, known_word)
                 )
                 or (  # "Hassan Sheikh Mohamud": an honorific inside a name, not a title before the next one
                     tokens[j + 1][0] == "Sheikh" and j + 2 < len(tokens) and _capitalised(tokens[j + 2][0])
@@ -363,7 +363,7 @@ _NOT_PERSONAL = (
 )
 
 
-def _person_of_country(tokens, i, j, known_word=None) -> bool:  # type: ignore[no-untyped-def]
+def _person_of(tokens, i, j, known_word=None) -> bool:  # type: ignore[no-untyped-def]
     """ "Thabo Mbeki of South Africa", "President Emmanuel Macron of France", "King Hussein of Jordan": a person's
     name (two or three words, or one after a title, none an organisation's, a place's or a state's) and the country
     after "of", two names; not "Republic of Korea", "Army of Islam", "Government of Ethiopia". So is a name of no

@@ -499,8 +499,8 @@ _THEIR_TITLES = re.compile(
 
 
 def respective(text: str, mentions: list[Mention]) -> list[Found]:
-    """ "the presidents of Russia and Moldova, Boris Yeltsin and Mircea Snegur": each person heads the country named
-    in the same place (a minister is of its government: partOf); a list no reader pairs otherwise."""
+    """ "the presidents of Russia and Moldova, Boris Yeltsin and Mircea Snegur": each person heads the body named in
+    the same place (a minister is only part of it); added after lists are spread, which would pair them all."""
     found = []
     for a, b, x, y in zip(mentions, mentions[1:], mentions[2:], mentions[3:], strict=False):
         title = _THEIR_TITLES.search(text, max(0, a.start - 40), a.start)
