@@ -1281,6 +1281,13 @@ SHAPES = [
         [],
         id="a spokesman for X, X's ambassador, the X envoy",
     ),
+    pytest.param(
+        "In Tarsa, a suburb of the capital that is home to Kasi University, a bastion of the Islamist Velen party, "
+        "they are battling tribesmen loyal to Velen. The Velen Front captured Tarsa on Sunday.",
+        [("Velen Front", "captured", "Tarsa")],
+        [],
+        id="a place noun whose copula's subject is no name ('that is home to') does not stop the report",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

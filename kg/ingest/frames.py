@@ -1048,18 +1048,18 @@ def _mention(
         return found[0] if found else None
     head = noun_lemma(graph.words[word])
     if head in TITLES | HOLDERS:  # "Orna's president, Anton Gerra, met X": the person the title is set off for
-        named = [j for j in _described(graph, word, slots) if j > word and "place" not in slots[j].kinds]
+        named = [j for j in _described(graph, word, slots) if j > word and j in slots and "place" not in slots[j].kinds]
         verbs = graph.rights(word, "S")  # its verb right after the name: not "X's leader, Y, said the group took Z"
         if named and all(v <= named[0] + 4 for v in verbs):  # read as "the leader took Z, said the group"
             return slots[named[0]]
     if (named := _including(graph, word, slots)) is not None:  # "its proxies in the region, including Hezbollah"
         return named
     if head in GROUP_NOUNS | {"outfit", "affiliate", "offshoot"}:  # "X, the Boko Haram faction led by Y": X
-        apposed = [j for j in _described(graph, word, slots) if j < word]
+        apposed = [j for j in _described(graph, word, slots) if j < word and j in slots]
         if apposed and not slots[apposed[0]].kinds & {"place", "person"}:
             return slots[apposed[0]]
     if head in OWNED_HEADS | PLACE_HEADS | FACILITIES or lower in OWNED_HEADS or lower in PARTS or _is_number(lower):
-        apposed = [j for j in _described(graph, word, slots) if j < word] if head in PLACE_HEADS else []
+        apposed = [j for j in _described(graph, word, slots) if j < word and j in slots] if head in PLACE_HEADS else []
         if apposed and (not slots[apposed[0]].kinds or "place" in slots[apposed[0]].kinds):  # "Sanaa, the capital"
             return slots[apposed[0]]
         if head in PLACE_HEADS:  # "the Black Sea port of Poti": the place it names, not where it lies
