@@ -1288,6 +1288,14 @@ SHAPES = [
         [],
         id="a place noun whose copula's subject is no name ('that is home to') does not stop the report",
     ),
+    pytest.param(
+        "Dass and Vos sign Tarsa accord to end Orna fighting\n\nTARSA, Sept. 27 - King Dass of Orna and the Velen "
+        "guerrilla leader Tarel Vos signed an agreement here tonight to end ten days of fighting.\n\nThe talks were "
+        "his first encounter with Vos, chairman of the Velen Liberation Organisation, since the war began.",
+        [("Vos", "headOf", "Velen Liberation Organisation")],
+        [],
+        id="'the guerrilla leader X' and 'X, chairman of Y' name a person",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
