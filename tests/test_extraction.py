@@ -1296,6 +1296,14 @@ SHAPES = [
         [],
         id="'the guerrilla leader X' and 'X, chairman of Y' name a person",
     ),
+    pytest.param(
+        "Dass and Vos sign Tarsa accord to end Orna fighting\n\nTARSA, Sept. 27 - King Dass of Orna and Tarel Vos "
+        "signed an agreement here tonight.\n\nThe talks were his first encounter with Vos, chairman of the Velen "
+        "Liberation Organisation, since the war began. CPC fighters, led by UPC elements, took Bira.",
+        [("Vos", "headOf", "Velen Liberation Organisation")],
+        [("UPC", "headOf", None)],
+        id="a name seen signing may still head something; an acronym may not",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -73,7 +73,7 @@ class Document:
                 )
             learnt = self.kinds.get(normal(m.label))
             if learnt and not m.entity and m.source in {"name", "title"}:
-                m = replace(m, kinds=m.kinds | frozenset(learnt))
+                m = replace(m, kinds=m.kinds | frozenset(learnt), learnt=frozenset(learnt) - m.kinds)
             out.append(m)
         return out
 

@@ -45,6 +45,7 @@ from kg.ingest.mentions import (
     gazetteer_from,
     is_headline,
     normal,
+    organisational,
 )
 from kg.namespaces import ONTOLOGY, compact
 
@@ -1119,13 +1120,27 @@ def _fits(subject: Mention, obj: Mention, predicate: str, relations: dict[str, t
     if normal(subject.label) == normal(obj.label):
         return False
     domain, range_ = relations.get(predicate, (None, None))
-    if predicate in {"headOf"} and subject.kinds and "person" not in subject.kinds:
+    if predicate in {"headOf"} and subject.kinds and "person" not in subject.kinds and not _maybe_person(subject):
         return False
     if predicate in {"appointed"} and obj.kinds and "person" not in obj.kinds:
         return False
     if predicate == "capitalOf" and not {"actor", "place"} <= obj.kinds:  # a country is both; a province is not
         return False
     return _kind_ok(subject, domain) and _kind_ok(obj, range_)
+
+
+def _maybe_person(m: Mention) -> bool:
+    """Whether a new name may still be a person: one that only acted earlier in the report ("Hussein and Arafat
+    sign ...", then "Arafat, chairman of the PLO") was learnt to be an actor, which a person is too."""
+    own = m.kinds - m.learnt
+    return (
+        m.entity is None
+        and m.source == "name"
+        and not own
+        and m.learnt <= {"actor"}
+        and not m.text.isupper()  # "UPC": an acronym is a group's
+        and not organisational(m.text)
+    )
 
 
 def _settled(m: Mention) -> bool:

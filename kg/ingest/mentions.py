@@ -79,6 +79,13 @@ ACTOR_WORDS = frozenset(
     gang gangs cartel navy marines""".split()
 )
 
+
+def organisational(phrase: str) -> bool:
+    """Whether a name's own words say it is a group or a body ("the Velen Front", "Joint Task Force South")."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", phrase)}
+    return bool(words & (_GROUP_MARKERS | ACTOR_WORDS))
+
+
 PLACE_PREPOSITIONS = frozenset({"in", "into", "near", "outside", "towards", "toward", "around", "across", "inside"})
 """Words after which an unknown name is most likely a place ("fighting in Khartoum")."""
 
@@ -124,6 +131,9 @@ class Mention:
     settled: bool = False
     """Listed after a settlement noun's "of" ("the town of Kasi", "the villages of Bira and Sela"): a place, whatever a
     parse of its sentence says."""
+    learnt: frozenset[str] = frozenset()
+    """Kinds the report taught rather than the name's own words or title: "actor" for a name seen signing or fighting,
+    which a person's name may be too."""
 
     def keys(self) -> frozenset[str]:
         """Every way of naming it, normalised: its words here, its label, and a demonym phrase's force noun."""
