@@ -1304,6 +1304,18 @@ SHAPES = [
         [("UPC", "headOf", None)],
         id="a name seen signing may still head something; an acronym may not",
     ),
+    pytest.param(
+        "Orna forces are under Joint Task Force 120, commanded by Vice Admiral Tarel Vos. Elements of the 82nd "
+        "Airborne Division have since advanced north towards St. Anselm's, the capital. Task Force 1-64 Armor "
+        "attacked Kasi.",
+        [
+            ("Tarel Vos", "headOf", "Joint Task Force 120"),
+            ("82nd Airborne Division", "advancedOn", "St. Anselm's"),
+            ("Task Force 1-64 Armor", "attacked", "Kasi"),
+        ],
+        [],
+        id="a unit's number and a saint's abbreviated name are part of the name",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

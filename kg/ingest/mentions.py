@@ -252,6 +252,26 @@ _POSSESSIVE_IN_NAMES = frozenset({"People", "Peoples", "Lord", "Women", "Workers
 """Words whose possessive continues a name ("Tigray People's Liberation Front"); any other "X's Y" is two names."""
 
 
+_ABBREVIATED = frozenset({"St", "Ste", "Mt", "Ft"})
+"""Abbreviations that open a place's name ("St. George's"): their full stop ends no name."""
+
+_NUMBERED = frozenset({"Force", "Group", "Battalion", "Unit", "Team"})
+"""Units named by a number after them ("Joint Task Force 120", "Battalion 2000", "Task Force 1-64 Armor")."""
+
+
+def _numbered(tokens, j: int) -> bool:  # type: ignore[no-untyped-def]
+    """Whether token ``j`` is a unit's number, or a part of it ("1-64"), after the word it numbers."""
+    if j >= len(tokens) or j < 1:
+        return False
+    word, before = tokens[j][0], tokens[j - 1][0]
+    if word.isdigit() and before in _NUMBERED:
+        return True
+    joined = tokens[j - 1][2] == tokens[j][1]  # "1-64", not "2 - 3"
+    if word == "-" and joined and before.isdigit() and j + 1 < len(tokens) and tokens[j + 1][0].isdigit():
+        return _numbered(tokens, j - 1)
+    return word.isdigit() and joined and before == "-" and _numbered(tokens, j - 1)
+
+
 def _capitalised(word: str) -> bool:
     """Capitalised, or a particle before a capital ("al-Sham", "ez-Zor")."""
     first, _, rest = word.partition("-")
@@ -329,6 +349,13 @@ def find_mentions(
                     and tokens[j + 2][0] == "the"
                     and not _person_of(tokens, i, j, known_word)
                 )
+                or (  # "St. George's", "Mt. Elgon": an abbreviation's full stop inside a name
+                    tokens[j + 1][0] == "."
+                    and tokens[j][0] in _ABBREVIATED
+                    and j + 2 < len(tokens)
+                    and _capitalised(tokens[j + 2][0])
+                )
+                or _numbered(tokens, j + 1)
                 or (  # "Hassan Sheikh Mohamud": an honorific inside a name, not a title before the next one
                     tokens[j + 1][0] == "Sheikh" and j + 2 < len(tokens) and _capitalised(tokens[j + 2][0])
                 )
@@ -341,8 +368,10 @@ def find_mentions(
                 ):
                     break
                 j += 1
-            while j > i and not _capitalised(tokens[j][0]):
+            while j > i and not _capitalised(tokens[j][0]) and not _numbered(tokens, j):
                 j -= 1
+            if tokens[i][0] in _ABBREVIATED and j + 1 < len(tokens) and tokens[j + 1][0] in {"'s", "’s"}:
+                j += 1  # "St. George's": a saint's possessive is the place's name
             title_word = j == i and j + 1 < len(tokens) and tokens[j + 1][0].lower() in TITLES
             title_word = title_word and known_word is not None and known_word(tokens[i][0].lower())
             if not title_word:  # not "Defence" of "Defence Minister"
