@@ -1316,6 +1316,19 @@ SHAPES = [
         [],
         id="a unit's number and a saint's abbreviated name are part of the name",
     ),
+    pytest.param(
+        "The Council demanded that the Orna army, as well as the militias and other armed groups, withdraw from "
+        "Kasi, and that Velen withdraw all its troops from Tarsa. The army withdrew from Dura on Monday.",
+        [("army", "withdrewFrom", "Dura")],
+        [(None, "withdrewFrom", "Kasi"), (None, "withdrewFrom", "Tarsa")],
+        id="what a demand says should happen did not happen ('demanded that X withdraw')",
+    ),
+    pytest.param(
+        "Orna and Velen fought together against the Tarsa Front. Kalva and Sela fought in Dura.",
+        [("Orna", "opposes", "Tarsa Front"), ("Velen", "opposes", "Tarsa Front"), ("Kalva", "opposes", "Sela")],
+        [("Orna", "opposes", "Velen")],
+        id="'X and Y fought together' fought side by side, not each other",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

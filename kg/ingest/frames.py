@@ -44,12 +44,15 @@ AUXILIARY_LINKS = ("Pv", "Pg", "PP", "I", "TO", "IV", "Pa")
 MODAL = frozenset({"could", "would", "may", "might", "should", "must", "can"})
 INTENT = frozenset(
     """threaten vow plan aim seek try attempt want hope intend prepare refuse fail deny threaten warn pledge
-    promise expect fear urge call demand ask order tell instruct encourage""".split()
+    promise expect fear urge call demand ask order tell instruct encourage require request""".split()
 )
 """Verbs whose complement did not (yet) happen: "vowed to retake", "denied seizing", "called on X to leave"."""
 
 DENIAL = frozenset({"deny", "dispute", "reject", "refute", "doubt"})
 """Verbs whose "that" clause the report does not assert: "denied that it had attacked Dakra"."""
+
+MANDATIVE = frozenset({"demand", "insist", "require", "request", "urge", "ask", "propose", "recommend", "order"})
+"""Verbs and nouns whose "that" clause says what should happen, not what did: "demanded that X withdraw"."""
 
 REPORTING = frozenset(
     """condemn denounce decry deplore criticise criticize hail praise welcome celebrate mourn report document
@@ -455,7 +458,21 @@ class _Graph:
         for k in range(verb - 1, max(1, verb - 15), -1):  # the "that" clause of a denial, in this sentence
             if self.lower[k] in {".", ";", ":"}:
                 break
-            if self.lower[k] == "that" and verb_lemma(self.words[k - 1]) in DENIAL:
+            if self.lower[k] == "that" and verb_lemma(self.words[k - 1]) in DENIAL | MANDATIVE:
+                return True
+        return self._mandated(verb)
+
+    def _mandated(self, verb: int) -> bool:
+        """A bare verb in the "that" clause of a demand, however long its subject: "demands that X, as well as Y and
+        other armed groups, withdraw ..., and that Z withdraw"; not "demanded that ... Z withdrew"."""
+        if self.lower[verb] != verb_lemma(self.words[verb]):
+            return False
+        for k in range(verb - 1, 0, -1):
+            if self.lower[k] in {".", ";", ":"}:
+                return False
+            if self.lower[k] == "that" and (k == 1 or self.lower[k - 1] in {"and", "or"}):
+                return True  # "..., and that Z withdraw": a second demand, whose clause may be read alone
+            if self.lower[k] == "that" and verb_lemma(self.words[k - 1]) in MANDATIVE:
                 return True
         return False
 
@@ -866,6 +883,8 @@ def _fill(
         pairs = [(s, o, (js, jo)) for js, s in subjects for jo, o in objects]
         # "X and Y have been fighting" states no alliance: "fought alongside" or "stood by" needs its partner named
         mutual = entry.object not in {"governed", "alongside", "by"} and not passive
+        # "X and Y fought together against Z": side by side, not each other
+        mutual = mutual and not {"together", "jointly"} & set(graph.lower[trigger + 1 : trigger + 3])
         # and "X and Y supported the operation" names an object that is no one, not each other
         unnamed = [j for j in object_words if graph.lower[j] not in {"other", "another", "each"}]
         if not objects and not unnamed and entry.predicate in RECIPROCAL and len(subjects) > 1 and mutual:
