@@ -2093,6 +2093,16 @@ def test_one_claim_named_by_an_alias_and_by_its_full_name_is_one_candidate() -> 
     assert len(captures) == 2, [(c.subject, c.object, c.quote) for c in captures]  # the airport, the barracks
 
 
+def test_an_institutions_units_are_the_institution_in_the_draft() -> None:
+    text = "Fighting went on near the river. The army shelled Kasi on Monday. On Tuesday army units shelled Dura."
+    candidates, unknown = extract(None, text)
+    written = draft(candidates, unknown, source_id="velen", title="Velen", text=text)
+    entities = {e["id"]: e for e in written["entities"]}
+    assert entities["army"].get("aliases") == ["army units"] and "army-units" not in entities, entities
+    claims = {(c["subject"], c["predicate"], c["object"]) for c in written["claims"]}
+    assert {("army", "shelled", "kasi"), ("army", "shelled", "dura")} <= claims, claims
+
+
 def test_a_name_the_report_equates_with_an_entity_is_that_entity_in_the_draft() -> None:
     text = (
         "Fighting went on near the river. The Velen Liberation Front was formed in 2019 by the Dura Defence Forces "

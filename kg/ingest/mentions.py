@@ -153,6 +153,8 @@ class Mention:
         words = normal(self.text).split()
         if self.source == "demonym" and len(words) > 1:
             keys.add(" ".join(words[1:]))
+        if len(words) == 2 and words[0] in _INSTITUTIONS and words[1] in _UNIT_NOUNS and self.text.islower():
+            keys.add(words[0])  # "army units", "police units": the army, the police
         return frozenset(k for k in keys if k)
 
 
@@ -251,6 +253,10 @@ _SETTLEMENTS = _SETTLEMENTS | {w + "s" for w in _SETTLEMENTS if not w.endswith("
 _POSSESSIVE_IN_NAMES = frozenset({"People", "Peoples", "Lord", "Women", "Workers", "Children", "Martyrs", "Mothers"})
 """Words whose possessive continues a name ("Tigray People's Liberation Front"); any other "X's Y" is two names."""
 
+
+_INSTITUTIONS = frozenset({"army", "police", "navy", "military", "gendarmerie"})
+_UNIT_NOUNS = frozenset({"units", "unit", "troops", "forces", "soldiers", "personnel", "elements", "officers"})
+"""A description of an institution's people ("army units", "police officers") names the institution."""
 
 _ABBREVIATED = frozenset({"St", "Ste", "Mt", "Ft"})
 """Abbreviations that open a place's name ("St. George's"): their full stop ends no name."""
