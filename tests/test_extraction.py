@@ -1600,11 +1600,11 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     totals = {r["half"]: r for r in rows if r["report"].startswith("all ")}
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
-    # floors just under what was measured when the eighth round joined (2026-12-01 23:40 UTC): development 0.671
-    # and 0.363 (39 reports; the eight of the eighth round, scored 0.430 and 0.147 at first sight, pull it down
-    # from the first 31's 0.723 and 0.451), held-out 0.536 and 0.223 (31 reports)
-    assert development["precision"] >= 0.65 and development["recall"] >= 0.35, development
-    assert held_out["precision"] >= 0.50 and held_out["recall"] >= 0.21, held_out
+    # floors just under what was measured when the ninth round joined (2026-12-02 02:50 UTC): development 0.661
+    # and 0.350 (47 reports; the eight of the ninth round, scored 0.552 and 0.250 at first sight, pull it down
+    # from the first 39's 0.684 and 0.377), held-out 0.551 and 0.228 (31 reports)
+    assert development["precision"] >= 0.64 and development["recall"] >= 0.33, development
+    assert held_out["precision"] >= 0.53 and held_out["recall"] >= 0.22, held_out
     for row in rows:
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1
         assert row["correct"] <= row["candidates"] and row["found"] <= row["gold"]
