@@ -1329,6 +1329,13 @@ SHAPES = [
         [("Orna", "opposes", "Velen")],
         id="'X and Y fought together' fought side by side, not each other",
     ),
+    pytest.param(
+        "Since last week, when the extremist militias launched attacks on government positions at Idale and closed "
+        "in around Baidoa, which they had besieged for weeks, TFG forces with Orna support have driven them back.",
+        [],
+        [("Idale", None, None)],  # "they" are not where the attacks were
+        id="a pronoun for who acted is not a name after 'at' or 'around'",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

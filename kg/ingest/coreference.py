@@ -175,6 +175,11 @@ class Document:
         if kind and not m.entity and m.source in {"name", "title"} and not m.resolved_from:
             self.kinds.setdefault(normal(m.label), set()).add(kind)
 
+    def _where(self, m: Mention) -> bool:
+        """A new name after a preposition of place ("at Idale", "around Baidoa"): where something happened."""
+        before = self.text[max(0, m.start - 12) : m.start].lower().split()
+        return m.entity is None and bool(before) and before[-1] in _WHERE
+
     def _place(self, m: Mention) -> bool:
         """A name the report has since shown to be a place only ("Kasi, the capital"): never "they"."""
         learnt = self.kinds.get(normal(m.label), set())
@@ -265,10 +270,14 @@ class Document:
                 return None
             if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
                 for candidates in (before, self.acted, self.last):
+                    if candidates is before:  # "attacks on positions at Idale and around Baidoa, which they had
+                        candidates = [m for m in before if not self._where(m)]  # besieged": not where, but who
                     first = next((m for m in candidates[:2] if agent(m) and not self._place(m)), None)
                     if first is not None:
                         return replace(first, resolved_from=head)
             earlier = self.history + before
+            if head in {"it", "its", "they", "them", "their"}:
+                earlier = self.history + [m for m in before if not self._where(m)]
             if head in PLACE_WORDS or head in {"capital", "area"}:  # "the city": not a distance's landmark
                 earlier = [m for m in earlier if not landmark(self.text, m)]
                 here = [m for m in before if m in earlier and (not m.kinds or "place" in m.kinds)]
@@ -395,6 +404,9 @@ def _a_place(m: Mention, learnt: Mapping[str, set[str]]) -> bool:
     """A town, a region or a site (not a country, which is an actor too, nor a demonym's country)."""
     kinds = set(m.kinds) | learnt.get(normal(m.label), set())
     return "place" in kinds and "actor" not in kinds and m.source not in {"demonym", "country", "group"}
+
+
+_WHERE = frozenset({"at", "in", "near", "around", "outside", "inside", "towards", "toward", "into"})
 
 
 def agent(m: Mention) -> bool:
