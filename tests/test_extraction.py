@@ -1336,6 +1336,13 @@ SHAPES = [
         [("Idale", None, None)],  # "they" are not where the attacks were
         id="a pronoun for who acted is not a name after 'at' or 'around'",
     ),
+    pytest.param(
+        "NATO's secretary-general, Lord Tarel Vos, arrived. The Presidents of Orna and Velen, Anton Gerra and Mira "
+        "Sol, met in Kasi.",
+        [("Tarel Vos", "headOf", "NATO"), ("Anton Gerra", "headOf", "Orna"), ("Mira Sol", "headOf", "Velen")],
+        [("Anton Gerra", "headOf", "Velen"), ("Tarel Vos", "negotiatedWith", None)],  # no president is Tarel Vos
+        id="'Lord' and 'Sir' are titles; 'the Presidents of A and B, X and Y' pairs them and names no one else",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

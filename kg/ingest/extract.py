@@ -550,7 +550,9 @@ def _sentence(
     findings += _between_the_two_sides(text, start, end, findings, mentions, document)
     listed = patterns.lists(text, mentions)
     findings = patterns.among_them(text, patterns.across_lists(text, findings, listed), mentions, listed)
-    findings += patterns.respective(text, mentions)  # after the lists: its pairs are each other's alone
+    respective = patterns.respective(text, mentions)  # after the lists: its pairs are each other's alone
+    paired = {f[1].start for f in respective}  # "the presidents of A and B, X and Y": X heads A, and not B
+    findings = [f for f in findings if not (f[0] in {"headOf", "partOf"} and f[1].start in paired)] + respective
     findings = patterns.killed_in_attacks(text, findings, mentions)
     findings += _fled_homes(findings, mentions)
     findings += _fled_to_hosts(findings)

@@ -1170,6 +1170,7 @@ def _mention(
         return resolve(f"+{institution[0]}:{graph.words[institution[0]]} {graph.words[word]}", word)  # "army command"
     modified = head in NON_STATE and any(j not in slots for j in graph.lefts(word, "A", "AN"))  # "tribal gunmen"
     modified = modified or (head in PLACE_HEADS and lower == f"{head}s")  # "the cleared areas": no one place
+    modified = modified or (head in TITLES and lower == f"{head}s")  # "the presidents of A and B": no one person
     if graph.lefts(word, "D") and head not in {"", "one"} and not modified:  # "the group": the caller's coreference
         found = resolve(head, word)
         if found is not None and found.resolved_from == head != graph.lower[word]:

@@ -34,7 +34,7 @@ TITLES = frozenset(
     pope patriarch imam mullah ayatollah maj brig brig. adm adm. capt capt. sgt sgt. cmdr ltg excellency
     h.e. h.e secretary-general director-general rector correspondent cameraman camerawoman photographer
     reporter major-general lieutenant-general brigadier-general lieutenant-colonel highness majesty monsignor miss
-    hojjatoleslam nuncio leader chairman""".split()
+    hojjatoleslam nuncio leader chairman lord sir dame presidents leaders commanders ministers""".split()
 )
 """Words that introduce a person's name without being part of it ("President Bashar al-Assad")."""
 

@@ -89,7 +89,8 @@ _STAFF = ("correspondent", "camera", "photographer", "reporter", "official", "me
 _MEMBERS = ("spokes", "deputy", "vice", *_STAFF)
 """Titles of someone who belongs to a body without heading it: partOf."""
 _RANKS = (
-    r"(?:(?:general|gen|lieutenant|lt|colonel|col|major|maj|brigadier|brig|admiral|adm|marshal|field|captain|capt)"
+    r"(?:(?:general|gen|lieutenant|lt|colonel|col|major|maj|brigadier|brig|admiral|adm|marshal|field|captain|capt|"
+    r"lord|sir|dame)"
     r"\.?\s+)*"
 )
 """Ranks between a title and a name ("Army Commander Lieutenant General X"): no part of either."""
