@@ -1343,6 +1343,16 @@ SHAPES = [
         [("Anton Gerra", "headOf", "Velen"), ("Tarel Vos", "negotiatedWith", None)],  # no president is Tarel Vos
         id="'Lord' and 'Sir' are titles; 'the Presidents of A and B, X and Y' pairs them and names no one else",
     ),
+    pytest.param(
+        "The Revolutionary Military Council took power. Its chairman, General Hudson Tarn, imposed a curfew. The "
+        "Velen Front took Kasi. Their local commander, Xhezair Shaqiri, said the town was calm.",
+        [
+            ("Hudson Tarn", "headOf", "Revolutionary Military Council"),
+            ("Xhezair Shaqiri", "partOf", "Velen Front"),  # a local commander is one of its commanders
+        ],
+        [],
+        id="'Its chairman, X' opening a sentence: the title is in what 'its' stands for",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -161,6 +161,15 @@ class Document:
                 return found
         return None
 
+    def owner(self) -> Mention | None:
+        """Whom "its" or "their" opening a sentence stands for ("The Council took power. Its chairman, X, ..."):
+        the first actor of the last sentence that acted, else of the last that named one."""
+        for candidates in (self.acted, self.last):
+            first = next((m for m in candidates[:2] if agent(m) and not self._place(m)), None)
+            if first is not None:
+                return first
+        return None
+
     def count_people(self, start: int, end: int) -> None:
         """Remember the groups of people a sentence counts ("forced more than 32,000 people from their homes"),
         even where no frame reads them: "Most have fled to Kasi" in the next sentence counts them."""

@@ -138,6 +138,37 @@ _THEN_NAMED = re.compile(r",\s+(?:[A-Z][\w-]*\.?\s+){0,4}")
 "Victorious Commander-in-Chief")."""
 
 
+_PRONOUN_TITLE = re.compile(
+    rf"\b(?:its|their)\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,2}}?)(?P<title>{_TITLE}),\s+{_RANKS}\Z", re.IGNORECASE
+)
+"""Before a person, a title whose owner is a pronoun: "Its chairman, General X", "Their local commander, X"."""
+
+
+def pronoun_titles(text: str, start: int, mentions: list[Mention], owner: Mention | None) -> list[Found]:
+    """ "Its chairman, General Hudson Austin, ...": the person holds the title in what "its" stands for (``owner``,
+    the actor of the sentence before), when the phrase opens the sentence."""
+    found = []
+    for b in mentions:
+        title = _PRONOUN_TITLE.search(text, start, b.start)
+        person = "person" in b.kinds or (not b.kinds and b.source == "name" and " " in b.text)
+        opening = title is not None and not text[start : title.start()].strip(' "“')
+        if owner is not None and person and opening and (read := _title(title)) is not None:
+            predicate, words = read
+            why = f"pattern: its {words}, PERSON"
+            found.append(
+                (
+                    predicate,
+                    b,
+                    replace(owner, resolved_from=title.group(0).split()[0].lower()),
+                    words,
+                    why,
+                    (title.start(), b.end),
+                    0.65,
+                )
+            )
+    return found
+
+
 def titles(
     text: str, mentions: list[Mention], forces: Callable[[Mention], Mention | None] | None = None
 ) -> list[Found]:
