@@ -1353,6 +1353,12 @@ SHAPES = [
         [],
         id="'Its chairman, X' opening a sentence: the title is in what 'its' stands for",
     ),
+    pytest.param(
+        "Israeli gunboats and artillery shelled Kasi almost daily. Russian bombers struck Dura.",
+        [("Israel", "shelled", "Kasi"), ("Russia", "struckFromAir", "Dura")],
+        [],
+        id="a demonym's gunboats and bombers are its state's",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

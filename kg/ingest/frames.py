@@ -123,7 +123,7 @@ OWNED_HEADS = frozenset(
     battalions brigades targets sites strongholds facilities bases depots launchers troop columns column
     elements instructors advisers advisors mercenaries contractors checkpoints checkpoint posts outposts jet warplane
     drone helicopter helicopters plane planes tank tanks ship ships vessel vessels boat boats hideouts hideout dens
-    den""".split()
+    den gunboats bombers""".split()
 )
 """Nouns that stand for the name that owns them ("Hezbollah's fighters", "fighters of HTS")."""
 
@@ -142,7 +142,7 @@ FACILITIES = frozenset(
 THINGS = frozenset(
     """jets warplanes aircraft drones artillery positions convoy convoys targets sites strongholds facilities bases
     depots launchers aviation checkpoints checkpoint posts outposts jet warplane drone helicopter helicopters plane
-    planes tank tanks ship ships vessel vessels boat boats""".split()
+    planes tank tanks ship ships vessel vessels boat boats gunboats bombers""".split()
 )
 """Owned nouns that are things or places, not people: their owner may be a place ("sites in Sanaa")."""
 

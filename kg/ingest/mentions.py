@@ -49,7 +49,7 @@ CONNECTORS = frozenset(
 FORCE_NOUNS = frozenset(
     """forces force army aviation troops military soldiers navy police government authorities regime militia militias
     fighters rebels jets warplanes aircraft drones artillery paratroopers marines units gunmen formations servicemen
-    helicopters warships brigades battalions""".split()
+    helicopters warships brigades battalions gunboats bombers""".split()
 )
 """Nouns that, after a demonym, name a state's or a people's armed body ("Russian forces")."""
 
