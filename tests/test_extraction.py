@@ -1338,8 +1338,13 @@ SHAPES = [
     ),
     pytest.param(
         "NATO's secretary-general, Lord Tarel Vos, arrived. The Presidents of Orna and Velen, Anton Gerra and Mira "
-        "Sol, met in Kasi.",
-        [("Tarel Vos", "headOf", "NATO"), ("Anton Gerra", "headOf", "Orna"), ("Mira Sol", "headOf", "Velen")],
+        "Sol, met in Kasi. The Lord's Resistance Army attacked Dura.",
+        [
+            ("Tarel Vos", "headOf", "NATO"),
+            ("Anton Gerra", "headOf", "Orna"),
+            ("Mira Sol", "headOf", "Velen"),
+            ("Lord's Resistance Army", "attacked", "Dura"),  # "Lord's" opens a name
+        ],
         [("Anton Gerra", "headOf", "Velen"), ("Tarel Vos", "negotiatedWith", None)],  # no president is Tarel Vos
         id="'Lord' and 'Sir' are titles; 'the Presidents of A and B, X and Y' pairs them and names no one else",
     ),

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from kg.ingest import frames as frame_reader
 from kg.ingest.frames import NON_STATE
-from kg.ingest.mentions import PLACE_WORDS, Gazetteer, Mention, normal
+from kg.ingest.mentions import PLACE_PREPOSITIONS, PLACE_WORDS, Gazetteer, Mention, normal
 from kg.ingest.patterns import ADMIN_UNIT, AIR, landmark
 
 __all__ = ["BETWEEN_SIDES", "Document", "agent", "refer", "side"]
@@ -277,16 +277,14 @@ class Document:
                     if others:
                         return replace(others[0], resolved_from=head)  # the most prominent, as for "it" below
                 return None
-            if head in {"it", "its", "they", "them", "their"}:  # the subject of this or the last sentence first
-                for candidates in (before, self.acted, self.last):
-                    if candidates is before:  # "attacks on positions at Idale and around Baidoa, which they had
-                        candidates = [m for m in before if not self._where(m)]  # besieged": not where, but who
+            pronoun = head in {"it", "its", "they", "them", "their"}
+            if pronoun:  # "attacks on positions at Idale and around Baidoa, which they had besieged": who, not where
+                before = [m for m in before if not self._where(m)]
+                for candidates in (before, self.acted, self.last):  # the subject of this or the last sentence first
                     first = next((m for m in candidates[:2] if agent(m) and not self._place(m)), None)
                     if first is not None:
                         return replace(first, resolved_from=head)
             earlier = self.history + before
-            if head in {"it", "its", "they", "them", "their"}:
-                earlier = self.history + [m for m in before if not self._where(m)]
             if head in PLACE_WORDS or head in {"capital", "area"}:  # "the city": not a distance's landmark
                 earlier = [m for m in earlier if not landmark(self.text, m)]
                 here = [m for m in before if m in earlier and (not m.kinds or "place" in m.kinds)]
@@ -415,7 +413,8 @@ def _a_place(m: Mention, learnt: Mapping[str, set[str]]) -> bool:
     return "place" in kinds and "actor" not in kinds and m.source not in {"demonym", "country", "group"}
 
 
-_WHERE = frozenset({"at", "in", "near", "around", "outside", "inside", "towards", "toward", "into"})
+_WHERE = PLACE_PREPOSITIONS | {"at"}
+"""Words before a name that say where something happened ("positions at Idale"), not who did it."""
 
 
 def agent(m: Mention) -> bool:

@@ -548,8 +548,9 @@ def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: igno
         after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
         ordinal = not word.isdigit() and _capitalised(after) and after.lower() not in _NOT_NAMES
         return ordinal or after.lower() in _UNITS
-    if not _capitalised(word) or word.lower() in _NOT_NAMES or word.lower() in TITLES:
-        return False
+    possessive = word in _POSSESSIVE_IN_NAMES and i + 1 < len(tokens) and tokens[i + 1][0] in {"'s", "’s"}
+    if not _capitalised(word) or word.lower() in _NOT_NAMES or (word.lower() in TITLES and not possessive):
+        return False  # a title opens no name, but "Lord's Resistance Army" is one
     if word.lower() in OFFICES and i > 1 and tokens[i - 1][0] == "of" and tokens[i - 2][0].lower() in TITLES:
         return False  # "Secretary of State Antony Blinken"
     if word.lower() == "staff" and i > 1 and tokens[i - 1][0] == "of" and tokens[i - 2][0].lower() == "chief":
