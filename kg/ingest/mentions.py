@@ -80,10 +80,14 @@ ACTOR_WORDS = frozenset(
 )
 
 
+def _name_words(phrase: str) -> set[str]:
+    """A name's words in lower case, letters only: what its kind is read from."""
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", phrase)}
+
+
 def organisational(phrase: str) -> bool:
     """Whether a name's own words say it is a group or a body ("the Velen Front", "Joint Task Force South")."""
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", phrase)}
-    return bool(words & (_GROUP_MARKERS | ACTOR_WORDS))
+    return bool(_name_words(phrase) & (_GROUP_MARKERS | ACTOR_WORDS))
 
 
 PLACE_PREPOSITIONS = frozenset({"in", "into", "near", "outside", "towards", "toward", "around", "across", "inside"})
@@ -698,7 +702,7 @@ def _modifies(tokens, j) -> bool:  # type: ignore[no-untyped-def]
 def _name(tokens, i, j, text, known_word) -> Mention:  # type: ignore[no-untyped-def]
     s, e = tokens[i][1], tokens[j][2]
     phrase = text[s:e]
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", phrase)}
+    words = _name_words(phrase)
     kinds: set[str] = set()
     source = "name"
     settled = _of_settlements(tokens, i)
