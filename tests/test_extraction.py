@@ -1364,6 +1364,12 @@ SHAPES = [
         [],
         id="a demonym's gunboats and bombers are its state's",
     ),
+    pytest.param(
+        "Velen jets struck Kasi, the Orna Front's headquarters, and Dura, the PDF headquarters.",
+        [("Orna Front", "basedIn", "Kasi"), ("PDF", "basedIn", "Dura")],
+        [],
+        id="'Kasi, the X headquarters': X is based there",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
