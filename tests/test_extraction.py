@@ -1370,6 +1370,13 @@ SHAPES = [
         [],
         id="'Kasi, the X headquarters': X is based there",
     ),
+    pytest.param(
+        "The Velen Front, one of the groups in the Orna Alliance, took Kasi. The Dura Brigade, one of the main "
+        "factions of the Tarn Movement, held out.",
+        [("Velen Front", "partOf", "Orna Alliance"), ("Dura Brigade", "partOf", "Tarn Movement")],
+        [],
+        id="'X, one of the groups in Y': a member of Y",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

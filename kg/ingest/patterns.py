@@ -639,6 +639,12 @@ _MADE_OF = re.compile(
 )
 """Between a group and its first member: "the CPC, made up of six armed groups, among them the UPC"."""
 
+_ONE_OF = re.compile(
+    r",\s+one of the\s+(?:[\w-]+\s+){0,3}?(?:groups|factions|members|parties|militias|movements|organi[sz]ations|"
+    r"units|brigades|countries|states)\s+(?:in|of|within|that make up|making up)\s+(?:the\s+)?"
+)
+"""Between a member and its whole: "the PFLP, one of the groups in the PLO", "Chad, one of the member states of X"."""
+
 
 _LOYAL = re.compile(
     r"\b(forces|troops|fighters|gunmen|militiamen|soldiers|units|militias|men|those)\s+(?:still\s+)?loyal\s+to\s+"
@@ -681,6 +687,8 @@ def memberships(text: str, mentions: list[Mention]) -> list[Found]:
             found.append(("partOf", branch, a, "'s", "pattern: GROUP's BRANCH", (a.start, b.end), 0.7))
         elif unit and "actor" in a.kinds and re.fullmatch(r",?\s+including\s+(?:the\s+)?", between):
             found.append(("partOf", b, a, "including", "pattern: FORCES, including UNIT", (a.start, b.end), 0.7))
+        elif "person" not in a.kinds | b.kinds and "place" not in b.kinds and _ONE_OF.fullmatch(between):
+            found.append(("partOf", a, b, "one of", "pattern: MEMBER, one of the groups in WHOLE", (a.start, b.end), 0.7))
         elif "actor" in a.kinds and "place" not in a.kinds | b.kinds and _MADE_OF.fullmatch(between):
             why = "pattern: GROUP, made up of ..., among them MEMBER"
             found.append(("partOf", b, a, "among them", why, (a.start, b.end), 0.65))
