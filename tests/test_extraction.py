@@ -1377,6 +1377,13 @@ SHAPES = [
         [],
         id="'X, one of the groups in Y': a member of Y",
     ),
+    pytest.param(
+        "Kasi, one of the largest cities in Orna, fell. Dura is one of the biggest towns in Velen. Tarn, one of "
+        "Orna's main ports, held out.",
+        [("Kasi", "locatedIn", "Orna"), ("Dura", "locatedIn", "Velen"), ("Tarn", "locatedIn", "Orna")],
+        [],
+        id="'X, one of the largest cities in Y' and 'one of Y's main ports': X lies in Y",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

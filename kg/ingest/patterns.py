@@ -49,6 +49,11 @@ _SETTLEMENT = (
     r"(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|district|suburb|neighbourhood|neighborhood|port|"
     r"settlement|camp|area|region|province)\s+"
 )
+_SETTLEMENTS = (
+    r"one\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:towns|cities|villages|districts|suburbs|neighbourhoods|"
+    r"neighborhoods|ports|settlements|camps|areas|regions|provinces)\s+"
+)
+"""Among others of its kind: "Kasi, one of the largest cities in X"."""
 _RANKED_OF = (
     r",\s+the\s+(?:second|third|fourth|fifth|largest|biggest|main|chief|principal|[\w]+-largest|[\w]+-biggest)\s+"
     r"(?:town|city|port)\s+of\s+(?:the\s+)?|"
@@ -56,7 +61,8 @@ _RANKED_OF = (
 """Between a place and its country: ", the second town of " ("Butare, the second town of Rwanda")."""
 _LOCATED = re.compile(
     _RANKED_OF
-    + rf"(?:\s+(?:is|was)\s+{_SETTLEMENT}|,?\s+(?:{_SETTLEMENT})?)(?:in|inside|within)\s+(?:the\s+)?"
+    + rf"(?:\s+(?:is|was)\s+(?:{_SETTLEMENT}|{_SETTLEMENTS})|,?\s+(?:{_SETTLEMENT}|{_SETTLEMENTS})?)"
+    + r"(?:in|inside|within)\s+(?:the\s+)?"
     + _DIRECTION
     + r"(?:(?:countryside|outskirts|suburbs|province|region|state|district|governorate|territory|parts?|area|"
     r"north|south|east|west|north-?east|north-?west|south-?east|south-?west|centre|center|heart|middle)"
@@ -784,7 +790,7 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
             found.append((predicate, a, b, "capital", "pattern: PLACE, the capital of PLACE", (a.start, b.end), 0.8))
         elif _LOCATED.fullmatch(between) and a.source not in {"demonym", "country"} and b.source != "demonym":
             found.append(("locatedIn", a, b, "in", "pattern: PLACE(,) in PLACE", (a.start, b.end), 0.7))
-        elif (owned := _OWNED_PLACE.match(text, b.end)) and re.fullmatch(r",\s+", between) and inner:
+        elif (owned := _OWNED_PLACE.match(text, b.end)) and re.fullmatch(r",\s+(?:one of\s+)?", between) and inner:
             found.append(_owned(a, b, owned, (a.start, owned.end())))  # "Mosul, Iraq's second-largest city"
         elif (owned := _OWNED_PLACE.fullmatch(between)) and owned.group(2) and inner:
             found.append(_owned(b, a, owned, (a.start, b.end)))  # "Iraq's second-largest city, Mosul"
@@ -792,7 +798,9 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
 
 
 _OWNED_PLACE = re.compile(
-    r"['’]s\s+(?:[\w-]+\s+){0,3}?(city|town|port|village|capital)\b(,\s+|\s+of\s+)?", re.IGNORECASE
+    r"['’]s\s+(?:[\w-]+\s+){0,3}?(city|town|port|village|capital|cities|towns|ports|villages)\b"
+    r"(,\s+|\s+of\s+)?",
+    re.IGNORECASE,
 )
 """A place named as another's: "Iraq's second-largest city", "the region's main port, X", "Sudan's capital of X"."""
 
