@@ -1384,6 +1384,13 @@ SHAPES = [
         [],
         id="'X, one of the largest cities in Y' and 'one of Y's main ports': X lies in Y",
     ),
+    pytest.param(
+        "Tarn Fedayeen militiamen loyal to Tarel Vos fired on Kasi. The Orna Front forces, who are loyal to Mira Sol, "
+        "took Dura.",
+        [("Tarn Fedayeen", "alliedWith", "Tarel Vos"), ("Orna Front", "alliedWith", "Mira Sol")],
+        [],
+        id="'X militiamen loyal to Y' and 'X, who are loyal to Y': X is Y's ally",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -652,25 +652,46 @@ _ONE_OF = re.compile(
 """Between a member and its whole: "the PFLP, one of the groups in the PLO", "Chad, one of the member states of X"."""
 
 
+_LOYAL_TITLE = (
+    r"(?:(?:the\s+)?(?:former\s+|ousted\s+|late\s+)?(?:president|general|prime minister|commander|leader|"
+    r"warlord|colonel|sheikh)\s+|the\s+)?$"
+)
 _LOYAL = re.compile(
     r"\b(forces|troops|fighters|gunmen|militiamen|soldiers|units|militias|men|those)\s+(?:still\s+)?loyal\s+to\s+"
-    r"(?:(?:the\s+)?(?:former\s+|ousted\s+|late\s+)?(?:president|general|prime minister|commander|leader|"
-    r"warlord|colonel|sheikh)\s+|the\s+)?$",
+    + _LOYAL_TITLE,
+    re.IGNORECASE,
+)
+_WHO_LOYAL = re.compile(
+    r",\s+(?:who|which)\s+(?:are|were|is|was|remain|remained)\s+"
+    r"(?:still\s+)?loyal\s+to\s+" + _LOYAL_TITLE,
     re.IGNORECASE,
 )
 
 
 def loyal(text: str, mentions: list[Mention]) -> list[Found]:
     """ "forces loyal to President Salva Kiir", "gunmen loyal to al-Hafl": a group named by whom it serves, allied
-    with them. The group is named by these words (``frames`` reads the same words as the clause's argument)."""
+    with them. The group is named by these words (``frames`` reads the same words as the clause's argument), or by
+    the name before them ("Fedayeen militiamen loyal to X", "the SPLA-IO forces, who are loyal to X")."""
     found = []
+    named = {m.end: m for m in mentions if _names_a_group(m)}
     for m in mentions:
-        match = _LOYAL.search(text, max(0, m.start - 80), m.start)
-        if match is None or match.end() != m.start:
+        if (match := _LOYAL.search(text, max(0, m.start - 80), m.start)) is not None and match.end() == m.start:
+            before = text[: match.start()]  # "Fedayeen militiamen": the name, with or without the noun after it
+            group = named.get(match.end(1)) or (named.get(len(before.rstrip())) if before.endswith(" ") else None)
+            group = group or _loyal_group(text, match.start(), m)
+        elif (match := _WHO_LOYAL.search(text, max(0, m.start - 80), m.start)) is not None and match.end() == m.start:
+            if (group := named.get(match.start())) is None:
+                continue
+        else:
             continue
-        group = _loyal_group(text, match.start(), m)
         found.append(("alliedWith", group, m, "loyal", "pattern: FORCES loyal to NAME", (group.start, m.end), 0.7))
     return found
+
+
+def _names_a_group(m: Mention) -> bool:
+    """Whether ``m`` can name the forces before "loyal to": a group's name or a new one, not a person, place or
+    demonym."""
+    return not m.kinds & {"person", "place"} and m.source not in {"demonym", "country"}
 
 
 def _loyal_group(text: str, start: int, owner: Mention) -> Mention:
@@ -694,7 +715,8 @@ def memberships(text: str, mentions: list[Mention]) -> list[Found]:
         elif unit and "actor" in a.kinds and re.fullmatch(r",?\s+including\s+(?:the\s+)?", between):
             found.append(("partOf", b, a, "including", "pattern: FORCES, including UNIT", (a.start, b.end), 0.7))
         elif "person" not in a.kinds | b.kinds and "place" not in b.kinds and _ONE_OF.fullmatch(between):
-            found.append(("partOf", a, b, "one of", "pattern: MEMBER, one of the groups in WHOLE", (a.start, b.end), 0.7))
+            why = "pattern: MEMBER, one of the groups in WHOLE"
+            found.append(("partOf", a, b, "one of", why, (a.start, b.end), 0.7))
         elif "actor" in a.kinds and "place" not in a.kinds | b.kinds and _MADE_OF.fullmatch(between):
             why = "pattern: GROUP, made up of ..., among them MEMBER"
             found.append(("partOf", b, a, "among them", why, (a.start, b.end), 0.65))
