@@ -1391,12 +1391,6 @@ SHAPES = [
         [],
         id="'X militiamen loyal to Y' and 'X, who are loyal to Y': X is Y's ally",
     ),
-    pytest.param(
-        "Velen recognised the Orna Front as the legitimate government. Tarn recognized Mira Sol's government.",
-        [("Velen", "alliedWith", "Orna Front"), ("Tarn", "alliedWith", "Mira Sol")],
-        [],
-        id="recognising a government or a leader backs it",
-    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
