@@ -1656,11 +1656,11 @@ def test_gold_scores_print_per_report_and_per_half(built_store: Path) -> None:
     totals = {r["half"]: r for r in rows if r["report"].startswith("all ")}
     assert set(totals) == {"development", "held-out"}
     development, held_out = totals["development"], totals["held-out"]
-    # floors just under what was measured when the ninth round joined (2026-12-02 02:50 UTC): development 0.661
-    # and 0.350 (47 reports; the eight of the ninth round, scored 0.552 and 0.250 at first sight, pull it down
-    # from the first 39's 0.684 and 0.377), held-out 0.551 and 0.228 (31 reports)
+    # floors just under what was measured when the tenth round joined the held-out half (2026-12-02 13:45 UTC):
+    # development 0.669 and 0.356 (47 reports), held-out 0.582 and 0.262 (39 reports; the tenth round's eight,
+    # scored 0.628 and 0.347 at first sight, pull it up from the other 31's 0.552 and 0.228)
     assert development["precision"] >= 0.64 and development["recall"] >= 0.33, development
-    assert held_out["precision"] >= 0.53 and held_out["recall"] >= 0.22, held_out
+    assert held_out["precision"] >= 0.56 and held_out["recall"] >= 0.25, held_out
     for row in rows:
         assert 0 <= row["precision"] <= 1 and 0 <= row["recall"] <= 1
         assert row["correct"] <= row["candidates"] and row["found"] <= row["gold"]
