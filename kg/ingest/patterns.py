@@ -824,7 +824,8 @@ _OWNED_PLACE = re.compile(
     r"(,\s+|\s+of\s+)?",
     re.IGNORECASE,
 )
-"""A place named as another's: "Iraq's second-largest city", "the region's main port, X", "Sudan's capital of X"."""
+"""A place named as another's: "Iraq's second-largest city", "the region's main port, X", "Sudan's capital of X",
+"one of Orna's main ports"."""
 
 
 def _owned(place: Mention, owner: Mention, match: re.Match[str], span: tuple[int, int]) -> Found:
