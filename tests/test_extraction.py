@@ -1385,6 +1385,12 @@ SHAPES = [
         [],
         id="'X militiamen loyal to Y' and 'X, who are loyal to Y': X is Y's ally",
     ),
+    pytest.param(
+        "NATO troops entered Macedonia in 2001. Spanish, British and Canadian troops began to leave the country.",
+        [("Spain", "withdrewFrom", "North Macedonia"), ("Canada", "withdrewFrom", "North Macedonia")],
+        [(None, "withdrewFrom", "United Kingdom")],
+        id="'the country' is not one a demonym of its own sentence names",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

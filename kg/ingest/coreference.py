@@ -285,6 +285,8 @@ class Document:
                     if first is not None:
                         return replace(first, resolved_from=head)
             earlier = self.history + before
+            if head in {"country", "nation"}:  # "British and Canadian troops began to leave the country": not Britain
+                earlier = self.history + [m for m in before if m.source != "demonym"]
             if head in PLACE_WORDS or head in {"capital", "area"}:  # "the city": not a distance's landmark
                 earlier = [m for m in earlier if not landmark(self.text, m)]
                 here = [m for m in before if m in earlier and (not m.kinds or "place" in m.kinds)]
