@@ -22,9 +22,9 @@ import kg
 from kg.cli import cli
 from kg.ingest import gold as golden
 from kg.ingest import linkgrammar
-from kg.ingest.extract import MAX_CHARS, draft, extract
+from kg.ingest.extract import MAX_CHARS, _led_by_what, draft, extract
 from kg.ingest.lexicon import entries
-from kg.ingest.mentions import normal
+from kg.ingest.mentions import Mention, normal
 from tests.helpers import ROOT
 
 GOLD = ROOT / "tests" / "data" / "extraction"
@@ -1403,6 +1403,33 @@ def test_shapes_of_news_writing(
     assert set(present) <= found, sorted(found)
     for pattern in absent:
         assert not {t for t in found if all(x in (None, y) for x, y in zip(pattern, t, strict=True))}, sorted(found)
+
+
+def test_led_by_heads_the_phrase_right_before_it() -> None:
+    """The parse may attach "led by X" to the clause's subject or the first of a list (seen in the Jordan and Libya
+    reports of the development half); the phrase right before it is what X heads, and nothing when it has no name."""
+
+    def named(text: str, words: str, kinds: frozenset[str] = frozenset({"actor"})) -> Mention:
+        at = text.index(words)
+        return Mention(words, at, at + len(words), None, words, kinds, "name")
+
+    why = 'verb "lead" subj -> obj (lexicon.tsv:253) (passive)'
+    text = "Mira Sol left Kasi this week with an Arab mission led by President Tarel Vos of Dura."
+    sol, vos = named(text, "Mira Sol", frozenset({"person"})), named(text, "Tarel Vos", frozenset({"person"}))
+    wrong = ("headOf", vos, sol, "led", why, (0, len(text)), 0.85)
+    assert _led_by_what(text, [wrong], [sol, named(text, "Kasi"), vos]) == []  # a mission with no name
+
+    text = "The Orna Front and the forces of the Velen Accord (VA), headed by Prime Minister Anton Gerra, fought on."
+    front, accord = named(text, "Orna Front"), named(text, "Velen Accord")
+    gerra = named(text, "Anton Gerra", frozenset({"person"}))
+    found = _led_by_what(text, [("headOf", gerra, front, "headed", why, (0, len(text)), 0.75)], [front, accord, gerra])
+    assert [(f[1].text, f[2].text) for f in found] == [("Anton Gerra", "Velen Accord")]
+
+    text = "The Velen Front's fighters, led by Tarel Vos, took Kasi. The army is led by General Lemi Arko."
+    front, vos = named(text, "Velen Front"), named(text, "Tarel Vos", frozenset({"person"}))
+    army, arko = named(text, "army"), named(text, "Lemi Arko", frozenset({"person"}))
+    kept = [("headOf", vos, front, "led", why, (0, 40), 0.75), ("headOf", arko, army, "led", why, (50, 90), 0.75)]
+    assert _led_by_what(text, kept, [front, vos, army, arko]) == kept  # its fighters; a clause's own "is led by"
 
 
 def test_list_items_ranks_and_groups_in_places(store: kg.Store) -> None:

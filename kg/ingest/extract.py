@@ -554,7 +554,7 @@ def _sentence(
     respective = patterns.respective(text, mentions)  # after the lists: its pairs are each other's alone
     paired = {f[1].start for f in respective}  # "the presidents of A and B, X and Y": X heads A, and not B
     findings = [f for f in findings if not (f[0] in {"headOf", "partOf"} and f[1].start in paired)] + respective
-    findings = patterns.killed_in_attacks(text, findings, mentions)
+    findings = _led_by_what(text, patterns.killed_in_attacks(text, findings, mentions), mentions)
     findings += _fled_homes(findings, mentions)
     findings += _fled_to_hosts(findings)
     findings += _named_by_place(mentions, document)
@@ -822,6 +822,52 @@ def _between_the_two_sides(
         hi = doing.end() if doing and not between else match.end()
         found.append((predicate, a, b, word, why, (lo, hi), 0.55))
     return found
+
+
+_LED_BY = re.compile(r"\b(?:led|headed|commanded|chaired)\s+by\s+", re.IGNORECASE)
+
+
+def _led_by_what(text: str, findings: list[patterns.Found], mentions: list[Mention]) -> list[patterns.Found]:
+    """What "led by X" says X heads is the phrase right before it: "an Arab mission led by President X" (no name: no
+    candidate), "the LNA and the forces of the GNA, headed by X" (the GNA), where the parse may attach the participle
+    to the clause's subject or the first of a list ("Arafat left Amman with an Arab mission led by X")."""
+    out = []
+    for f in findings:
+        predicate, leader, led = f[0], f[1], f[2]
+        match = None
+        if predicate == "headOf" and "(passive)" in f[4] and not led.resolved_from:
+            match = next(reversed(list(_LED_BY.finditer(text, max(0, leader.start - 60), leader.start))), None)
+        if (
+            match is None
+            or text[match.end() : leader.start].strip(" ,")
+            and not _TITLE_RUN.fullmatch(text[match.end() : leader.start])
+        ):
+            out.append(f)
+            continue
+        before = text[: match.start()].rstrip()
+        before = before[:-1].rstrip() if before.endswith(",") else before
+        before = re.sub(r"\s*\([^()]{1,40}\)\Z", "", before)  # "the Government of National Accord (GNA), led by"
+        if led.end <= len(before) and (
+            _IS_LED.search(before)
+            or _APPOSED.fullmatch(text, led.end, len(before))
+            or _OWN.fullmatch(text, led.end, len(before))
+        ):
+            out.append(f)  # "rebels led by X", "the army is led by X", "Ansar Dine, the group led by X", "its fighters"
+            continue
+        named = next((m for m in mentions if m.end == len(before) and m is not leader), None)
+        if named is not None:
+            out.append((predicate, leader, named, *f[3:]))  # else a thing with no name of its own
+    return out
+
+
+_IS_LED = re.compile(r"\b(?:is|are|was|were|been|being|be)(?:\s+\w+ly)?\Z", re.IGNORECASE)
+"""A clause's own "is led by" ("which is jointly commanded by X"), which the parse reads right."""
+_APPOSED = re.compile(r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}[\w-]+")
+"""A description set after the name the frame read ("Ansar Dine, the group led by X")."""
+_OWN = re.compile(r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,2}")
+"""Nothing, or the noun for a group's people after its name ("the Velen Front's fighters, led by X")."""
+_TITLE_RUN = re.compile(r"(?:(?:the\s+)?[A-Z][\w.-]*\s+){1,3}")
+"""Titles between "led by" and a name ("President", "Prime Minister", "Maj. Gen.")."""
 
 
 _SUPPORTING = frozenset({"alliedWith", "supplied", "trained", "locatedIn", "operatesIn", "basedIn"})
