@@ -1391,6 +1391,13 @@ SHAPES = [
         [(None, "withdrewFrom", "United Kingdom")],
         id="'the country' is not one a demonym of its own sentence names",
     ),
+    pytest.param(
+        "The shipment of Velen weapons to the Orna Front continued. The Kasi Brigade handed its weapons to a Tarn "
+        "task force. The rebels handed over their declared weapons to Dura troops.",
+        [("Velen", "supplied", "Orna Front")],
+        [("Kasi Brigade", "supplied", None), ("rebels", "supplied", None)],
+        id="weapons handed over or surrendered are given up, not supplied",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

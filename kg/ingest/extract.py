@@ -555,6 +555,9 @@ def _sentence(
     paired = {f[1].start for f in respective}  # "the presidents of A and B, X and Y": X heads A, and not B
     findings = [f for f in findings if not (f[0] in {"headOf", "partOf"} and f[1].start in paired)] + respective
     findings = _led_by_what(text, patterns.killed_in_attacks(text, findings, mentions), mentions)
+    findings = [  # "handed its weapons to X": given up, not supplied
+        f for f in findings if not (f[0] == "supplied" and _GIVEN_UP.search(text, max(0, f[5][0] - 40), f[5][1]))
+    ]
     findings += _fled_homes(findings, mentions)
     findings += _fled_to_hosts(findings)
     findings += _named_by_place(mentions, document)
@@ -822,6 +825,15 @@ def _between_the_two_sides(
         hi = doing.end() if doing and not between else match.end()
         found.append((predicate, a, b, word, why, (lo, hi), 0.55))
     return found
+
+
+_GIVEN_UP = re.compile(
+    r"\b(?:hand(?:s|ed|ing)?(?:\s+over|\s+in)?|surrender(?:s|ed|ing)?|turn(?:s|ed|ing)?\s+(?:over|in)|"
+    r"(?:give|gave|giving|gives)\s+up|(?:lay|laid|laying|lays)\s+down)\s+(?:[\w'’-]+\s+){0,3}(?:weapons|arms)\b",
+    re.IGNORECASE,
+)
+"""Weapons given up ("the NLA handed its weapons to a NATO task force", "handed over their declared weapons to
+X"), not supplied."""
 
 
 _LED_BY = re.compile(r"\b(?:led|headed|commanded|chaired)\s+by\s+", re.IGNORECASE)
