@@ -1398,6 +1398,13 @@ SHAPES = [
         [("Kasi Brigade", "supplied", None), ("rebels", "supplied", None)],
         id="weapons handed over or surrendered are given up, not supplied",
     ),
+    pytest.param(
+        "In March the Kasi Brigade left the Orna Liberation Movement and joined the army. The Tarn Front withdrew "
+        "from Dura.",
+        [("Tarn Front", "withdrewFrom", "Dura")],
+        [("Kasi Brigade", "withdrewFrom", None)],
+        id="leaving a body is no withdrawal from a place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -591,6 +591,8 @@ def _sentence(
             continue  # nor one the report showed to be a place ("Mindanao, which signed"); "X-controlled": X acts
         if predicate not in _PLACED and (patterns.landmark(text, subject) or patterns.landmark(text, obj)):
             continue  # "captured Nyabibwe, about 100 km north of Bukavu": Bukavu only says where Nyabibwe is
+        if predicate in {"withdrewFrom", "fledFrom"} and not obj.entity and organisational(obj.text):
+            continue  # "Georgia is leaving the Commonwealth of Independent States": a body left, not a place
         if predicate == "partOf" and ("person" in obj.kinds or subject.source in {"demonym", "country"}):
             continue  # no one is part of a person ("had joined him"); "Russian instructors belong to X": not Russia
         if predicate not in _SUPPORTING and _supporting(text, start, subject, lo, hi):
