@@ -1405,6 +1405,12 @@ SHAPES = [
         [("Kasi Brigade", "withdrewFrom", None)],
         id="leaving a body is no withdrawal from a place",
     ),
+    pytest.param(
+        "The Orna alliance, they say, is held together mainly by a common enemy, Tarel Vos. The Dura Front holds Kasi.",
+        [("Dura Front", "controls", "Kasi")],
+        [(None, "controls", "Tarel Vos"), ("Tarel Vos", "controls", None)],
+        id="'held together by' is no holding",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -563,6 +563,8 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
     lemma = verb_lemma(graph.words[verb])
     if lemma == "fall" and graph.lower[verb + 1 : verb + 2] == ["short"]:
         return []  # "the proposal fell short of its demands": no town fell to anyone
+    if lemma == "hold" and "together" in graph.lower[verb + 1 : verb + 3]:
+        return []  # "the alliance is held together by a common enemy": no one holds anything
     objects = graph.rights(verb, "O")
     # not a preposition with a noun of its own after the object, which the parser may link as a particle (leaving the
     # noun unlinked): "took Tolo in a counter-attack" is no "take in" (sheltering)
