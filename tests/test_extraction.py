@@ -1411,6 +1411,17 @@ SHAPES = [
         [(None, "controls", "Tarel Vos"), ("Tarel Vos", "controls", None)],
         id="'held together by' is no holding",
     ),
+    pytest.param(
+        "The Orna Front overran the army base in Kasi. Velen fighters overran the checkpoint. The Tarn Front overran "
+        "Dura.",
+        [
+            ("Orna Front", "attacked", "army base"),
+            ("Velen", "attacked", "checkpoint"),
+            ("Tarn Front", "captured", "Dura"),
+        ],
+        [(None, "captured", "army base"), (None, "captured", "checkpoint")],
+        id="overrunning a base or a checkpoint is an attack on it, not a capture",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

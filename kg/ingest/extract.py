@@ -555,6 +555,7 @@ def _sentence(
     paired = {f[1].start for f in respective}  # "the presidents of A and B, X and Y": X heads A, and not B
     findings = [f for f in findings if not (f[0] in {"headOf", "partOf"} and f[1].start in paired)] + respective
     findings = _led_by_what(text, patterns.killed_in_attacks(text, findings, mentions), mentions)
+    findings = [_overran_a_post(text, f) for f in findings]
     findings = [  # "handed its weapons to X": given up, not supplied
         f for f in findings if not (f[0] == "supplied" and _GIVEN_UP.search(text, max(0, f[5][0] - 40), f[5][1]))
     ]
@@ -827,6 +828,21 @@ def _between_the_two_sides(
         hi = doing.end() if doing and not between else match.end()
         found.append((predicate, a, b, word, why, (lo, hi), 0.55))
     return found
+
+
+_POST = re.compile(r"\b(?:bases?|checkpoints?|positions?|outposts?|barracks|garrisons?|posts?|camps?)\b", re.IGNORECASE)
+
+
+def _overran_a_post(text: str, finding: patterns.Found) -> patterns.Found:
+    """Overrunning a base or a checkpoint is an attack on it, and on the place it is in, not the place's capture
+    ("ISWAP overran the army base in Mainok"; the gold set's convention)."""
+    predicate, subject, obj, trigger = finding[:4]
+    if predicate != "captured" or not trigger.lower().startswith("overr"):
+        return finding
+    at = text.find(trigger, finding[5][0], finding[5][1])
+    if at < 0 or not _POST.search(text, at + len(trigger), obj.end):
+        return finding
+    return ("attacked", *finding[1:])
 
 
 _GIVEN_UP = re.compile(
