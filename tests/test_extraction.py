@@ -1422,6 +1422,13 @@ SHAPES = [
         [(None, "captured", "army base"), (None, "captured", "checkpoint")],
         id="overrunning a base or a checkpoint is an attack on it, not a capture",
     ),
+    pytest.param(
+        "Both sides signed the Cessation of Hostilities in Kasi. The Dura Talks in Tarn failed. The Velens in Orna "
+        "held out.",
+        [("Velens", "operatesIn", "Orna")],
+        [("Cessation of Hostilities", None, None), ("Dura Talks", None, None)],
+        id="an agreement or talks named is neither a group active somewhere nor a place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

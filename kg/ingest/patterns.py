@@ -506,10 +506,25 @@ def killed_in_attacks(text: str, findings: list[Found], mentions: list[Mention])
 
 
 def _group(m: Mention) -> bool:
-    """An actor that is not also a place ("Hezbollah"), or a new name in the plural ("the Houthis", "Hamas")."""
+    """An actor that is not also a place ("Hezbollah"), or a new name in the plural ("the Houthis", "Hamas"), but not
+    an agreement's or a meeting's ("the Cessation of Hostilities in Algiers", "the Geneva Talks")."""
     if m.kinds:
         return "actor" in m.kinds and "place" not in m.kinds and "person" not in m.kinds
+    if _agreement(m):
+        return False
     return m.source == "name" and m.text.endswith("s") and not m.text.endswith(("ss", "us"))
+
+
+_AGREEMENT_WORDS = frozenset(
+    """agreement agreements accord accords ceasefire cessation hostilities treaty protocol declaration talks
+    negotiations elections conference summit""".split()
+)
+"""Words that make a name an agreement's or a meeting's, which happen somewhere rather than operate there."""
+
+
+def _agreement(m: Mention) -> bool:
+    """Whether a new name is an agreement's or a meeting's ("the Cessation of Hostilities"): neither group nor place."""
+    return not m.kinds and bool(set(normal(m.text).split()) & _AGREEMENT_WORDS)
 
 
 def _placeish(m: Mention) -> bool:
@@ -519,6 +534,7 @@ def _placeish(m: Mention) -> bool:
         not (m.kinds and "place" not in m.kinds)
         and m.source not in {"demonym", "group"}
         and not (not m.kinds and _group(m))
+        and not _agreement(m)
     )
 
 
@@ -810,7 +826,12 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
         elif _CAPITAL.fullmatch(between) and a.source not in {"demonym", "country"}:
             predicate = "capitalOf" if b.source == "country" else "locatedIn"
             found.append((predicate, a, b, "capital", "pattern: PLACE, the capital of PLACE", (a.start, b.end), 0.8))
-        elif _LOCATED.fullmatch(between) and a.source not in {"demonym", "country"} and b.source != "demonym":
+        elif (
+            _LOCATED.fullmatch(between)
+            and a.source not in {"demonym", "country"}
+            and b.source != "demonym"
+            and not _agreement(a)
+        ):
             found.append(("locatedIn", a, b, "in", "pattern: PLACE(,) in PLACE", (a.start, b.end), 0.7))
         elif (owned := _OWNED_PLACE.match(text, b.end)) and re.fullmatch(r",\s+(?:one of\s+)?", between) and inner:
             found.append(_owned(a, b, owned, (a.start, owned.end())))  # "Mosul, Iraq's second-largest city"
