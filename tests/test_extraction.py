@@ -1429,6 +1429,12 @@ SHAPES = [
         [("Cessation of Hostilities", None, None), ("Dura Talks", None, None)],
         id="an agreement or talks named is neither a group active somewhere nor a place",
     ),
+    pytest.param(
+        "Orna Front guerrillas ambushed Velen troops near Kasi.",
+        [("Orna Front", "attacked", "Velen")],
+        [],
+        id="'X guerrillas' are the group X, as 'X fighters' are",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

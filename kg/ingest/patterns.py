@@ -984,7 +984,7 @@ def _described_by(word: str, name: Mention, described: Mention, quote: tuple[int
 _FORCE_NOUN = re.compile(
     r"\s+(fighters|forces|troops|militants|soldiers|gunmen|units|elements|combatants|militiamen|peacekeepers|"
     r"insurgents|loyalists|members|operatives|paramilitaries|commandos|instructors|advisers|advisors|mercenaries|"
-    r"contractors)\b"
+    r"contractors|guerrillas)\b"
 )
 
 
