@@ -1435,6 +1435,13 @@ SHAPES = [
         [],
         id="'X guerrillas' are the group X, as 'X fighters' are",
     ),
+    pytest.param(
+        "The Rangers cleared obstacles from the runway under fire from Orna Front units. Velen forces who reported "
+        "coming under Tarn Brigade fire withdrew.",
+        [("Orna Front", "attacked", "Rangers"), ("Tarn Brigade", "attacked", "Velen")],
+        [],
+        id="'under fire from X' and 'came under X fire': X attacked them",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

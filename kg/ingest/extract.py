@@ -542,6 +542,7 @@ def _sentence(
     findings += patterns.loyal(text, mentions)
     findings += patterns.directions(text, mentions)
     findings += patterns.truces(text, mentions)
+    findings += patterns.under_fire(text, mentions)
     findings += patterns.offices(text, mentions, document.country, document.named)
     titled = patterns.titles(text, mentions, document.forces_of)
     titled += patterns.pronoun_titles(text, start, mentions, document.owner())

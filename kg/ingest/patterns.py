@@ -573,6 +573,30 @@ def respective(text: str, mentions: list[Mention]) -> list[Found]:
     return found
 
 
+_UNDER_FIRE_FROM = re.compile(r"\bunder\s+(?:heavy\s+|intense\s+|sustained\s+)?fire\s+from\s+(?:the\s+)?\Z")
+_CAME_UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under\s+(?:heavy\s+|intense\s+)?(?:the\s+)?\Z")
+_FIRE_AFTER = re.compile(r"\s+(?:fire|attack|attacks)\b")
+
+
+def under_fire(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "The Rangers cleared the runway under fire from PRA units", "Afghan forces who reported coming under Taliban
+    fire": who fired attacked the one the clause is about, the last actor named before the words."""
+    found = []
+    for n, b in enumerate(mentions):
+        window = text[max(0, b.start - 40) : b.start]
+        match = _UNDER_FIRE_FROM.search(window)
+        if match is None and (came := _CAME_UNDER.search(window)) and _FIRE_AFTER.match(text, b.end):
+            match = came
+        if match is None:
+            continue
+        at = b.start - len(window) + match.start()
+        targets = [m for m in mentions[:n] if m.end <= at and not m.kinds & {"place", "person"}]
+        if targets:
+            a = targets[-1]
+            found.append(("attacked", b, a, "fire", "pattern: X under fire from Y", (a.start, b.end), 0.6))
+    return found
+
+
 def truces(text: str, mentions: list[Mention]) -> list[Found]:
     """ "the humanitarian ceasefire that Armenia and Azerbaijan agreed", "the Cessation of Hostilities Agreement
     that the Government and the SPLM/A in Opposition signed": the two who agreed it have a ceasefire."""
