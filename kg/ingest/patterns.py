@@ -584,16 +584,16 @@ def under_fire(text: str, mentions: list[Mention]) -> list[Found]:
     found = []
     for n, b in enumerate(mentions):
         window = text[max(0, b.start - 40) : b.start]
-        match = _UNDER_FIRE_FROM.search(window)
-        if match is None and (came := _CAME_UNDER.search(window)) and _FIRE_AFTER.match(text, b.end):
-            match = came
+        match, end = _UNDER_FIRE_FROM.search(window), b.end
+        if match is None and (came := _CAME_UNDER.search(window)) and (fire := _FIRE_AFTER.match(text, b.end)):
+            match, end = came, fire.end()  # the quote ends with "fire"
         if match is None:
             continue
         at = b.start - len(window) + match.start()
         targets = [m for m in mentions[:n] if m.end <= at and not m.kinds & {"place", "person"}]
         if targets:
             a = targets[-1]
-            found.append(("attacked", b, a, "fire", "pattern: X under fire from Y", (a.start, b.end), 0.6))
+            found.append(("attacked", b, a, "fire", "pattern: X under fire from Y", (a.start, end), 0.6))
     return found
 
 
