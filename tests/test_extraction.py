@@ -299,7 +299,7 @@ SHAPES = [
         "Fighting went on near the river. VFF fighters overran the base in Dakra; the army said its troops withdrew "
         "to Kasi. On Thursday the army command said it backed the Orna Guard.",
         [
-            ("VFF", "captured", "Dakra"),
+            ("VFF", "attacked", "Dakra"),  # a base overrun is attacked, not taken (the gold set's convention)
             ("army", "withdrewTo", "Kasi"),  # "its" is the speaker's
             ("army command", "alliedWith", "Orna Guard"),  # "it" too, and "the army command" is no earlier name
         ],
@@ -329,7 +329,7 @@ SHAPES = [
     pytest.param(
         "Fighting went on near the river. The VFF overran the base in Dakra, Kaga local government area, on Monday; "
         "the militants left the town around midnight.",
-        [("VFF", "captured", "Dakra"), ("militants", "withdrewFrom", "Dakra")],
+        [("VFF", "attacked", "Dakra"), ("militants", "withdrewFrom", "Dakra")],
         [("militants", "withdrewFrom", "Kaga local government area")],  # "the town" is no area
         id="the town is the last town, not its area",
     ),

@@ -557,9 +557,7 @@ def _sentence(
     findings = [f for f in findings if not (f[0] in {"headOf", "partOf"} and f[1].start in paired)] + respective
     findings = _led_by_what(text, patterns.killed_in_attacks(text, findings, mentions), mentions)
     findings = [_overran_a_post(text, f) for f in findings]
-    findings = [  # "handed its weapons to X": given up, not supplied
-        f for f in findings if not (f[0] == "supplied" and _GIVEN_UP.search(text, max(0, f[5][0] - 40), f[5][1]))
-    ]
+    findings = [f for f in findings if not (f[0] == "supplied" and _given_up(text, *f[5]))]
     findings += _fled_homes(findings, mentions)
     findings += _fled_to_hosts(findings)
     findings += _named_by_place(mentions, document)
@@ -594,7 +592,7 @@ def _sentence(
         if predicate not in _PLACED and (patterns.landmark(text, subject) or patterns.landmark(text, obj)):
             continue  # "captured Nyabibwe, about 100 km north of Bukavu": Bukavu only says where Nyabibwe is
         if predicate in {"withdrewFrom", "fledFrom"} and not obj.entity and organisational(obj.text):
-            continue  # "Georgia is leaving the Commonwealth of Independent States": a body left, not a place
+            continue  # "the brigade left the Orna Liberation Movement": a body left, not a place
         if predicate == "partOf" and ("person" in obj.kinds or subject.source in {"demonym", "country"}):
             continue  # no one is part of a person ("had joined him"); "Russian instructors belong to X": not Russia
         if predicate not in _SUPPORTING and _supporting(text, start, subject, lo, hi):
@@ -832,6 +830,7 @@ def _between_the_two_sides(
 
 
 _POST = re.compile(r"\b(?:bases?|checkpoints?|positions?|outposts?|barracks|garrisons?|posts?|camps?)\b", re.IGNORECASE)
+"""Words for a military post ("overran the army base in Mainok"), which an overrun attacks rather than takes."""
 
 
 def _overran_a_post(text: str, finding: patterns.Found) -> patterns.Found:
@@ -855,7 +854,14 @@ _GIVEN_UP = re.compile(
 X"), not supplied."""
 
 
+def _given_up(text: str, lo: int, hi: int) -> bool:
+    """Whether the weapons a candidate quotes (``lo``-``hi``) were given up, by a verb at most 40 characters before its
+    quote ("the NLA handed its weapons to X": the quote starts at "its"); not weapons given up in an earlier clause."""
+    return any(match.end() > lo for match in _GIVEN_UP.finditer(text, max(0, lo - 40), hi))
+
+
 _LED_BY = re.compile(r"\b(?:led|headed|commanded|chaired)\s+by\s+", re.IGNORECASE)
+"""The participle that says who heads the phrase before it."""
 
 
 def _led_by_what(text: str, findings: list[patterns.Found], mentions: list[Mention]) -> list[patterns.Found]:
@@ -876,6 +882,9 @@ def _led_by_what(text: str, findings: list[patterns.Found], mentions: list[Menti
             out.append(f)
             continue
         before = text[: match.start()].rstrip()
+        if not before or before[-1] in '.!?:;"“':  # "Led by X, the Front took Dakra": the clause's own subject
+            out.append(f)
+            continue
         before = before[:-1].rstrip() if before.endswith(",") else before
         before = re.sub(r"\s*\([^()]{1,40}\)\Z", "", before)  # "the Government of National Accord (GNA), led by"
         if led.end <= len(before) and (
