@@ -871,9 +871,9 @@ def _led_by_what(text: str, findings: list[patterns.Found], mentions: list[Menti
     out = []
     for f in findings:
         predicate, leader, led = f[0], f[1], f[2]
-        match = None
-        if predicate == "headOf" and "(passive)" in f[4] and not led.resolved_from:
-            match = next(reversed(list(_LED_BY.finditer(text, max(0, leader.start - 60), leader.start))), None)
+        passive = predicate == "headOf" and "(passive)" in f[4] and not led.resolved_from
+        matches = list(_LED_BY.finditer(text, max(0, leader.start - 60), leader.start)) if passive else []
+        match = matches[-1] if matches else None
         if (
             match is None
             or text[match.end() : leader.start].strip(" ,")
