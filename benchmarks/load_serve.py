@@ -146,6 +146,8 @@ def run(
                 with urllib.request.urlopen(request, timeout=60) as response:
                     answer = _rows(response.read().decode())
                 ok, error = answer == expected, None
+            except urllib.error.HTTPError as exc:  # the server's own words say why
+                ok, error = False, f"{name}: HTTP {exc.code}: {exc.read().decode(errors='replace').strip()[:300]}"
             except (urllib.error.URLError, OSError) as exc:
                 ok, error = False, f"{name}: {exc}"
             elapsed = time.monotonic() - started

@@ -329,7 +329,9 @@ def build(
             log.info("compacted in %.2fs", time.perf_counter() - compacting)
             freeing.join()
             log.info("wrote and compacted in %.2fs", time.perf_counter() - writing)
-            inner = None  # close the database before it goes live
+            # close the database before it goes live: the writer holds it too, and a database still open
+            # may delete the files a compaction left behind while a reader opens them
+            writer = inner = None
             phases.reached("build:written")
             store.publish(root, generation)
         except BaseException:

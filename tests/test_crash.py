@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -48,8 +49,13 @@ def answers(store: Path) -> int:
     return len(result)
 
 
-def stop_and_kill(command: list[str], phase: str, env: dict[str, str]) -> None:
-    """Run ``command`` until it stops itself at ``phase``, then SIGKILL it there; fail if it never gets there."""
+def stop_and_kill(
+    command: list[str], phase: str, env: dict[str, str], while_stopped: Callable[[], None] | None = None
+) -> None:
+    """Run ``command`` until it stops itself at ``phase``, then SIGKILL it there; fail if it never gets there.
+
+    ``while_stopped`` runs while the process is frozen at the phase, before the kill.
+    """
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would block the process
         process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=errors, env={**env, phases.STOP_AT: phase}
@@ -68,6 +74,8 @@ def stop_and_kill(command: list[str], phase: str, env: dict[str, str]) -> None:
                 errors.seek(0)
                 said = errors.read().decode(errors="replace")
                 pytest.fail(f"kg {command[1]} ended ({process.returncode}) before phase {phase}: {said}")
+            if while_stopped is not None:
+                while_stopped()
             process.send_signal(signal.SIGKILL)
             assert process.wait() == -signal.SIGKILL
         finally:
@@ -126,6 +134,23 @@ def test_builds_killed_at_every_phase(workspace: tuple[Path, Path, dict[str, str
         assert answers(store) == before
     assert kg.build([ROOT / "ontology", data], store_path=store).sources == before  # the lock was released
     assert len(list((store / "generations").iterdir())) <= 2  # leftovers are cleared by the next build
+
+
+def test_a_build_closes_its_generation_before_it_goes_live(workspace: tuple[Path, Path, dict[str, str]]) -> None:
+    """A database still open when it goes live may delete the files its compaction left behind while a
+    server's worker opens it: readers then failed with "No such file" on a fresh generation."""
+    import pyoxigraph as ox
+
+    data, store, env = workspace
+    live = (store / "live").read_text().strip()
+
+    def nobody_holds_the_new_generation() -> None:
+        (new,) = [g for g in (store / "generations").iterdir() if g.name != live]
+        ox.Store(str(new))  # a writable open takes the database's lock: it fails while the build holds it
+
+    stop_and_kill(
+        [KG, "build", str(ROOT / "ontology"), str(data)], "build:written", env, nobody_holds_the_new_generation
+    )
 
 
 def padded_acled(path: Path, rows: int) -> Path:
