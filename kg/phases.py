@@ -30,7 +30,7 @@ PHASES: dict[str, str] = {
     "ingest:checked": "the new source is converted and validated; nothing is written",
     "ingest:staged": "its files are in the data folder under hidden temporary names; the store is untouched",
     "store:copied": "a writable copy of the live generation exists and is being changed",
-    "store:revised": "the changed copy is complete and closed; live still names the old generation",
+    "store:revised": "the changed copy is checkpointed as the generation to go live; live still names the old one",
     "ingest:swapped": "the store's new generation is live; the staged files are not yet renamed",
     "ingest:renamed-one": "the source text is renamed into place; its annotation is still staged",
 }

@@ -4,6 +4,7 @@ Layout of a store directory (``.kg/`` by default)::
 
     live               name of the generation readers open (replaced atomically)
     generations/NAME/  one complete Oxigraph database per build
+    generations/NAME.work/  the writable copy a revision changes; NAME is checkpointed from it
     lock               held by the one process writing (build)
 
 A build writes a new generation and only then points ``live`` at it, so a failed or killed
@@ -331,6 +332,7 @@ def revise(path: Path | str | None = None) -> Iterator[ox.Store]:
 
     The copy is an Oxigraph checkpoint (hard links to the immutable files), so revising a
     large store costs what the change costs, not a rebuild; readers keep the old generation.
+    What goes live is a second checkpoint, of the changed copy (see :func:`_written`).
     """
     root = Path(path) if path is not None else config.default_store()
     with writer_lock(root):
@@ -338,19 +340,17 @@ def revise(path: Path | str | None = None) -> Iterator[ox.Store]:
         if live is None or not live.is_dir():
             raise StoreError(f"no store at {root}; run `kg build` first")
         target = new_generation(root, create=False)
-        inner: ox.Store | None = None
+        work = _workspace(target)
         try:
-            ox.Store.read_only(str(live)).backup(str(target))
-            inner = ox.Store(str(target))
+            ox.Store.read_only(str(live)).backup(str(work))
+            inner = ox.Store(str(work))
             phases.reached("store:copied")
             yield inner
-            inner.flush()
-            inner = None  # close the database before it goes live
-            phases.reached("store:revised")
+            _written(inner, target)
             publish(root, target)
         except BaseException:
-            inner = None
             shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
             raise
 
 
@@ -365,23 +365,40 @@ def rebuild(path: Path | str | None = None, *, leave_out: set[ox.NamedNode]) -> 
         live = _live_generation(root)
         if live is None or not live.is_dir():
             raise StoreError(f"no store at {root}; run `kg build` first")
-        target = new_generation(root)
-        inner: ox.Store | None = None
+        target = new_generation(root, create=False)
+        work = _workspace(target)
         try:
             source = ox.Store.read_only(str(live))
-            inner = ox.Store(str(target))
+            inner = ox.Store(str(work))
             graphs = [g for g in [ox.DefaultGraph(), *source.named_graphs()] if g not in leave_out]
-            _copy_graphs(source, inner, graphs, beside=target)
+            _copy_graphs(source, inner, graphs, beside=work)
             phases.reached("store:copied")
             yield inner
-            inner.flush()
-            inner = None
-            phases.reached("store:revised")
+            _written(inner, target)
             publish(root, target)
         except BaseException:
-            inner = None
             shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
             raise
+
+
+def _workspace(target: Path) -> Path:
+    """Where the writable copy for ``target`` is changed: beside it, so the next :func:`publish` clears it."""
+    return target.with_name(target.name + ".work")
+
+
+def _written(inner: ox.Store, target: Path) -> None:
+    """Checkpoint the changed copy ``inner`` as ``target``, the directory that goes live.
+
+    The block that changed ``inner`` may still hold it when the copy goes live (a ``with`` target
+    outlives its block), and a database open for writing goes on compacting and deleting its own
+    files: opened by a reader at that moment, it failed with "No such file" (and a revision that
+    checkpointed it next failed the same way). A checkpoint nobody has opened for writing cannot
+    change under its readers; it costs hard links.
+    """
+    inner.flush()
+    inner.backup(str(target))
+    phases.reached("store:revised")
 
 
 def _copy_graphs(

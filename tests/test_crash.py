@@ -136,21 +136,30 @@ def test_builds_killed_at_every_phase(workspace: tuple[Path, Path, dict[str, str
     assert len(list((store / "generations").iterdir())) <= 2  # leftovers are cleared by the next build
 
 
-def test_a_build_closes_its_generation_before_it_goes_live(workspace: tuple[Path, Path, dict[str, str]]) -> None:
-    """A database still open when it goes live may delete the files its compaction left behind while a
-    server's worker opens it: readers then failed with "No such file" on a fresh generation."""
+@pytest.mark.parametrize(
+    ("command", "phase"),
+    [
+        (["build", str(ROOT / "ontology"), "DATA"], "build:written"),
+        (["ingest", str(TEXT), str(ANNOTATION), "--data", "DATA"], "store:revised"),
+    ],
+    ids=["build", "ingest"],
+)
+def test_no_writer_holds_a_generation_when_it_goes_live(
+    workspace: tuple[Path, Path, dict[str, str]], command: list[str], phase: str
+) -> None:
+    """A database still open for writing when it goes live compacts and deletes its own files under the
+    readers: a server's worker that opened it failed with "No such file" (and an ingest that copied it next)."""
     import pyoxigraph as ox
 
     data, store, env = workspace
     live = (store / "live").read_text().strip()
 
     def nobody_holds_the_new_generation() -> None:
-        (new,) = [g for g in (store / "generations").iterdir() if g.name != live]
-        ox.Store(str(new))  # a writable open takes the database's lock: it fails while the build holds it
+        (new,) = [g for g in (store / "generations").iterdir() if g.name != live and not g.name.endswith(".work")]
+        ox.Store(str(new))  # a writable open takes the database's lock: it fails while a writer holds it
 
-    stop_and_kill(
-        [KG, "build", str(ROOT / "ontology"), str(data)], "build:written", env, nobody_holds_the_new_generation
-    )
+    argv = [KG, *(str(data) if a == "DATA" else a for a in command)]
+    stop_and_kill(argv, phase, env, nobody_holds_the_new_generation)
 
 
 def padded_acled(path: Path, rows: int) -> Path:
