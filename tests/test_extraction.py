@@ -1442,6 +1442,18 @@ SHAPES = [
         [],
         id="'under fire from X' and 'came under X fire': X attacked them",
     ),
+    pytest.param(
+        "Kasi has pledged his support to the Velen Front. Tarvia has thrown its support behind the Orna Front.",
+        [("Kasi", "alliedWith", "Velen Front"), ("Tarvia", "alliedWith", "Orna Front")],
+        [],
+        id="pledging or throwing one's support to or behind X is siding with X",
+    ),
+    pytest.param(
+        "While the Velen Front pressed on Orna, MODEL advanced along the coast and on 28 July captured Dakra.",
+        [("Velen Front", "advancedOn", "Orna"), ("MODEL", "captured", "Dakra")],
+        [],
+        id="'pressed on X' is an advance; an acronym that spells a word ('MODEL') is a name",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
@@ -1796,7 +1808,7 @@ def test_every_lexicon_entry_cites_a_real_wordnet_sense_and_a_known_predicate() 
     from kg.ingest.lexicon import ROLES
 
     prepositions = {"of", "to", "from", "in", "into", "on", "at", "with", "against", "towards", "toward", "over"}
-    prepositions |= {"for", "under", "alongside"}
+    prepositions |= {"for", "under", "alongside", "behind"}
     for entry in entries():  # every role is a named one or a preposition the frames can read
         assert {entry.subject, entry.object} <= ROLES | prepositions, entry
         assert entry.pos in {"verb", "noun", "adj"}, entry

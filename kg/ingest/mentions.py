@@ -563,6 +563,11 @@ def _is_name_start(tokens, i, headline, seen, known_word) -> bool:  # type: igno
         return True
     if headline:
         return normal(word) in seen
+    before = tokens[i - 1][0] if i > 0 else ":"
+    shouted = before in {":", "-", "—"} or (len(before) > 1 and before.isupper())  # "LIVE UPDATES", "UPDATE 2:"
+    inside = not shouted and (i + 1 == len(tokens) or tokens[i + 1][0] != ":")
+    if len(word) >= 3 and word.isalpha() and word.isupper() and inside:
+        return True  # an acronym inside a sentence, even one that spells a word ("MODEL"); not "UPDATE:", "NOTE that"
     # an ordinary English word ("Rebels", "Thank", "Joining") is a name only where the report also
     # capitalises it inside a sentence
     stem = re.split(r"['’]", word)[0]  # "We've"
