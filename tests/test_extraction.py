@@ -1454,6 +1454,18 @@ SHAPES = [
         [],
         id="'pressed on X' is an advance; an acronym that spells a word ('MODEL') is a name",
     ),
+    pytest.param(
+        "Tarel Vos of the opposition Velen Democrats said the talks had failed.",
+        [("Tarel Vos", "partOf", "Velen Democrats")],
+        [],
+        id="PERSON of the described GROUP: a member of it",
+    ),
+    pytest.param(
+        "Kasi Marel, who heads UNOVA II, flew to Orna.",
+        [("Kasi Marel", "headOf", "UNOVA II")],
+        [("Kasi Marel", "headOf", "UNOVA")],
+        id="a Roman numeral ends the name before it",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -366,6 +366,7 @@ def find_mentions(
                     and _capitalised(tokens[j + 2][0])
                 )
                 or _numbered(tokens, j + 1)
+                or _ROMAN.fullmatch(tokens[j + 1][0]) is not None  # "UNAVEM II", "World War II"
                 or (  # "Hassan Sheikh Mohamud": an honorific inside a name, not a title before the next one
                     tokens[j + 1][0] == "Sheikh" and j + 2 < len(tokens) and _capitalised(tokens[j + 2][0])
                 )
@@ -539,6 +540,9 @@ def _in_name(tokens, j, known_word) -> bool:  # type: ignore[no-untyped-def]
 def _seen_phrase(tokens: list[tuple[str, int, int]], i: int, j: int, seen: set[str]) -> bool:
     return normal(" ".join(t[0] for t in tokens[i : j + 1])) in seen
 
+
+_ROMAN = re.compile(r"II|III|IV|VI{0,3}|IX|XI{0,3}")
+"""A Roman numeral that ends a name ("UNAVEM II"); "I" alone is the pronoun."""
 
 _UNITS = frozenset({"division", "brigade", "battalion", "regiment", "corps", "army", "front", "squadron", "fleet"})
 """Words a unit's number names ("53 Division"); a bare number before another capital is not a name."""

@@ -272,13 +272,15 @@ def offices(
     for m in mentions:
         person = "person" in m.kinds or (not m.kinds and m.source == "name" and " " in m.text)  # a new full name
         of = re.match(r"\s+of\s+(?:the\s+)?", text[m.end :])
+        described = re.match(r"\s+of\s+the\s+(?:[a-z][\w-]*\s+){1,2}", text[m.end :])  # "the opposition Social ..."
         if person and of and (head := _HEAD_OF_STATE.search(text, max(0, m.start - 40), m.start)):
             country = next((n for n in mentions if n.start == m.end + of.end() and n.source == "country"), None)
             if country is not None:  # "President Emmanuel Macron of France"
                 title = re.sub(r"\s+", " ", head.group("title")).lower()
                 why = f"pattern: {title} PERSON of COUNTRY"
                 found.append(("headOf", m, country, title, why, (head.start(), country.end), 0.8))
-        body = next((n for n in mentions if n.start == m.end + of.end()), None) if person and of else None
+        ends = {m.end + o.end() for o in (of, described) if o}
+        body = next((n for n in mentions if n.start in ends), None) if person and of else None
         if body is not None and body.source not in {"country", "demonym"} and not body.kinds & {"place", "person"}:
             found.append(("partOf", m, body, "of", "pattern: PERSON of ORGANISATION", (m.start, body.end), 0.7))
         if not person or of or " of " in m.text:
