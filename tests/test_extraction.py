@@ -1466,6 +1466,12 @@ SHAPES = [
         [("Kasi Marel", "headOf", "UNOVA")],
         id="a Roman numeral ends the name before it",
     ),
+    pytest.param(
+        "Velen Front fighters stormed Orna, forcing thousands of residents to flee to Dakra.",
+        [("Velen Front", "attacked", "Orna")],
+        [("Velen Front", "fledTo", None)],
+        id="'forcing X to flee': X fled, not the subject, even when X is no name",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -322,9 +322,10 @@ class _Graph:
             return opened
         for to in self.lefts(verb, "I"):  # "forced the VFF to withdraw", "allowing the VFF to enter": the VFF
             for above in self.lefts(to, "TOo"):
-                named = [o for o in self.rights(above, "O") if o in self.slots]
-                if named:
-                    return named[0]
+                # named or not: "forcing thousands of residents to flee" is the residents' flight, never the subject's
+                objects = sorted(self.rights(above, "O"), key=lambda o: o not in self.slots)
+                if objects:
+                    return objects[0]
         for i in self.chain(verb):
             for j in self.lefts(i, "S"):
                 if not self.lower[j] or self.lefts(i, "SJ") == [j]:
