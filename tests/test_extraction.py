@@ -1472,6 +1472,13 @@ SHAPES = [
         [("Velen Front", "fledTo", None)],
         id="'forcing X to flee': X fled, not the subject, even when X is no name",
     ),
+    pytest.param(
+        "The Velen Front, an offshoot of the Orna Brigade, operates in Kasi. The Dakra Guard, the military arm of "
+        "the Tarel Party, holds Mabru.",
+        [("Velen Front", "partOf", "Orna Brigade"), ("Dakra Guard", "partOf", "Tarel Party")],
+        [],
+        id="an offshoot or the armed arm of X is part of X",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
