@@ -1479,6 +1479,18 @@ SHAPES = [
         [],
         id="an offshoot or the armed arm of X is part of X",
     ),
+    pytest.param(
+        "Orna lies 40 km north of Dakra. Kasi is located south of Mabru.",
+        [("Orna", "northOf", "Dakra"), ("Kasi", "southOf", "Mabru")],
+        [],
+        id="'X lies 40 km north of Y', 'X is located south of Y'",
+    ),
+    pytest.param(
+        "Tarvia condemned the attack by the Velen Front on Orna.",
+        [("Velen Front", "attacked", "Orna")],
+        [],
+        id="'the attack by X on Y', with 'on Y' hung on X by the parser",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -778,6 +778,12 @@ def _noun_roles(graph: _Graph, noun: int, slots: Mapping[int, Mention]) -> dict[
         preps.setdefault("between", graph.preposition_objects(v, verb=True).get("between", []))
     roles.update(preps)
     agents = list(preps.get("by", []))
+    for target in ("on", "against"):  # "the attack by X on Y": the parser hangs "on Y" on X
+        hung = [
+            k for a in agents for q in graph.rights(a, "Mp") if graph.lower[q] == target for k in graph.rights(q, "J")
+        ]
+        if hung and target not in roles:
+            roles[target] = hung
     if not agents:  # "the siege of Dakra by the VFF": the parser hangs "by" on the "of" phrase's name
         agents = [
             k

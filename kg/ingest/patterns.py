@@ -352,7 +352,9 @@ def _office(
 
 
 _DIRECTION_OF = re.compile(
-    r"(?:,\s+(?:[\w-]+\s+){0,6}?)?(?:(?:about|some|around|roughly)\s+)?(?:[\d,.]+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    # ", the town 40 km north of Y", " lies 40 km north of Y"
+    r"(?:,\s+(?:[\w-]+\s+){0,6}?|\s+(?:is|lies|sits|was|lay)\s+(?:(?:located|situated)\s+)?)?"
+    r"(?:(?:about|some|around|roughly)\s+)?(?:[\d,.]+\s*(?:km|kilometres|kilometers|miles)\s+)?"
     r"(north|south)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?"
 )
 
