@@ -1491,6 +1491,13 @@ SHAPES = [
         [],
         id="'the attack by X on Y', with 'on Y' hung on X by the parser",
     ),
+    pytest.param(
+        "Tarvia has been sending the Velen Front weapons for months. The missiles were sent by Kasi to the Orna "
+        "Brigade.",
+        [("Tarvia", "supplied", "Velen Front"), ("Kasi", "supplied", "Orna Brigade")],
+        [],
+        id="'sending X weapons' and 'the missiles were sent by X to Y' are supplies",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

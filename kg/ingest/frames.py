@@ -577,6 +577,8 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
             particles.append(graph.lower[o + 1])
     candidates: list[tuple[str, int | None]] = [(f"{lemma} {p}", None) for p in particles]
     candidates += [(f"{lemma} {noun_lemma(graph.words[o])}", o) for o in objects]
+    if not objects and graph.passive(verb) and (sent := graph.subject(verb)) is not None:
+        candidates.append((f"{lemma} {noun_lemma(graph.words[sent])}", sent))  # "the missiles were sent by X to Y"
     candidates += [(f"{lemma} {graph.lower[j]}", None) for j in graph.rights(verb, "Pa")]  # "be active in"
     candidates.append((lemma, None))
     lexicon = by_lemma()
@@ -601,6 +603,11 @@ def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resol
     for entry in entries:
         found += _fill(graph, entry, verb, roles, slots, resolve, passive, light)
     return found
+
+
+def _light(light: int | None) -> list[int]:
+    """The light verb's noun, for the quote: "sending the Front weapons" ends with "weapons"."""
+    return [] if light is None else [light]
 
 
 def _by_particle(graph: _Graph, verb: int) -> bool:
@@ -637,6 +644,8 @@ def _verb_roles(
             if graph.lower[r] in {"which", "whom", "that"} and r != subject
         ]
     preps = graph.preposition_objects(verb, verb=True)
+    if light is not None and not passive and "to" not in preps:  # "sending the Front weapons": to the Front
+        preps["to"] += [o for o in objects if o < light]
     if passive and _by_particle(graph, verb):
         preps["by"] += objects  # "the capital held by the Houthis", misread as "held by" taking an object
         objects = []
@@ -927,7 +936,9 @@ def _fill(
     ):
         predicate = "shelled"  # "Rockets fired by X hit Lumo", "pounded Kasi with artillery": as "fired rockets at"
     return [
-        Finding(_moved(predicate, s), s, o, entry, trigger, tuple(sorted({trigger, *words})), passive, light)
+        Finding(
+            _moved(predicate, s), s, o, entry, trigger, tuple(sorted({trigger, *words, *_light(light)})), passive, light
+        )
         for s, o, words in pairs
         if s.start != o.start
     ]
