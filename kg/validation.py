@@ -258,14 +258,19 @@ def _compiled(path: Path, digest: str) -> list:
 
 @dataclass(frozen=True)
 class _ShapeChecks:
-    """The shapes' checks and their screenings, each with its text for one store (class hierarchies listed)."""
+    """The shapes' checks and their screenings, each with its text for one store (class hierarchies listed).
+
+    A screening comes with its number of focus nodes, counted first so that its form can suit
+    them (:attr:`kg.shacl.Screening.nested`), and its query, None when there are no focus nodes
+    (no check of them can find anything).
+    """
 
     checks: list[tuple[Check, str]]
-    screens: list[tuple[Screening, str, str]]
+    screens: list[tuple[Screening, str | None, int]]
 
     def first(self) -> list[str]:
-        """The queries that run first: each screening's two, then the checks that have no screen."""
-        screening = [query for _, text, count in self.screens for query in (text, count)]
+        """The queries that run first: the screenings that have focus nodes, then the checks that have no screen."""
+        screening = [text for _, text, _ in self.screens if text is not None]
         return screening + [text for check, text in self.checks if check.screen is None]
 
     def unscreened(self) -> list[tuple[Check, str]]:
@@ -274,9 +279,10 @@ class _ShapeChecks:
     def suspects(self, answers: Sequence[Answer]) -> list[tuple[Check, str]]:
         """The screened checks that may find something, by the answers to the screenings (in :meth:`first`'s order)."""
         counts: dict[tuple[str, str], tuple[int, int, int, int]] = {}
-        for number, (screening, _, _) in enumerate(self.screens):
-            targets = int(answers[2 * number + 1][1][0]["targets"].value)
-            for member, found in screening.counts(answers[2 * number][1]).items():
+        answered = iter(answers)
+        for screening, text, targets in self.screens:
+            rows = next(answered)[1] if text is not None else []
+            for member, found in screening.counts(rows).items():
                 counts[(screening.targets, member)] = (*found, targets)
         return [
             (check, text)
@@ -287,7 +293,7 @@ class _ShapeChecks:
 
 def _shape_checks(store: ox.Store, shapes: Path) -> _ShapeChecks | None:
     """The shapes compiled to SPARQL for ``store``, with their screenings, or None when they need pyshacl."""
-    from kg.shacl import screenings
+    from kg.shacl import NESTED_BELOW, screenings
 
     try:
         checks = _compiled(shapes.resolve(), hashlib.sha256(shapes.read_bytes()).hexdigest())
@@ -303,10 +309,14 @@ def _shape_checks(store: ox.Store, shapes: Path) -> _ShapeChecks | None:
     def listed(text: str) -> str:
         return _SUBCLASS_PATH.sub(subclasses, text)
 
-    return _ShapeChecks(
-        [(check, listed(check.text)) for check in checks],
-        [(screening, listed(screening.text), listed(screening.count)) for screening in screenings(checks)],
-    )
+    screens: list[tuple[Screening, str | None, int]] = []
+    for screening in screenings(checks):
+        targets = int(
+            next(iter(store.query(listed(screening.count), use_default_graph_as_union=True)))["targets"].value
+        )
+        text = screening.nested if targets < NESTED_BELOW else screening.text
+        screens.append((screening, listed(text) if targets else None, targets))
+    return _ShapeChecks([(check, listed(check.text)) for check in checks], screens)
 
 
 def _shape_problems(
@@ -327,7 +337,8 @@ def _screened_problems(
     suspects = compiled.suspects(first)
     if suspects:
         log.info("screens let %d of %d shape checks through", len(suspects), len(compiled.checks))
-    answers = [*first[2 * len(compiled.screens) :], *_answers(store, [text for _, text in suspects])]
+    screened = sum(text is not None for _, text, _ in compiled.screens)
+    answers = [*first[screened:], *_answers(store, [text for _, text in suspects])]
     return _shape_problems(store, compiled.unscreened() + suspects, answers, graph_files)
 
 
