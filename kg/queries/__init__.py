@@ -62,13 +62,17 @@ __all__ = [
 
 PARAM_TYPES = frozenset({"entity", "source", "iri", "string", "integer", "date", "grade", "boolean"})
 
-_HEADER_KEY = re.compile(r"^#\s*(title|description|message|context message|binding):\s*(.+?)\s*$")
+_HEADER_KEY = re.compile(r"^#\s*(title|description|message|context message|binding|dataset):\s*(.+?)\s*$")
 
 BINDINGS = ("substitutions", "values")
 """How the embedded store binds a query's parameters: pyoxigraph's ``substitutions`` (the default),
 or a ``VALUES`` block at the start of the WHERE group (``# binding: values``, as for remote stores).
 Both bind terms, never text. Oxigraph plans some queries far better one way, some the other: the
 query's own header says which, as measured on a million triples (``benchmarks/``)."""
+DATASETS = ("union", "default graph")
+"""What one of kg's own queries reads as its default graph: the union of all graphs (the default), or
+``# dataset: default graph``, the store's own default graph alone (named graphs still by ``GRAPH``), for a
+check of what sits in it: scanning the union for it read every quad of every source's graph."""
 _HEADER_PARAM = re.compile(
     r"^#\s*param\s+(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)(?:,\s*(?P<req>required|optional|default=(?P<default>[^)]*)))?\)"
     r"\s*:\s*(?P<doc>.+?)\s*$"
@@ -109,6 +113,8 @@ class SavedQuery:
     """How the embedded store binds the parameters: see :data:`BINDINGS`."""
     context_message: str = ""
     """For the quote check: how to word a quote's prefix or suffix that is not the text beside it."""
+    union: bool = True
+    """Whether the default graph is the union of all graphs (see :data:`DATASETS`)."""
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -158,6 +164,9 @@ def parse(text: str, *, name: str, path: Path | None = None) -> SavedQuery:
     binding = fields.get("binding", BINDINGS[0])
     if binding not in BINDINGS:
         raise QueryError(f"{path or name}: unknown binding {binding!r}; use one of {', '.join(BINDINGS)}")
+    dataset = fields.get("dataset", DATASETS[0])
+    if dataset not in DATASETS:
+        raise QueryError(f"{path or name}: unknown dataset {dataset!r}; use one of {', '.join(DATASETS)}")
     return SavedQuery(
         name,
         fields.get("title", name),
@@ -168,6 +177,7 @@ def parse(text: str, *, name: str, path: Path | None = None) -> SavedQuery:
         fields.get("message", ""),
         binding,
         fields.get("context message", ""),
+        dataset == DATASETS[0],
     )
 
 
