@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import operator
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -110,7 +111,7 @@ def _evidence_problems(
             problems.append(
                 Problem(_where(graph, graph_files), display(row["focus"]), _render(check.message, row, variables), name)
             )
-    problems += _quote_problems(answers[len(checks)][1], answers[len(checks) + 1][1], graph_files)
+    problems += _quote_problems(answers[len(checks)], answers[len(checks) + 1][1], graph_files)
     return sorted(problems)
 
 
@@ -122,23 +123,29 @@ def _offset(term: ox.Literal) -> int | None:
 
 
 def _quote_problems(
-    selectors: Sequence[ox.QuerySolution], contents: Sequence[ox.QuerySolution], graph_files: Mapping[str, Path]
+    selectors: Answer, contents: Sequence[ox.QuerySolution], graph_files: Mapping[str, Path]
 ) -> list[Problem]:
     """Quotes that are not the source text between their offsets (code points), with where the quote really is;
     and a quote's context (``oa:prefix``, ``oa:suffix``) that is not the text just before or after it.
 
     Compared in Python: a Python string slices in constant time, while SPARQL's SUBSTR walks
-    the text from its start for every claim (4.5 s for 49k claims quoting 49 long texts).
+    the text from its start for every claim (4.5 s for 49k claims quoting 49 long texts). The
+    values are taken from each row by position: by name, a row looks each name up among its
+    variables (0.18 against 0.05 s of CPU for the six values of 49k rows).
     """
     saved = queries.internal_query(_QUOTES)
     texts = {row["source"]: row["content"].value for row in contents}
     problems = set()
-    for row in selectors:
-        text = texts.get(row["source"])
-        start, end = _offset(row["start"]), _offset(row["end"])
+    variables, rows = selectors
+    values = operator.itemgetter(*(variables.index(name) for name in ("source", "start", "end", "exact")))
+    contexts = operator.itemgetter(variables.index("prefix"), variables.index("suffix"))
+    for row in rows:
+        source, start_term, end_term, exact_term = values(row)
+        text = texts.get(source)
+        start, end = _offset(start_term), _offset(end_term)
         if text is None or start is None or end is None:
             continue  # no text attached, or offsets that are not numbers: other checks say so
-        exact = row["exact"].value
+        exact = exact_term.value
         found = _substring(text, start + 1, end - start)
         if start < 0 or end > len(text) or found != exact:
             at = text.find(exact)
@@ -148,7 +155,7 @@ def _quote_problems(
             shown = {"exact": shorten(exact, 60), "found": shorten(found, 60)}
             message = saved.message.format(start=start, end=end, hint=hint, **shown)
             problems.add(_at(row, graph_files, message, "quote-offsets"))
-        for which, context in (("prefix", row["prefix"]), ("suffix", row["suffix"])):
+        for which, context in zip(("prefix", "suffix"), contexts(row), strict=True):
             if context is None:
                 continue
             size = len(context.value)
