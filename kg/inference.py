@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -106,6 +107,79 @@ def _summary(triples: set[ox.Triple]) -> Summary:
     return predicates, classes  # type: ignore[return-value]
 
 
+_PREDICATE = re.compile(rb"^<[^>]*> <([^>]*)> ", re.MULTILINE)
+_TYPED = re.compile(rb"^<[^>]*> <" + re.escape(RDF_TYPE.encode()) + rb"> (.*) \.$", re.MULTILINE)
+
+
+def _summary_of(ntriples: bytes) -> Summary:
+    """:func:`_summary` of a rule's output as Oxigraph writes it in N-Triples, without a Python object per triple.
+
+    Every subject is an IRI here (output naming a blank node is never read this way: see :func:`_round`);
+    output with a line the patterns do not read (a triple term, say) is parsed whole instead.
+
+    >>> t = b'<http://e/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/C> .\\n'
+    >>> sorted(map(str, _summary_of(t)[0])), sorted(map(str, _summary_of(t)[1]))
+    (['<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>'], ['<http://e/C>'])
+    """
+    found = _PREDICATE.findall(ntriples)
+    if len(found) != ntriples.count(b"\n"):
+        return _summary(set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)))  # type: ignore[arg-type]
+    predicates = {ox.NamedNode(iri.decode()) for iri in set(found)}
+    if ox.NamedNode(RDF_TYPE) not in predicates:
+        return predicates, set()
+    objects = set(_TYPED.findall(ntriples))
+    classes = {ox.NamedNode(o[1:-1].decode()) for o in objects if o.startswith(b"<")}
+    others = [o for o in objects if not o.startswith(b"<")]  # a literal typed as a class: parsed as what it is
+    if others:
+        lines = b"".join(b"<urn:x> <urn:y> " + o + b" .\n" for o in others)
+        classes |= {t.object for t in ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)}  # type: ignore[misc]
+    return predicates, classes
+
+
+def _count(store: ox.Store, graph: ox.NamedNode) -> int:
+    """How many triples ``graph`` holds, counted inside Oxigraph (as Python quads: 0.18 s for 128k)."""
+    rows = store.query(queries.internal("internal/graph-size"), substitutions={ox.Variable("graph"): graph})
+    row = next(iter(rows), None)  # an empty graph: no group, no row
+    return int(row["quads"].value) if row else 0
+
+
+def _round(
+    store: ox.Store, pool: ThreadPoolExecutor, rules: dict[str, queries.SavedQuery], graph: ox.NamedNode
+) -> tuple[dict[str, Summary], int]:
+    """Run ``rules`` side by side over what ``store`` holds now, then add what they found to ``graph``; return
+    what each rule found (:data:`Summary`) and how many triples were new.
+
+    Each rule's output stays in Oxigraph's N-Triples and is bulk-loaded into the graph: made into
+    Python objects, set, made into quads and added, it took 0.45 s more of CPU at a million quads
+    (96k triples: 0.99 against 0.87 s to run the rules, 0.72 against 0.40 s to add them). A bulk
+    load names blank nodes afresh, though, so a round whose output names one is run again and
+    added as Python terms, as before. Every rule leaves out what the store holds already (the
+    triple itself, or for a claim's date or open start any value), so the graph grows by exactly
+    the new triples.
+    """
+
+    def written(rule: queries.SavedQuery) -> bytes:
+        return store.query(rule.text, use_default_graph_as_union=True).serialize(format=ox.RdfFormat.N_TRIPLES)
+
+    found = dict(zip(rules, pool.map(written, rules.values()), strict=True))
+    for name, output in found.items():
+        log.debug("rule %s: %d triples", name, output.count(b"\n"))
+    if any(b"_:" in output for output in found.values()):  # a blank node (or a literal holding "_:")
+
+        def triples(rule: queries.SavedQuery) -> set[ox.Triple]:
+            return set(store.query(rule.text, use_default_graph_as_union=True))
+
+        named = dict(zip(rules, pool.map(triples, rules.values()), strict=True))
+        new: set[ox.Triple] = set().union(*named.values())
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
+        return {name: _summary(output) for name, output in named.items()}, len(new)
+    before = _count(store, graph)
+    for output in found.values():
+        if output:
+            store.bulk_load(output, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    return {name: _summary_of(output) for name, output in found.items()}, _count(store, graph) - before
+
+
 def _fed(name: str, found: dict[str, Summary], properties: dict[str, set[ox.NamedNode]]) -> bool:
     """Whether what the rules found in the last round (by rule) gives rule ``name`` anything new to read."""
     reads = READS.get(name)
@@ -132,26 +206,17 @@ def materialise(store: ox.Store, *, holds: bool = True) -> int:
     """
     graph = ox.NamedNode(INFERRED_GRAPH)
     rules = queries.internal_group("inference")
-
-    def apply(rule: queries.SavedQuery) -> set[ox.Triple]:
-        return set(store.query(rule.text, use_default_graph_as_union=True))
-
     total = 0
     pending = list(rules)
     # The rules of a round only read, and Oxigraph lets go of the GIL while it evaluates: run them side by side
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="kg-infer") as pool:
         for round_no in range(1, MAX_ROUNDS + 1):
-            found = dict(zip(pending, pool.map(apply, [rules[name] for name in pending]), strict=True))
-            new: set[ox.Triple] = set()
-            for name, triples in found.items():
-                log.debug("round %d rule %s: %d triples", round_no, name, len(triples))
-                new |= triples
+            summaries, new = _round(store, pool, {name: rules[name] for name in pending}, graph)
+            log.debug("round %d: %d new triples from %s", round_no, new, ", ".join(pending))
             if not new:
                 break
-            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
-            total += len(new)
+            total += new
             properties = _properties(store)
-            summaries = {name: _summary(triples) for name, triples in found.items()}
             pending = [name for name in rules if _fed(name, summaries, properties)]
             if not pending:
                 break
