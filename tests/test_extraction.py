@@ -1498,6 +1498,13 @@ SHAPES = [
         [],
         id="'sending X weapons' and 'the missiles were sent by X to Y' are supplies",
     ),
+    pytest.param(
+        "Government troops in Orna surrendered to the Velen Front on Monday. Kasi forces at Dakra, the former Tarvian "
+        "air base, have surrendered to the Orna Brigade.",
+        [("Velen Front", "captured", "Orna"), ("Orna Brigade", "captured", "Dakra")],
+        [("Orna Brigade", "captured", "Tarvia")],
+        id="forces at or in X surrendering to Y give Y the place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -134,6 +134,9 @@ PLACE_HEADS = frozenset(
 )
 """Nouns that stand for the place they name ("the city of Homs", "Homs province", "the outskirts of X")."""
 
+GIVING_UP = frozenset({"surrender"})
+"""Verbs whose subject, a force somewhere, gives that place up to the one it yields to."""
+
 FACILITIES = frozenset(
     {"base", "airbase", "airport", "port", "harbour", "site", "facility", "compound", "hub", "camp", "home", "house"}
 )
@@ -644,6 +647,14 @@ def _verb_roles(
             if graph.lower[r] in {"which", "whom", "that"} and r != subject
         ]
     preps = graph.preposition_objects(verb, verb=True)
+    if not passive and subject is not None and verb_lemma(graph.words[verb]) in GIVING_UP:
+        preps["at"] += [  # "Afghan forces at Bagram have surrendered to the Taliban": Bagram is given up
+            j
+            for p in graph.rights(subject, "Mp")
+            if graph.lower[p] in {"at", "in"}
+            for j in graph.rights(p, "J")
+            if j in graph.slots  # a name: not "the former US air base", whose owner is no place given up
+        ]
     if light is not None and not passive and "to" not in preps:  # "sending the Front weapons": to the Front
         preps["to"] += [o for o in objects if o < light]
     if passive and _by_particle(graph, verb):
