@@ -1505,6 +1505,13 @@ SHAPES = [
         [("Orna Brigade", "captured", "Tarvia")],
         id="forces at or in X surrendering to Y give Y the place",
     ),
+    pytest.param(
+        "12 civilians were killed in Velen Front shelling of Orna. Twelve soldiers were killed in a Kasi Brigade "
+        "attack on Dakra.",
+        [("Velen Front", "killed", "12 civilians"), ("Kasi Brigade", "attacked", "Dakra")],
+        [("Twelve", None, None)],
+        id="killed in X shelling (a gerund after the name); a number word opening a sentence is no name",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -725,6 +725,8 @@ def _in_attack(graph: _Graph, preps: Mapping[str, list[int]]) -> list[int]:
     attack's modifier, owner or by-phrase; not "the fighting" or "clashes", which have two sides)."""
     for p in ("in", "during"):
         for noun in preps.get(p, []):
+            if noun in graph.slots and any(graph.lower[g] in ASSAULTS for g in graph.rights(noun, "Mg")):
+                return [noun]  # "killed in Velen shelling of Dakra", parsed as the name and a gerund after it
             if noun_lemma(graph.words[noun]) not in ASSAULTS:
                 continue
             owners = [o for d in graph.lefts(noun, "D") for o in graph.lefts(d, "YS", "YP")]
@@ -1000,7 +1002,12 @@ def _direct(graph: _Graph, words: list[int]) -> list[int]:
     """A subject or an object, not a word right after a preposition of place the parser hung there instead ("killed
     40 fighters near Dakra": Dakra was not killed); a name that qualifies the noun after it is no place there
     ("killed in Velen air strikes")."""
-    return [j for j in words if not (j > 0 and graph.lower[j - 1] in _PLACING and not graph.rights(j, "AN"))]
+    return [j for j in words if not (j > 0 and graph.lower[j - 1] in _PLACING and not _qualifies(graph, j))]
+
+
+def _qualifies(graph: _Graph, j: int) -> bool:
+    """Whether the name ``j`` qualifies what follows it: "in Velen air strikes", "in Velen shelling of Dakra"."""
+    return bool(graph.rights(j, "AN")) or any(graph.lower[g] in ASSAULTS for g in graph.rights(j, "Mg"))
 
 
 def _role(role: str) -> str:

@@ -98,7 +98,9 @@ _NOT_NAMES = frozenset(
     as at by for from in into on over since under until when where which who with without yet but and or
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec i ii iii
-    one two three four five six seven eight nine ten tens dozens hundreds thousands millions if although though
+    one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
+    tens dozens hundreds thousands millions if although though
     because during despite following amid according when while meanwhile however""".split()
 )
 """Capitalised words that are not names on their own (function words, days, months)."""
