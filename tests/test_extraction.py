@@ -1512,6 +1512,12 @@ SHAPES = [
         [("Twelve", None, None)],
         id="killed in X shelling (a gerund after the name); a number word opening a sentence is no name",
     ),
+    pytest.param(
+        "Four Orna soldiers were killed by Velen Front fire during the action.",
+        [("Velen Front", "killed", "Orna")],
+        [],
+        id="killed by X fire: X killed them",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -1097,10 +1097,14 @@ def _mention(
         return replace(counted, resolved_from=lower) if counted is not None else None
     if lower in PRONOUNS:
         return _pronoun(graph, word, slots, resolve, depth)
-    if lower in ATTACK_NOUNS and depth < 2:  # "U.S. and British strikes had killed": the strikes' authors
+    if (lower in ATTACK_NOUNS or lower == "fire") and depth < 2:  # "U.S. and British strikes had killed", "by X fire"
         agents = _noun_roles(graph, word, slots)["by"]
         found = [m for j in agents for k in graph.members(j) if (m := _mention(graph, k, slots, resolve, depth + 1))]
-        if not found and any(graph.lower[d] in {"the", "this", "these"} for d in graph.lefts(word, "D")):
+        if (
+            not found
+            and lower != "fire"
+            and any(graph.lower[d] in {"the", "this", "these"} for d in graph.lefts(word, "D"))
+        ):
             return resolve("the attack", word)  # "The attack killed 20 soldiers": the last attack's author
         return found[0] if found else None
     head = noun_lemma(graph.words[word])
