@@ -1518,6 +1518,12 @@ SHAPES = [
         [],
         id="killed by X fire: X killed them",
     ),
+    pytest.param(
+        "Velen Front fighters fatally wounded Tarel Vos. Kasi Brigade snipers wounded Dera Mott.",
+        [("Velen Front", "killed", "Tarel Vos")],
+        [("Kasi Brigade", "killed", None)],
+        id="fatally wounding is killing; wounding alone is not",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -565,6 +565,8 @@ def _preposition_after(graph: _Graph, word: int, objects: list[int]) -> bool:
 
 def _verb(graph: _Graph, verb: int, slots: Mapping[int, Mention], resolve: Resolver) -> list[Finding]:
     lemma = verb_lemma(graph.words[verb])
+    if lemma == "wound" and verb > 0 and graph.lower[verb - 1] in {"fatally", "mortally"}:
+        lemma = "kill"  # "fatally wounded the governor": he died of it
     if lemma == "fall" and graph.lower[verb + 1 : verb + 2] == ["short"]:
         return []  # "the proposal fell short of its demands": no town fell to anyone
     if lemma == "hold" and "together" in graph.lower[verb + 1 : verb + 3]:
