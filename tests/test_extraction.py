@@ -1524,6 +1524,12 @@ SHAPES = [
         [("Kasi Brigade", "killed", None)],
         id="fatally wounding is killing; wounding alone is not",
     ),
+    pytest.param(
+        "Velen Front fighters shelled Paitilla airfield, in Orna City, on Monday.",
+        [("Velen Front", "shelled", "Paitilla airfield"), ("Paitilla airfield", "locatedIn", "Orna City")],
+        [],
+        id="'X airfield' is the airfield's name",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -636,7 +636,7 @@ def _longest_known(tokens, i, text, gazetteer):  # type: ignore[no-untyped-def]
 
 _KIND_WORDS = re.compile(
     r"\s+((?:central\s+|international\s+)?(?:prison|district|sub-?district|province|state|territory|governorate|"
-    r"region|department|municipality|prefecture|local government area|commune|canton|air base|airbase|airport|"
+    r"region|department|municipality|prefecture|local government area|commune|canton|air base|airbase|airport|airfield|"
     r"camp|oblast|raion|county|forest|gorge|valley|desert|lagoon|settlement|hospital|hotel))\b"
 )
 
