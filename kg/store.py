@@ -341,6 +341,7 @@ def revise(path: Path | str | None = None) -> Iterator[ox.Store]:
             raise StoreError(f"no store at {root}; run `kg build` first")
         target = new_generation(root, create=False)
         work = _workspace(target)
+        inner: ox.Store | None = None
         try:
             ox.Store.read_only(str(live)).backup(str(work))
             inner = ox.Store(str(work))
@@ -349,6 +350,7 @@ def revise(path: Path | str | None = None) -> Iterator[ox.Store]:
             _written(inner, target)
             publish(root, target)
         except BaseException:
+            inner = None  # this frame's hold on the copy goes before its folder does
             shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(work, ignore_errors=True)
             raise
@@ -367,6 +369,7 @@ def rebuild(path: Path | str | None = None, *, leave_out: set[ox.NamedNode]) -> 
             raise StoreError(f"no store at {root}; run `kg build` first")
         target = new_generation(root, create=False)
         work = _workspace(target)
+        inner: ox.Store | None = None
         try:
             source = ox.Store.read_only(str(live))
             inner = ox.Store(str(work))
@@ -377,6 +380,7 @@ def rebuild(path: Path | str | None = None, *, leave_out: set[ox.NamedNode]) -> 
             _written(inner, target)
             publish(root, target)
         except BaseException:
+            inner = None  # this frame's hold on the copy goes before its folder does
             shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(work, ignore_errors=True)
             raise
