@@ -1085,11 +1085,11 @@ def _clause(
 
 
 _APPOSITION = re.compile(
-    r"\bZq[a-z]+s?(, (?:a|an|the)\b(?![^,;]*\b(?:that|which|who|whom|whose|where)\b)(?=[^,;]*\b[a-z]{3,})"
+    r"\bZq[a-z]+s?(, (?:a|an|the)\b(?=[^,;]*\b[a-z]{3,})"
     r"[^,;()\"]{3,90}?,) (?=[a-z])"
 )
 """A description set off by commas after a name and before a lower-case word ("Zqa, the former Zqb air base north
-of Zqc, have"), with no clause of its own inside."""
+of Zqc, have"), a clause of its own inside or not ("Zqa, the force that has kept Zqb in power, bombed")."""
 
 
 def _without_appositions(
