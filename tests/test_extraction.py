@@ -1536,6 +1536,12 @@ SHAPES = [
         [],
         id="a description with a clause of its own between a name and its verb",
     ),
+    pytest.param(
+        "Fighters headed to Velen Front strongholds in the Kasi region. Dakra, a bastion of the Orna Front, held out.",
+        [("Velen Front", "basedIn", "Kasi region"), ("Orna Front", "basedIn", "Dakra")],
+        [],
+        id="X strongholds in Y; Y, a bastion of X",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
