@@ -1542,6 +1542,12 @@ SHAPES = [
         [],
         id="X strongholds in Y; Y, a bastion of X",
     ),
+    pytest.param(
+        "The Orna Force's commander, Brigadier-General Tarel Vos, said so.",
+        [("Tarel Vos", "headOf", "Orna Force")],
+        [],
+        id="a hyphenated rank between a title and a name",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -97,9 +97,10 @@ _MEMBERS = ("spokes", "deputy", "vice", *_STAFF)
 _RANKS = (
     r"(?:(?:general|gen|lieutenant|lt|colonel|col|major|maj|brigadier|brig|admiral|adm|marshal|field|captain|capt|"
     r"lord|sir|dame)"
-    r"\.?\s+)*"
+    r"\.?(?:\s+|-))*"
 )
-"""Ranks between a title and a name ("Army Commander Lieutenant General X"): no part of either."""
+"""Ranks between a title and a name ("Army Commander Lieutenant General X", "commander, Brigadier-General X"): no part
+of either."""
 _TITLE_BETWEEN = re.compile(
     rf"(?:'s|’s|'|’)?\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<title>{_TITLE})"
     rf"(?:\s+and\s+(?:supreme\s+)?(?:{_TITLE}))?,?\s+{_RANKS}",
