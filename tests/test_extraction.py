@@ -1548,6 +1548,17 @@ SHAPES = [
         [],
         id="a hyphenated rank between a title and a name",
     ),
+    pytest.param(
+        "Talks were held in front of three heads of state: Tarel Vos of South Africa, Amir Kasi of Ghana, and Jon "
+        "Dakra of Mozambique.",
+        [
+            ("Tarel Vos", "headOf", "South Africa"),
+            ("Amir Kasi", "headOf", "Ghana"),
+            ("Jon Dakra", "headOf", "Mozambique"),
+        ],
+        [("Amir Kasi", "headOf", "Jon Dakra")],
+        id="a list of heads of state, each of a country",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -254,6 +254,13 @@ def _title_start(m: Mention) -> int:
 _HEAD_OF_STATE = re.compile(rf"\b(?P<title>President|Prime\s+Minister|Premier|King|Queen|Emir|Chancellor)\s+{_RANKS}\Z")
 """A head of state's or government's title right before a name, as written ("President", not "president")."""
 
+_HEADS_LISTED = re.compile(
+    r"\b(?:heads?\s+of\s+(?:state|government)(?:\s+and\s+(?:of\s+)?government)?|presidents|prime\s+ministers):\s+"
+    r"(?:(?:[A-Z][\w.'’-]*\s+)+of\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*,?\s+(?:and\s+)?)*\Z"
+)
+"""A list of heads of state up to a name in it: "three heads of state: Thabo Mbeki of South Africa, John Kufuor of
+Ghana"."""
+
 
 def offices(
     text: str,
@@ -274,10 +281,14 @@ def offices(
         person = "person" in m.kinds or (not m.kinds and m.source == "name" and " " in m.text)  # a new full name
         of = re.match(r"\s+of\s+(?:the\s+)?", text[m.end :])
         described = re.match(r"\s+of\s+the\s+(?:[a-z][\w-]*\s+){1,2}", text[m.end :])  # "the opposition Social ..."
-        if person and of and (head := _HEAD_OF_STATE.search(text, max(0, m.start - 40), m.start)):
+        head = _HEAD_OF_STATE.search(text, max(0, m.start - 40), m.start) or _HEADS_LISTED.search(
+            text, max(0, m.start - 300), m.start
+        )
+        if person and of and head:
             country = next((n for n in mentions if n.start == m.end + of.end() and n.source == "country"), None)
-            if country is not None:  # "President Emmanuel Macron of France"
-                title = re.sub(r"\s+", " ", head.group("title")).lower()
+            if country is not None:  # "President Emmanuel Macron of France", "heads of state: X of Ghana, Y of ..."
+                title = re.sub(r"\s+", " ", head.group("title") if "title" in head.re.groupindex else "head of state")
+                title = title.lower()
                 why = f"pattern: {title} PERSON of COUNTRY"
                 found.append(("headOf", m, country, title, why, (head.start(), country.end), 0.8))
         ends = {m.end + o.end() for o in (of, described) if o}
@@ -427,6 +438,8 @@ def across_lists(text: str, findings: list[Found], lists: list[list[Mention]]) -
             starts = {m.start for m in group}
             if not _placeish(subject) and _QUALIFIER.fullmatch(text, subject.end, obj.start):
                 continue  # "Hamas in Gaza, the Houthis in Yemen": each its own place ("A and B in C": both in C)
+            if "PERSON of" in why:
+                continue  # "X of Ghana, and Y of Mozambique": each person with the name right after them
             if obj.start in starts and subject.start not in starts:
                 spread += [
                     (predicate, subject, m, trigger, why + _LISTED, _cover(span, m), confidence - 0.1)
