@@ -1559,6 +1559,18 @@ SHAPES = [
         [("Amir Kasi", "headOf", "Jon Dakra")],
         id="a list of heads of state, each of a country",
     ),
+    pytest.param(
+        "Tarel Vos was sworn in as President of Ghana on Monday. Before leaving, Dakra appointed Colonel Amir Kasi, "
+        "now a general, as director of the Orna Guard. Jon Velen, who was named as deputy leader of the Velen Front, "
+        "spoke.",
+        [
+            ("Tarel Vos", "headOf", "Ghana"),
+            ("Amir Kasi", "headOf", "Orna Guard"),
+            ("Jon Velen", "partOf", "Velen Front"),
+        ],
+        [("Jon Velen", "headOf", "Velen Front")],
+        id="sworn in, appointed or named as a title of a body",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

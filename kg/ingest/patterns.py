@@ -746,6 +746,45 @@ def loyal(text: str, mentions: list[Mention]) -> list[Found]:
     return found
 
 
+_INSTALLED_TITLE = (
+    r"(?:the\s+)?(?:new\s+|interim\s+|acting\s+|first\s+)?(?P<title>president|prime\s+minister|leader|commander|"
+    r"commander-in-chief|chief|head|king|emir|chairman|chairwoman|secretary-general|director|director-general|"
+    r"governor|deputy(?:\s+\w+)?|spokesman|spokeswoman|member)\s+of\s+(?:the\s+)?"
+)
+_PERSON_INSTALLED = re.compile(
+    r",?\s+(?:(?:who\s+)?(?:was|has\s+been|had\s+been|is|were)\s+)?"
+    rf"(?:sworn\s+in|installed|inaugurated|appointed|named|elected|re-elected|confirmed|chosen)\s+as\s+{_INSTALLED_TITLE}",
+    re.IGNORECASE,
+)
+"""After a person: "X was sworn in as President of Y", "X, who was appointed as commander of Y"."""
+_INSTALLING = re.compile(r"\b(?:appointed|named|installed|chose|elected|nominated)\s+(?:[A-Z][\w.-]*\s+){0,3}\Z")
+"""Before a person an act names: "appointed (Colonel) X"."""
+_AS_TITLE = re.compile(rf"(?:,\s+[^,;]{{1,40}},)?\s+as\s+{_INSTALLED_TITLE}", re.IGNORECASE)
+"""After the person an act names: "appointed X as director of Y", "appointed X, now a general, as director of Y"."""
+
+
+def installed(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "X was sworn in as President of Y", "appointed X as director of Y": X heads Y (a deputy, a spokesman or a
+    member belongs to it)."""
+    found = []
+    starts = {m.start: m for m in mentions}
+    for m in mentions:
+        if not ("person" in m.kinds or (not m.kinds and m.source in {"name", "title"} and " " in m.text)):
+            continue
+        match = _PERSON_INSTALLED.match(text, m.end)
+        if match is None and _INSTALLING.search(text, max(0, m.start - 60), m.start):
+            match = _AS_TITLE.match(text, m.end)
+        body = starts.get(match.end()) if match else None
+        if match is None or body is None or body.kinds & {"person"} or body.source == "demonym":
+            continue
+        title = re.sub(r"\s+", " ", match.group("title")).lower()
+        predicate = "partOf" if title.split()[0] in {"deputy", "spokesman", "spokeswoman", "member"} else "headOf"
+        found.append(
+            (predicate, m, body, title, f"pattern: PERSON installed as {title} of NAME", (m.start, body.end), 0.75)
+        )
+    return found
+
+
 def _names_a_group(m: Mention) -> bool:
     """Whether ``m`` can name the forces before "loyal to": a group's name or a new one, not a person, place or
     demonym."""
