@@ -1571,6 +1571,12 @@ SHAPES = [
         [("Jon Velen", "headOf", "Velen Front")],
         id="sworn in, appointed or named as a title of a body",
     ),
+    pytest.param(
+        "Thousands of civilians stayed in Kasi during the fighting, and Velen troops stayed in Dakra.",
+        [("Velen", "operatesIn", "Dakra")],
+        [("thousands of civilians", "operatesIn", "Kasi")],
+        id="civilians who stay somewhere are no force operating there",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -901,6 +901,8 @@ def _fill(
         subjects = _arguments(graph, subject_words, slots, resolve)
         if entry.subject == "people":  # "families headed to Khan Younis": flight only of civilians or a person
             subjects = [(j, s) for j, s in subjects if _is_people(s)]
+        elif entry.predicate == "operatesIn":  # "refugees landed in X", "civilians stayed in X": no force at work
+            subjects = [(j, s) for j, s in subjects if not _is_people(s)]
         left = [j for j in object_words if entry.predicate == "withdrewFrom" and _own_positions(graph, j)]
         objects = _arguments(graph, [j for j in object_words if j not in left], slots, resolve)
         objects += [
