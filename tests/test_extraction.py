@@ -1577,6 +1577,13 @@ SHAPES = [
         [("thousands of civilians", "operatesIn", "Kasi")],
         id="civilians who stay somewhere are no force operating there",
     ),
+    pytest.param(
+        "He said that between 3,000 and 4,000 Velen Front troops were in Kasi. Orna and Dakra, whose troops have "
+        "been in Tarna since August, fought together. Velen troops were in retreat.",
+        [("Velen Front", "operatesIn", "Kasi"), ("Orna", "operatesIn", "Tarna"), ("Dakra", "operatesIn", "Tarna")],
+        [("Velen", "operatesIn", "retreat")],
+        id="troops that were in a place",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -785,6 +785,34 @@ def installed(text: str, mentions: list[Mention]) -> list[Found]:
     return found
 
 
+_FORCE_WORDS = r"troops|forces|soldiers|units|fighters"
+_TROOPS_IN = re.compile(
+    rf"(?P<owner>,\s+whose\s+)?(?:\b(?:{_FORCE_WORDS}))?(?P<verb>\s+)(?:were|are|was|is|have\s+been|has\s+been|had\s+been|"
+    r"remain|remained)\s+(?:still\s+)?(?:present\s+|deployed\s+)?in\s+(?:the\s+)?\Z",
+    re.IGNORECASE,
+)
+"""Before a place: "Ethiopian troops were in X", "A and B, whose troops have been in X"."""
+
+
+def troops_in(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "between 3,000 and 4,000 Ethiopian troops were in Somalia", "Rwanda and Uganda, whose troops have been in the
+    Congo": whose troops they are operates in the place (a list of owners is spread by :func:`across_lists`)."""
+    found = []
+    ends = {m.end: m for m in mentions if _names_a_group(m) or m.source in {"demonym", "country"}}
+    for m in mentions:
+        if m.kinds - {"place", "actor"} or m.source == "demonym":
+            continue  # a person, a date, a people: no place
+        if (match := _TROOPS_IN.search(text, max(0, m.start - 80), m.start)) is None:
+            continue
+        owner = ends.get(match.start()) or ends.get(match.start("verb"))  # "A, whose troops", "Ethiopian troops"
+        troops = owner is not None and re.search(rf"\b(?:{_FORCE_WORDS})\Z", owner.text, re.IGNORECASE)
+        said = re.match(rf"(?:,\s+whose\s+)?(?:{_FORCE_WORDS})\b", text[match.start() :].lstrip(), re.IGNORECASE)
+        if owner is None or owner is m or not (troops or said):
+            continue  # "Velen were in retreat": no troops said to be there
+        found.append(("operatesIn", owner, m, "in", "pattern: TROOPS (were) in PLACE", (owner.start, m.end), 0.7))
+    return found
+
+
 def _names_a_group(m: Mention) -> bool:
     """Whether ``m`` can name the forces before "loyal to": a group's name or a new one, not a person, place or
     demonym."""
