@@ -1584,6 +1584,12 @@ SHAPES = [
         [("Velen", "operatesIn", "retreat")],
         id="troops that were in a place",
     ),
+    pytest.param(
+        "Orna Front fighters captured Kasi after clashes with the Velen army and allied Dakra militias.",
+        [("Dakra", "alliedWith", "Velen")],
+        [],
+        id="A and allied B",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -546,6 +546,7 @@ def _sentence(
     findings += patterns.offices(text, mentions, document.country, document.named)
     findings += patterns.installed(text, mentions)
     findings += patterns.troops_in(text, mentions)
+    findings += patterns.and_allied(text, mentions)
     titled = patterns.titles(text, mentions, document.forces_of)
     titled += patterns.pronoun_titles(text, start, mentions, document.owner())
     parts = {(f[1].start, f[2].start) for f in titled if f[0] == "partOf"}  # "intelligence chief": not the head

@@ -813,6 +813,25 @@ def troops_in(text: str, mentions: list[Mention]) -> list[Found]:
     return found
 
 
+_AND_ALLIED = re.compile(
+    r"(?:\s+(?:army|forces|troops|soldiers|militias?|fighters))?(?:\s+\([^()]{1,20}\))?\s+and\s+(?:its\s+|their\s+)?allied\s+",
+    re.IGNORECASE,
+)
+"""Between two names: "the Orna army (OA) and allied Velen militias"."""
+
+
+def and_allied(text: str, mentions: list[Mention]) -> list[Found]:
+    """ "clashes with the FARDC and allied Wazalendo militias": the second is the first's ally (who may be allied is
+    checked with every other finding's types)."""
+    found = []
+    starts = {m.start: m for m in mentions}
+    for m in mentions:
+        if (match := _AND_ALLIED.match(text, m.end)) is None or (ally := starts.get(match.end())) is None:
+            continue
+        found.append(("alliedWith", ally, m, "allied", "pattern: NAME and allied NAME", (m.start, ally.end), 0.7))
+    return found
+
+
 def _names_a_group(m: Mention) -> bool:
     """Whether ``m`` can name the forces before "loyal to": a group's name or a new one, not a person, place or
     demonym."""
