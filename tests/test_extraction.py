@@ -1590,6 +1590,12 @@ SHAPES = [
         [],
         id="A and allied B",
     ),
+    pytest.param(
+        "Dakra insisted that the unit belonged to the Velen Army, the Orna Front's regular troops.",
+        [("Velen Army", "partOf", "Orna Front")],
+        [],
+        id="X, the Y's troops",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 
