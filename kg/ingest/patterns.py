@@ -256,10 +256,10 @@ _HEAD_OF_STATE = re.compile(rf"\b(?P<title>President|Prime\s+Minister|Premier|Ki
 
 _HEADS_LISTED = re.compile(
     r"\b(?:heads?\s+of\s+(?:state|government)(?:\s+and\s+(?:of\s+)?government)?|presidents|prime\s+ministers):\s+"
-    r"(?:(?:[A-Z][\w.'’-]*\s+)+of\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*,?\s+(?:and\s+)?)*\Z"
+    r"(?:(?:[A-Z][\w.'’-]*\s+)+of\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:,\s+(?:and\s+)?|\s+and\s+))*\Z"
 )
 """A list of heads of state up to a name in it: "three heads of state: Thabo Mbeki of South Africa, John Kufuor of
-Ghana"."""
+Ghana" (a comma or "and" between them, which also keeps the search linear)."""
 
 
 def offices(
@@ -804,7 +804,9 @@ def troops_in(text: str, mentions: list[Mention]) -> list[Found]:
             continue  # a person, a date, a people: no place
         if (match := _TROOPS_IN.search(text, max(0, m.start - 80), m.start)) is None:
             continue
-        owner = ends.get(match.start()) or ends.get(match.start("verb"))  # "A, whose troops", "Ethiopian troops"
+        owner = (  # "A, whose troops", "Ethiopian troops" (the force noun in the name or after it)
+            ends.get(match.start()) or ends.get(match.start("verb")) or ends.get(len(text[: match.start()].rstrip()))
+        )
         troops = owner is not None and re.search(rf"\b(?:{_FORCE_WORDS})\Z", owner.text, re.IGNORECASE)
         said = re.match(rf"(?:,\s+whose\s+)?(?:{_FORCE_WORDS})\b", text[match.start() :].lstrip(), re.IGNORECASE)
         if owner is None or owner is m or not (troops or said):
