@@ -1596,6 +1596,12 @@ SHAPES = [
         [],
         id="X, the Y's troops",
     ),
+    pytest.param(
+        "Most have fled to Kasi, the capital of neighbouring Dakra province, where families are staying.",
+        [("Kasi", "locatedIn", "Dakra province")],
+        [],
+        id="the capital of neighbouring X",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

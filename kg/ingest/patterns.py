@@ -71,9 +71,10 @@ _LOCATED = re.compile(
 _CAPITAL = re.compile(
     r"(?:,|\s+(?:is|was))\s+(?:the|its)\s+(?:\w+\s+)?capital\s+of\s+(?:the\s+)?"
     r"(?:(?:[a-z][\w-]*\s+){0,2}(?:region|province|state|republic|territory|governorate|district)\s+of\s+(?:the\s+)?)?"
+    r"(?:(?:neighbou?ring|nearby|adjacent|northern|southern|eastern|western|central)\s+)?"
 )
 """Between a place and what it is the capital of: ", the capital of ", ", the capital of the breakaway region of ",
-" is the capital of "."""
+" is the capital of ", ", the capital of neighbouring "."""
 _DEMONYM_TOWN = re.compile(
     r"\s+(?:(?:border|frontier|coastal|market|port|river|desert|northern|southern|eastern|western)\s+)?"
     r"(city|town|village|port)\b"
