@@ -1602,6 +1602,13 @@ SHAPES = [
         [],
         id="the capital of neighbouring X",
     ),
+    pytest.param(
+        "Volunteers from the Kasi and Tarna regions of Velen fought alongside the guards. Orna, whose Dakra region has "
+        "taken in thousands of them, has housed families.",
+        [("Kasi", "locatedIn", "Velen"), ("Tarna", "locatedIn", "Velen"), ("Dakra region", "locatedIn", "Orna")],
+        [],
+        id="the A and B regions of X; X, whose Y region",
+    ),
 ]
 """Shapes of news writing, each in made-up names: what must be read from it, and what must not."""
 

@@ -904,6 +904,10 @@ _SEATED = frozenset("council government junta parliament assembly cabinet presid
 """Last words of a governing body's name: "X in Y" says where it sits (basedIn), not where it fights."""
 
 
+_UNITS_OF = re.compile(r"\s+(regions|provinces|districts|states|governorates|territories)\s+of\s+(?:the\s+)?")
+"""Between the last of a list of places and what they lie in: "the Don and Kuban regions of Russia"."""
+
+
 def locations(text: str, mentions: list[Mention]) -> list[Found]:
     """Where places lie: "Minova, in Kalehe territory", "Goma, the capital of North Kivu", "the Saudi city of X",
     "Dikwa, Borno state", "Kingston, Jamaica", "the Catatumbo region of Norte de Santander"."""
@@ -940,6 +944,13 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
             continue
         if inner and ADMIN_UNIT.search(a.text) and re.fullmatch(r"\s+of\s+(?:the\s+)?", between):
             found.append(("locatedIn", a, b, "of", "pattern: UNIT of PLACE", (a.start, b.end), 0.7))
+            continue
+        if inner and (units := _UNITS_OF.fullmatch(between)):  # "the Don and Kuban regions of Russia" (a list)
+            found.append(("locatedIn", a, b, units.group(1), "pattern: PLACE UNITS of PLACE", (a.start, b.end), 0.7))
+            continue
+        whose = a.source != "demonym" and b.source not in {"demonym", "country"}
+        if whose and ADMIN_UNIT.search(b.text) and re.fullmatch(r",\s+whose\s+", between):  # "Ukraine, whose Odessa
+            found.append(("locatedIn", b, a, "whose", "pattern: PLACE, whose UNIT", (a.start, b.end), 0.7))  # region"
             continue
         if b.source == "demonym" and a.source not in {"demonym", "country"} and re.fullmatch(r",\s+the\s+", between):
             if (town := _DEMONYM_TOWN.match(text, b.end)) is not None:  # "Zalambessa, the Ethiopian border town"
