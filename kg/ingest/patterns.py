@@ -948,9 +948,9 @@ def locations(text: str, mentions: list[Mention]) -> list[Found]:
         if inner and (units := _UNITS_OF.fullmatch(between)):  # "the Don and Kuban regions of Russia" (a list)
             found.append(("locatedIn", a, b, units.group(1), "pattern: PLACE UNITS of PLACE", (a.start, b.end), 0.7))
             continue
-        whose = a.source != "demonym" and b.source not in {"demonym", "country"}
-        if whose and ADMIN_UNIT.search(b.text) and re.fullmatch(r",\s+whose\s+", between):  # "Ukraine, whose Odessa
-            found.append(("locatedIn", b, a, "whose", "pattern: PLACE, whose UNIT", (a.start, b.end), 0.7))  # region"
+        whose = a.source != "demonym" and b.source not in {"demonym", "country"}  # "Ukraine, whose Odessa region"
+        if whose and ADMIN_UNIT.search(b.text) and re.fullmatch(r",\s+whose\s+", between):
+            found.append(("locatedIn", b, a, "whose", "pattern: PLACE, whose UNIT", (a.start, b.end), 0.7))
             continue
         if b.source == "demonym" and a.source not in {"demonym", "country"} and re.fullmatch(r",\s+the\s+", between):
             if (town := _DEMONYM_TOWN.match(text, b.end)) is not None:  # "Zalambessa, the Ethiopian border town"
