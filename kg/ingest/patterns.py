@@ -152,13 +152,18 @@ _PRONOUN_TITLE = re.compile(
 """Before a person, a title whose owner is a pronoun: "Its chairman, General X", "Their local commander, X"."""
 
 
+def _person_like(m: Mention) -> bool:
+    """Whether ``m`` may name a person: one the report typed so, or a new full name nothing has typed yet."""
+    return "person" in m.kinds or (not m.kinds and m.source == "name" and " " in m.text)
+
+
 def pronoun_titles(text: str, start: int, mentions: list[Mention], owner: Mention | None) -> list[Found]:
     """ "Its chairman, General Hudson Austin, ...": the person holds the title in what "its" stands for (``owner``,
     the actor of the sentence before), when the phrase opens the sentence."""
     found = []
     for b in mentions:
         title = _PRONOUN_TITLE.search(text, start, b.start)
-        person = "person" in b.kinds or (not b.kinds and b.source == "name" and " " in b.text)
+        person = _person_like(b)
         opening = title is not None and not text[start : title.start()].strip(' "“')
         if owner is not None and person and opening and (read := _title(title)) is not None:
             predicate, words = read
@@ -213,7 +218,7 @@ def titles(
             continue
         after = _TITLE_AFTER.match(text, b.end)
         read = _title(after) if re.fullmatch(r",\s+(?:the\s+)?", text[a.end : b.start]) else None
-        person = "person" in a.kinds or (not a.kinds and a.source == "name" and " " in a.text)  # a new full name
+        person = _person_like(a)
         if read and after and person and "person" not in b.kinds and b.source != "demonym":
             predicate, title = read
             found.append((predicate, a, b, title, f"pattern: PERSON, the NAME's {title}", (a.start, after.end()), 0.75))
@@ -279,7 +284,7 @@ def offices(
     Otherwise the body is proposed under the name its title gives it ("Defence Ministry")."""
     found = []
     for m in mentions:
-        person = "person" in m.kinds or (not m.kinds and m.source == "name" and " " in m.text)  # a new full name
+        person = _person_like(m)
         of = re.match(r"\s+of\s+(?:the\s+)?", text[m.end :])
         described = re.match(r"\s+of\s+the\s+(?:[a-z][\w-]*\s+){1,2}", text[m.end :])  # "the opposition Social ..."
         head = _HEAD_OF_STATE.search(text, max(0, m.start - 40), m.start) or _HEADS_LISTED.search(
@@ -770,7 +775,7 @@ def installed(text: str, mentions: list[Mention]) -> list[Found]:
     found = []
     starts = {m.start: m for m in mentions}
     for m in mentions:
-        if not ("person" in m.kinds or (not m.kinds and m.source in {"name", "title"} and " " in m.text)):
+        if not _person_like(m):
             continue
         match = _PERSON_INSTALLED.match(text, m.end)
         if match is None and _INSTALLING.search(text, max(0, m.start - 60), m.start):
